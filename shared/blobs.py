@@ -1,0 +1,123 @@
+"""Blobs behind one small interface: a local folder (embedded) or any S3-compatible store (boto3).
+
+A blob is named by a key such as `photos/2026/<id>/original.jpg`. Events carry the key and a URL
+the consuming service can read (`file:///...` or `s3://bucket/key`), never the bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlparse
+
+
+class BlobNotFound(KeyError):
+    pass
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes, content_type: str) -> str:
+        """Store `data` under `key`; returns the blob's URL."""
+
+    def get(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+def _safe_key(key: str) -> str:
+    parts = [part for part in key.split("/") if part]
+    if not parts or any(part in (".", "..") for part in parts):
+        raise ValueError(f"invalid blob key {key!r}")
+    return "/".join(parts)
+
+
+class LocalBlobStore:
+    """Blobs as files under a folder; writes are atomic (temporary file, then rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / _safe_key(key)
+
+    def put(self, key: str, data: bytes, content_type: str) -> str:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        return path.as_uri()
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobNotFound(key) from exc
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+
+class S3BlobStore:
+    """Blobs in a bucket of any S3-compatible server (`S3_ENDPOINT_URL` for MinIO and the like)."""
+
+    def __init__(self, bucket: str, prefix: str = "") -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.client = boto3.client("s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None)
+
+    def _key(self, key: str) -> str:
+        key = _safe_key(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def put(self, key: str, data: bytes, content_type: str) -> str:
+        full = self._key(key)
+        self.client.put_object(Bucket=self.bucket, Key=full, Body=data, ContentType=content_type)
+        return f"s3://{self.bucket}/{full}"
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey as exc:
+            raise BlobNotFound(key) from exc
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except self.client.exceptions.ClientError:
+            return False
+        return True
+
+
+def open_store(url: str) -> BlobStore:
+    """`file:///path` or `s3://bucket/prefix`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return LocalBlobStore(Path(parsed.path))
+    if parsed.scheme == "s3":
+        return S3BlobStore(parsed.netloc, parsed.path)
+    raise ValueError(f"unsupported blob store URL {url!r}; use file:///path or s3://bucket/prefix")
+
+
+def read_url(url: str) -> bytes:
+    """Read a blob by the URL another service published (the event carries it, not the bytes)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        try:
+            return Path(parsed.path).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobNotFound(url) from exc
+    if parsed.scheme == "s3":
+        return S3BlobStore(parsed.netloc).get(parsed.path.lstrip("/"))
+    raise ValueError(f"unsupported blob URL {url!r}")

@@ -1,0 +1,71 @@
+"""Configuration from environment variables (12-factor).
+
+Only the environment picks between the embedded default (SQLite, kombu's filesystem broker, a local
+blob folder, mail as files) and production (PostgreSQL, RabbitMQ, S3, SMTP). Nothing else in the
+code base asks which column it runs in.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVICES: tuple[str, ...] = ("intake", "review", "media", "notify")
+DEFAULT_PORTS: dict[str, int] = {"intake": 8001, "review": 8002, "media": 8003, "notify": 8004}
+
+
+def data_dir() -> Path:
+    """The folder of every embedded store; always absolute so that all processes agree on it."""
+    return Path(os.environ.get("TOP100_DATA_DIR", "./var")).expanduser().resolve()
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one service process needs to know about its surroundings."""
+
+    service: str
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    blob_url: str
+    port: int
+    secret_key: str
+    retry_delays: tuple[int, ...]
+    relay_batch: int
+
+    @property
+    def embedded_broker(self) -> bool:
+        """True for kombu's server-less transports, which have no TTL, dead-lettering or confirms."""
+        return not self.broker_url.startswith(("amqp://", "amqps://", "pyamqp://"))
+
+
+def broker_url() -> str:
+    """The broker of every service; one system shares one broker."""
+    default = f"filesystem://{data_dir() / 'broker'}"
+    return _env("BROKER_URL", default)
+
+
+def load(service: str) -> Settings:
+    """Read the settings of `service` from the environment, with the embedded defaults."""
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
+    root = data_dir()
+    upper = service.upper()
+    delays = _env("TOP100_RETRY_DELAYS", "1,5,30")
+    return Settings(
+        service=service,
+        data_dir=root,
+        database_url=_env(f"{upper}_DATABASE_URL", f"sqlite:///{root / (service + '.sqlite3')}"),
+        broker_url=broker_url(),
+        blob_url=_env(f"{upper}_BLOB_URL", f"file://{root / 'blobs' / service}"),
+        port=int(_env(f"{upper}_PORT", str(DEFAULT_PORTS[service]))),
+        secret_key=_env("TOP100_SECRET_KEY", f"embedded-demo-only-{service}"),
+        retry_delays=tuple(int(part) for part in delays.split(",") if part.strip()),
+        relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
+    )

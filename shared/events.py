@@ -1,0 +1,159 @@
+"""Versioned payload schemas of every event type: the contract between the services.
+
+A consumer loads a payload only through `load_payload`; an unknown (type, version) raises
+`UnknownEvent` and the message is parked, never guessed at. Personal data is kept to the minimum each
+consumer needs: no IIN ever appears here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+LANGUAGES = ("kk", "ru", "en")
+
+_REGISTRY: dict[tuple[str, int], Schema] = {}
+
+
+class UnknownEvent(Exception):
+    """No schema is registered for this (type, version)."""
+
+
+def payload(event_type: str, version: int) -> Callable[[type[Schema]], type[Schema]]:
+    """Register a payload schema for one (type, version)."""
+
+    def register(schema_cls: type[Schema]) -> type[Schema]:
+        key = (event_type, version)
+        if key in _REGISTRY:
+            raise ValueError(f"payload {key} registered twice")
+        _REGISTRY[key] = schema_cls()
+        return schema_cls
+
+    return register
+
+
+def known() -> list[tuple[str, int]]:
+    return sorted(_REGISTRY)
+
+
+def load_payload(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate and load a payload; raises UnknownEvent or marshmallow.ValidationError."""
+    schema = _REGISTRY.get((event_type, version))
+    if schema is None:
+        raise UnknownEvent(f"no payload schema for {event_type} v{version}")
+    return schema.load(data)
+
+
+def dump_payload(event_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a payload before it is written to the outbox, so a producer cannot emit a malformed one."""
+    schema = _REGISTRY.get((event_type, version))
+    if schema is None:
+        raise UnknownEvent(f"no payload schema for {event_type} v{version}")
+    errors = schema.validate(data)
+    if errors:
+        from marshmallow import ValidationError
+
+        raise ValidationError(errors)
+    return data
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = "exclude"
+
+
+class CandidateName(_Strict):
+    last_name = fields.String(required=True)
+    first_name = fields.String(required=True)
+    patronymic = fields.String(load_default=None, allow_none=True)
+
+
+class Contacts(_Strict):
+    email = fields.Email(required=True)
+    phone = fields.String(required=True)
+
+
+class Achievement(_Strict):
+    title = fields.String(required=True)
+    year = fields.Integer(required=True)
+    level = fields.String(required=True)
+    description = fields.String(load_default=None, allow_none=True)
+
+
+class PhotoRef(_Strict):
+    """Where media can read the original photo: a key in intake's blob store, never the bytes."""
+
+    key = fields.String(required=True)
+    url = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    content_type = fields.String(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+
+
+@payload("nomination.submitted", 1)
+class NominationSubmittedV1(_Strict):
+    nomination_id = fields.String(required=True)
+    year = fields.Integer(required=True)
+    college_code = fields.String(required=True)
+    candidate = fields.Nested(CandidateName, required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    contacts = fields.Nested(Contacts, required=True)
+    specialty = fields.String(required=True)
+    course = fields.Integer(required=True)
+    academic_standing = fields.String(required=True)
+    minor = fields.Boolean(required=True)
+    categories = fields.List(fields.String(), required=True)
+    achievements = fields.List(fields.Nested(Achievement), required=True)
+    statements = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String())
+    photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
+
+
+@payload("nomination.amended", 1)
+class NominationAmendedV1(_Strict):
+    """The changed parts only; a consumer applies what is present."""
+
+    nomination_id = fields.String(required=True)
+    changed = fields.List(fields.String(), required=True)
+    candidate = fields.Nested(CandidateName, load_default=None, allow_none=True)
+    language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
+    contacts = fields.Nested(Contacts, load_default=None, allow_none=True)
+    statements = fields.Dict(load_default=None, allow_none=True)
+    photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
+
+
+@payload("nomination.withdrawn", 1)
+class NominationWithdrawnV1(_Strict):
+    nomination_id = fields.String(required=True)
+    reason = fields.String(load_default=None, allow_none=True)
+
+
+@payload("media.photo_processed", 1)
+class PhotoProcessedV1(_Strict):
+    nomination_id = fields.String(required=True)
+    asset_id = fields.String(required=True)
+    derivatives = fields.List(fields.String(), required=True)
+
+
+@payload("media.photo_rejected", 1)
+class PhotoRejectedV1(_Strict):
+    nomination_id = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+@payload("review.candidate_registered", 1)
+class CandidateRegisteredV1(_Strict):
+    """Review has taken the nomination in as a candidate of the internal stage."""
+
+    nomination_id = fields.String(required=True)
+    candidate_id = fields.String(required=True)
+    stage = fields.String(required=True)
+
+
+@payload("notify.message_sent", 1)
+class MessageSentV1(_Strict):
+    nomination_id = fields.String(load_default=None, allow_none=True)
+    channel = fields.String(required=True, validate=validate.OneOf(("email", "sms")))
+    template = fields.String(required=True)

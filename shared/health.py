@@ -1,0 +1,65 @@
+"""`/healthz`, `/readyz` and `/metrics`, the same for every service."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from kombu import Connection
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from shared.db import Database
+
+REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
+LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["service", "endpoint"])
+
+
+def broker_reachable(url: str) -> None:
+    """Raise unless the broker accepts a connection (filesystem brokers: the folder exists)."""
+    with Connection(url, connect_timeout=2, transport_options={"max_retries": 0}) as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+
+
+def health_blueprint(service: str, db: Database, broker_url: str,
+                     check_broker: Callable[[str], None] = broker_reachable) -> Blueprint:
+    bp = Blueprint("health", __name__)
+
+    @bp.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok", service=service)
+
+    @bp.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        checks: dict[str, str] = {}
+        for name, probe in (("database", db.ping), ("broker", lambda: check_broker(broker_url))):
+            try:
+                probe()
+                checks[name] = "ok"
+            except Exception as exc:  # a readiness probe reports every failure, whatever its kind
+                checks[name] = f"unreachable: {type(exc).__name__}"
+        ready = all(value == "ok" for value in checks.values())
+        return jsonify(status="ok" if ready else "unavailable", service=service, checks=checks), (
+            200 if ready else 503
+        )
+
+    @bp.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    return bp
+
+
+def instrument(app: Flask, service: str) -> None:
+    """Count and time every request for `/metrics`."""
+
+    @app.before_request
+    def _start() -> None:
+        g._started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
+        LATENCY.labels(service, endpoint).observe(time.perf_counter() - getattr(g, "_started", time.perf_counter()))
+        return response

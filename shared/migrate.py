@@ -1,0 +1,68 @@
+"""Alembic, one migration history per service (`services/<name>/migrations/`).
+
+Each service's `migrations/env.py` is two lines that hand its metadata to `run_env`; the rest is
+here so the four services migrate the same way.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+from shared.db import make_engine
+
+
+def alembic_config(service: str, url: str) -> Config:
+    location = Path(str(resources.files(f"services.{service}").joinpath("migrations")))
+    config = Config()
+    config.set_main_option("script_location", str(location))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service: str, url: str) -> None:
+    """Bring the service's database to the newest revision (idempotent)."""
+    command.upgrade(alembic_config(service, url), "head")
+
+
+def revision(service: str, url: str, message: str) -> None:
+    """Autogenerate a revision against `url` (a scratch database at head)."""
+    config = alembic_config(service, url)
+    command.upgrade(config, "head")
+    command.revision(config, message=message, autogenerate=True)
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every service's `env.py` (online mode only: we always have a database)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def main() -> None:
+    """`python -m shared.migrate revision SERVICE "message"`: for developers writing migrations."""
+    import sys
+    import tempfile
+
+    _, verb, service, message = sys.argv
+    if verb != "revision":
+        raise SystemExit("usage: python -m shared.migrate revision SERVICE MESSAGE")
+    with tempfile.TemporaryDirectory() as scratch:
+        revision(service, f"sqlite:///{scratch}/scratch.sqlite3", message)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The one declarative bus topology, used by the services, the relay, the CLI and `deploy/`.
+
+- `top100.events` (topic): every event, routing key `<aggregate>.<event>.<region>`.
+- A queue per consuming service and region, `<service>.<region>`, bound by the aggregates the
+  service follows (`nomination.*.<region>`...), so a busy region gets its own workers.
+- Retries: a failed message is published to `top100.wait` with key `<delay>s.<queue>`; it sits in
+  the service's wait queue for that delay (queue TTL), is dead-lettered to `top100.retry` with the
+  same key and lands back in `<queue>` only (bound there by `*.<queue>`). RabbitMQ 3.10 has no
+  delayed-retry feature of its own, so TTL wait queues and a dead-letter exchange build it.
+- Parking: after the last retry, or at once for a malformed message, `<service>.parked` (bound on
+  `top100.parking` by the service name) keeps it with the reason until an operator replays it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.regions import region_codes
+
+EVENTS_EXCHANGE = "top100.events"
+WAIT_EXCHANGE = "top100.wait"
+RETRY_EXCHANGE = "top100.retry"
+PARKING_EXCHANGE = "top100.parking"
+
+#: What each consuming service follows, by aggregate (the first part of the routing key).
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "intake": ("review", "media"),
+    "review": ("nomination", "media"),
+    "media": ("nomination", "review"),
+    "notify": ("nomination", "review", "media"),
+}
+
+#: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).
+DELIVERY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    bindings: tuple[tuple[str, str], ...] = ()  # (exchange, routing key)
+
+
+def queue_name(service: str, region: str) -> str:
+    return f"{service}.{region}"
+
+
+def parking_queue(service: str) -> str:
+    return f"{service}.parked"
+
+
+def wait_queue(service: str, delay: int) -> str:
+    return f"{service}.wait.{delay}s"
+
+
+def wait_routing_key(queue: str, delay: int) -> str:
+    return f"{delay}s.{queue}"
+
+
+def replay_routing_key(queue: str) -> str:
+    """Send a parked message back to its own queue only, through the retry exchange."""
+    return f"replay.{queue}"
+
+
+def service_queues(service: str, regions: tuple[str, ...] | None = None) -> list[QueueSpec]:
+    """The work queues of `service` for `regions` (all by default), with their bindings."""
+    specs = []
+    for region in regions or region_codes():
+        name = queue_name(service, region)
+        bindings = tuple((EVENTS_EXCHANGE, f"{aggregate}.*.{region}") for aggregate in SUBSCRIPTIONS[service])
+        specs.append(
+            QueueSpec(
+                name=name,
+                arguments={
+                    "x-queue-type": "quorum",
+                    "x-delivery-limit": DELIVERY_LIMIT,
+                    "x-dead-letter-exchange": PARKING_EXCHANGE,
+                    "x-dead-letter-routing-key": service,
+                },
+                bindings=(*bindings, (RETRY_EXCHANGE, f"*.{name}")),
+            )
+        )
+    return specs
+
+
+def support_queues(service: str, retry_delays: tuple[int, ...]) -> list[QueueSpec]:
+    """The wait queues (one per delay, shared by the service's regions) and the parking queue."""
+    specs = [
+        QueueSpec(
+            name=wait_queue(service, delay),
+            arguments={"x-message-ttl": delay * 1000, "x-dead-letter-exchange": RETRY_EXCHANGE},
+            bindings=((WAIT_EXCHANGE, f"{delay}s.{service}.*"),),
+        )
+        for delay in retry_delays
+    ]
+    specs.append(
+        QueueSpec(
+            name=parking_queue(service),
+            arguments={"x-queue-type": "quorum"},
+            bindings=((PARKING_EXCHANGE, service),),
+        )
+    )
+    return specs
+
+
+EXCHANGES: tuple[tuple[str, str], ...] = (
+    (EVENTS_EXCHANGE, "topic"),
+    (WAIT_EXCHANGE, "topic"),
+    (RETRY_EXCHANGE, "topic"),
+    (PARKING_EXCHANGE, "direct"),
+)
+
+
+def rabbitmq_definitions(retry_delays: tuple[int, ...] = (1, 5, 30), vhost: str = "/") -> dict[str, Any]:
+    """The whole topology as a RabbitMQ definitions document (`deploy/rabbitmq/definitions.json`)."""
+    exchanges = [
+        {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
+         "internal": False, "arguments": {}}
+        for name, kind in EXCHANGES
+    ]
+    queues: list[dict[str, Any]] = []
+    bindings: list[dict[str, Any]] = []
+    for service in SUBSCRIPTIONS:
+        for spec in service_queues(service) + support_queues(service, retry_delays):
+            queues.append({"name": spec.name, "vhost": vhost, "durable": True, "auto_delete": False,
+                           "arguments": spec.arguments})
+            bindings.extend(
+                {"source": exchange, "vhost": vhost, "destination": spec.name, "destination_type": "queue",
+                 "routing_key": key, "arguments": {}}
+                for exchange, key in spec.bindings
+            )
+    return {"exchanges": exchanges, "queues": queues, "bindings": bindings}
