@@ -41,9 +41,16 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
     if handler is None:
         raise NoHandler(f"{consumer} has no handler for {event.type}")
     loaded = events.load_payload(event.type, event.version, event.payload)
-    typed = Event(type=event.type, version=event.version, region=event.region, producer=event.producer,
-                  payload=loaded, id=event.id, occurred_at=event.occurred_at,
-                  correlation_id=event.correlation_id)
+    typed = Event(
+        type=event.type,
+        version=event.version,
+        region=event.region,
+        producer=event.producer,
+        payload=loaded,
+        id=event.id,
+        occurred_at=event.occurred_at,
+        correlation_id=event.correlation_id,
+    )
     with runtime.db.unit_of_work() as session:
         if not inbox.claim(session, str(event.id), consumer, event.type):
             return False

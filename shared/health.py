@@ -21,8 +21,9 @@ def broker_reachable(url: str) -> None:
         connection.ensure_connection(max_retries=1, timeout=2)
 
 
-def health_blueprint(service: str, db: Database, broker_url: str,
-                     check_broker: Callable[[str], None] = broker_reachable) -> Blueprint:
+def health_blueprint(
+    service: str, db: Database, broker_url: str, check_broker: Callable[[str], None] = broker_reachable
+) -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -61,5 +62,7 @@ def instrument(app: Flask, service: str) -> None:
     def _finish(response: Response) -> Response:
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
-        LATENCY.labels(service, endpoint).observe(time.perf_counter() - getattr(g, "_started", time.perf_counter()))
+        LATENCY.labels(service, endpoint).observe(
+            time.perf_counter() - getattr(g, "_started", time.perf_counter())
+        )
         return response

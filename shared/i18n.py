@@ -50,7 +50,9 @@ def check_catalog(catalog: Catalog) -> list[str]:
         if missing:
             problems.append(f"{key}: missing {', '.join(missing)}")
             continue
-        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in LANGUAGES}
+        fields = {
+            lang: {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in LANGUAGES
+        }
         if len({frozenset(f) for f in fields.values()}) > 1:
             problems.append(f"{key}: placeholders differ {fields}")
     return problems

@@ -28,8 +28,12 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("body", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("published_at", DateTime(timezone=True), nullable=True),
-        Index("ix_outbox_unpublished", "id", postgresql_where="published_at IS NULL",
-              sqlite_where="published_at IS NULL"),
+        Index(
+            "ix_outbox_unpublished",
+            "id",
+            postgresql_where="published_at IS NULL",
+            sqlite_where="published_at IS NULL",
+        ),
     )
 
 

@@ -21,5 +21,6 @@ class Runtime:
 def build_runtime(service: str, metadata: MetaData, settings: config.Settings | None = None) -> Runtime:
     """Wire a service from the environment (or from `settings`, which tests pass)."""
     settings = settings or config.load(service)
-    return Runtime(settings=settings, db=Database(settings.database_url, metadata),
-                   blobs=open_store(settings.blob_url))
+    return Runtime(
+        settings=settings, db=Database(settings.database_url, metadata), blobs=open_store(settings.blob_url)
+    )

@@ -115,19 +115,39 @@ EXCHANGES: tuple[tuple[str, str], ...] = (
 def rabbitmq_definitions(retry_delays: tuple[int, ...] = (1, 5, 30), vhost: str = "/") -> dict[str, Any]:
     """The whole topology as a RabbitMQ definitions document (`deploy/rabbitmq/definitions.json`)."""
     exchanges = [
-        {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False,
-         "internal": False, "arguments": {}}
+        {
+            "name": name,
+            "vhost": vhost,
+            "type": kind,
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
         for name, kind in EXCHANGES
     ]
     queues: list[dict[str, Any]] = []
     bindings: list[dict[str, Any]] = []
     for service in SUBSCRIPTIONS:
         for spec in service_queues(service) + support_queues(service, retry_delays):
-            queues.append({"name": spec.name, "vhost": vhost, "durable": True, "auto_delete": False,
-                           "arguments": spec.arguments})
+            queues.append(
+                {
+                    "name": spec.name,
+                    "vhost": vhost,
+                    "durable": True,
+                    "auto_delete": False,
+                    "arguments": spec.arguments,
+                }
+            )
             bindings.extend(
-                {"source": exchange, "vhost": vhost, "destination": spec.name, "destination_type": "queue",
-                 "routing_key": key, "arguments": {}}
+                {
+                    "source": exchange,
+                    "vhost": vhost,
+                    "destination": spec.name,
+                    "destination_type": "queue",
+                    "routing_key": key,
+                    "arguments": {},
+                }
                 for exchange, key in spec.bindings
             )
     return {"exchanges": exchanges, "queues": queues, "bindings": bindings}
