@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from shared import blobs
+
+
+def test_local_store_round_trip_and_read_by_url(tmp_path: Path) -> None:
+    store = blobs.open_store(f"file://{tmp_path / 'blobs'}")
+    url = store.put("photos/2026/n1/original.jpg", b"\xff\xd8data", "image/jpeg")
+    assert store.get("photos/2026/n1/original.jpg") == b"\xff\xd8data"
+    assert blobs.read_url(url) == b"\xff\xd8data"
+    assert store.exists("photos/2026/n1/original.jpg")
+    store.delete("photos/2026/n1/original.jpg")
+    assert not store.exists("photos/2026/n1/original.jpg")
+    with pytest.raises(blobs.BlobNotFound):
+        store.get("photos/2026/n1/original.jpg")
+
+
+def test_keys_cannot_escape_the_store(tmp_path: Path) -> None:
+    store = blobs.LocalBlobStore(tmp_path)
+    with pytest.raises(ValueError, match="invalid blob key"):
+        store.put("../outside.jpg", b"x", "image/jpeg")
+
+
+def test_s3_store_through_boto3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("S3_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        boto3.client("s3").create_bucket(Bucket="top100")
+        store = blobs.open_store("s3://top100/intake")
+        url = store.put("photos/a.jpg", b"jpeg", "image/jpeg")
+        assert url == "s3://top100/intake/photos/a.jpg"
+        assert store.get("photos/a.jpg") == b"jpeg"
+        assert blobs.read_url(url) == b"jpeg"
+        assert store.exists("photos/a.jpg")
+        assert not store.exists("photos/missing.jpg")
+        with pytest.raises(blobs.BlobNotFound):
+            store.get("photos/missing.jpg")
