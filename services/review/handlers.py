@@ -1,0 +1,37 @@
+"""Review's event entrypoints: one thin function per event type (the inbox makes each run once)."""
+
+from __future__ import annotations
+
+from shared.envelope import Event
+from shared.handling import Handler, HandlerContext
+
+from . import operations
+
+
+def nomination_submitted(ctx: HandlerContext, event: Event) -> None:
+    operations.register_candidate(ctx.session, event)
+
+
+def nomination_amended(ctx: HandlerContext, event: Event) -> None:
+    operations.amend_candidate(ctx.session, event)
+
+
+def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
+    operations.withdraw_candidate(ctx.session, event)
+
+
+def photo_processed(ctx: HandlerContext, event: Event) -> None:
+    operations.record_photo_processed(ctx.session, event)
+
+
+def photo_rejected(ctx: HandlerContext, event: Event) -> None:
+    operations.record_photo_rejected(ctx.session, event)
+
+
+HANDLERS: dict[str, Handler] = {
+    "nomination.submitted": nomination_submitted,
+    "nomination.amended": nomination_amended,
+    "nomination.withdrawn": nomination_withdrawn,
+    "media.photo_processed": photo_processed,
+    "media.photo_rejected": photo_rejected,
+}

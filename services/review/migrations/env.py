@@ -1,0 +1,4 @@
+from services.review.models import metadata
+from shared.migrate import run_env
+
+run_env(metadata)

@@ -1,0 +1,118 @@
+"""Review's store: the candidates of the programme, their statements and the state of their photos.
+
+Review keeps the minimum it needs to judge and to publish: names, college, region, achievements and
+statements. The student's contacts stay with intake and notify; they are not copied here.
+Photo states live in their own table keyed by the nomination, because media's events may arrive
+before review has registered the candidate (they come from another producer on another queue).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+STAGES = ("internal", "regional", "republican")
+STATUSES = ("nominated", "withdrawn")
+PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Candidate(Base):
+    """A nominated student as the commissions see them."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        CheckConstraint(_in("stage", STAGES), name="stage"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("language", ("kk", "ru", "en")), name="language"),
+        CheckConstraint("course >= 1", name="course"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nomination_id: Mapped[str] = mapped_column(String(64), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    college_code: Mapped[str] = mapped_column(String(40))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2))
+    specialty: Mapped[str] = mapped_column(String(200))
+    course: Mapped[int] = mapped_column(Integer)
+    academic_standing: Mapped[str] = mapped_column(String(40))
+    minor: Mapped[bool]
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    achievements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    stage: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="Statement.language"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+
+class Statement(Base):
+    """The achievements told in one language (the republican stage needs kk, ru and en)."""
+
+    __tablename__ = "statements"
+    __table_args__ = (CheckConstraint(_in("language", ("kk", "ru", "en")), name="language"),)
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="statements")
+
+
+class Photo(Base):
+    """Where a nomination's photo stands: sent to media, processed into derivatives, or rejected.
+
+    `as_of` is when the event that set the state occurred: a late copy of an older event (the
+    amendment that sent a new photo, arriving after media already processed it) must not win.
+    """
+
+    __tablename__ = "photos"
+    __table_args__ = (CheckConstraint(_in("status", PHOTO_STATUSES), name="status"),)
+
+    nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    source_key: Mapped[str | None] = mapped_column(String(500))
+    asset_id: Mapped[str | None] = mapped_column(String(36))
+    derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(String(100))
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))

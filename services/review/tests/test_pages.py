@@ -1,0 +1,70 @@
+"""The plain pages: Kazakh names unchanged, three languages, region filter, no contacts."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from services.review.app import create_app
+from services.review.handlers import HANDLERS
+from services.review.messages import MESSAGES
+from shared.handling import handle
+from shared.i18n import check_catalog
+from shared.runtime import Runtime
+
+from .factories import submitted
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> FlaskClient:
+    handle(runtime, HANDLERS, "review", submitted("nom-0001", "almaty"))
+    other = submitted(
+        "nom-0002",
+        "shymkent",
+        candidate={"last_name": "Өмірзақова", "first_name": "Гүлназ", "patronymic": None},
+    )
+    handle(runtime, HANDLERS, "review", other)
+    return create_app(runtime).test_client()
+
+
+def test_catalog_is_whole() -> None:
+    assert check_catalog(MESSAGES) == []
+
+
+def test_list_shows_kazakh_names_unchanged_and_no_contacts(client: FlaskClient) -> None:
+    page = client.get("/?lang=kk")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert page.content_type.startswith("text/html")
+    assert "Нұрланұлы Әлихан Қайратұлы" in html
+    assert "Өмірзақова Гүлназ" in html
+    assert "Кандидаттар" in html
+    assert "alikhan@example.kz" not in html and "1234567" not in html
+
+
+def test_region_filter(client: FlaskClient) -> None:
+    html = client.get("/?region=shymkent&lang=en").get_data(as_text=True)
+    assert "Өмірзақова" in html and "Нұрланұлы" not in html
+    assert "Total: 1" in html
+    assert client.get("/?region=atlantis").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("header", "word"),
+    [("kk-KZ,ru;q=0.8", "Кандидаттар"), ("ru", "Кандидаты"), ("en-GB", "Candidates"), (None, "Кандидаты")],
+)
+def test_language_from_accept_language(client: FlaskClient, header: str | None, word: str) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    assert word in client.get("/", headers=headers).get_data(as_text=True)
+
+
+def test_candidate_page(client: FlaskClient) -> None:
+    html = client.get("/?lang=ru").get_data(as_text=True)
+    link = html.split('href="/candidates/', 1)[1].split('"', 1)[0]
+    page = client.get(f"/candidates/{link}".replace("&amp;", "&"))
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Мен өз мамандығымды сүйемін." in text
+    assert "WorldSkills Kazakhstan" in text
+    assert "alikhan@example.kz" not in text and "+7701" not in text
+    assert client.get("/candidates/nope?lang=en").status_code == 404
