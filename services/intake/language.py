@@ -1,0 +1,103 @@
+"""Which of Kazakh, Russian and English a statement is written in.
+
+The detector (lingua, restricted to the three languages, low-accuracy mode) is built once per
+process on first use: about 11 MiB and a millisecond or so per text. Lingua knows Kazakh only in
+Cyrillic, so Kazakh in Latin letters is recognised by `looks_like_latin_kazakh` instead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+_CODES = {Language.KAZAKH: "kk", Language.RUSSIAN: "ru", Language.ENGLISH: "en"}
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+# Sentences shorter than this are too short to judge reliably (names, titles, quotes).
+_MIN_SENTENCE_WORDS = 6
+# A statement is mixed when sentences of one other language hold more than this share of its words.
+MIXED_SHARE = 0.25
+
+
+@cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*_CODES).with_low_accuracy_mode().build()
+
+
+def identify(text: str) -> str | None:
+    """ "kk", "ru" or "en" for the language most of `text` is in; None for no letters or no decision."""
+    if not _LETTER.search(text):
+        return None
+    return _CODES.get(_detector().detect_language_of(text))  # type: ignore[arg-type]
+
+
+def mixed_language(text: str, expected: str) -> str | None:
+    """Another language holding more than a quarter of the words, judged sentence by sentence.
+
+    A statement detected as Kazakh overall may still be half Russian (both versions pasted into one
+    field); the whole-text guess hides that. Returns that other language's code, or None.
+    """
+    words: dict[str, int] = {}
+    total = 0
+    for sentence in _SENTENCE_END.split(text):
+        size = len(sentence.split())
+        total += size
+        if size < _MIN_SENTENCE_WORDS:
+            continue
+        language = identify(sentence)
+        if language is not None and language != expected:
+            words[language] = words.get(language, 0) + size
+    if not words or total == 0:
+        return None
+    language, count = max(words.items(), key=lambda item: item[1])
+    return language if count / total > MIXED_SHARE else None
+
+
+# --- Kazakh in Latin letters ---------------------------------------------------------------------
+
+# Letters of the Kazakh Latin alphabets (2021: ä ğ ı ñ ö ş ū ü ç; 2018: á ǵ ń ó ú ý) that English lacks.
+_KAZAKH_LATIN_LETTERS = re.compile("[äğıñöşūüçáǵńóúý]")
+# "q" not followed by "u": everyday in Kazakh Latin (qazaq, jaqsy, oqý), rare in English.
+_BARE_Q = re.compile(r"q(?!u)")
+_LATIN_WORD = re.compile(r"[a-zäğıñöşūüçáǵńóúýé'’]+")
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
+_LATIN = re.compile(r"[a-zäğıñöşūüçáǵńóúýé]")
+_FUNCTION_WORDS = frozenset(
+    "jáne jäne jane zhane men bul bұl osy sol úshin üşin ushin bolyp bolady boldy edi dep degen turaly "
+    "arqyly biraq sondaı sondai sonymen keıin keiin keyin kezinde ózim özim ozim meniń meniñ menin "
+    "biz bizdiń bizdiñ bizdin jyly jyl ári äri ari qazaqstan qazaq".split()
+)
+_STEMS = (
+    "kolledj", "oqý", "oqy", "oqu", "oqı", "stýdent", "jetistik", "jetıstık", "mamandy", "qatys",
+    "jarys", "jeńimpaz", "jeñimpaz", "jenimpaz", "memleket", "jastar", "óńir", "öñir", "onir",
+    "respýblıka", "respublikal", "chempıonat", "chempionat",
+)  # fmt: skip
+
+
+def looks_like_latin_kazakh(text: str) -> bool:
+    """Kazakh written in Latin letters (any of the alphabets, or ad-hoc ASCII transliteration).
+
+    Mostly Latin letters, and at least one word in eight carries a Kazakh mark: a letter English
+    lacks, a "q" without "u", a Kazakh function word, or a common stem. An English text with a few
+    Kazakh names (Aqtobe, Qazaqstan Temir Zholy) stays well below that.
+    """
+    lowered = text.lower()
+    latin = len(_LATIN.findall(lowered))
+    if latin == 0 or latin < len(_CYRILLIC.findall(lowered)):
+        return False
+    tokens = [token.strip("'’") for token in _LATIN_WORD.findall(lowered)]
+    tokens = [token for token in tokens if token]
+    if len(tokens) < 5:
+        return False
+    marked = sum(
+        1
+        for token in tokens
+        if _KAZAKH_LATIN_LETTERS.search(token)
+        or _BARE_Q.search(token)
+        or token in _FUNCTION_WORDS
+        or token.startswith(_STEMS)
+    )
+    return marked * 8 >= len(tokens)

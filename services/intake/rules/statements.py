@@ -1,0 +1,79 @@
+"""The statements about a student's achievements: at least 250 words (R), each in its own language.
+
+Words are counted the way a person counts them on paper, so that a portal's editor, a commission
+member and this service agree on 249 versus 250:
+- a word is a run of letters (any script: Kazakh, Russian, English); letters joined by a hyphen or an
+  apostrophe are one word ("Нұр-Сұлтан", "well-known", "O'Brien", "ата-анама");
+- a word broken across lines with a hyphen ("профес-\\nсиональный") is one word;
+- short dotted abbreviations are one word ("т.е.", "т.б.", "e.g.");
+- bare numbers (2026, 15.10, 100) are not words; a number with a letter suffix ("3-й", "2-орын",
+  "1st") counts once, for its suffix;
+- punctuation, dashes, bullets and emoji are not words;
+- links and e-mail addresses are not counted at all: they say nothing in any language, and the
+  regulation asks for information about achievements, not for padding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from services.intake.language import identify, looks_like_latin_kazakh, mixed_language
+from services.intake.rules.problems import Problem
+
+MIN_STATEMENT_WORDS = 250
+STATEMENT_LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑]\s*\n\s*(?=[^\W\d_])")
+_LINKS = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:kz|ru|com|org|net|edu|gov|io|info|рф|қаз)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_RUN = r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f])*"
+_WORD = re.compile(
+    r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}\.?(?![^\W\d_])"  # т.е. / e.g. / U.S.A.
+    rf"|{_RUN}(?:[-‐‑'’ʼ]{_RUN})*"
+)
+
+
+def count_words(text: str) -> int:
+    """The number of words in `text`, counted as described in this module's docstring."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _LINE_BREAK_HYPHEN.sub("", text)
+    text = _LINKS.sub(" ", text)
+    return len(_WORD.findall(text))
+
+
+def check_statement(language_key: str, text: str) -> list[Problem]:
+    """At least 250 words, written in the language of its key (a Russian text under `kk` is an error).
+
+    Kazakh written in Latin letters gets its own problem rather than a guess: the language detector
+    knows Kazakh only in Cyrillic and would call such a text English.
+    """
+    if language_key not in STATEMENT_LANGUAGES:
+        return [Problem("statement_language_key_unknown", {"key": language_key})]
+    problems: list[Problem] = []
+    words = count_words(text)
+    if words < MIN_STATEMENT_WORDS:
+        problems.append(Problem("statement_too_short", {"words": words, "minimum": MIN_STATEMENT_WORDS}))
+    if words == 0:
+        return problems
+    if looks_like_latin_kazakh(text):
+        problems.append(Problem("statement_latin_kazakh", {"expected": language_key}))
+        return problems
+    detected = identify(text)
+    if detected is None:
+        problems.append(Problem("statement_language_unknown", {"expected": language_key}))
+    elif detected != language_key:
+        problems.append(Problem("statement_wrong_language", {"expected": language_key, "detected": detected}))
+    else:
+        other = mixed_language(text, language_key)
+        if other is not None:
+            problems.append(
+                Problem("statement_mixed_languages", {"expected": language_key, "detected": other})
+            )
+    return problems
