@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from shared.clock import KAZAKHSTAN
 
@@ -86,7 +87,7 @@ def check_calendar(calendar: Calendar) -> list[str]:
         ("regional_stage_ends", calendar.regional_stage_ends),
         ("amendments_close", calendar.amendments_close.astimezone(local).date()),
     ]
-    for (first, a), (second, b) in zip(order, order[1:], strict=False):
+    for (first, a), (second, b) in pairwise(order):
         if a > b:
             problems.append(f"{first} ({a}) is after {second} ({b})")
     if calendar.republican_stage_starts < calendar.regional_stage_ends:
