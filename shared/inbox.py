@@ -42,4 +42,6 @@ def claim(session: Session, event_id: str, consumer: str, event_type: str) -> bo
         .values(event_id=event_id, consumer=consumer, event_type=event_type, handled_at=clock.utcnow())
         .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
     )
-    return session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: psycopg 3 under SQLAlchemy 2.1 reports rowcount -1 for this insert,
+    # which made every first delivery look like a duplicate on PostgreSQL.
+    return session.execute(statement.returning(table.c.event_id)).first() is not None

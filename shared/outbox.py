@@ -8,7 +8,7 @@ consumers' inbox drops the copy.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.orm import Session
 
 from shared import clock, events
@@ -31,8 +31,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Index(
             "ix_outbox_unpublished",
             "id",
-            postgresql_where="published_at IS NULL",
-            sqlite_where="published_at IS NULL",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
         ),
     )
 

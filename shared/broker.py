@@ -1,0 +1,141 @@
+"""Connections to the one broker and the declaration of its topology, on RabbitMQ or on disk.
+
+Two transports, one code path (kombu):
+- `amqp://...` RabbitMQ: heartbeats (a lost broker is noticed instead of hanging), a connect timeout
+  and publisher confirms on the kombu connection (used for the worker's retries and parking, which
+  are rare; the relay's bulk publishing uses pika's asynchronous confirms, see `shared.relay`).
+- `filesystem://<absolute path>` (embedded): kombu's filesystem transport, every process of the
+  system sharing the same folders, so a topic exchange routes across processes as long as each
+  process declares its queues and bindings (the bindings live in files under `control/`). It has no
+  TTL, dead-lettering, confirms or redelivery after a crash; queues are declared plain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import kombu
+from kombu.transport import filesystem, virtual
+
+from shared import topology
+from shared.regions import region_codes
+
+HEARTBEAT = 30
+CONNECT_TIMEOUT = 10
+CONFIRM_TIMEOUT = 15
+AMQP_SCHEMES = ("amqp://", "amqps://", "pyamqp://")
+FILESYSTEM_SCHEME = "filesystem://"
+
+
+def is_embedded(url: str) -> bool:
+    """True for the server-less transport (no TTL, dead-lettering, confirms or crash redelivery)."""
+    return not url.startswith(AMQP_SCHEMES)
+
+
+def filesystem_root(url: str) -> Path:
+    """The broker folder of a `filesystem://<absolute path>` URL."""
+    if not url.startswith(FILESYSTEM_SCHEME):
+        raise ValueError(f"not a filesystem broker URL: {url!r}")
+    root = Path(unquote(url[len(FILESYSTEM_SCHEME) :])).expanduser()
+    if not root.is_absolute():
+        raise ValueError(f"the filesystem broker needs an absolute path, got {url!r}")
+    return root
+
+
+def filesystem_options(root: Path) -> dict[str, Any]:
+    """Transport options that make every process use the same folders (created here)."""
+    folders = {name: root / name for name in ("data", "control", "processed")}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folders["data"]),
+        "data_folder_out": str(folders["data"]),
+        "control_folder": str(folders["control"]),
+        "processed_folder": str(folders["processed"]),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+
+
+class _FilesystemTransport(filesystem.Transport):
+    """kombu's filesystem transport with its in-memory state kept per broker folder.
+
+    Stock kombu keeps one process-wide state; a binding remembered for one folder would then never be
+    written to another folder's control files (two data dirs in one process, e.g. in tests).
+    """
+
+    _states: dict[str, virtual.BrokerState] = {}  # noqa: RUF012 - deliberately process-wide
+
+    def __init__(self, client: kombu.Connection, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        key = str(client.transport_options.get("control_folder", ""))
+        self.state = self._states.setdefault(key, virtual.BrokerState())
+
+
+def connection(url: str) -> kombu.Connection:
+    """A (lazy) kombu connection to the broker at `url`."""
+    if url.startswith(FILESYSTEM_SCHEME):
+        return kombu.Connection(
+            transport=_FilesystemTransport, transport_options=filesystem_options(filesystem_root(url))
+        )
+    if url.startswith(AMQP_SCHEMES):
+        return kombu.Connection(
+            url,
+            heartbeat=HEARTBEAT,
+            connect_timeout=CONNECT_TIMEOUT,
+            transport_options={"confirm_publish": True, "max_retries": 1},
+        )
+    if url.startswith("memory://"):
+        return kombu.Connection(url)
+    raise ValueError(f"unsupported broker URL {url!r}: use amqp://... or filesystem://<absolute path>")
+
+
+def _channel(channel_or_conn: Any) -> Any:
+    if isinstance(channel_or_conn, kombu.Connection):
+        return channel_or_conn.default_channel
+    return channel_or_conn
+
+
+def _embedded_channel(channel: Any) -> bool:
+    return isinstance(channel, virtual.Channel)
+
+
+def declare_exchanges(channel_or_conn: Any) -> None:
+    channel = _channel(channel_or_conn)
+    for name, kind in topology.EXCHANGES:
+        kombu.Exchange(name, type=kind, durable=True)(channel).declare()
+
+
+def declare_specs(channel_or_conn: Any, specs: list[topology.QueueSpec]) -> None:
+    """Declare queues and their bindings; on the embedded transport without broker arguments."""
+    channel = _channel(channel_or_conn)
+    embedded = _embedded_channel(channel)
+    for spec in specs:
+        arguments = None if embedded else dict(spec.arguments)
+        queue = kombu.Queue(spec.name, durable=True, queue_arguments=arguments, no_declare=False)
+        bound = queue(channel)
+        bound.queue_declare()
+        for exchange, key in spec.bindings:
+            bound.bind_to(exchange=exchange, routing_key=key)
+
+
+def declare(
+    channel_or_conn: Any, service: str, regions: tuple[str, ...] | None, retry_delays: tuple[int, ...]
+) -> list[str]:
+    """Declare what one service's worker needs; returns the names of its work queues."""
+    declare_exchanges(channel_or_conn)
+    work = topology.service_queues(service, tuple(regions) if regions else None)
+    support = topology.support_queues(service, tuple(retry_delays))
+    channel = _channel(channel_or_conn)
+    if _embedded_channel(channel):
+        support = [spec for spec in support if spec.name == topology.parking_queue(service)]
+    declare_specs(channel, work + support)
+    return [spec.name for spec in work]
+
+
+def declare_all(channel_or_conn: Any, retry_delays: tuple[int, ...] = (1, 5, 30)) -> None:
+    """Declare the whole topology (every service, every region): `top100`, the relay and tests."""
+    for service in topology.SUBSCRIPTIONS:
+        declare(channel_or_conn, service, region_codes(), retry_delays)

@@ -1,0 +1,194 @@
+"""The outbox relay: publishes committed outbox rows and marks them published once confirmed.
+
+A row is marked published only after the broker has confirmed it (RabbitMQ) or kombu has written
+it (embedded). A crash at any point therefore loses nothing: before the mark, the row goes out again
+(a duplicate the consumers' inbox drops); after it, the event is on the broker.
+
+On RabbitMQ the relay uses pika with asynchronous, batched publisher confirms: a whole batch is
+published with `mandatory=True` and the ioloop runs until every ack/nack/return of the batch has
+arrived. kombu confirms one message per round trip, which is an order of magnitude slower. A
+returned (unroutable) message is never marked: it is logged loudly and tried again with a growing
+pause, e.g. until the consuming service has declared its queue. A nack is tried again next round.
+
+Several relays of one service may run against PostgreSQL (`FOR UPDATE SKIP LOCKED`); on SQLite
+(embedded) run one per service.
+
+Fault injection (reliability tests only): `TOP100_FAULT=relay_exit_after_publish` makes the process
+exit abruptly (`os._exit(1)`) after the broker confirmed a batch and before it is marked published.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import kombu
+from sqlalchemy import Table, select, update
+
+from shared import broker, clock, topology
+from shared.db import Database
+from shared.pika_confirms import ConfirmingPublisher
+
+log = logging.getLogger(__name__)
+
+FAULT_ENV = "TOP100_FAULT"
+FAULT_EXIT_AFTER_PUBLISH = "relay_exit_after_publish"
+MAX_BACKOFF = 30.0
+RETURNED_BACKOFF_MAX = 60.0
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    event_id: str
+    routing_key: str
+    body: str
+
+
+class _KombuPublisher:
+    """The embedded transport: kombu writes each message to the shared folder (no confirms exist)."""
+
+    def __init__(self, url: str) -> None:
+        self.conn = broker.connection(url)
+        self.conn.ensure_connection(max_retries=1)
+        broker.declare_all(self.conn)
+        self.producer = kombu.Producer(self.conn.default_channel)
+
+    def publish_batch(self, rows: list[OutboxRow]) -> tuple[set[str], set[str]]:
+        for row in rows:
+            self.producer.publish(
+                row.body.encode("utf-8"),
+                exchange=topology.EVENTS_EXCHANGE,
+                routing_key=row.routing_key,
+                content_type="application/json",
+                content_encoding="utf-8",
+                message_id=row.event_id,
+                delivery_mode=2,
+            )
+        return {row.event_id for row in rows}, set()
+
+    def idle(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        self.conn.release()
+
+
+class Relay:
+    """Publishes one service's outbox (`db.metadata.tables["outbox"]`) to the broker."""
+
+    def __init__(
+        self, db: Database, broker_url: str, batch: int = 500, confirm_timeout: float = 30.0
+    ) -> None:
+        self.db = db
+        self.broker_url = broker_url
+        self.batch = batch
+        self.confirm_timeout = confirm_timeout
+        self.table: Table = db.metadata.tables["outbox"]
+        self._publisher: ConfirmingPublisher | _KombuPublisher | None = None
+        self._returned: dict[str, tuple[float, float]] = {}  # event id -> (retry after, pause)
+
+    # -- broker side ---------------------------------------------------------------------------
+    def _connect(self) -> ConfirmingPublisher | _KombuPublisher:
+        if self._publisher is None:
+            if broker.is_embedded(self.broker_url):
+                self._publisher = _KombuPublisher(self.broker_url)
+            else:
+                publisher = ConfirmingPublisher(self.broker_url, timeout=self.confirm_timeout)
+                publisher.connect()
+                with broker.connection(self.broker_url) as conn:
+                    broker.declare_all(conn)
+                self._publisher = publisher
+        return self._publisher
+
+    def close(self) -> None:
+        if self._publisher is not None:
+            try:
+                self._publisher.close()
+            except Exception:
+                log.debug("closing the publisher failed", exc_info=True)
+            self._publisher = None
+
+    # -- database side -------------------------------------------------------------------------
+    def _due(self, rows: list[OutboxRow]) -> list[OutboxRow]:
+        now = time.monotonic()
+        return [row for row in rows if self._returned.get(row.event_id, (0.0, 0.0))[0] <= now]
+
+    def _select(self, limit: int, lock: bool):  # type: ignore[no-untyped-def]
+        t = self.table
+        query = (
+            select(t.c.id, t.c.event_id, t.c.routing_key, t.c.body)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        return query.with_for_update(skip_locked=True) if lock else query
+
+    def _mark(self, session, rows: list[OutboxRow], confirmed: set[str]) -> int:  # type: ignore[no-untyped-def]
+        ids = [row.id for row in rows if row.event_id in confirmed]
+        if ids:
+            session.execute(
+                update(self.table).where(self.table.c.id.in_(ids)).values(published_at=clock.utcnow())
+            )
+        return len(ids)
+
+    def _publish(self, rows: list[OutboxRow]) -> set[str]:
+        publisher = self._connect()
+        confirmed, returned = publisher.publish_batch(rows)
+        now = time.monotonic()
+        for event_id in returned:
+            pause = min(self._returned.get(event_id, (0.0, 0.5))[1] * 2, RETURNED_BACKOFF_MAX)
+            self._returned[event_id] = (now + pause, pause)
+            log.error(
+                "UNROUTABLE event %s returned by the broker: no queue is bound for it; kept in the "
+                "outbox and tried again in %.0fs",
+                event_id,
+                pause,
+            )
+        for event_id in confirmed:
+            self._returned.pop(event_id, None)
+        if confirmed and os.environ.get(FAULT_ENV) == FAULT_EXIT_AFTER_PUBLISH:
+            log.warning("fault injection: exiting after the broker confirmed %d events", len(confirmed))
+            os._exit(1)
+        return confirmed
+
+    def relay_once(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were confirmed and marked."""
+        extra = len(self._returned)
+        with self.db.unit_of_work() as session:
+            if self.db.is_postgres:
+                fetched = session.execute(self._select(self.batch + extra, lock=True)).all()
+                rows = self._due([OutboxRow(*r) for r in fetched])[: self.batch]
+                if not rows:
+                    return 0
+                return self._mark(session, rows, self._publish(rows))
+            fetched = session.execute(self._select(self.batch + extra, lock=False)).all()
+        # SQLite: never hold its single write lock while waiting for the broker.
+        rows = self._due([OutboxRow(*r) for r in fetched])[: self.batch]
+        if not rows:
+            return 0
+        confirmed = self._publish(rows)
+        with self.db.unit_of_work() as session:
+            return self._mark(session, rows, confirmed)
+
+    def run(self, stop: threading.Event, idle: float = 0.2) -> None:
+        """Relay until `stop` is set, reconnecting with a growing pause when the broker goes away."""
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                count = self.relay_once()
+                backoff = 0.5
+                if count < self.batch:
+                    if self._publisher is not None:
+                        self._publisher.idle(idle)
+                    else:
+                        stop.wait(idle)
+            except Exception:
+                log.exception("relay round failed; reconnecting in %.1fs", backoff)
+                self.close()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+        self.close()
