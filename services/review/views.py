@@ -6,9 +6,9 @@ programme publishes anyway (names, college, achievements, statements) and never 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, request
 
-from shared import i18n, regions
+from shared import pages, regions
 from shared.runtime import Runtime
 
 from . import queries
@@ -17,43 +17,10 @@ from .messages import MESSAGES
 bp = Blueprint("review", __name__)
 
 
-def page_language() -> str:
-    """`?lang=` when it names kk/ru/en, else the browser's `Accept-Language`."""
-    asked = request.args.get("lang", "")
-    return asked if asked in i18n.LANGUAGES else i18n.negotiate(request.headers.get("Accept-Language"))
-
-
-def language_links() -> list[tuple[str, str]]:
-    """The same page in each language (the current query kept), for the language switch."""
-    endpoint = request.endpoint or "review.index"
-    view_args = (request.view_args or {}) if request.endpoint else {}
-    return [
-        (code, url_for(endpoint, **view_args, **{**request.args.to_dict(), "lang": code}))
-        for code in i18n.LANGUAGES
-    ]
-
-
 def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
-    lang = page_language()
-
-    def t(key: str, **params: object) -> str:
-        return i18n.translate(MESSAGES, key, lang, **params)
-
-    def region_name(code: str) -> str:
-        region = regions.resolve(code)
-        return region.name(lang) if region else code
-
-    html = render_template(
-        template,
-        lang=lang,
-        t=t,
-        region_name=region_name,
-        languages=i18n.LANGUAGES,
-        language_links=language_links(),
-        all_regions=regions.all_regions(),
-        **context,
+    return pages.render(
+        template, MESSAGES, "review.index", status, all_regions=regions.all_regions(), **context
     )
-    return html, status
 
 
 def _runtime() -> Runtime:

@@ -1,0 +1,50 @@
+"""What every service's server-rendered pages do the same way: pick kk/ru/en and render with it.
+
+The language is `?lang=` when it names one of kk/ru/en, else the browser's `Accept-Language`; every
+page gets `t(key, **params)` over the service's catalog, and links to itself in each language.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+
+from shared import i18n, regions
+
+
+def page_language() -> str:
+    asked = request.args.get("lang", "")
+    return asked if asked in i18n.LANGUAGES else i18n.negotiate(request.headers.get("Accept-Language"))
+
+
+def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
+    """The current page (query kept) in each language, for the language switch."""
+    endpoint = request.endpoint or fallback_endpoint
+    view_args = (request.view_args or {}) if request.endpoint else {}
+    query = request.args.to_dict()
+    return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
+
+
+def render(
+    template: str, catalog: i18n.Catalog, home: str, status: int = 200, **context: object
+) -> tuple[str, int]:
+    """Render `template` in the page's language; `home` is the endpoint of the service's front page."""
+    lang = page_language()
+
+    def t(key: str, **params: object) -> str:
+        return i18n.translate(catalog, key, lang, **params)
+
+    def region_name(code: str) -> str:
+        region = regions.resolve(code)
+        return region.name(lang) if region else code
+
+    html = render_template(
+        template,
+        lang=lang,
+        t=t,
+        region_name=region_name,
+        languages=i18n.LANGUAGES,
+        language_links=language_links(home),
+        home=home,
+        **context,
+    )
+    return html, status
