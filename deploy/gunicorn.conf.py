@@ -1,0 +1,105 @@
+"""Gunicorn settings for every service.
+
+`gunicorn -c deploy/gunicorn.conf.py 'services.<svc>.app:create_app()'`, with everything from the
+environment, so the same file serves `top100 run`, docker compose and Kubernetes:
+
+- `TOP100_SERVICE` names the service (logs, process name, default port);
+- `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
+- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s).
+Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from pythonjsonlogger.json import JsonFormatter
+
+from shared import config as top100_config
+from shared import logs as top100_logs
+
+service = os.environ.get("TOP100_SERVICE", "").strip() or "web"
+
+bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.load(service).port}"]
+workers = int(os.environ.get("TOP100_WEB_WORKERS", "2"))
+worker_class = "sync"
+timeout = int(os.environ.get("TOP100_WEB_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Uploads are parsed by Flask; gunicorn's own limits stay at their defaults.
+max_requests = 2000
+max_requests_jitter = 200
+proc_name = f"top100-{service}"
+accesslog = "-"
+errorlog = "-"
+capture_output = False
+# Gunicorn's control socket defaults to one path per user: four services on one machine would fight
+# over it, and nothing of ours uses it.
+control_socket_disable = True
+forwarded_allow_ips = os.environ.get("TOP100_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+#: The request atoms gunicorn hands the access logger, as JSON fields.
+_ACCESS_FIELDS = {
+    "h": "remote",
+    "m": "method",
+    "U": "path",
+    "q": "query",
+    "s": "status",
+    "B": "bytes",
+    "D": "duration_us",
+    "a": "user_agent",
+    "{x-correlation-id}o": "correlation_id",
+}
+
+
+class AccessJsonFormatter(JsonFormatter):
+    """One JSON object per request, from the atoms gunicorn passes as the record's arguments."""
+
+    def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict) -> None:
+        super().add_fields(log_record, record, message_dict)
+        atoms = record.args if isinstance(record.args, dict) else {}
+        for atom, name in _ACCESS_FIELDS.items():
+            value = atoms.get(atom)
+            if value not in (None, "-", ""):
+                log_record[name] = value
+        log_record["service"] = service
+        log_record.pop("message", None)
+
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": JsonFormatter,
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "static_fields": {"service": service},
+        },
+        "access": {
+            "()": AccessJsonFormatter,
+            "fmt": "%(asctime)s %(name)s",
+            "rename_fields": {"asctime": "time", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stderr"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": [], "level": "INFO"},
+}
+
+
+def post_fork(_server: Any, _worker: Any) -> None:
+    """The application's own logs in each worker: JSON with the correlation id, as the event workers write.
+
+    Per worker rather than once in the master: a HUP re-applies `logconfig_dict` in the master
+    (emptying the root logger), and the workers forked after it must log all the same.
+    """
+    top100_logs.configure(service)

@@ -1,0 +1,288 @@
+"""`top100`, the one console script: run the system, a worker, migrations and the operator's tasks.
+
+The commands and their options are the operator's interface (ARCHITECTURE.md): people and scripts
+rely on them, so they change only additively. The services contribute their own command groups
+(`keys`, `refdata`, `calendar`, ...) from `services/<svc>/cli.py`; this module wires them in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import urllib.request
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from services import runner
+from shared import config, logs, migrate
+from shared.regions import parse_region_list
+
+#: The command groups each service contributes, by the name of the object in its `cli` module.
+SERVICE_COMMANDS: dict[str, tuple[str, ...]] = {
+    "intake": ("keys", "refdata", "calendar"),
+    "review": ("users",),
+}
+
+
+def _pin_data_dir() -> str:
+    """Make TOP100_DATA_DIR absolute in our environment, so every child we start agrees on it."""
+    root = config.data_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    os.environ["TOP100_DATA_DIR"] = str(root)
+    return str(root)
+
+
+def _services(spec: str | None) -> tuple[str, ...]:
+    if not spec:
+        return config.SERVICES
+    chosen = tuple(dict.fromkeys(part.strip() for part in spec.split(",") if part.strip()))
+    unknown = [name for name in chosen if name not in config.SERVICES]
+    if unknown or not chosen:
+        known = ", ".join(config.SERVICES)
+        named = ", ".join(unknown) or repr(spec)
+        raise click.BadParameter(f"unknown service(s) {named}; expected some of {known}")
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """TOP 100: intake, review, media and notify. Embedded mode unless the environment says otherwise."""
+
+
+@cli.command("migrate")
+@click.argument("services", nargs=-1)
+def migrate_command(services: tuple[str, ...]) -> None:
+    """Bring the databases of SERVICES (all by default) to the newest revision."""
+    _pin_data_dir()
+    logs.configure("migrate")
+    for service in _services(",".join(services)):
+        migrate.upgrade(service, config.load(service).database_url)
+        click.echo(f"{service}: database at the newest revision")
+
+
+@cli.command("worker")
+@click.argument("service", type=click.Choice(config.SERVICES))
+@click.option("--regions", default="all", show_default=True, help="almaty,shymkent or all")
+@click.option("--exclude-regions", default="", help="regions to leave to dedicated workers, e.g. almaty")
+@click.option("--no-relay", is_flag=True, help="do not publish this service's outbox from this process")
+def worker_command(service: str, regions: str, exclude_regions: str, no_relay: bool) -> None:
+    """Consume SERVICE's events for a set of regions (and relay its outbox)."""
+    _pin_data_dir()
+    logs.configure(service)
+    try:
+        wanted = parse_region_list(regions)
+        excluded = set(parse_region_list(exclude_regions)) if exclude_regions.strip() else set()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--regions/--exclude-regions") from exc
+    chosen = tuple(code for code in wanted if code not in excluded)
+    if not chosen:
+        raise click.BadParameter("no region left to consume", param_hint="--regions/--exclude-regions")
+    from shared.worker import run_worker
+
+    runtime = importlib.import_module(f"services.{service}.bootstrap").build()
+    handlers = importlib.import_module(f"services.{service}.handlers").HANDLERS
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    run_worker(runtime, handlers, chosen, stop=stop, with_relay=not no_relay)
+
+
+@cli.command("run")
+@click.option("--only", default=None, help="a subset of services, e.g. intake,review")
+def run_command(only: str | None) -> None:
+    """Migrate, then run every service's web server and worker until Ctrl-C."""
+    services = _services(only)
+    root = _pin_data_dir()
+    logs.configure("top100")
+    busy = [service for service in services if not _port_free(config.load(service).port)]
+    if busy:
+        raise click.ClickException(
+            "port(s) in use: "
+            + ", ".join(f"{s} {config.load(s).port} (set {s.upper()}_PORT)" for s in busy)
+            + ". Is another `top100 run` still up?"
+        )
+    for service in services:
+        migrate.upgrade(service, config.load(service).database_url)
+    if "intake" in services and _embedded_intake():
+        _seed_demo(Path(root))
+    specs = runner.child_specs(services)
+    supervisor = runner.Supervisor(specs)
+    urls = {service: f"http://127.0.0.1:{config.load(service).port}/" for service in services}
+
+    def ready() -> bool:
+        return all(_answers(url + "healthz") for url in urls.values())
+
+    def announce() -> None:
+        runner.say(f"data dir {root}; broker {config.broker_url()}")
+        for service, url in urls.items():
+            runner.say(f"{service:<7} {url}")
+        runner.say("all services answer; Ctrl-C stops everything")
+
+    sys.exit(supervisor.run(ready, announce))
+
+
+def _seed_demo(root: Path) -> None:
+    """Load the demo reference data (idempotent) and, on a data dir's first run, issue a portal key."""
+    refdata = Path(str(resources.files("services.intake").joinpath("refdata")))
+    _invoke("refdata", "load", str(refdata))
+    marker = root / "demo-portal-key.issued"
+    if not marker.exists():
+        runner.say(
+            "demo portal key for region almaty (shown this once; `top100 keys issue --region almaty` "
+            "makes another):"
+        )
+        _invoke("keys", "issue", "--region", "almaty")
+        marker.touch()
+
+
+def _invoke(*args: str) -> None:
+    """Run one of our own commands in this process, as an operator would type it."""
+    cli.main(list(args), prog_name="top100", standalone_mode=False)
+
+
+def _embedded_intake() -> bool:
+    """The demo data goes only into the embedded default store, never into a configured database."""
+    return not os.environ.get("INTAKE_DATABASE_URL", "").strip()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=0.5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@cli.group("parked")
+def parked() -> None:
+    """Messages a service could not handle, kept on its parking queue until replayed."""
+
+
+@parked.command("list")
+@click.option("--service", type=click.Choice(config.SERVICES), default=None)
+def parked_list(service: str | None) -> None:
+    """Show parked messages (id, service, event type, reason)."""
+    from shared.parking import list_parked
+
+    _pin_data_dir()
+    rows = list_parked(config.broker_url(), service)
+    for row in rows:
+        click.echo(json.dumps(row, ensure_ascii=False, default=str))
+    click.echo(f"{len(rows)} parked message(s)", err=True)
+
+
+@parked.command("replay")
+@click.argument("message_id", required=False)
+@click.option("--all", "replay_all", is_flag=True, help="replay every parked message of the service(s)")
+@click.option("--service", type=click.Choice(config.SERVICES), default=None)
+def parked_replay(message_id: str | None, replay_all: bool, service: str | None) -> None:
+    """Send a parked message (or --all) back to its queue."""
+    from shared.parking import replay
+
+    if bool(message_id) == replay_all:
+        raise click.UsageError("give a message id or --all (not both)")
+    _pin_data_dir()
+    total = 0
+    for name in (service,) if service else config.SERVICES:
+        total += replay(config.broker_url(), name, None if replay_all else message_id)
+    click.echo(f"replayed {total} message(s)")
+    if message_id and total == 0:
+        raise click.ClickException(f"no parked message with id {message_id}")
+
+
+@cli.group("topology")
+def topology_group() -> None:
+    """The broker's exchanges, queues and bindings (one declarative source: shared.topology)."""
+
+
+@topology_group.command("export")
+@click.option("--demo-user", is_flag=True, help="add the docker compose demo user top100/top100")
+def topology_export(demo_user: bool) -> None:
+    """Print the RabbitMQ definitions document (`deploy/rabbitmq/definitions.json` is `--demo-user`)."""
+    click.echo(json.dumps(definitions_document(demo_user), indent=2, ensure_ascii=False))
+
+
+def definitions_document(demo_user: bool) -> dict:
+    """The topology, plus what a node importing it at boot lacks: RabbitMQ then seeds no vhost or user."""
+    from shared.topology import rabbitmq_definitions
+
+    document = {"vhosts": [{"name": "/"}], **rabbitmq_definitions(config.load("intake").retry_delays)}
+    if demo_user:
+        document["users"] = [
+            {
+                "name": DEMO_USER,
+                "password_hash": _rabbit_hash(DEMO_USER),
+                "hashing_algorithm": "rabbit_password_hashing_sha256",
+                "tags": "administrator",
+            }
+        ]
+        document["permissions"] = [
+            {"user": DEMO_USER, "vhost": "/", "configure": ".*", "write": ".*", "read": ".*"}
+        ]
+    return document
+
+
+#: The compose demo's broker account (user = password); production imports its own users.
+DEMO_USER = "top100"
+
+
+def _rabbit_hash(password: str) -> str:
+    """RabbitMQ's salted SHA-256 password hash, with a fixed salt so the committed file is reproducible."""
+    salt = b"t100"
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+@topology_group.command("declare")
+def topology_declare() -> None:
+    """Declare the whole topology on the configured broker (idempotent)."""
+    from shared import broker
+
+    _pin_data_dir()
+    url = config.broker_url()
+    with broker.connection(url) as connection:
+        broker.declare_all(connection, config.load("intake").retry_delays)
+    click.echo(f"declared the topology on {url.split('@')[-1]}")
+
+
+def _attach_service_commands() -> None:
+    """Add each service's command groups; a service whose CLI is missing contributes nothing."""
+    for service, names in SERVICE_COMMANDS.items():
+        module_name = f"services.{service}.cli"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        for name in names:
+            command = getattr(module, name, None)
+            if isinstance(command, click.Command):
+                cli.add_command(command, name)
+
+
+_attach_service_commands()
+
+
+def main() -> None:
+    cli(prog_name="top100")
+
+
+if __name__ == "__main__":
+    main()
