@@ -34,6 +34,14 @@ def is_embedded(url: str) -> bool:
     return not url.startswith(AMQP_SCHEMES)
 
 
+def is_embedded_connection(conn: kombu.Connection) -> bool:
+    return (
+        not conn.transport_cls.startswith(("amqp", "pyamqp"))
+        if isinstance(conn.transport_cls, str)
+        else (conn.transport.driver_type != "amqp")
+    )
+
+
 def filesystem_root(url: str) -> Path:
     """The broker folder of a `filesystem://<absolute path>` URL."""
     if not url.startswith(FILESYSTEM_SCHEME):
