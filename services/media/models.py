@@ -1,0 +1,58 @@
+"""Media's store: one asset row per photo it was given, with what became of it.
+
+The derivatives themselves live in media's blob store under deterministic keys
+(`media/<nomination_id>/<name>.jpg`), so processing the same photo twice overwrites, never duplicates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+ASSET_STATUSES = ("pending", "processed", "rejected", "missing", "superseded", "withdrawn")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Asset(Base):
+    """A nomination's photo as media received it and processed (or refused) it."""
+
+    __tablename__ = "assets"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in ASSET_STATUSES)})", name="status"),
+        CheckConstraint("status != 'rejected' OR reason IS NOT NULL", name="rejected_has_reason"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    nomination_id: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    source_key: Mapped[str | None] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(50))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,132 @@
+"""What changes media's data: one function per use case, run in the caller's unit of work.
+
+Derivatives are written to the blob store inside the handler, before the transaction commits. If the
+commit then fails, the blobs stay behind, but under the same deterministic keys that the retry
+writes again, so nothing is duplicated and nothing points at a missing file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared import clock
+from shared.blobs import BlobStore, read_url
+from shared.envelope import Event
+from shared.outbox import emit
+
+from . import imaging, rules
+from .models import Asset
+
+PRODUCER = "media"
+LIVE = ("pending", "processed", "rejected", "missing")
+
+
+def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None:
+    """Process the photo a submission or an amendment carries; an amendment without one changes nothing.
+
+    A submission without a photo is recorded as `missing` and announced as `media.photo_rejected`
+    with reason `missing`, so review and notify learn of it the same way as of any other refusal.
+    """
+    data = event.payload
+    photo = data.get("photo")
+    if photo is None and event.type != "nomination.submitted":
+        return None
+    nomination_id = data["nomination_id"]
+    if photo is not None:
+        same = _live(session, nomination_id, photo["sha256"])
+        if same is not None:
+            return same
+    for older in session.scalars(
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(LIVE))
+    ):
+        older.status, older.updated_at = "superseded", clock.utcnow()
+    now = clock.utcnow()
+    asset = Asset(
+        id=str(uuid.uuid4()),
+        nomination_id=nomination_id,
+        region=event.region,
+        status="pending",
+        source_key=photo and photo["key"],
+        source_url=photo and photo["url"],
+        source_sha256=photo and photo["sha256"],
+        derivatives=[],
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(asset)
+    if photo is None:
+        asset.status = "missing"
+        _reject(session, event, asset, "missing")
+        return asset
+    original = read_url(photo["url"])
+    if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
+        _reject(session, event, asset, "checksum_mismatch")
+        return asset
+    outcome = imaging.process(original)
+    asset.width, asset.height = outcome.width or None, outcome.height or None
+    if outcome.reason:
+        _reject(session, event, asset, outcome.reason)
+        return asset
+    keys = []
+    for derivative in outcome.derivatives:
+        key = rules.derivative_key(nomination_id, derivative.name)
+        blobs.put(key, derivative.data, "image/jpeg")
+        keys.append(key)
+    asset.status, asset.derivatives = "processed", keys
+    session.flush()
+    emit(
+        session,
+        _event(
+            event,
+            "media.photo_processed",
+            {"nomination_id": nomination_id, "asset_id": asset.id, "derivatives": keys},
+        ),
+    )
+    return asset
+
+
+def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
+    """A withdrawn student's photo is not to be published: delete the derivatives, keep the record."""
+    nomination_id = event.payload["nomination_id"]
+    for asset in session.scalars(
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status != "withdrawn")
+    ):
+        for key in asset.derivatives:
+            blobs.delete(key)
+        asset.status, asset.derivatives, asset.updated_at = "withdrawn", [], clock.utcnow()
+
+
+def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
+    if asset.status != "missing":
+        asset.status = "rejected"
+    asset.reason = reason
+    session.flush()
+    emit(
+        session,
+        _event(event, "media.photo_rejected", {"nomination_id": asset.nomination_id, "reason": reason}),
+    )
+
+
+def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
+    """The asset already made from this very photo (a resubmission under a new event id)."""
+    return session.scalar(
+        select(Asset).where(
+            Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
+        )
+    )
+
+
+def _event(cause: Event, event_type: str, payload: dict[str, Any]) -> Event:
+    return Event(
+        type=event_type,
+        version=1,
+        region=cause.region,
+        producer=PRODUCER,
+        payload=payload,
+        correlation_id=cause.correlation_id,
+    )

@@ -1,0 +1,25 @@
+"""A media runtime on a migrated SQLite database in a temporary data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.media import bootstrap
+from shared import config
+from shared.migrate import upgrade
+from shared.runtime import Runtime
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MEDIA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MEDIA_BLOB_URL", raising=False)
+    settings = config.load(bootstrap.SERVICE)
+    upgrade(bootstrap.SERVICE, settings.database_url)
+    built = bootstrap.build(settings)
+    yield built
+    built.db.dispose()

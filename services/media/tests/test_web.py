@@ -1,0 +1,61 @@
+"""Media's API for the media team and its plain page."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image
+
+from services.media.app import create_app
+from services.media.handlers import HANDLERS
+from services.media.messages import MESSAGES
+from services.media.rules import REASONS, fit
+from shared.handling import handle
+from shared.i18n import check_catalog
+from shared.runtime import Runtime
+
+from .factories import jpeg, stored_photo, submitted
+
+
+@pytest.fixture
+def client(runtime: Runtime, tmp_path: Path) -> FlaskClient:
+    handle(runtime, HANDLERS, "media", submitted(stored_photo(tmp_path, jpeg())))
+    handle(runtime, HANDLERS, "media", submitted(None, "nom-0002", "shymkent"))
+    return create_app(runtime).test_client()
+
+
+def test_catalog_is_whole_and_names_every_reason() -> None:
+    assert check_catalog(MESSAGES) == []
+    assert all(f"reason.{reason}" in MESSAGES for reason in REASONS)
+
+
+def test_fit_never_enlarges() -> None:
+    assert fit(1600, 1200, 1200) == (1200, 900)
+    assert fit(300, 700, 1200) == (300, 700)
+
+
+def test_assets_api(client: FlaskClient) -> None:
+    reply = client.get("/api/v1/assets?nomination_id=nom-0001")
+    assert reply.status_code == 200
+    [asset] = reply.get_json()["items"]
+    assert asset["status"] == "processed" and asset["derivatives"] == [
+        "media/nom-0001/web.jpg",
+        "media/nom-0001/thumb.jpg",
+    ]
+    assert asset["created_at"].endswith("+00:00")
+    image = client.get(f"/api/v1/assets/{asset['id']}/thumb.jpg")
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(image.data)).size == (400, 300)
+    assert client.get(f"/api/v1/assets/{asset['id']}/poster.jpg").status_code == 404
+    assert client.get("/api/v1/assets?nomination_id=nom-9").get_json() == {"items": []}
+    problem = client.get("/api/v1/assets")
+    assert problem.status_code == 400 and "nomination_id" in problem.get_json()["errors"]
+
+
+def test_page_in_kazakh(client: FlaskClient) -> None:
+    html = client.get("/", headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    assert "Фотосуреттер" in html and "Жүктелмеген" in html and "Шымкент" in html
+    assert "Photos" in client.get("/?lang=en").get_data(as_text=True)
