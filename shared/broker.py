@@ -35,11 +35,7 @@ def is_embedded(url: str) -> bool:
 
 
 def is_embedded_connection(conn: kombu.Connection) -> bool:
-    return (
-        not conn.transport_cls.startswith(("amqp", "pyamqp"))
-        if isinstance(conn.transport_cls, str)
-        else (conn.transport.driver_type != "amqp")
-    )
+    return conn.transport.driver_type != "amqp"
 
 
 def filesystem_root(url: str) -> Path:
