@@ -8,6 +8,7 @@ rely on them, so they change only additively. The services contribute their own 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import importlib
 import importlib.util
@@ -181,13 +182,13 @@ def parked() -> None:
 @parked.command("list")
 @click.option("--service", type=click.Choice(config.SERVICES), default=None)
 def parked_list(service: str | None) -> None:
-    """Show parked messages (id, service, event type, reason)."""
+    """Show parked messages, one JSON object a line (id, service, queue, type, region, reason)."""
     from shared.parking import list_parked
 
     _pin_data_dir()
     rows = list_parked(config.broker_url(), service)
     for row in rows:
-        click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        click.echo(json.dumps(dataclasses.asdict(row), ensure_ascii=False, default=str))
     click.echo(f"{len(rows)} parked message(s)", err=True)
 
 

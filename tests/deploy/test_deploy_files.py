@@ -1,0 +1,147 @@
+"""The deployment files are valid and agree with the code they deploy (checked offline)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from services.cli import cli, definitions_document
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str | None:
+    """A tool from the project's .venv first (the test extras install it there), else from PATH."""
+    local = VENV_BIN / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def test_committed_rabbitmq_definitions_are_the_generated_ones() -> None:
+    committed = json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text(encoding="utf-8"))
+    assert committed == definitions_document(demo_user=True), (
+        "deploy/rabbitmq/definitions.json is stale: regenerate it with "
+        "`top100 topology export --demo-user > deploy/rabbitmq/definitions.json`"
+    )
+
+
+def test_topology_export_prints_every_service_queue() -> None:
+    result = CliRunner().invoke(cli, ["topology", "export"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    names = {queue["name"] for queue in document["queues"]}
+    assert {"intake.almaty", "review.almaty", "media.shymkent", "notify.parked"} <= names
+    assert "users" not in document
+
+
+def test_rabbitmq_conf_loads_the_mounted_definitions() -> None:
+    conf = (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text(encoding="utf-8")
+    compose = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in conf
+    assert "./deploy/rabbitmq/definitions.json:/etc/rabbitmq/definitions.json" in compose
+
+
+def _kustomize_build(overlay: str) -> str:
+    kubectl, kustomize = shutil.which("kubectl"), shutil.which("kustomize")
+    if kubectl:
+        argv = [kubectl, "kustomize", str(ROOT / overlay)]
+    elif kustomize:
+        argv = [kustomize, "build", str(ROOT / overlay)]
+    else:
+        pytest.skip("SKIPPED LOUDLY: neither kubectl nor kustomize is installed; manifests unchecked")
+    built = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert built.returncode == 0, built.stderr
+    return built.stdout
+
+
+@pytest.mark.parametrize("overlay", ["deploy/k8s/base", "deploy/k8s/overlays/production"])
+def test_kustomize_builds_and_validates_against_the_kubernetes_schemas(overlay: str, tmp_path: Path) -> None:
+    manifests = _kustomize_build(overlay)
+    validator = _tool("kubernetes-validate")
+    if validator is None:
+        pytest.skip("SKIPPED LOUDLY: kubernetes-validate is not installed (it is in the test extras)")
+    path = tmp_path / "manifests.yaml"
+    path.write_text(manifests, encoding="utf-8")
+    checked = subprocess.run(
+        [validator, "--strict", "--quiet", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_production_overlay_splits_review_regions_without_gaps_or_overlap() -> None:
+    """The dedicated almaty worker and the catch-all together cover every region exactly once."""
+    manifests = _kustomize_build("deploy/k8s/overlays/production")
+    assert "registry.example.kz/top100/top100:0.1.0" in manifests
+    import yaml
+
+    deployments = {
+        doc["metadata"]["name"]: doc["spec"]["template"]["spec"]["containers"][0]["args"]
+        for doc in yaml.safe_load_all(manifests)
+        if doc and doc["kind"] == "Deployment"
+    }
+    assert deployments["review-worker"] == [
+        "top100",
+        "worker",
+        "review",
+        "--regions",
+        "all",
+        "--exclude-regions",
+        "almaty",
+    ]
+    assert deployments["review-worker-almaty"][:5] == ["top100", "worker", "review", "--regions", "almaty"]
+    for service in ("intake", "review", "media", "notify"):
+        assert deployments[f"{service}-web"][-1] == f"services.{service}.app:create_app()"
+
+
+def test_docker_compose_file_is_valid(tmp_path: Path) -> None:
+    compose = ROOT / "docker-compose.yml"
+    docker_compose = shutil.which("docker-compose")
+    if docker_compose:
+        checked = subprocess.run(
+            [docker_compose, "-f", str(compose), "config", "-q"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=ROOT,
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        return
+    validator = _tool("check-jsonschema")
+    if validator is None:
+        pytest.skip("SKIPPED LOUDLY: neither docker-compose nor check-jsonschema is installed")
+    checked = subprocess.run(
+        [validator, "--builtin-schema", "vendor.compose-spec", str(compose)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_compose_runs_a_web_and_a_worker_per_service_after_the_migration() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    for name in ("intake", "review", "media", "notify"):
+        web, worker = services[f"{name}-web"], services[f"{name}-worker"]
+        assert web["environment"]["TOP100_SERVICE"] == name
+        assert worker["command"] == ["top100", "worker", name, "--regions", "all"]
+        for container in (web, worker):
+            assert container["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+            assert container["environment"][f"{name.upper()}_DATABASE_URL"].startswith(
+                "postgresql+psycopg://"
+            )
+            assert container["environment"]["BROKER_URL"].startswith("amqp://")
+    assert services["migrate"]["command"] == ["top100", "migrate"]
