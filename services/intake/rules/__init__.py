@@ -29,6 +29,7 @@ from services.intake.rules.identity import (
     normalize_name,
     normalize_phone,
 )
+from services.intake.rules.messages import MESSAGES, describe
 from services.intake.rules.nomination import (
     ACADEMIC_STANDINGS,
     ACHIEVEMENT_LEVELS,
@@ -59,6 +60,7 @@ __all__ = [
     "COLLEGE_QUOTA",
     "MAX_ACHIEVEMENTS",
     "MAX_NAME_LENGTH",
+    "MESSAGES",
     "MIN_STATEMENT_WORDS",
     "REGION_QUOTA",
     "STATEMENT_LANGUAGES",
@@ -79,6 +81,7 @@ __all__ = [
     "college_quota_problem",
     "count_words",
     "default_calendar",
+    "describe",
     "guardian_required",
     "iin_birth_date",
     "iin_check_digit",
