@@ -1,0 +1,192 @@
+"""The bus on real RabbitMQ and PostgreSQL, with workers and relays as real processes.
+
+What is on the broker is checked with pika, an AMQP client independent of our kombu code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pika
+import pytest
+
+from shared import broker, parking
+from shared.pika_confirms import pika_parameters
+from shared.runtime import Runtime
+from shared.tests import busapp
+from shared.tests.bus_helpers import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def runtime(tmp_path: Path, pg_url: str, amqp_url: str) -> Runtime:
+    return busapp.build(pg_url, amqp_url, tmp_path, (1, 1))
+
+
+def declare_topology(amqp_url: str) -> None:
+    with broker.connection(amqp_url) as conn:
+        broker.declare_all(conn, (1, 1))
+
+
+def depth(amqp_url: str, queue: str) -> int:
+    """Ready messages in `queue`, as RabbitMQ reports them to an independent client (0: no queue yet)."""
+    with pika.BlockingConnection(pika_parameters(amqp_url)) as conn:
+        try:
+            return conn.channel().queue_declare(queue, passive=True).method.message_count
+        except pika.exceptions.ChannelClosedByBroker:
+            return 0
+
+
+def peek(amqp_url: str, queue: str) -> list[tuple[pika.BasicProperties, bytes]]:
+    """Every message of `queue`, left in it (read unacked, requeued when the channel closes)."""
+    found = []
+    with pika.BlockingConnection(pika_parameters(amqp_url)) as conn:
+        channel = conn.channel()
+        while True:
+            method, properties, body = channel.basic_get(queue, auto_ack=False)
+            if method is None:
+                break
+            found.append((properties, body))
+    return found
+
+
+def publish_pika(amqp_url: str, routing_key: str, body: bytes, message_id: str) -> None:
+    with pika.BlockingConnection(pika_parameters(amqp_url)) as conn:
+        channel = conn.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(
+            "top100.events",
+            routing_key,
+            body,
+            mandatory=True,
+            properties=pika.BasicProperties(
+                delivery_mode=2, message_id=message_id, content_type="application/json"
+            ),
+        )
+
+
+def test_a_worker_killed_mid_handler_is_redelivered_and_the_effect_happens_once(
+    tmp_path: Path, pg_url: str, amqp_url: str, spawn
+) -> None:
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    flag = tmp_path / "in-handler"
+    worker = spawn("worker")
+    busapp.emit_events(rt, [busapp.event(f"sleep_once:{flag}:60", marker="killed")])
+    assert wait_for(flag.exists, 30), worker.output()
+    os.kill(worker.popen.pid, signal.SIGKILL)
+    worker.popen.wait(10)
+    assert busapp.effect_count(rt, "killed") == 0  # the handler's transaction never committed
+
+    again = spawn("worker")
+    assert wait_for(lambda: busapp.effect_count(rt, "killed") == 1, 30), again.output()
+    assert wait_for(lambda: depth(amqp_url, "notify.almaty") == 0)
+    time.sleep(1.0)
+    assert busapp.effect_count(rt, "killed") == 1
+    assert again.stop() == 0, again.output()  # SIGTERM: a clean stop
+
+
+def test_a_relay_that_dies_between_publish_and_mark_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, pg_url: str, amqp_url: str, spawn
+) -> None:
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    declare_topology(amqp_url)
+    events = [busapp.event(marker=f"relay-{i}") for i in range(5)]
+    busapp.emit_events(rt, events)  # committed while no relay runs
+    assert busapp.unpublished(rt) == 5 and depth(amqp_url, "notify.almaty") == 0
+
+    relay = spawn("relay", TOP100_FAULT="relay_exit_after_publish")
+    assert relay.popen.wait(30) == 1, relay.output()
+    assert busapp.unpublished(rt) == 5  # confirmed by the broker, never marked
+    on_broker = peek(amqp_url, "notify.almaty")
+    assert sorted(p.message_id for p, _ in on_broker) == sorted(str(e.id) for e in events)
+    assert all(p.delivery_mode == 2 and p.content_type == "application/json" for p, _ in on_broker)
+    assert json.loads(on_broker[0][1])["payload"]["candidate_id"] == "Әсел Қайратқызы"
+
+    worker = spawn("worker")  # its relay publishes all five again: duplicates for the inbox
+    assert wait_for(lambda: busapp.unpublished(rt) == 0, 30), worker.output()
+    assert wait_for(lambda: all(busapp.effect_count(rt, f"relay-{i}") == 1 for i in range(5)), 30)
+    assert wait_for(lambda: depth(amqp_url, "notify.almaty") == 0)
+    time.sleep(1.0)
+    assert [busapp.effect_count(rt, f"relay-{i}") for i in range(5)] == [1] * 5
+    assert "duplicate dropped" in worker.output()
+
+
+def test_a_message_that_always_fails_is_parked_after_its_retries_and_replay_brings_it_back(
+    tmp_path: Path, pg_url: str, amqp_url: str, spawn
+) -> None:
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    fixed = tmp_path / "fixed"
+    event = busapp.event(f"fail_unless:{fixed}", marker="flaky")
+    worker = spawn("worker")
+    busapp.emit_events(rt, [event])
+    assert wait_for(lambda: depth(amqp_url, "notify.parked") == 1, 40), worker.output()
+    [(properties, body)] = peek(amqp_url, "notify.parked")
+    assert properties.message_id == str(event.id)
+    assert properties.headers["x-original-queue"] == "notify.almaty"
+    assert properties.headers["x-attempts"] == 3
+    assert "not fixed yet" in properties.headers["x-reason"]
+    assert json.loads(body)["id"] == str(event.id)
+    assert worker.output().count("retrying in 1s") == 2  # through notify.wait.1s twice
+
+    [listed] = parking.list_parked(amqp_url, "notify")
+    assert (listed.id, listed.attempts, listed.type, listed.region) == (
+        str(event.id),
+        3,
+        busapp.EVENT_TYPE,
+        "almaty",
+    )
+    assert depth(amqp_url, "notify.parked") == 1  # listing consumed nothing
+    assert busapp.effect_count(rt, "flaky") == 0
+
+    fixed.write_text("fixed")
+    assert parking.replay(amqp_url, "notify", str(event.id)) == 1
+    assert wait_for(lambda: busapp.effect_count(rt, "flaky") == 1, 30), worker.output()
+    assert depth(amqp_url, "notify.parked") == 0
+    assert depth(amqp_url, "media.almaty") == 1  # the replay went to notify's queue only, not to media's
+
+
+def test_malformed_messages_are_parked_with_their_reason_and_the_good_one_behind_is_handled(
+    tmp_path: Path, pg_url: str, amqp_url: str, spawn
+) -> None:
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    declare_topology(amqp_url)
+    publish_pika(amqp_url, "review.garbage.almaty", b"\xff not json {", "junk-1")
+    unknown = busapp.event(marker="unknown").to_json().replace(busapp.EVENT_TYPE, "review.never_heard_of")
+    publish_pika(amqp_url, "review.never_heard_of.almaty", unknown.encode(), "unknown-1")
+    good = busapp.event(marker="good")
+    publish_pika(amqp_url, good.routing_key, good.to_json().encode(), str(good.id))
+    worker = spawn("worker")
+    assert wait_for(lambda: busapp.effect_count(rt, "good") == 1, 30), worker.output()
+    assert wait_for(lambda: depth(amqp_url, "notify.parked") == 2, 30), worker.output()
+    reasons = {p.message_id: p.headers["x-reason"] for p, _ in peek(amqp_url, "notify.parked")}
+    assert "malformed envelope" in reasons["junk-1"]
+    assert "no handler for review.never_heard_of" in reasons["unknown-1"]
+    assert [body for p, body in peek(amqp_url, "notify.parked") if p.message_id == "junk-1"] == [
+        b"\xff not json {"
+    ]
+    assert worker.popen.poll() is None  # still running
+
+
+def test_worker_and_relay_reconnect_after_the_broker_drops_their_connections(
+    tmp_path: Path, pg_url: str, amqp_url: str, spawn
+) -> None:
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    worker = spawn("worker")
+    busapp.emit_events(rt, [busapp.event(marker="before")])
+    assert wait_for(lambda: busapp.effect_count(rt, "before") == 1, 30), worker.output()
+    vhost = amqp_url.rsplit("/", 1)[1]
+    subprocess.run(
+        ["rabbitmqctl", "close_all_connections", "--vhost", vhost, "test: broker went away"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    busapp.emit_events(rt, [busapp.event(marker="after")])
+    assert wait_for(lambda: busapp.effect_count(rt, "after") == 1, 60), worker.output()
+    assert busapp.unpublished(rt) == 0
+    assert "lost the broker; reconnecting" in worker.output()
