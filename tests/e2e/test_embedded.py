@@ -1,0 +1,65 @@
+"""The newcomer's path: `top100 run` on a fresh data dir, one nomination through all four services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.e2e.system import (
+    KAZAKH_FIRST_NAME,
+    RunningSystem,
+    assert_stops_cleanly,
+    clean_env,
+    key_from,
+    walk_one_nomination,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[RunningSystem]:
+    running = RunningSystem(clean_env(tmp_path / "data"))
+    try:
+        yield running
+    finally:
+        running.kill_leftovers()
+
+
+def test_one_nomination_reaches_review_media_and_notify_then_everything_stops(system: RunningSystem) -> None:
+    system.start()
+    system.wait_healthy()
+    output = system.output()
+    assert "demo portal key for region almaty" in output
+    for service in ("intake", "review", "media", "notify"):
+        assert system.url(service) in output
+    key = key_from(output.split("demo portal key for region almaty", 1)[1])
+
+    seen = walk_one_nomination(system, key)
+
+    message = seen["mail"][0].read_text(encoding="utf-8", errors="replace")
+    assert "aigerim.nurlanova@student.example.kz" in message
+    media_page = requests.get(system.url("media", "/"), timeout=5)
+    assert media_page.status_code == 200
+    assert_stops_cleanly(system)
+    assert KAZAKH_FIRST_NAME  # the name assertions live in walk_one_nomination
+
+
+def test_the_demo_key_is_printed_only_on_the_first_run(system: RunningSystem) -> None:
+    system.start()
+    system.wait_healthy()
+    assert "demo portal key for region almaty" in system.output()
+    assert_stops_cleanly(system)
+
+    again = RunningSystem(system.env)
+    again.stdout_path = again.stdout_path.with_suffix(".again")
+    try:
+        again.start()
+        again.wait_healthy()
+        assert "demo portal key" not in again.output()
+        assert_stops_cleanly(again)
+    finally:
+        again.kill_leftovers()
