@@ -1,0 +1,14 @@
+"""Wiring notify in one place: settings, database, blob store."""
+
+from __future__ import annotations
+
+from shared.config import Settings
+from shared.runtime import Runtime, build_runtime
+
+from .models import metadata
+
+SERVICE = "notify"
+
+
+def build(settings: Settings | None = None) -> Runtime:
+    return build_runtime(SERVICE, metadata, settings)

@@ -1,0 +1,91 @@
+"""Notify's store: whom to write to (from intake's events) and every message with its delivery status.
+
+A message row is keyed by (event id, channel): a second delivery of the same event can never record,
+and therefore never send, a second message on the same channel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+CHANNELS = ("email", "sms")
+STATUSES = ("queued", "sent", "failed")
+LANGUAGES = ("kk", "ru", "en")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Recipient(Base):
+    """The student of a nomination: contacts and language, the minimum notify needs to write."""
+
+    __tablename__ = "recipients"
+    __table_args__ = (CheckConstraint(_in("language", LANGUAGES), name="language"),)
+
+    nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(320))
+    phone: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+
+class Message(Base):
+    """One email or SMS: what was sent to whom, in which language, and what the provider said."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", name="uq_messages_event_channel"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        CheckConstraint("status != 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    nomination_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10))
+    template: Mapped[str] = mapped_column(String(50))
+    language: Mapped[str] = mapped_column(String(2))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))
+    provider: Mapped[str | None] = mapped_column(String(30))
+    provider_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,53 @@
+"""Delivery providers: each a small class behind one interface per channel.
+
+Only the environment picks them (12-factor):
+- email: `NOTIFY_SMTP_URL` unset -> `FileMailer` (`.eml` files under `TOP100_DATA_DIR/mail/`);
+  `smtp://host:port`, `smtp+starttls://user:pass@host:587` or `smtps://...` -> `SmtpMailer`.
+- SMS: `NOTIFY_SMS_URL` unset -> `LogSms` (`TOP100_DATA_DIR/sms/outbox.log`); an http(s) URL ->
+  `HttpSms`, an adapter for a JSON gateway (`NOTIFY_SMS_TOKEN` as a bearer token).
+A provider raises `TemporaryFailure` when a later attempt may succeed and `PermanentFailure` when
+none will; notify retries the first through the bus and records the second as `failed`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from shared.config import Settings
+
+from .base import Mailer, PermanentFailure, SmsSender, TemporaryFailure
+from .mail import FileMailer, SmtpMailer
+from .sms import HttpSms, LogSms
+
+__all__ = [
+    "Delivery",
+    "FileMailer",
+    "HttpSms",
+    "LogSms",
+    "Mailer",
+    "PermanentFailure",
+    "SmsSender",
+    "SmtpMailer",
+    "TemporaryFailure",
+    "delivery_for",
+]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    mailer: Mailer
+    sms: SmsSender
+
+
+def delivery_for(settings: Settings) -> Delivery:
+    """The providers the environment asks for; cheap to build (no connection is opened here)."""
+    smtp_url = os.environ.get("NOTIFY_SMTP_URL", "").strip()
+    sms_url = os.environ.get("NOTIFY_SMS_URL", "").strip()
+    mailer: Mailer = SmtpMailer(smtp_url) if smtp_url else FileMailer(settings.data_dir / "mail")
+    sms: SmsSender = (
+        HttpSms(sms_url, os.environ.get("NOTIFY_SMS_TOKEN", "").strip() or None)
+        if sms_url
+        else LogSms(settings.data_dir / "sms" / "outbox.log")
+    )
+    return Delivery(mailer=mailer, sms=sms)
