@@ -1,0 +1,169 @@
+"""The production providers against real local servers: smtplib to a tiny SMTP responder, urllib to
+an HTTP gateway; and how their failures become retries or `failed` rows."""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import threading
+from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from services.notify.handlers import HANDLERS
+from services.notify.models import Message
+from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
+from shared import inbox
+from shared.handling import handle
+from shared.runtime import Runtime
+
+from .factories import submitted
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: refuses recipients at `refused.example`, keeps what it receives."""
+
+    def _say(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        self._say("220 test ESMTP")
+        while line := self.rfile.readline():
+            verb = line.decode().strip().split(" ", 1)[0].split(":", 1)[0].upper()
+            if verb == "EHLO":
+                self._say("250-test\r\n250 8BITMIME")
+            elif verb == "RCPT" and b"refused.example" in line:
+                self._say("550 5.1.1 no such user")
+            elif verb == "DATA":
+                self._say("354 go on")
+                data = b""
+                while (chunk := self.rfile.readline()) != b".\r\n":
+                    data += chunk
+                self.server.received.append(data)  # type: ignore[attr-defined]
+                self._say("250 queued")
+            elif verb == "QUIT":
+                self._say("221 bye")
+                return
+            else:
+                self._say("250 ok")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[socketserver.ThreadingTCPServer]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
+    server.received = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def gateway() -> Iterator[HTTPServer]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            self.server.requests.append((dict(self.headers), body))  # type: ignore[attr-defined]
+            status = self.server.status  # type: ignore[attr-defined]
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"id": "gw-1"} if status == 200 else {"error": "x"}).encode())
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server.requests, server.status = [], 200  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _rows(runtime: Runtime) -> dict[str, Message]:
+    with runtime.db.unit_of_work() as session:
+        return {row.channel: row for row in session.scalars(select(Message))}
+
+
+def test_smtp_and_http_gateway_deliver_the_receipt(
+    runtime: Runtime, smtp_server, gateway, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
+    monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
+    monkeypatch.setenv("NOTIFY_SMS_TOKEN", "secret")
+    submission = submitted("kk")
+    handle(runtime, HANDLERS, "notify", submission)
+
+    [data] = smtp_server.received
+    letter = BytesParser(policy=policy.default).parsebytes(data)
+    assert letter["To"].addresses[0].addr_spec == "alikhan@example.kz"
+    assert "Нұрланұлы Әлихан Қайратұлы" in letter.get_content()
+    [(headers, body)] = gateway.requests
+    assert headers["Authorization"] == "Bearer secret"
+    assert body["to"] == "+77011234567" and "қабылданды" in body["text"]
+    assert body["reference"] == f"{submission.id}.sms"
+    rows = _rows(runtime)
+    assert (rows["email"].provider, rows["email"].provider_id) == (
+        "smtp",
+        f"<{submission.id}.email@top100.kz>",
+    )
+    assert (rows["sms"].provider, rows["sms"].provider_id, rows["sms"].status) == ("http", "gw-1", "sent")
+    assert not (tmp_path / "mail").exists()
+
+
+def test_a_refused_address_is_recorded_as_failed_not_retried(
+    runtime: Runtime, smtp_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
+    assert handle(runtime, HANDLERS, "notify", submitted(email="nobody@refused.example")) is True
+    rows = _rows(runtime)
+    assert rows["email"].status == "failed" and "550" in rows["email"].error
+    assert rows["sms"].status == "sent"
+
+
+def test_an_unreachable_smtp_server_rolls_back_for_a_retry(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{_free_port()}")
+    submission = submitted()
+    with pytest.raises(TemporaryFailure):
+        handle(runtime, HANDLERS, "notify", submission)
+    with runtime.db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Message)) == 0
+        assert session.scalar(select(func.count()).select_from(runtime.db.metadata.tables[inbox.INBOX])) == 0
+    assert not (tmp_path / "sms").exists()
+    monkeypatch.delenv("NOTIFY_SMTP_URL")
+    assert handle(runtime, HANDLERS, "notify", submission) is True
+    assert {row.status for row in _rows(runtime).values()} == {"sent"}
+
+
+def test_a_failing_sms_gateway_does_not_resend_the_email(
+    runtime: Runtime, gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
+    gateway.status = 503
+    assert handle(runtime, HANDLERS, "notify", submitted()) is True
+    rows = _rows(runtime)
+    assert rows["email"].status == "sent" and rows["sms"].status == "failed" and "503" in rows["sms"].error
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+
+
+def test_provider_urls_are_checked() -> None:
+    with pytest.raises(ValueError):
+        SmtpMailer("http://mail.example")
+    with pytest.raises(ValueError):
+        HttpSms("ftp://sms.example")
+    assert SmtpMailer("smtp+starttls://user:p%40ss@mail.example").port == 587

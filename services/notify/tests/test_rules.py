@@ -1,0 +1,38 @@
+"""SMS arithmetic and masking, and every SMS text measured: one segment in each language."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.notify.messages import MESSAGES
+from services.notify.rules import is_gsm7, mask_email, mask_phone, short_reference, sms_segments, sms_units
+from shared.i18n import check_catalog
+
+
+def test_catalog_is_whole() -> None:
+    assert check_catalog(MESSAGES) == []
+
+
+def test_segments_follow_the_network_limits() -> None:
+    assert sms_segments("a" * 160) == 1 and sms_segments("a" * 161) == 2
+    assert sms_segments("ә" * 70) == 1 and sms_segments("ә" * 71) == 2 and sms_segments("ә" * 134) == 2
+    assert sms_units("[]") == 4 and is_gsm7("TOP 100: ok") and not is_gsm7("Қ")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_every_receipt_sms_is_one_ucs2_segment(language: str) -> None:
+    reference = short_reference("0b6f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f")
+    text = MESSAGES["receipt.sms"][language].format(reference=reference)
+    assert reference == "0B6F3C1E"
+    assert sms_units(text) <= 70, (language, sms_units(text), text)
+    assert sms_segments(text) == 1
+
+
+def test_short_ids_are_their_own_reference() -> None:
+    assert short_reference("N-2026-0042") == "N-2026-0042"
+
+
+def test_masks() -> None:
+    assert mask_phone("+77011234567") == "+7701*****67"
+    assert mask_email("alikhan@example.kz") == "al*****@example.kz"
+    assert mask_email("a@b.kz") == "a*@b.kz"
