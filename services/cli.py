@@ -2,7 +2,8 @@
 
 The commands and their options are the operator's interface (ARCHITECTURE.md): people and scripts
 rely on them, so they change only additively. The services contribute their own command groups
-(`keys`, `refdata`, `calendar`, ...) from `services/<svc>/cli.py`; this module wires them in.
+(`keys`, `refdata`, `calendar`, ...) as `COMMANDS` in `services/<svc>/cli.py`; this module wires
+them in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import socket
 import sys
 import threading
 import urllib.request
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -27,12 +27,6 @@ import click
 from services import runner
 from shared import config, logs, migrate
 from shared.regions import parse_region_list
-
-#: The command groups each service contributes, by the name of the object in its `cli` module.
-SERVICE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "intake": ("keys", "refdata", "calendar"),
-    "review": ("users",),
-}
 
 
 def _pin_data_dir() -> str:
@@ -134,8 +128,7 @@ def run_command(only: str | None) -> None:
 
 def _seed_demo(root: Path) -> None:
     """Load the demo reference data (idempotent) and, on a data dir's first run, issue a portal key."""
-    refdata = Path(str(resources.files("services.intake").joinpath("refdata")))
-    _invoke("refdata", "load", str(refdata))
+    _invoke("refdata", "load")
     marker = root / "demo-portal-key.issued"
     if not marker.exists():
         runner.say(
@@ -266,16 +259,13 @@ def topology_declare() -> None:
 
 
 def _attach_service_commands() -> None:
-    """Add each service's command groups; a service whose CLI is missing contributes nothing."""
-    for service, names in SERVICE_COMMANDS.items():
+    """Add the commands each service lists in `services/<svc>/cli.py` as `COMMANDS`."""
+    for service in config.SERVICES:
         module_name = f"services.{service}.cli"
         if importlib.util.find_spec(module_name) is None:
             continue
-        module = importlib.import_module(module_name)
-        for name in names:
-            command = getattr(module, name, None)
-            if isinstance(command, click.Command):
-                cli.add_command(command, name)
+        for command in importlib.import_module(module_name).COMMANDS:
+            cli.add_command(command)
 
 
 _attach_service_commands()

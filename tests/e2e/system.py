@@ -246,8 +246,8 @@ def submit(system: RunningSystem, key: str, body: dict[str, Any]) -> requests.Re
 
 # --- the one path both end-to-end tests walk ---------------------------------------------------------
 
-#: What `top100 keys issue` prints: the key alone on a line (see services/intake/cli.py).
-KEY_LINE = re.compile(r"^\s*(?:key:\s*)?(t100_[A-Za-z0-9_\-]{16,}|[A-Za-z0-9_\-]{32,})\s*$", re.MULTILINE)
+#: What `top100 keys issue` prints: the key alone on a line, `t100_<key id>.<secret>`.
+KEY_LINE = re.compile(r"^(t100_[a-z]+_[0-9a-f]+\.[A-Za-z0-9_\-]+)$", re.MULTILINE)
 
 
 def key_from(output: str) -> str:

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.system import (
-    ROOT,
     SERVICES,
     RunningSystem,
     assert_stops_cleanly,
@@ -98,11 +97,7 @@ def test_one_nomination_end_to_end_on_rabbitmq_and_postgresql(
     tmp_path: Path, vhost_url: str, database_urls: dict[str, str]
 ) -> None:
     env = clean_env(tmp_path / "data", {"BROKER_URL": vhost_url, **database_urls})
-    for command in (
-        ["migrate"],
-        ["topology", "declare"],
-        ["refdata", "load", str(ROOT / "services/intake/refdata")],
-    ):
+    for command in (["migrate"], ["topology", "declare"], ["refdata", "load"]):
         done = top100(env, *command)
         assert done.returncode == 0, f"top100 {' '.join(command)}: {done.stdout}\n{done.stderr}"
     issued = top100(env, "keys", "issue", "--region", "almaty")
