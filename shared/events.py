@@ -122,6 +122,13 @@ class NominationAmendedV1(_Strict):
     contacts = fields.Nested(Contacts, load_default=None, allow_none=True)
     statements = fields.Dict(load_default=None, allow_none=True)
     photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
+    # Added (optional, so v1 consumers are unaffected): the other parts a portal may amend before 5 Oct.
+    categories = fields.List(fields.String(), load_default=None, allow_none=True)
+    achievements = fields.List(fields.Nested(Achievement), load_default=None, allow_none=True)
+    specialty = fields.String(load_default=None, allow_none=True)
+    course = fields.Integer(load_default=None, allow_none=True)
+    academic_standing = fields.String(load_default=None, allow_none=True)
+    minor = fields.Boolean(load_default=None, allow_none=True)
 
 
 @payload("nomination.withdrawn", 1)

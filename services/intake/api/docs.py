@@ -1,0 +1,86 @@
+"""OpenAPI pieces the schemas cannot say on their own: the multipart body, raw JPEG, problem responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from services.intake import schemas
+
+_problem_doc = Blueprint("problem_docs", __name__)
+
+SUBMISSION_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["nomination"],
+                "properties": {
+                    "nomination": {"$ref": "#/components/schemas/NominationIn"},
+                    "photo": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "JPEG, at most 15 MB and 50 megapixels, short side at least 600 px; "
+                        "may also be sent later with PUT /nominations/{id}/photo",
+                    },
+                },
+            },
+            "encoding": {
+                "nomination": {"contentType": "application/json"},
+                "photo": {"contentType": "image/jpeg"},
+            },
+        },
+        "application/json": {"schema": {"$ref": "#/components/schemas/NominationIn"}},
+    },
+}
+
+PATCH_BODY = {
+    "required": True,
+    "description": "RFC 7396 JSON merge patch of the submitted document. Until submissions close anything "
+    "but college_code and year may change; then until amendments close only statements.",
+    "content": {
+        "application/merge-patch+json": {"schema": {"type": "object"}},
+        "application/json": {"schema": {"type": "object"}},
+    },
+}
+
+PHOTO_BODY = {"required": True, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
+
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+    "description": "Repeating a key with the same request returns the first result and creates nothing; "
+    "with a different request: 409 idempotency_key_reused. Kept at least 24 hours.",
+}
+
+DESCRIPTIONS = {
+    401: "No key, an unknown or a revoked key",
+    403: "A college of another region",
+    404: "No such nomination in the key's region",
+    409: "code: college_quota_exceeded | duplicate_student | deadline_passed | idempotency_key_reused | "
+    "nomination_withdrawn",
+    413: "Body over the limit (16 MB)",
+    415: "Wrong Content-Type",
+    422: "errors: field path to messages (in the Accept-Language's kk, ru or en)",
+}
+
+
+def problems(*statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document problem responses (application/problem+json) of a view."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        for status in statuses:
+            view = _problem_doc.alt_response(
+                status,
+                schema=schemas.ProblemOut,
+                description=DESCRIPTIONS[status],
+                content_type="application/problem+json",
+            )(view)
+        return view
+
+    return decorate

@@ -1,0 +1,192 @@
+"""`/api/v1/nominations`: submit, read, list, amend, re-photograph and withdraw.
+
+Thin: parse the request, call one operation in one unit of work, render. Errors are raised as the
+operations' exceptions and rendered as problems by `services.intake.api.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from services.intake import idempotency, schemas
+from services.intake.api import docs
+from services.intake.api.auth import current_portal, portal_required, runtime
+from services.intake.api.errors import Unsupported, blob_cleanup, duplicate_student_or_raise
+from services.intake.operations import Invalid, nominations
+from services.intake.operations.render import represent
+from services.intake.photos import CheckedPhoto, check_photo
+from services.intake.rules import Problem
+
+blp = Blueprint(
+    "nominations", __name__, url_prefix="/api/v1", description="Nominations of a region's colleges"
+)
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False),
+        status=status,
+        mimetype="application/json",
+        headers=headers,
+    )
+
+
+def _parse_json(raw: bytes | str, path: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Invalid({path: [Problem("invalid_json", {"reason": str(exc)[:200]})]}) from exc
+
+
+def _read_submission() -> tuple[Any, bytes | None]:
+    """The nomination document and the photo's bytes (or None) of a multipart or JSON request."""
+    if request.mimetype == "multipart/form-data":
+        part = request.files.get("nomination")
+        raw = part.read() if part is not None else request.form.get("nomination")
+        if raw is None:
+            raise Invalid({"nomination": [Problem("part_missing")]})
+        photo = request.files.get("photo")
+        if photo is None and "photo" in request.form:
+            return _parse_json(raw, "nomination"), request.form["photo"].encode("utf-8")
+        return _parse_json(raw, "nomination"), photo.read() if photo is not None else None
+    if request.mimetype == "application/json":
+        return _parse_json(request.get_data(), "nomination"), None
+    raise Unsupported("multipart/form-data, application/json")
+
+
+def _checked_photo(data: bytes | None, errors: dict[str, list[Problem]]) -> CheckedPhoto | None:
+    if data is None:
+        return None
+    photo, problems = check_photo(data)
+    if problems:
+        errors["photo"] = problems
+    return photo
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get(idempotency.HEADER)
+    if key is not None and not idempotency.valid_key(key):
+        raise Invalid({f"headers.{idempotency.HEADER}": [Problem("idempotency_key_invalid")]})
+    return key
+
+
+@blp.route("/nominations", methods=["POST"])
+@blp.doc(
+    requestBody=docs.SUBMISSION_BODY, parameters=[docs.IDEMPOTENCY_HEADER], summary="Submit a nomination"
+)
+@blp.alt_response(
+    201,
+    schema=schemas.NominationOut,
+    success=True,
+    description="Created",
+    headers={"Location": {"schema": {"type": "string"}}},
+)
+@docs.problems(401, 403, 409, 413, 415, 422)
+@portal_required
+def submit() -> Response:
+    portal, rt = current_portal(), runtime()
+    key = _idempotency_key()
+    raw, photo_bytes = _read_submission()
+    with rt.db.unit_of_work() as session:
+        data, errors = nominations.validate_submission(session, portal, raw)
+    photo = _checked_photo(photo_bytes, errors)
+    if errors:
+        raise Invalid(errors)
+    fingerprint = idempotency.fingerprint("POST", request.path, raw, photo.sha256 if photo else None)
+    written: list[str] = []
+    replay = None
+    try:
+        with blob_cleanup(rt.blobs, written), rt.db.unit_of_work() as session:
+            if key is not None:
+                replay = idempotency.claim(session, portal.key_id, key, fingerprint)
+            if replay is None:
+                nomination = nominations.submit(session, rt.blobs, portal, data, photo, written)
+                body = json.dumps(represent(nomination), ensure_ascii=False)
+                location = url_for("nominations.read", nomination_id=nomination.id)
+                if key is not None:
+                    idempotency.record(session, portal.key_id, key, 201, body, location)
+    except IntegrityError as exc:
+        duplicate_student_or_raise(exc, data.get("year"))
+    if replay is not None:
+        headers = {"Idempotent-Replayed": "true"}
+        if replay.location:
+            headers["Location"] = replay.location
+        return _json(replay.body, replay.status, headers)
+    return _json(body, 201, {"Location": location})
+
+
+@blp.route("/nominations", methods=["GET"])
+@blp.arguments(schemas.ListQuery, location="query", as_kwargs=True)
+@blp.alt_response(200, schema=schemas.PageOut, success=True, description="One page, oldest first")
+@docs.problems(401, 422)
+@portal_required
+def index(page: int = 1, per_page: int = 50, **filters: Any) -> Response:
+    with runtime().db.unit_of_work() as session:
+        rows, total = nominations.listing(session, current_portal(), page=page, per_page=per_page, **filters)
+        items = [represent(row) for row in rows]
+    return _json({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
+@blp.route("/nominations/<string:nomination_id>", methods=["GET"])
+@blp.alt_response(200, schema=schemas.NominationOut, success=True, description="The nomination, IIN masked")
+@docs.problems(401, 404)
+@portal_required
+def read(nomination_id: str) -> Response:
+    with runtime().db.unit_of_work() as session:
+        body = represent(nominations.find(session, current_portal(), nomination_id))
+    return _json(body)
+
+
+@blp.route("/nominations/<string:nomination_id>", methods=["PATCH"])
+@blp.doc(requestBody=docs.PATCH_BODY, summary="Amend (JSON merge patch)")
+@blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Amended")
+@docs.problems(401, 404, 409, 413, 415, 422)
+@portal_required
+def amend(nomination_id: str) -> Response:
+    if request.mimetype not in JSON_TYPES:
+        raise Unsupported("application/merge-patch+json, application/json")
+    patch = _parse_json(request.get_data(), "nomination")
+    try:
+        with runtime().db.unit_of_work() as session:
+            body = represent(nominations.amend(session, current_portal(), nomination_id, patch))
+    except IntegrityError as exc:
+        duplicate_student_or_raise(exc, None)
+    return _json(body)
+
+
+@blp.route("/nominations/<string:nomination_id>/photo", methods=["PUT"])
+@blp.doc(requestBody=docs.PHOTO_BODY, summary="Replace the photo")
+@blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Photo replaced")
+@docs.problems(401, 404, 409, 413, 415, 422)
+@portal_required
+def put_photo(nomination_id: str) -> Response:
+    if request.mimetype != "image/jpeg":
+        raise Unsupported("image/jpeg")
+    errors: dict[str, list[Problem]] = {}
+    photo = _checked_photo(request.get_data(), errors)
+    if photo is None:
+        raise Invalid(errors)
+    rt, written = runtime(), []
+    with blob_cleanup(rt.blobs, written), rt.db.unit_of_work() as session:
+        nomination = nominations.replace_photo(
+            session, rt.blobs, current_portal(), nomination_id, photo, written
+        )
+        body = represent(nomination)
+    return _json(body)
+
+
+@blp.route("/nominations/<string:nomination_id>", methods=["DELETE"])
+@blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Withdrawn (or already was)")
+@docs.problems(401, 404, 409)
+@portal_required
+def withdraw(nomination_id: str) -> Response:
+    with runtime().db.unit_of_work() as session:
+        body = represent(nominations.withdraw(session, current_portal(), nomination_id))
+    return _json(body)

@@ -1,0 +1,98 @@
+"""Reference data for portals (`/regions`, `/colleges`), problem type pages and the docs' assets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, send_from_directory
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from services.intake import schemas
+from services.intake.api import docs
+from services.intake.api.auth import current_portal, portal_required, runtime
+from services.intake.api.problems import PROBLEM_CODES, describe, language
+from services.intake.models import College, Region
+from services.intake.operations import Forbidden
+
+blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Reference data")
+assets = Blueprint("docs_assets", __name__, url_prefix="/api/v1")
+
+
+def _json(payload: Any) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
+
+
+def _names(row: Region | College) -> dict[str, str]:
+    return {"kk": row.name_kk, "ru": row.name_ru, "en": row.name_en}
+
+
+@blp.route("/regions", methods=["GET"])
+@blp.alt_response(200, schema=schemas.RegionOut(many=True), success=True, description="The regions")
+@docs.problems(401)
+@portal_required
+def regions() -> Response:
+    lang = language()
+    with runtime().db.unit_of_work() as session:
+        rows = session.execute(select(Region).where(Region.active.is_(True)).order_by(Region.code)).scalars()
+        body = [
+            {
+                "code": r.code,
+                "iso_code": r.iso_code,
+                "kind": r.kind,
+                "names": _names(r),
+                "name": _names(r)[lang],
+            }
+            for r in rows
+        ]
+    return _json(body)
+
+
+@blp.route("/colleges", methods=["GET"])
+@blp.arguments(schemas.CollegesQuery, location="query", as_kwargs=True)
+@blp.alt_response(
+    200,
+    schema=schemas.CollegeOut(many=True),
+    success=True,
+    description="The active colleges of the key's region",
+)
+@docs.problems(401, 403, 422)
+@portal_required
+def colleges(region: str | None = None) -> Response:
+    portal, lang = current_portal(), language()
+    if region is not None and region != portal.region:
+        raise Forbidden(portal.region)
+    with runtime().db.unit_of_work() as session:
+        rows = session.execute(
+            select(College)
+            .where(College.region_code == portal.region, College.active.is_(True))
+            .order_by(College.code)
+        ).scalars()
+        body = [
+            {
+                "code": c.code,
+                "region": c.region_code,
+                "city": c.city,
+                "names": _names(c),
+                "name": _names(c)[lang],
+            }
+            for c in rows
+        ]
+    return _json(body)
+
+
+@assets.route("/problems/<string:code>", methods=["GET"])
+def problem_type(code: str) -> Response:
+    """What a problem `type` URI means, in the caller's language."""
+    if code not in PROBLEM_CODES:
+        abort(404)
+    return _json(describe(code, language()))
+
+
+@assets.route("/docs/assets/<path:filename>", methods=["GET"])
+def docs_asset(filename: str) -> Response:
+    """Swagger UI's files from the swagger-ui-bundle package: the docs page works with no CDN."""
+    import swagger_ui_bundle
+
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

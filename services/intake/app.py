@@ -1,0 +1,24 @@
+"""Intake's Flask app: the portal API on shared.web's base (health, readiness, metrics, correlation ids).
+
+gunicorn serves `services.intake.app:create_app()`. Nothing here migrates the database.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.intake.api import init_api
+from services.intake.api.errors import BODY_LIMIT_MB
+from services.intake.bootstrap import build
+from shared.runtime import Runtime
+from shared.web import base_app
+
+
+def create_app(runtime: Runtime | None = None) -> Flask:
+    runtime = runtime or build()
+    app = base_app(__name__, runtime.settings, runtime.db)
+    app.extensions["top100.runtime"] = runtime
+    app.config["MAX_CONTENT_LENGTH"] = BODY_LIMIT_MB * 1024 * 1024
+    app.config["MAX_FORM_MEMORY_SIZE"] = BODY_LIMIT_MB * 1024 * 1024
+    init_api(app)
+    return app

@@ -1,0 +1,55 @@
+"""The events intake follows (media's and review's), so a portal can read a nomination's progress.
+
+Thin: each handler hands the payload to `operations.progress`. `shared.handling.handle` has already
+validated the payload and claimed the event in the inbox within the same unit of work.
+"""
+
+from __future__ import annotations
+
+from services.intake.operations import progress
+from shared.envelope import Event
+from shared.handling import Handler, HandlerContext
+
+
+def photo_processed(ctx: HandlerContext, event: Event) -> None:
+    progress.photo_processed(ctx.session, event.payload["nomination_id"], event.payload["asset_id"])
+
+
+def photo_rejected(ctx: HandlerContext, event: Event) -> None:
+    progress.photo_rejected(ctx.session, event.payload["nomination_id"], event.payload["reason"])
+
+
+def candidate_registered(ctx: HandlerContext, event: Event) -> None:
+    p = event.payload
+    progress.candidate_registered(ctx.session, p["nomination_id"], p["candidate_id"], p["stage"])
+
+
+def review_decision(ctx: HandlerContext, event: Event) -> None:
+    """Any later review.* event that names a nomination: its stage and decision, for the portal to see."""
+    if event.payload.get("nomination_id"):
+        progress.review_decision(
+            ctx.session,
+            event.payload["nomination_id"],
+            event.type,
+            dict(event.payload),
+            event.occurred_at.isoformat(),
+        )
+
+
+HANDLERS: dict[str, Handler] = {
+    "media.photo_processed": photo_processed,
+    "media.photo_rejected": photo_rejected,
+    "review.candidate_registered": candidate_registered,
+}
+
+
+def _follow_review_events() -> None:
+    """Register `review_decision` for every review.* type with a payload schema, as review adds them."""
+    from shared import events
+
+    for event_type, _version in events.known():
+        if event_type.startswith("review.") and event_type not in HANDLERS:
+            HANDLERS[event_type] = review_decision
+
+
+_follow_review_events()

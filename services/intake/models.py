@@ -1,0 +1,247 @@
+"""Intake's tables: reference data, portal keys, nominations and their parts, progress, idempotency.
+
+The database enforces what must hold even when two requests race: one nomination per student and
+year among live (not withdrawn, not sandbox) nominations is a partial unique index, so is one
+result per (portal key, Idempotency-Key). The college quota is enforced by locking the college row
+(see `operations.submit`), because a count cannot be a constraint.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.inbox import inbox_table
+from shared.outbox import outbox_table
+
+LIVE_STUDENT = "status <> 'withdrawn' AND sandbox = false"
+SANDBOX_STUDENT = "status <> 'withdrawn' AND sandbox = true"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    iso_code: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
+    name_kk: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class College(Base):
+    __tablename__ = "colleges"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PortalKey(Base):
+    """A regional portal's API key: only a SHA-256 of it is kept (see `services.intake.api.auth`)."""
+
+    __tablename__ = "portal_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CalendarYear(Base):
+    """A year's stage dates; a year without a row uses `rules.default_calendar`.
+
+    The two deadlines are instants (stored in UTC; SQLite drops the offset, so it is put back on read).
+    """
+
+    __tablename__ = "calendars"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    internal_stage_ends: Mapped[date] = mapped_column(Date)
+    submission_closes: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    regional_stage_ends: Mapped[date] = mapped_column(Date)
+    amendments_close: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    republican_stage_starts: Mapped[date] = mapped_column(Date)
+
+
+class Nomination(Base):
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint("status IN ('submitted', 'withdrawn')", name="ck_nominations_status"),
+        CheckConstraint("academic_standing IN ('excellent', 'good')", name="ck_nominations_standing"),
+        CheckConstraint("language IN ('kk', 'ru', 'en')", name="ck_nominations_language"),
+        CheckConstraint("length(iin) = 12", name="ck_nominations_iin"),
+        Index(
+            "uq_nominations_live_student",
+            "iin",
+            "year",
+            unique=True,
+            postgresql_where=text(LIVE_STUDENT),
+            sqlite_where=text(LIVE_STUDENT),
+        ),
+        Index(
+            "uq_nominations_sandbox_student",
+            "iin",
+            "year",
+            unique=True,
+            postgresql_where=text(SANDBOX_STUDENT),
+            sqlite_where=text(SANDBOX_STUDENT),
+        ),
+        Index("ix_nominations_college_year", "college_code", "year", "sandbox", "status"),
+        Index("ix_nominations_region_listing", "region_code", "sandbox", "submitted_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    college_code: Mapped[str] = mapped_column(ForeignKey("colleges.code"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    portal_key_id: Mapped[str] = mapped_column(ForeignKey("portal_keys.id"))
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    iin: Mapped[str] = mapped_column(String(12))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    specialty: Mapped[str] = mapped_column(String(200))
+    course: Mapped[int] = mapped_column(Integer)
+    academic_standing: Mapped[str] = mapped_column(String(20))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    consent_personal_data: Mapped[bool] = mapped_column(Boolean)
+    consent_publication: Mapped[bool] = mapped_column(Boolean)
+    guardian_full_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    guardian_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    coordinator_full_name: Mapped[str] = mapped_column(String(200))
+    coordinator_email: Mapped[str] = mapped_column(String(254))
+    coordinator_phone: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    achievements: Mapped[list[Achievement]] = relationship(
+        order_by="Achievement.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    statements: Mapped[list[Statement]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    photo: Mapped[Photo | None] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    progress: Mapped[Progress | None] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class Achievement(Base):
+    __tablename__ = "achievements"
+    __table_args__ = (
+        CheckConstraint(
+            "level IN ('college', 'city', 'regional', 'national', 'international')",
+            name="ck_achievements_level",
+        ),
+    )
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    __table_args__ = (CheckConstraint("language IN ('kk', 'ru', 'en')", name="ck_statements_language"),)
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    words: Mapped[int] = mapped_column(Integer)
+
+
+class Photo(Base):
+    """The original upload's metadata; the bytes are in intake's blob store under `key`."""
+
+    __tablename__ = "photos"
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Progress(Base):
+    """What review and media told us about a nomination, for the portal to read back."""
+
+    __tablename__ = "nomination_progress"
+    __table_args__ = (
+        CheckConstraint(
+            "photo_status IN ('none', 'pending', 'processed', 'rejected')", name="ck_progress_photo"
+        ),
+    )
+
+    nomination_id: Mapped[str] = mapped_column(
+        ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    candidate_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    photo_status: Mapped[str] = mapped_column(String(20), default="none")
+    photo_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    photo_asset_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyRecord(Base):
+    """The first result of a request carrying an Idempotency-Key, replayed to its repetitions."""
+
+    __tablename__ = "idempotency_records"
+
+    portal_key_id: Mapped[str] = mapped_column(ForeignKey("portal_keys.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,46 @@
+"""The yearly calendar as stored in intake's database, with the regulation's dates as defaults."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from services.intake import rules
+from services.intake.models import CalendarYear
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def calendar_for(session: Session, year: int) -> rules.Calendar:
+    row = session.get(CalendarYear, year)
+    if row is None:
+        return rules.default_calendar(year)
+    return rules.Calendar(
+        year=row.year,
+        internal_stage_ends=row.internal_stage_ends,
+        submission_closes=_aware(row.submission_closes),
+        regional_stage_ends=row.regional_stage_ends,
+        amendments_close=_aware(row.amendments_close),
+        republican_stage_starts=row.republican_stage_starts,
+    )
+
+
+def set_calendar(session: Session, year: int, **changes: object) -> rules.Calendar:
+    """Change some dates of a year's calendar; raises ValueError naming what would be unsound."""
+    calendar = replace(calendar_for(session, year), **changes)  # type: ignore[arg-type]
+    problems = rules.check_calendar(calendar)
+    if problems:
+        raise ValueError("; ".join(problems))
+    row = session.get(CalendarYear, year) or CalendarYear(year=year)
+    row.internal_stage_ends = calendar.internal_stage_ends
+    row.submission_closes = calendar.submission_closes.astimezone(UTC)
+    row.regional_stage_ends = calendar.regional_stage_ends
+    row.amendments_close = calendar.amendments_close.astimezone(UTC)
+    row.republican_stage_starts = calendar.republican_stage_starts
+    session.add(row)
+    return calendar

@@ -1,0 +1,111 @@
+"""The events intake publishes, with the minimum personal data each consumer needs (never the IIN).
+
+Sandbox nominations publish nothing: they never reach a commission and never send a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.intake import rules
+from services.intake.models import Nomination, Photo
+from services.intake.operations.render import submission_day
+from shared.envelope import Event
+from shared.outbox import emit
+
+PRODUCER = "intake"
+
+
+def photo_ref(photo: Photo | None) -> dict[str, Any] | None:
+    if photo is None:
+        return None
+    return {
+        "key": photo.key,
+        "url": photo.url,
+        "sha256": photo.sha256,
+        "content_type": photo.content_type,
+        "width": photo.width,
+        "height": photo.height,
+    }
+
+
+def candidate(n: Nomination) -> dict[str, Any]:
+    return {"last_name": n.last_name, "first_name": n.first_name, "patronymic": n.patronymic}
+
+
+def contacts(n: Nomination) -> dict[str, Any]:
+    return {"email": n.email, "phone": n.phone}
+
+
+def achievements(n: Nomination) -> list[dict[str, Any]]:
+    return [
+        {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
+        for a in n.achievements
+    ]
+
+
+def publish(session: Session, nomination: Nomination, event_type: str, payload: dict[str, Any]) -> None:
+    """Write the event to the outbox in the caller's transaction, unless the nomination is a sandbox one."""
+    if nomination.sandbox:
+        return
+    emit(
+        session,
+        Event(type=event_type, version=1, region=nomination.region_code, producer=PRODUCER, payload=payload),
+    )
+
+
+def submitted(session: Session, n: Nomination) -> None:
+    publish(
+        session,
+        n,
+        "nomination.submitted",
+        {
+            "nomination_id": n.id,
+            "year": n.year,
+            "college_code": n.college_code,
+            "candidate": candidate(n),
+            "language": n.language,
+            "contacts": contacts(n),
+            "specialty": n.specialty,
+            "course": n.course,
+            "academic_standing": n.academic_standing,
+            "minor": rules.guardian_required(n.birth_date, submission_day(n)),
+            "categories": list(n.categories),
+            "achievements": achievements(n),
+            "statements": {s.language: s.text for s in n.statements},
+            "photo": photo_ref(n.photo),
+        },
+    )
+
+
+def amended(session: Session, n: Nomination, changed: list[str]) -> None:
+    """The changed parts only (`changed` names them as field paths); consumers apply what is present."""
+    tops = {path.split(".")[0] for path in changed}
+    student = {path.split(".", 1)[1] for path in changed if path.startswith("student.")}
+    payload: dict[str, Any] = {"nomination_id": n.id, "changed": sorted(changed)}
+    if student & {"last_name", "first_name", "patronymic"}:
+        payload["candidate"] = candidate(n)
+    if "language" in student:
+        payload["language"] = n.language
+    if student & {"email", "phone"}:
+        payload["contacts"] = contacts(n)
+    if "statements" in tops:
+        payload["statements"] = {s.language: s.text for s in n.statements}
+    if "photo" in tops:
+        payload["photo"] = photo_ref(n.photo)
+    if "categories" in tops:
+        payload["categories"] = list(n.categories)
+    if "achievements" in tops:
+        payload["achievements"] = achievements(n)
+    for name in ("specialty", "course", "academic_standing"):
+        if name in student:
+            payload[name] = getattr(n, name)
+    if "birth_date" in student:
+        payload["minor"] = rules.guardian_required(n.birth_date, submission_day(n))
+    publish(session, n, "nomination.amended", payload)
+
+
+def withdrawn(session: Session, n: Nomination, reason: str | None = None) -> None:
+    publish(session, n, "nomination.withdrawn", {"nomination_id": n.id, "reason": reason})

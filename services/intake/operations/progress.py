@@ -1,0 +1,65 @@
+"""What review and media tell intake about a nomination, kept for the portal to read back.
+
+Events may arrive for nominations intake no longer shows (none today: rows are never deleted) or
+before intake's own row is visible to the handler (impossible: intake produced the nomination first);
+an unknown id is ignored rather than retried forever.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.intake.models import Nomination, Progress
+from shared import clock
+
+
+def _progress(session: Session, nomination_id: str) -> Progress | None:
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None:
+        return None
+    if nomination.progress is None:
+        nomination.progress = Progress(
+            photo_status="pending" if nomination.photo else "none", decisions=[], updated_at=clock.utcnow()
+        )
+    return nomination.progress
+
+
+def photo_processed(session: Session, nomination_id: str, asset_id: str) -> None:
+    progress = _progress(session, nomination_id)
+    if progress is not None:
+        progress.photo_status, progress.photo_reason = "processed", None
+        progress.photo_asset_id, progress.updated_at = asset_id, clock.utcnow()
+
+
+def photo_rejected(session: Session, nomination_id: str, reason: str) -> None:
+    progress = _progress(session, nomination_id)
+    if progress is not None:
+        progress.photo_status, progress.photo_reason, progress.updated_at = "rejected", reason, clock.utcnow()
+
+
+def candidate_registered(session: Session, nomination_id: str, candidate_id: str, stage: str) -> None:
+    progress = _progress(session, nomination_id)
+    if progress is not None:
+        progress.candidate_id, progress.stage, progress.updated_at = candidate_id, stage, clock.utcnow()
+
+
+def review_decision(
+    session: Session, nomination_id: str, event_type: str, payload: dict[str, Any], occurred_at: str
+) -> None:
+    """Any later review event about a candidate: its stage (if it names one) and a line in `decisions`."""
+    progress = _progress(session, nomination_id)
+    if progress is None:
+        return
+    stage = payload.get("stage") or payload.get("to_stage")
+    if stage:
+        progress.stage = stage
+    decision = {
+        "type": event_type,
+        "stage": stage,
+        "outcome": payload.get("outcome") or payload.get("decision"),
+        "at": occurred_at,
+    }
+    progress.decisions = [*progress.decisions, decision]
+    progress.updated_at = clock.utcnow()

@@ -1,0 +1,98 @@
+"""Loading regions and colleges from files into intake's database: repeatable, and reporting changes.
+
+Parsing and diffing are pure (`services.intake.refdata`); this writes what the diff says. A college
+missing from a new file is deactivated, never deleted: nominations point to it. Regions load before
+colleges, and a colleges file is checked against the regions known after that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.intake import refdata
+from services.intake.models import College, Region
+
+
+def _region_row(region: Region) -> refdata.RegionRow:
+    return refdata.RegionRow(
+        code=region.code,
+        iso_code=region.iso_code,
+        kind=region.kind,
+        name_kk=region.name_kk,
+        name_ru=region.name_ru,
+        name_en=region.name_en,
+        aliases=tuple(a for a in region.aliases.split("|") if a),
+        active=region.active,
+    )
+
+
+def _college_row(college: College) -> refdata.CollegeRow:
+    return refdata.CollegeRow(
+        code=college.code,
+        region=college.region_code,
+        name_kk=college.name_kk,
+        name_ru=college.name_ru,
+        name_en=college.name_en,
+        city=college.city or "",
+        active=college.active,
+    )
+
+
+def load_regions(session: Session, rows: Sequence[refdata.RegionRow]) -> refdata.RefdataChanges:
+    existing = {r.code: _region_row(r) for r in session.execute(select(Region)).scalars()}
+    changes = refdata.diff(existing, rows)
+    for row in (*changes.added, *changes.updated, *changes.deactivated):
+        region = session.get(Region, row.code) or Region(code=row.code)
+        region.iso_code, region.kind = row.iso_code, row.kind
+        region.name_kk, region.name_ru, region.name_en = row.name_kk, row.name_ru, row.name_en
+        region.aliases, region.active = "|".join(row.aliases), row.active
+        session.add(region)
+    session.flush()
+    return changes
+
+
+def load_colleges(session: Session, rows: Sequence[refdata.CollegeRow]) -> refdata.RefdataChanges:
+    existing = {c.code: _college_row(c) for c in session.execute(select(College)).scalars()}
+    changes = refdata.diff(existing, rows)
+    for row in (*changes.added, *changes.updated, *changes.deactivated):
+        college = session.get(College, row.code) or College(code=row.code)
+        college.region_code, college.city, college.active = row.region, row.city, row.active
+        college.name_kk, college.name_ru, college.name_en = row.name_kk, row.name_ru, row.name_en
+        session.add(college)
+    session.flush()
+    return changes
+
+
+def _kind(path: Path) -> str:
+    header = path.read_text(encoding="utf-8-sig").split("\n", 1)[0]
+    return "regions" if "iso_code" in header else "colleges"
+
+
+def _files(paths: Sequence[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        found += sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    return found
+
+
+def load_paths(session: Session, paths: Sequence[Path]) -> list[str]:
+    """Load the given files or folders (the demo set when none); lines reporting what changed.
+
+    Raises `refdata.RefdataError` naming every broken cell; the caller's transaction then rolls back.
+    """
+    files = _files(paths) if paths else [refdata.REGIONS_FILE, refdata.COLLEGES_FILE]
+    report: list[str] = []
+    for path in [f for f in files if _kind(f) == "regions"]:
+        rows = refdata.parse_regions_csv(path.read_text(encoding="utf-8-sig"), source=str(path))
+        report.append(f"regions from {path.name}: {load_regions(session, rows).summary()}")
+    known = [code for (code,) in session.execute(select(Region.code).where(Region.active.is_(True)))]
+    for path in [f for f in files if _kind(f) == "colleges"]:
+        rows = refdata.parse_colleges_csv(
+            path.read_text(encoding="utf-8-sig"), regions=known, source=str(path)
+        )
+        report.append(f"colleges from {path.name}: {load_colleges(session, rows).summary()}")
+    return report

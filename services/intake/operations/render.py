@@ -1,0 +1,154 @@
+"""A nomination as the API shows it (IIN masked) and as a portal wrote it (for merge patches).
+
+`represent` is what `schemas.NominationOut` documents; a test keeps the two in step. The values are
+JSON-ready, so a response can be stored verbatim for an idempotent replay.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.intake import rules
+from services.intake.models import Nomination
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+def _moment(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def submission_day(nomination: Nomination) -> date:
+    """The local day the nomination was submitted: it decides whether a guardian must consent."""
+    from shared.clock import KAZAKHSTAN
+
+    moment = nomination.submitted_at
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(KAZAKHSTAN).date()
+
+
+def missing(nomination: Nomination) -> list[str]:
+    """What the candidate still lacks for the republican stage: all three statements and a photo."""
+    present = {statement.language for statement in nomination.statements}
+    needs = [f"statements.{lang}" for lang in LANGUAGES if lang not in present]
+    if nomination.photo is None:
+        needs.append("photo")
+    return needs
+
+
+def represent(nomination: Nomination) -> dict[str, Any]:
+    n = nomination
+    progress = n.progress
+    photo = n.photo
+    return {
+        "id": n.id,
+        "status": n.status,
+        "sandbox": n.sandbox,
+        "year": n.year,
+        "college_code": n.college_code,
+        "region": n.region_code,
+        "student": {
+            "iin_masked": rules.mask_iin(n.iin),
+            "last_name": n.last_name,
+            "first_name": n.first_name,
+            "patronymic": n.patronymic,
+            "birth_date": n.birth_date.isoformat(),
+            "email": n.email,
+            "phone": n.phone,
+            "language": n.language,
+            "specialty": n.specialty,
+            "course": n.course,
+            "academic_standing": n.academic_standing,
+            "minor": rules.guardian_required(n.birth_date, submission_day(n)),
+        },
+        "categories": list(n.categories),
+        "achievements": [
+            {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
+            for a in n.achievements
+        ],
+        "statements": {
+            s.language: {"text": s.text, "words": s.words}
+            for s in sorted(n.statements, key=lambda s: LANGUAGES.index(s.language))
+        },
+        "consent": {
+            "personal_data": n.consent_personal_data,
+            "publication": n.consent_publication,
+            "guardian": (
+                {"full_name": n.guardian_full_name, "phone": n.guardian_phone}
+                if n.guardian_full_name
+                else None
+            ),
+        },
+        "coordinator": {
+            "full_name": n.coordinator_full_name,
+            "email": n.coordinator_email,
+            "phone": n.coordinator_phone,
+        },
+        "photo": (
+            {
+                "sha256": photo.sha256,
+                "content_type": photo.content_type,
+                "size": photo.size,
+                "width": photo.width,
+                "height": photo.height,
+                "uploaded_at": _moment(photo.uploaded_at),
+            }
+            if photo is not None
+            else None
+        ),
+        "progress": {
+            "stage": progress.stage if progress else None,
+            "decisions": list(progress.decisions) if progress else [],
+            "photo": progress.photo_status if progress else ("pending" if photo else "none"),
+            "photo_reason": progress.photo_reason if progress else None,
+            "missing": missing(n),
+        },
+        "submitted_at": _moment(n.submitted_at),
+        "updated_at": _moment(n.updated_at),
+        "withdrawn_at": _moment(n.withdrawn_at),
+    }
+
+
+def document(nomination: Nomination) -> dict[str, Any]:
+    """The nomination in the shape of `schemas.NominationIn`, to apply a JSON merge patch to."""
+    n = nomination
+    return {
+        "college_code": n.college_code,
+        "year": n.year,
+        "student": {
+            "iin": n.iin,
+            "last_name": n.last_name,
+            "first_name": n.first_name,
+            "patronymic": n.patronymic,
+            "birth_date": n.birth_date.isoformat(),
+            "email": n.email,
+            "phone": n.phone,
+            "language": n.language,
+            "specialty": n.specialty,
+            "course": n.course,
+            "academic_standing": n.academic_standing,
+        },
+        "categories": list(n.categories),
+        "achievements": [
+            {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
+            for a in n.achievements
+        ],
+        "statements": {s.language: s.text for s in n.statements},
+        "consent": {
+            "personal_data": n.consent_personal_data,
+            "publication": n.consent_publication,
+            "guardian": (
+                {"full_name": n.guardian_full_name, "phone": n.guardian_phone}
+                if n.guardian_full_name
+                else None
+            ),
+        },
+        "coordinator": {
+            "full_name": n.coordinator_full_name,
+            "email": n.coordinator_email,
+            "phone": n.coordinator_phone,
+        },
+    }
