@@ -167,7 +167,7 @@ def _record(
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     message_id = str(uuid.uuid4())
     statement = (
-        insert(Message)
+        insert(Message.__table__)
         .values(
             id=message_id,
             event_id=str(event.id),
@@ -184,7 +184,9 @@ def _record(
         )
         .on_conflict_do_nothing(index_elements=["event_id", "channel"])
     )
-    if session.execute(statement).rowcount != 1:
+    # RETURNING rather than rowcount: an INSERT on a mapped table runs through the ORM, which
+    # reports rowcount -1 on PostgreSQL.
+    if session.execute(statement.returning(Message.__table__.c.id)).scalar_one_or_none() is None:
         return None
     return session.get(Message, message_id)
 
