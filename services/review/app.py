@@ -10,7 +10,7 @@ from flask import Flask
 from shared.runtime import Runtime
 from shared.web import base_app
 
-from . import bootstrap, views
+from . import api, bootstrap, views
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
@@ -18,4 +18,5 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     app = base_app(__name__, runtime.settings, runtime.db)
     app.extensions["top100.runtime"] = runtime
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
     return app

@@ -68,3 +68,12 @@ def test_candidate_page(client: FlaskClient) -> None:
     assert "WorldSkills Kazakhstan" in text
     assert "alikhan@example.kz" not in text and "+7701" not in text
     assert client.get("/candidates/nope?lang=en").status_code == 404
+
+
+def test_api_lists_candidates_without_contacts(client: FlaskClient) -> None:
+    reply = client.get("/api/v1/candidates?region=shymkent")
+    [item] = reply.get_json()["items"]
+    assert item["full_name"] == "Өмірзақова Гүлназ" and item["photo_status"] == "pending"
+    assert "contacts" not in item and "email" not in reply.get_data(as_text=True)
+    assert len(client.get("/api/v1/candidates").get_json()["items"]) == 2
+    assert client.get("/api/v1/candidates?region=atlantis").status_code == 400
