@@ -70,7 +70,13 @@ def amend(session: Session, event: Event) -> None:
 
 
 def photo_rejected(session: Session, delivery: Delivery, event: Event) -> None:
-    """Ask the student for a usable photo, saying what was wrong with the last one."""
+    """Ask the student for a usable photo, saying what was wrong with the last one.
+
+    A nomination submitted without a photo is not an error (the photo is needed by 20 October, for
+    the republican stage), so media's `missing` is not worth a letter the same minute as the receipt.
+    """
+    if event.payload["reason"] == "missing":
+        return
     recipient = session.get(Recipient, event.payload["nomination_id"])
     if recipient is None:
         raise UnknownRecipient(f"nomination {event.payload['nomination_id']} is not known (yet)")

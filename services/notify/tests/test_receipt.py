@@ -119,6 +119,14 @@ def test_photo_rejected_asks_again_in_the_students_language_at_the_amended_addre
     assert NAME in rejection.get_content()
 
 
+def test_a_missing_photo_is_not_worth_a_letter(runtime: Runtime, tmp_path: Path) -> None:
+    submission = submitted("kk")
+    handle(runtime, HANDLERS, "notify", submission)
+    missing = {"nomination_id": submission.payload["nomination_id"], "reason": "missing"}
+    assert handle(runtime, HANDLERS, "notify", event("media.photo_rejected", missing, "media")) is True
+    assert len(_emails(tmp_path)) == 1
+
+
 def test_photo_rejected_for_an_unknown_nomination_is_retried(runtime: Runtime) -> None:
     rejected = event("media.photo_rejected", {"nomination_id": "nom-x", "reason": "not_jpeg"}, "media")
     with pytest.raises(UnknownRecipient):
