@@ -8,18 +8,37 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request
 
-from shared import pages, regions
+from shared import i18n, pages, regions
 from shared.runtime import Runtime
 
 from . import queries
 from .messages import MESSAGES
+from .models import Photo
 
 bp = Blueprint("review", __name__)
 
 
+def photo_label(photo: Photo | None) -> str:
+    """The photo's state in the page's language; an unknown rejection reason is shown as its code."""
+    if photo is None:
+        return ""
+    lang = pages.page_language()
+    if photo.status != "rejected":
+        return i18n.translate(MESSAGES, f"photo.{photo.status}", lang)
+    key = f"reason.{photo.reason}"
+    reason = i18n.translate(MESSAGES, key, lang) if key in MESSAGES else str(photo.reason)
+    return i18n.translate(MESSAGES, "photo.rejected", lang, reason=reason)
+
+
 def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
     return pages.render(
-        template, MESSAGES, "review.index", status, all_regions=regions.all_regions(), **context
+        template,
+        MESSAGES,
+        "review.index",
+        status,
+        all_regions=regions.all_regions(),
+        photo_label=photo_label,
+        **context,
     )
 
 

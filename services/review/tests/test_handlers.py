@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Photo, outbox
 from services.review.operations import UnknownNomination
@@ -143,6 +144,8 @@ def test_photo_rejected_records_the_reason(runtime: Runtime) -> None:
     with runtime.db.unit_of_work() as session:
         photo = session.get(Photo, "nom-0001")
         assert (photo.status, photo.reason) == ("rejected", "too_small")
+    page = create_app(runtime).test_client().get("/?lang=ru").get_data(as_text=True)
+    assert "Отклонено: слишком маленькое" in page
 
 
 def test_no_photo_is_recorded_as_missing(runtime: Runtime) -> None:
