@@ -43,7 +43,7 @@ def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -
 
 
 def check_year_open(session: Session, year: Any, errors: Errors) -> None:
-    if isinstance(year, int) and clock.now() < calendar_for(session, year).opens:
+    if isinstance(year, int) and clock.utcnow() < calendar_for(session, year).opens:
         add(errors, "year", [Problem("year_not_open", {"year": year})])
 
 
@@ -83,7 +83,7 @@ def submit(
     `written` collects the blob keys written here, for the caller to delete if the commit fails.
     """
     data = normalized(data)
-    now = clock.now()
+    now = clock.utcnow()
     college = session.execute(
         select(College).where(College.code == data["college_code"]).with_for_update()
     ).scalar_one()
@@ -201,7 +201,7 @@ def find(session: Session, portal: Portal, nomination_id: str, *, lock: bool = F
 def _open_for_change(session: Session, n: Nomination) -> tuple[rules.Calendar, datetime]:
     if n.status == "withdrawn":
         raise Conflict("nomination_withdrawn")
-    calendar, now = calendar_for(session, n.year), clock.now()
+    calendar, now = calendar_for(session, n.year), clock.utcnow()
     if not rules.amendment_open(calendar, now):
         raise Conflict("deadline_passed", {"deadline": calendar.amendments_close})
     return calendar, now
@@ -297,7 +297,7 @@ def withdraw(session: Session, portal: Portal, nomination_id: str) -> Nomination
     n = find(session, portal, nomination_id, lock=True)
     if n.status == "withdrawn":
         return n
-    calendar, now = calendar_for(session, n.year), clock.now()
+    calendar, now = calendar_for(session, n.year), clock.utcnow()
     if not rules.withdrawal_open(calendar, now):
         raise Conflict("deadline_passed", {"deadline": calendar.submission_closes})
     n.status, n.withdrawn_at, n.updated_at = "withdrawn", now, now

@@ -31,7 +31,12 @@ def make_iin(birth: date, serial: int = 1, female: bool = False) -> str:
 
 
 def nomination(
-    serial: int = 1, *, college: str = "ALA-001", year: int = 2026, birth: date = date(2005, 3, 14), **over: Any
+    serial: int = 1,
+    *,
+    college: str = "ALA-001",
+    year: int = 2026,
+    birth: date = date(2005, 3, 14),
+    **over: Any,
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "college_code": college,
@@ -53,7 +58,11 @@ def nomination(
         "achievements": [{"title": "WorldSkills Kazakhstan, silver", "year": 2025, "level": "national"}],
         "statements": {"kk": statement("kk")},
         "consent": {"personal_data": True, "publication": True, "guardian": None},
-        "coordinator": {"full_name": "Сәуле Нұрланқызы", "email": "coord@example.kz", "phone": "+77271234567"},
+        "coordinator": {
+            "full_name": "Сәуле Нұрланқызы",
+            "email": "coord@example.kz",
+            "phone": "+77271234567",
+        },
     }
     for key, value in over.items():
         doc[key] = value
@@ -77,7 +86,9 @@ def png(width: int = 800, height: int = 1000) -> bytes:
 
 def multipart(doc: Any, photo: bytes | None = None) -> dict[str, Any]:
     """The Flask test client's `data` for a multipart submission."""
-    data: dict[str, Any] = {"nomination": (io.BytesIO(json.dumps(doc).encode()), "nomination.json", "application/json")}
+    data: dict[str, Any] = {
+        "nomination": (io.BytesIO(json.dumps(doc).encode()), "nomination.json", "application/json")
+    }
     if photo is not None:
         data["photo"] = (io.BytesIO(photo), "photo.jpg", "image/jpeg")
     return data
