@@ -44,7 +44,9 @@ def process(data: bytes) -> Outcome:
             upright = ImageOps.exif_transpose(image) or image
             icc_profile = image.info.get("icc_profile")
             pixels = upright.convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        return Outcome("too_large")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return Outcome("unreadable")
     derivatives = tuple(
         _derivative(pixels, name, edge, icc_profile) for name, edge in rules.DERIVATIVES.items()

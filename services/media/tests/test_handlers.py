@@ -139,3 +139,14 @@ def test_candidate_registered_is_accepted_without_effect(runtime: Runtime) -> No
     )
     assert handle(runtime, HANDLERS, "media", registered) is True
     assert _assets(runtime) == [] and _outbox(runtime) == []
+
+
+def test_a_decompression_bomb_is_too_large(runtime: Runtime, tmp_path: Path) -> None:
+    """A tiny file that declares 20000 x 20000 pixels is refused before any pixel is decoded."""
+    small = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(small, "JPEG")
+    data = bytearray(small.getvalue())
+    frame = data.index(b"\xff\xc0")  # SOF0: length(2) precision(1) height(2) width(2)
+    data[frame + 5 : frame + 9] = (20000).to_bytes(2, "big") * 2
+    handle(runtime, HANDLERS, "media", submitted(stored_photo(tmp_path, bytes(data))))
+    assert _assets(runtime)[0].reason == "too_large"
