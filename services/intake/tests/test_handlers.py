@@ -1,0 +1,55 @@
+"""Intake follows media's and review's events: a portal reads the progress back, once per event."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from services.intake.handlers import HANDLERS
+from services.intake.tests import factories
+from shared.envelope import Event
+from shared.handling import handle
+from shared.runtime import Runtime
+
+
+def deliver(runtime: Runtime, event_type: str, payload: dict, producer: str = "media") -> Event:
+    event = Event(type=event_type, version=1, region="almaty", producer=producer, payload=payload)
+    assert handle(runtime, HANDLERS, "intake", event) is True
+    return event
+
+
+def test_progress_follows_media_and_review(client: FlaskClient, auth: dict, runtime: Runtime) -> None:
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(), factories.jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    nid = response.json["id"]
+    rejected = deliver(runtime, "media.photo_rejected", {"nomination_id": nid, "reason": "face not visible"})
+    progress = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
+    assert (progress["photo"], progress["photo_reason"]) == ("rejected", "face not visible")
+    assert handle(runtime, HANDLERS, "intake", rejected) is False
+
+    deliver(
+        runtime, "media.photo_processed", {"nomination_id": nid, "asset_id": "a1", "derivatives": ["web"]}
+    )
+    deliver(
+        runtime,
+        "review.candidate_registered",
+        {"nomination_id": nid, "candidate_id": "c1", "stage": "internal"},
+        producer="review",
+    )
+    progress = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
+    assert (progress["photo"], progress["photo_reason"], progress["stage"]) == ("processed", None, "internal")
+
+
+def test_an_event_about_an_unknown_nomination_is_dropped(runtime: Runtime) -> None:
+    deliver(runtime, "media.photo_rejected", {"nomination_id": "gone", "reason": "x"})
+
+
+def test_every_review_event_with_a_schema_is_followed() -> None:
+    from shared import events
+
+    review_types = {t for t, _ in events.known() if t.startswith("review.")}
+    assert review_types <= set(HANDLERS)
+    assert {"media.photo_processed", "media.photo_rejected"} <= set(HANDLERS)
