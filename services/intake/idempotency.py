@@ -57,12 +57,15 @@ def claim(session: Session, portal_key_id: str, key: str, print_: str) -> Replay
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # RETURNING, not rowcount: psycopg 3 under SQLAlchemy 2.1 reports rowcount -1 for this insert,
+    # which made every first use of a key look like a reuse on PostgreSQL (see shared.inbox.claim).
     inserted = session.execute(
         insert(IdempotencyRecord)
         .values(portal_key_id=portal_key_id, key=key, fingerprint=print_, created_at=clock.utcnow())
         .on_conflict_do_nothing(index_elements=["portal_key_id", "key"])
-    ).rowcount
-    if inserted == 1:
+        .returning(IdempotencyRecord.key)
+    ).first()
+    if inserted is not None:
         return None
     row = session.execute(
         select(IdempotencyRecord).where(
