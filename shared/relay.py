@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
+from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import kombu
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, select, text, update
+from sqlalchemy.orm import Session
 
 from shared import broker, clock, topology
 from shared.db import Database
@@ -38,6 +42,18 @@ FAULT_ENV = "TOP100_FAULT"
 FAULT_EXIT_AFTER_PUBLISH = "relay_exit_after_publish"
 MAX_BACKOFF = 30.0
 RETURNED_BACKOFF_MAX = 60.0
+#: Batches in flight at once on PostgreSQL (one confirming while the next is locked and published).
+PIPELINE = 2
+
+
+@dataclass
+class _InFlight:
+    """A batch published and awaiting its confirms; its rows stay locked by its open transaction."""
+
+    stack: ExitStack
+    session: Session
+    rows: list[OutboxRow]
+    ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,7 @@ class _KombuPublisher:
         broker.declare_all(self.conn)
         self.producer = kombu.Producer(self.conn.default_channel)
 
-    def publish_batch(self, rows: list[OutboxRow]) -> tuple[set[str], set[str]]:
+    def publish(self, rows: list[OutboxRow]) -> list[str]:
         for row in rows:
             self.producer.publish(
                 row.body.encode("utf-8"),
@@ -68,7 +84,10 @@ class _KombuPublisher:
                 message_id=row.event_id,
                 delivery_mode=2,
             )
-        return {row.event_id for row in rows}, set()
+        return [row.event_id for row in rows]
+
+    def wait(self, ids: list[str]) -> tuple[set[str], set[str]]:
+        return set(ids), set()  # written to the folder: nothing more to wait for
 
     def idle(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -104,6 +123,10 @@ class Relay:
                 self._publisher = publisher
         return self._publisher
 
+    def connect(self) -> None:
+        """Connect (and declare the topology) now rather than on the first batch."""
+        self._connect()
+
     def close(self) -> None:
         if self._publisher is not None:
             try:
@@ -135,9 +158,9 @@ class Relay:
             )
         return len(ids)
 
-    def _publish(self, rows: list[OutboxRow]) -> set[str]:
-        publisher = self._connect()
-        confirmed, returned = publisher.publish_batch(rows)
+    def _settle(self, publisher: ConfirmingPublisher | _KombuPublisher, ids: list[str]) -> set[str]:
+        """Wait for the confirms of `ids`; remember the unroutable ones; returns the confirmed ones."""
+        confirmed, returned = publisher.wait(ids)
         now = time.monotonic()
         for event_id in returned:
             pause = min(self._returned.get(event_id, (0.0, 0.5))[1] * 2, RETURNED_BACKOFF_MAX)
@@ -155,37 +178,115 @@ class Relay:
             os._exit(1)
         return confirmed
 
+    def _start(self) -> _InFlight | None:
+        """PostgreSQL: claim a batch in a transaction of its own and publish it (no wait).
+
+        One statement locks (SKIP LOCKED, so other relays take other rows) and marks the batch; the
+        transaction stays open until the confirms arrived, and `_finish` un-marks what the broker did
+        not confirm before it commits. A crash in between rolls the marks back. Marking while
+        claiming writes each row once instead of twice (a row lock, then the mark).
+        """
+        t = self.table
+        now = time.monotonic()
+        waiting = [event_id for event_id, (due, _) in self._returned.items() if due > now]
+        claim = select(t.c.id).where(t.c.published_at.is_(None))
+        if waiting:
+            claim = claim.where(t.c.event_id.not_in(waiting))
+        claim = claim.order_by(t.c.id).limit(self.batch).with_for_update(skip_locked=True)
+        statement = (
+            update(t)
+            .where(t.c.id.in_(claim))
+            .values(published_at=clock.utcnow())
+            .returning(t.c.id, t.c.event_id, t.c.routing_key, t.c.body)
+        )
+        stack = ExitStack()
+        try:
+            session = stack.enter_context(self.db.unit_of_work())
+            # Losing a mark in a crash only means publishing again (the inbox drops the copy): no fsync.
+            session.execute(text("SET LOCAL synchronous_commit = off"))
+            rows = sorted((OutboxRow(*r) for r in session.execute(statement).all()), key=lambda row: row.id)
+            if not rows:
+                stack.close()
+                return None
+            publisher = self._connect()
+            return _InFlight(stack, session, rows, publisher.publish(rows))
+        except BaseException:
+            stack.__exit__(*sys.exc_info())
+            raise
+
+    def _finish(self, step: _InFlight) -> int:
+        """Wait for the batch's confirms, un-mark what was not confirmed, commit."""
+        try:
+            confirmed = self._settle(self._connect(), step.ids)
+            unconfirmed = [row.id for row in step.rows if row.event_id not in confirmed]
+            if unconfirmed:
+                step.session.execute(
+                    update(self.table).where(self.table.c.id.in_(unconfirmed)).values(published_at=None)
+                )
+        except BaseException:
+            step.stack.__exit__(*sys.exc_info())
+            raise
+        step.stack.close()
+        return len(step.rows) - len(unconfirmed)
+
     def relay_once(self) -> int:
         """Publish one batch of unpublished rows; returns how many were confirmed and marked."""
-        extra = len(self._returned)
+        if self.db.is_postgres:
+            step = self._start()
+            return 0 if step is None else self._finish(step)
         with self.db.unit_of_work() as session:
-            if self.db.is_postgres:
-                fetched = session.execute(self._select(self.batch + extra, lock=True)).all()
-                rows = self._due([OutboxRow(*r) for r in fetched])[: self.batch]
-                if not rows:
-                    return 0
-                return self._mark(session, rows, self._publish(rows))
-            fetched = session.execute(self._select(self.batch + extra, lock=False)).all()
+            fetched = session.execute(self._select(self.batch + len(self._returned), lock=False)).all()
         # SQLite: never hold its single write lock while waiting for the broker.
         rows = self._due([OutboxRow(*r) for r in fetched])[: self.batch]
         if not rows:
             return 0
-        confirmed = self._publish(rows)
+        publisher = self._connect()
+        confirmed = self._settle(publisher, publisher.publish(rows))
         with self.db.unit_of_work() as session:
             return self._mark(session, rows, confirmed)
+
+    def relay_all(self) -> int:
+        """Relay until a batch comes back short; returns how many were confirmed and marked.
+
+        On PostgreSQL, PIPELINE batches are in flight at once: while the broker confirms one, the
+        next is locked and published (SKIP LOCKED hides the rows of the batch still in flight), so
+        the wait for confirms overlaps the database work.
+        """
+        if not self.db.is_postgres:
+            total = 0
+            while (count := self.relay_once()) > 0:
+                total += count
+                if count < self.batch:
+                    break
+            return total
+        total, more = 0, True
+        inflight: deque[_InFlight] = deque()
+        try:
+            while more or inflight:
+                if more:
+                    step = self._start()
+                    more = step is not None and len(step.rows) >= self.batch
+                    if step is not None:
+                        inflight.append(step)
+                if inflight and (len(inflight) >= PIPELINE or not more):
+                    total += self._finish(inflight.popleft())
+        except BaseException:
+            while inflight:
+                inflight.popleft().stack.__exit__(*sys.exc_info())
+            raise
+        return total
 
     def run(self, stop: threading.Event, idle: float = 0.2) -> None:
         """Relay until `stop` is set, reconnecting with a growing pause when the broker goes away."""
         backoff = 0.5
         while not stop.is_set():
             try:
-                count = self.relay_once()
+                self.relay_all()
                 backoff = 0.5
-                if count < self.batch:
-                    if self._publisher is not None:
-                        self._publisher.idle(idle)
-                    else:
-                        stop.wait(idle)
+                if self._publisher is not None:
+                    self._publisher.idle(idle)
+                else:
+                    stop.wait(idle)
             except Exception:
                 log.exception("relay round failed; reconnecting in %.1fs", backoff)
                 self.close()
