@@ -136,12 +136,14 @@ class RunningSystem:
         raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}\n" + self.diagnostics())
 
     def wait_healthy(self, timeout: float = 90) -> None:
+        """Every service answers /healthz, and the supervisor has said so (its URLs are printed)."""
         for service in SERVICES:
             self.wait_until(
                 f"{service} /healthz",
                 lambda s=service: requests.get(self.url(s, "/healthz"), timeout=2).status_code == 200,
                 timeout,
             )
+        self.wait_until("top100 run to announce the URLs", lambda: "all services answer" in self.output(), 30)
 
     def stop(self, timeout: float = 60) -> int:
         """SIGINT, as Ctrl-C would send; returns the exit status."""
