@@ -46,6 +46,7 @@ from services.intake.rules.nomination import (
 )
 from services.intake.rules.problems import Problem
 from services.intake.rules.statements import (
+    MAX_STATEMENT_CHARS,
     MIN_STATEMENT_WORDS,
     STATEMENT_LANGUAGES,
     check_statement,
@@ -60,6 +61,7 @@ __all__ = [
     "COLLEGE_QUOTA",
     "MAX_ACHIEVEMENTS",
     "MAX_NAME_LENGTH",
+    "MAX_STATEMENT_CHARS",
     "MESSAGES",
     "MIN_STATEMENT_WORDS",
     "REGION_QUOTA",

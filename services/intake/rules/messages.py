@@ -137,6 +137,11 @@ MESSAGES: Catalog = {
         "ru": "слов: {words}; требуется не менее {minimum}",
         "en": "{words} words; at least {minimum} are required",
     },
+    "statement_too_long": {
+        "kk": "{characters} таңба; ең көбі {maximum} таңбаға рұқсат етіледі",
+        "ru": "символов: {characters}; допускается не более {maximum}",
+        "en": "{characters} characters; at most {maximum} are allowed",
+    },
     "statement_latin_kazakh": {
         "kk": "мәтін латын әрпімен жазылған қазақ тіліне ұқсайды; талап етілетін тіл: {expected}; "
         "қазақша мәтін кирилл әрпімен қабылданады",

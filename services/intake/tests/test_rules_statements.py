@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from services.intake.rules import MIN_STATEMENT_WORDS, Problem, check_statement, count_words
+from services.intake.rules import (
+    MAX_STATEMENT_CHARS,
+    MIN_STATEMENT_WORDS,
+    Problem,
+    check_statement,
+    count_words,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -91,3 +98,22 @@ def test_an_unknown_key() -> None:
     assert check_statement("de", fixture("statement_en.txt")) == [
         Problem("statement_language_key_unknown", {"key": "de"})
     ]
+
+
+def test_an_overlong_statement_is_refused_before_any_counting() -> None:
+    text = fixture("statement_en.txt") * 10
+    assert len(text) > MAX_STATEMENT_CHARS
+    assert check_statement("en", text) == [
+        Problem("statement_too_long", {"characters": len(text), "maximum": MAX_STATEMENT_CHARS})
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a." * 10_000, "a.a." * 5_000 + "aaaa", "a-" * 10_000, "a+" * 10_000 + "@", ".a" * 10_000 + "@b",
+     "a-" + " \n" * 10_000, "a.b-" * 5_000, "x" * 20_000, "a" + "\u0306" * 20_000],
+)  # fmt: skip
+def test_adversarial_text_is_counted_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    count_words(text)
+    assert time.perf_counter() - started < 0.5
