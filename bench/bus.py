@@ -14,8 +14,10 @@ It prints the rates and c/a. Everything runs in a scratch vhost and a scratch da
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -104,6 +106,7 @@ def main() -> int:
     with psycopg.connect(args.pg, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {database}")
     pg_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+    scratch = Path(tempfile.mkdtemp(prefix="top100-bench-"))
     try:
         with broker.connection(url) as conn:
             broker.declare_all(conn)
@@ -120,15 +123,14 @@ def main() -> int:
         print(f"N={n} persistent ~1 KB messages, routing key {ROUTING_KEY} -> {len(FOLLOWERS)} quorum queues")
         print(f"(a) raw pika, no confirms:            {rate_a:10.0f} msg/s  ({a:.2f}s)")
         print(f"(b) raw pika, sync confirm each:      {rate_b:10.0f} msg/s  ({b:.2f}s, n={sync_n})")
-        print(
-            f"(c) outbox relay, batched confirms:   {rate_c:10.0f} msg/s  ({relayed:.2f}s, batch {args.batch})"
-        )
+        timing = f"({relayed:.2f}s, batch {args.batch})"
+        print(f"(c) outbox relay, batched confirms:   {rate_c:10.0f} msg/s  {timing}")
         print(f"    commit of N outbox rows (tx 100): {n / committed:10.0f} rows/s ({committed:.2f}s)")
         print(f"    end to end (commit + relay):      {rate_end:10.0f} msg/s")
-        print(
-            f"c/a = {rate_c / rate_a:.2f}   (end to end / a = {rate_end / rate_a:.2f});  c/b = {rate_c / rate_b:.1f}"
-        )
+        ratios = f"(end to end / a = {rate_end / rate_a:.2f});  c/b = {rate_c / rate_b:.1f}"
+        print(f"c/a = {rate_c / rate_a:.2f}   {ratios}")
     finally:
+        shutil.rmtree(scratch, ignore_errors=True)
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True)
         with psycopg.connect(args.pg, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

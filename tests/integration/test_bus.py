@@ -190,3 +190,55 @@ def test_worker_and_relay_reconnect_after_the_broker_drops_their_connections(
     assert wait_for(lambda: busapp.effect_count(rt, "after") == 1, 60), worker.output()
     assert busapp.unpublished(rt) == 0
     assert "lost the broker; reconnecting" in worker.output()
+
+
+def test_two_relays_on_one_outbox_publish_each_event_once(tmp_path: Path, pg_url: str, amqp_url: str) -> None:
+    import threading
+
+    from shared.relay import Relay
+
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    declare_topology(amqp_url)
+    n = 3000
+    for start in range(0, n, 500):
+        busapp.emit_events(rt, [busapp.event(marker=f"two-{i}") for i in range(start, start + 500)])
+    relays = [Relay(rt.db, amqp_url, batch=200) for _ in range(2)]
+    counts = [0, 0]
+
+    def drain(index: int) -> None:
+        while (count := relays[index].relay_all()) > 0:
+            counts[index] += count
+
+    threads = [threading.Thread(target=drain, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for relay in relays:
+        relay.close()
+    assert sum(counts) == n and busapp.unpublished(rt) == 0
+    assert all(counts), counts  # both took part (SKIP LOCKED let them share the work)
+    assert wait_for(lambda: depth(amqp_url, "notify.almaty") == n)  # no event published twice
+    time.sleep(0.5)
+    assert depth(amqp_url, "notify.almaty") == n
+
+
+def test_an_unroutable_event_is_not_marked_published(tmp_path: Path, pg_url: str, amqp_url: str) -> None:
+    from shared.envelope import Event
+    from shared.relay import Relay
+
+    rt = runtime(tmp_path, pg_url, amqp_url)
+    nobody_follows = Event(
+        type="notify.message_sent",
+        version=1,
+        region="almaty",
+        producer="notify",
+        payload={"channel": "email", "template": "t"},
+    )
+    routable = busapp.event(marker="routable")
+    busapp.emit_events(rt, [nobody_follows, routable])
+    relay = Relay(rt.db, amqp_url)
+    assert relay.relay_once() == 1  # the routable one only
+    relay.close()
+    assert busapp.unpublished(rt) == 1
+    assert [p.message_id for p, _ in peek(amqp_url, "notify.almaty")] == [str(routable.id)]
