@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,11 +12,11 @@ import pytest
 import requests
 
 from tests.e2e.system import (
-    KAZAKH_FIRST_NAME,
     RunningSystem,
     assert_stops_cleanly,
     clean_env,
     key_from,
+    processes_with_data_dir,
     walk_one_nomination,
 )
 
@@ -45,7 +48,6 @@ def test_one_nomination_reaches_review_media_and_notify_then_everything_stops(sy
     media_page = requests.get(system.url("media", "/"), timeout=5)
     assert media_page.status_code == 200
     assert_stops_cleanly(system)
-    assert KAZAKH_FIRST_NAME  # the name assertions live in walk_one_nomination
 
 
 def test_the_demo_key_is_printed_only_on_the_first_run(system: RunningSystem) -> None:
@@ -63,3 +65,14 @@ def test_the_demo_key_is_printed_only_on_the_first_run(system: RunningSystem) ->
         assert_stops_cleanly(again)
     finally:
         again.kill_leftovers()
+
+
+def test_a_crashed_worker_stops_the_whole_run_loudly(system: RunningSystem) -> None:
+    system.start()
+    system.wait_healthy()
+    pid = int(re.search(r"started media-worker \(pid (\d+)\)", system.output()).group(1))  # type: ignore[union-attr]
+    os.kill(pid, signal.SIGKILL)
+    assert system.process is not None
+    assert system.process.wait(timeout=60) == 1
+    assert "media-worker" in system.output() and "exited unexpectedly" in system.output()
+    assert not processes_with_data_dir(system.data_dir), system.diagnostics()
