@@ -31,6 +31,8 @@ def identify(text: str) -> str | None:
     """ "kk", "ru" or "en" for the language most of `text` is in; None for no letters or no decision."""
     if not _LETTER.search(text):
         return None
+    # Lone surrogates (valid in a Python str, e.g. from JSON "\\ud800") cannot cross into lingua's Rust.
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
     return _CODES.get(_detector().detect_language_of(text))  # type: ignore[arg-type]
 
 

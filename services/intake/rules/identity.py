@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-from services.intake.rules.problems import Problem
+from services.intake.rules.problems import Problem, shown
 
 # --- IIN -------------------------------------------------------------------------------------------
 
@@ -153,7 +153,7 @@ def check_names(value: str | None, *, required: bool) -> list[Problem]:
         return [Problem("name_too_long", {"maximum": MAX_NAME_LENGTH, "length": len(name)})]
     bad = sorted({c for c in name if not _NAME_CHAR.fullmatch(c)})
     if bad:
-        return [Problem("name_invalid_characters", {"characters": " ".join(bad)})]
+        return [Problem("name_invalid_characters", {"characters": " ".join(shown(c) for c in bad)})]
     if not _NAME_SHAPE.fullmatch(name):
         return [Problem("name_malformed")]
     for word in re.split(f"[{_SEPARATORS}]", name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.intake.rules.problems import Problem
+from services.intake.rules.problems import Problem, shown
 
 # (R) "good" and "excellent" students only (grades 4 and 5); nobody with a "satisfactory" grade.
 ACADEMIC_STANDINGS: tuple[str, ...] = ("excellent", "good")
@@ -31,7 +31,11 @@ def check_academic_standing(value: str) -> list[Problem]:
         return []
     if value == "satisfactory":
         return [Problem("academic_standing_satisfactory")]
-    return [Problem("academic_standing_unknown", {"value": value, "allowed": ", ".join(ACADEMIC_STANDINGS)})]
+    return [
+        Problem(
+            "academic_standing_unknown", {"value": shown(value), "allowed": ", ".join(ACADEMIC_STANDINGS)}
+        )
+    ]
 
 
 def check_categories(values: Sequence[str]) -> list[Problem]:
@@ -42,9 +46,11 @@ def check_categories(values: Sequence[str]) -> list[Problem]:
     seen: set[str] = set()
     for value in values:
         if value not in CATEGORIES:
-            problems.append(Problem("category_unknown", {"value": value, "allowed": ", ".join(CATEGORIES)}))
+            problems.append(
+                Problem("category_unknown", {"value": shown(value), "allowed": ", ".join(CATEGORIES)})
+            )
         elif value in seen:
-            problems.append(Problem("category_duplicate", {"value": value}))
+            problems.append(Problem("category_duplicate", {"value": shown(value)}))
         seen.add(value)
     return problems
 
@@ -52,7 +58,11 @@ def check_categories(values: Sequence[str]) -> list[Problem]:
 def check_achievement_level(value: str) -> list[Problem]:
     if value in ACHIEVEMENT_LEVELS:
         return []
-    return [Problem("achievement_level_unknown", {"value": value, "allowed": ", ".join(ACHIEVEMENT_LEVELS)})]
+    return [
+        Problem(
+            "achievement_level_unknown", {"value": shown(value), "allowed": ", ".join(ACHIEVEMENT_LEVELS)}
+        )
+    ]
 
 
 def check_achievement_count(n: int) -> list[Problem]:

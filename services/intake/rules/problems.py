@@ -15,3 +15,11 @@ from dataclasses import dataclass, field
 class Problem:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A user's value fit to echo in a message: invisible characters and lone surrogates as U+XXXX
+    (they would vanish on screen or break UTF-8 encoding of the response), at most `limit` characters."""
+    text = str(value)
+    clipped = text[:limit] + ("…" if len(text) > limit else "")
+    return "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in clipped)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from services.intake.language import identify, looks_like_latin_kazakh, mixed_language
-from services.intake.rules.problems import Problem
+from services.intake.rules.problems import Problem, shown
 
 MIN_STATEMENT_WORDS = 250
 # A product decision, not the regulation's: about ten times the minimum. It bounds the work of the
@@ -60,7 +60,7 @@ def check_statement(language_key: str, text: str) -> list[Problem]:
     knows Kazakh only in Cyrillic and would call such a text English.
     """
     if language_key not in STATEMENT_LANGUAGES:
-        return [Problem("statement_language_key_unknown", {"key": language_key})]
+        return [Problem("statement_language_key_unknown", {"key": shown(language_key)})]
     if len(text) > MAX_STATEMENT_CHARS:
         return [Problem("statement_too_long", {"characters": len(text), "maximum": MAX_STATEMENT_CHARS})]
     problems: list[Problem] = []

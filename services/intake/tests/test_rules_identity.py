@@ -293,3 +293,9 @@ def test_landlines_and_foreign_numbers_are_not_mobile(phone: str, prefix: str) -
 )
 def test_phone_format(phone: str) -> None:
     assert codes(check_phone(phone)) == ["phone_format"]
+
+
+def test_invisible_characters_are_shown_as_code_points() -> None:
+    assert check_names("Анна\x00\u200b\ud800", required=True) == [
+        Problem("name_invalid_characters", {"characters": "U+0000 U+200B U+D800"})
+    ]

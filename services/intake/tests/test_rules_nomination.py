@@ -83,3 +83,10 @@ def test_quota_is_configurable() -> None:
 def test_region_quota() -> None:
     assert region_quota_problem(9) is None
     assert region_quota_problem(10) == Problem("region_quota_exceeded", {"quota": 10, "active": 10})
+
+
+def test_echoed_values_are_clipped_and_visible() -> None:
+    [problem] = check_categories(["x" * 100 + "\x07"])
+    assert problem.params["value"] == "x" * 40 + "…"
+    [problem] = check_academic_standing("good\x07")
+    assert problem.params["value"] == "goodU+0007"

@@ -117,3 +117,12 @@ def test_adversarial_text_is_counted_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     count_words(text)
     assert time.perf_counter() - started < 0.5
+
+
+def test_lone_surrogates_and_control_characters_do_not_break_the_rules() -> None:
+    text = fixture("statement_en.txt") + " \ud800 \x00 \U0010ffff"
+    assert check_statement("en", text) == []
+    assert [p.code for p in check_statement("kk", "\ud800 сөз")] == ["statement_too_short"]
+    assert check_statement("\ud800x", "text") == [
+        Problem("statement_language_key_unknown", {"key": "U+D800x"})
+    ]
