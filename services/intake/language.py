@@ -28,7 +28,7 @@ def _detector() -> LanguageDetector:
 
 
 def identify(text: str) -> str | None:
-    """ "kk", "ru" or "en" for the language most of `text` is in; None for no letters or no decision."""
+    """The language most of `text` is in, as "kk", "ru" or "en"; None for no letters or no decision."""
     if not _LETTER.search(text):
         return None
     # Lone surrogates (valid in a Python str, e.g. from JSON "\\ud800") cannot cross into lingua's Rust.
