@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import fcntl
 import hashlib
 import importlib
 import importlib.util
@@ -19,8 +20,10 @@ import signal
 import socket
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -99,31 +102,54 @@ def run_command(only: str | None) -> None:
     services = _services(only)
     root = _pin_data_dir()
     logs.configure("top100")
-    busy = [service for service in services if not _port_free(config.load(service).port)]
+    lock = _lock_data_dir(Path(root))
+    settings = {service: config.load(service) for service in services}
+    busy = [
+        f"{s} {settings[s].port} (set {s.upper()}_PORT)" for s in services if not _port_free(settings[s].port)
+    ]
     if busy:
-        raise click.ClickException(
-            "port(s) in use: "
-            + ", ".join(f"{s} {config.load(s).port} (set {s.upper()}_PORT)" for s in busy)
-            + ". Is another `top100 run` still up?"
-        )
+        raise click.ClickException(f"port(s) in use: {', '.join(busy)}. Is another `top100 run` still up?")
     for service in services:
-        migrate.upgrade(service, config.load(service).database_url)
+        migrate.upgrade(service, settings[service].database_url)
     if "intake" in services and _embedded_intake():
         _seed_demo(Path(root))
-    specs = runner.child_specs(services)
-    supervisor = runner.Supervisor(specs)
-    urls = {service: f"http://127.0.0.1:{config.load(service).port}/" for service in services}
+    supervisor = runner.Supervisor(runner.child_specs(services))
+    urls = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
 
     def ready() -> bool:
         return all(_answers(url + "healthz") for url in urls.values())
 
     def announce() -> None:
-        runner.say(f"data dir {root}; broker {config.broker_url()}")
+        runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")
         for service, url in urls.items():
             runner.say(f"{service:<7} {url}")
         runner.say("all services answer; Ctrl-C stops everything")
 
-    sys.exit(supervisor.run(ready, announce))
+    status = supervisor.run(ready, announce)
+    lock.close()
+    sys.exit(status)
+
+
+def _lock_data_dir(root: Path) -> IO[str]:
+    """One `top100 run` per data dir: two would share SQLite files and the broker's folder."""
+    handle = (root / "run.lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        handle.close()
+        raise click.ClickException(
+            f"another `top100 run` is using {root}; stop it or set TOP100_DATA_DIR"
+        ) from exc
+    return handle
+
+
+def _without_password(url: str) -> str:
+    """A broker URL fit for a terminal or a log: the password replaced by ***."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def _seed_demo(root: Path) -> None:
@@ -255,7 +281,7 @@ def topology_declare() -> None:
     url = config.broker_url()
     with broker.connection(url) as connection:
         broker.declare_all(connection, config.load("intake").retry_delays)
-    click.echo(f"declared the topology on {url.split('@')[-1]}")
+    click.echo(f"declared the topology on {_without_password(url)}")
 
 
 def _attach_service_commands() -> None:

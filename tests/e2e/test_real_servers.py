@@ -109,6 +109,7 @@ def test_one_nomination_end_to_end_on_rabbitmq_and_postgresql(
         system.start()
         system.wait_healthy()
         assert "demo portal key" not in system.output(), "demo data must never go into a configured database"
+        assert "guest:guest" not in system.output() and "guest:***@" in system.output()
         walk_one_nomination(system, key)
         assert_stops_cleanly(system)
     finally:

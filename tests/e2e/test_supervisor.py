@@ -99,3 +99,14 @@ def test_run_refuses_an_unknown_service_and_a_busy_port(
 def test_parked_replay_wants_an_id_or_all() -> None:
     assert CliRunner().invoke(cli, ["parked", "replay"]).exit_code == 2
     assert CliRunner().invoke(cli, ["parked", "replay", "abc", "--all"]).exit_code == 2
+
+
+def test_run_refuses_a_data_dir_another_run_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
+    with (tmp_path / "run.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        refused = CliRunner().invoke(cli, ["run", "--only", "review"])
+    assert refused.exit_code == 1
+    assert "another `top100 run` is using" in refused.output
