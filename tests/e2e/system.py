@@ -18,6 +18,8 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -272,16 +274,14 @@ def almaty_college(system: RunningSystem, key: str) -> str:
     return str(items[0]["code"])
 
 
-def mail_to(data_dir: Path, address: str) -> list[Path]:
-    """The `.eml` files the embedded mailer wrote to `address`."""
+def mail_to(data_dir: Path, address: str) -> list[EmailMessage]:
+    """The messages the embedded mailer wrote (`<data dir>/mail/*.eml`) with `address` in To."""
     folder = data_dir / "mail"
     if not folder.is_dir():
         return []
-    return [
-        path
-        for path in folder.rglob("*.eml")
-        if address in path.read_text(encoding="utf-8", errors="replace")
-    ]
+    paths = sorted(folder.rglob("*.eml"))
+    messages = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths]
+    return [message for message in messages if address in str(message["To"])]  # type: ignore[misc]
 
 
 def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool = True) -> dict[str, Any]:
