@@ -1,4 +1,9 @@
-"""Portal authentication: `Authorization: Bearer <portal key>`; the key's region scopes everything."""
+"""Portal authentication: `Authorization: Bearer <portal key>`; the key's region scopes everything.
+
+A request is one unit of work: the key is checked in the same transaction the view then uses
+(`current_session()`), which saves a database round trip per request. The view's blob writes
+(`current_blobs_written()`) are deleted if that transaction does not commit.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
+from sqlalchemy.orm import Session
 
+from services.intake.api.errors import blob_cleanup
 from services.intake.api.problems import problem
 from services.intake.operations import Portal, keys
 from shared.runtime import Runtime
@@ -23,29 +30,40 @@ def current_portal() -> Portal:
     return g.portal
 
 
-def _bearer() -> str | None:
-    from flask import request
+def current_session() -> Session:
+    return g.session
 
-    header = request.headers.get("Authorization", "")
-    kind, _, token = header.partition(" ")
+
+def current_blobs_written() -> list[str]:
+    return g.blobs_written
+
+
+def _bearer() -> str | None:
+    kind, _, token = request.headers.get("Authorization", "").partition(" ")
     if kind.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
 
 
+def _unauthorized():  # type: ignore[no-untyped-def]
+    return problem(401, headers={"WWW-Authenticate": 'Bearer realm="top100-intake"'})
+
+
 def portal_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Run `view` only for a valid, unrevoked portal key; 401 otherwise."""
+    """Run `view` for a valid, unrevoked portal key, inside the request's unit of work; 401 otherwise."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         token = _bearer()
-        portal = None
-        if token is not None:
-            with runtime().db.unit_of_work() as session:
-                portal = keys.authenticate(session, token)
-        if portal is None:
-            return problem(401, headers={"WWW-Authenticate": 'Bearer realm="top100-intake"'})
-        g.portal = portal
-        return view(*args, **kwargs)
+        if token is None:
+            return _unauthorized()
+        rt = runtime()
+        written: list[str] = []
+        with blob_cleanup(rt.blobs, written), rt.db.unit_of_work() as session:
+            portal = keys.authenticate(session, token)
+            if portal is None:
+                return _unauthorized()
+            g.portal, g.session, g.blobs_written = portal, session, written
+            return view(*args, **kwargs)
 
     return wrapper

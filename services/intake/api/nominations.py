@@ -1,6 +1,7 @@
 """`/api/v1/nominations`: submit, read, list, amend, re-photograph and withdraw.
 
-Thin: parse the request, call one operation in one unit of work, render. Errors are raised as the
+Thin: parse the request, call operations in the request's one unit of work (opened with the key
+check, see `services.intake.api.auth`), render. Errors are raised as the
 operations' exceptions and rendered as problems by `services.intake.api.errors`.
 """
 
@@ -15,8 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from services.intake import idempotency, schemas
 from services.intake.api import docs
-from services.intake.api.auth import current_portal, portal_required, runtime
-from services.intake.api.errors import Unsupported, blob_cleanup, duplicate_student_or_raise
+from services.intake.api.auth import (
+    current_blobs_written,
+    current_portal,
+    current_session,
+    portal_required,
+    runtime,
+)
+from services.intake.api.errors import Unsupported, duplicate_student_or_raise
 from services.intake.operations import Invalid, nominations
 from services.intake.operations.render import represent
 from services.intake.photos import CheckedPhoto, check_photo
@@ -91,34 +98,34 @@ def _idempotency_key() -> str | None:
 @docs.problems(401, 403, 409, 413, 415, 422)
 @portal_required
 def submit() -> Response:
-    portal, rt = current_portal(), runtime()
+    portal, session = current_portal(), current_session()
     key = _idempotency_key()
     raw, photo_bytes = _read_submission()
-    with rt.db.unit_of_work() as session:
-        data, errors = nominations.validate_submission(session, portal, raw)
+    errors: dict[str, list[Problem]] = {}
     photo = _checked_photo(photo_bytes, errors)
+    if key is not None:
+        fingerprint = idempotency.fingerprint("POST", request.path, raw, photo.sha256 if photo else None)
+        replay = idempotency.claim(session, portal.key_id, key, fingerprint)
+        if replay is not None:
+            headers = {"Idempotent-Replayed": "true"}
+            if replay.location:
+                headers["Location"] = replay.location
+            return _json(replay.body, replay.status, headers)
+    data, more = nominations.validate_submission(session, portal, raw)
+    for path, problems in more.items():
+        errors.setdefault(path, []).extend(problems)
     if errors:
         raise Invalid(errors)
-    fingerprint = idempotency.fingerprint("POST", request.path, raw, photo.sha256 if photo else None)
-    written: list[str] = []
-    replay = None
     try:
-        with blob_cleanup(rt.blobs, written), rt.db.unit_of_work() as session:
-            if key is not None:
-                replay = idempotency.claim(session, portal.key_id, key, fingerprint)
-            if replay is None:
-                nomination = nominations.submit(session, rt.blobs, portal, data, photo, written)
-                body = json.dumps(represent(nomination), ensure_ascii=False)
-                location = url_for("nominations.read", nomination_id=nomination.id)
-                if key is not None:
-                    idempotency.record(session, portal.key_id, key, 201, body, location)
+        nomination = nominations.submit(
+            session, runtime().blobs, portal, data, photo, current_blobs_written()
+        )
     except IntegrityError as exc:
         duplicate_student_or_raise(exc, data.get("year"))
-    if replay is not None:
-        headers = {"Idempotent-Replayed": "true"}
-        if replay.location:
-            headers["Location"] = replay.location
-        return _json(replay.body, replay.status, headers)
+    body = json.dumps(represent(nomination), ensure_ascii=False)
+    location = url_for("nominations.read", nomination_id=nomination.id)
+    if key is not None:
+        idempotency.record(session, portal.key_id, key, 201, body, location)
     return _json(body, 201, {"Location": location})
 
 
@@ -128,10 +135,12 @@ def submit() -> Response:
 @docs.problems(401, 422)
 @portal_required
 def index(page: int = 1, per_page: int = 50, **filters: Any) -> Response:
-    with runtime().db.unit_of_work() as session:
-        rows, total = nominations.listing(session, current_portal(), page=page, per_page=per_page, **filters)
-        items = [represent(row) for row in rows]
-    return _json({"items": items, "page": page, "per_page": per_page, "total": total})
+    rows, total = nominations.listing(
+        current_session(), current_portal(), page=page, per_page=per_page, **filters
+    )
+    return _json(
+        {"items": [represent(row) for row in rows], "page": page, "per_page": per_page, "total": total}
+    )
 
 
 @blp.route("/nominations/<string:nomination_id>", methods=["GET"])
@@ -139,9 +148,7 @@ def index(page: int = 1, per_page: int = 50, **filters: Any) -> Response:
 @docs.problems(401, 404)
 @portal_required
 def read(nomination_id: str) -> Response:
-    with runtime().db.unit_of_work() as session:
-        body = represent(nominations.find(session, current_portal(), nomination_id))
-    return _json(body)
+    return _json(represent(nominations.find(current_session(), current_portal(), nomination_id)))
 
 
 @blp.route("/nominations/<string:nomination_id>", methods=["PATCH"])
@@ -154,11 +161,10 @@ def amend(nomination_id: str) -> Response:
         raise Unsupported("application/merge-patch+json, application/json")
     patch = _parse_json(request.get_data(), "nomination")
     try:
-        with runtime().db.unit_of_work() as session:
-            body = represent(nominations.amend(session, current_portal(), nomination_id, patch))
+        nomination = nominations.amend(current_session(), current_portal(), nomination_id, patch)
     except IntegrityError as exc:
         duplicate_student_or_raise(exc, None)
-    return _json(body)
+    return _json(represent(nomination))
 
 
 @blp.route("/nominations/<string:nomination_id>/photo", methods=["PUT"])
@@ -173,13 +179,10 @@ def put_photo(nomination_id: str) -> Response:
     photo = _checked_photo(request.get_data(), errors)
     if photo is None:
         raise Invalid(errors)
-    rt, written = runtime(), []
-    with blob_cleanup(rt.blobs, written), rt.db.unit_of_work() as session:
-        nomination = nominations.replace_photo(
-            session, rt.blobs, current_portal(), nomination_id, photo, written
-        )
-        body = represent(nomination)
-    return _json(body)
+    nomination = nominations.replace_photo(
+        current_session(), runtime().blobs, current_portal(), nomination_id, photo, current_blobs_written()
+    )
+    return _json(represent(nomination))
 
 
 @blp.route("/nominations/<string:nomination_id>", methods=["DELETE"])
@@ -187,6 +190,4 @@ def put_photo(nomination_id: str) -> Response:
 @docs.problems(401, 404, 409)
 @portal_required
 def withdraw(nomination_id: str) -> Response:
-    with runtime().db.unit_of_work() as session:
-        body = represent(nominations.withdraw(session, current_portal(), nomination_id))
-    return _json(body)
+    return _json(represent(nominations.withdraw(current_session(), current_portal(), nomination_id)))

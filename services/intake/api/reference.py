@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.intake import schemas
 from services.intake.api import docs
-from services.intake.api.auth import current_portal, portal_required, runtime
+from services.intake.api.auth import current_portal, current_session, portal_required
 from services.intake.api.problems import PROBLEM_CODES, describe, language
 from services.intake.models import College, Region
 from services.intake.operations import Forbidden
@@ -34,18 +34,11 @@ def _names(row: Region | College) -> dict[str, str]:
 @portal_required
 def regions() -> Response:
     lang = language()
-    with runtime().db.unit_of_work() as session:
-        rows = session.execute(select(Region).where(Region.active.is_(True)).order_by(Region.code)).scalars()
-        body = [
-            {
-                "code": r.code,
-                "iso_code": r.iso_code,
-                "kind": r.kind,
-                "names": _names(r),
-                "name": _names(r)[lang],
-            }
-            for r in rows
-        ]
+    query = select(Region).where(Region.active.is_(True)).order_by(Region.code)
+    body = [
+        {"code": r.code, "iso_code": r.iso_code, "kind": r.kind, "names": _names(r), "name": _names(r)[lang]}
+        for r in current_session().execute(query).scalars()
+    ]
     return _json(body)
 
 
@@ -63,22 +56,15 @@ def colleges(region: str | None = None) -> Response:
     portal, lang = current_portal(), language()
     if region is not None and region != portal.region:
         raise Forbidden(portal.region)
-    with runtime().db.unit_of_work() as session:
-        rows = session.execute(
-            select(College)
-            .where(College.region_code == portal.region, College.active.is_(True))
-            .order_by(College.code)
-        ).scalars()
-        body = [
-            {
-                "code": c.code,
-                "region": c.region_code,
-                "city": c.city,
-                "names": _names(c),
-                "name": _names(c)[lang],
-            }
-            for c in rows
-        ]
+    query = (
+        select(College)
+        .where(College.region_code == portal.region, College.active.is_(True))
+        .order_by(College.code)
+    )
+    body = [
+        {"code": c.code, "region": c.region_code, "city": c.city, "names": _names(c), "name": _names(c)[lang]}
+        for c in current_session().execute(query).scalars()
+    ]
     return _json(body)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.intake import rules
 from services.intake.models import Achievement, College, Nomination, Photo, Progress, Statement
-from services.intake.operations import Conflict, Invalid, NotFound, Portal, events
+from services.intake.operations import Conflict, Forbidden, Invalid, NotFound, Portal, events
 from services.intake.operations.calendar import calendar_for
 from services.intake.operations.render import document, submission_day
 from services.intake.photos import CONTENT_TYPE, CheckedPhoto, blob_key
@@ -31,8 +31,6 @@ FROZEN = ("college_code", "year")
 
 def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -> None:
     """Unknown college: a field error; another region's college: Forbidden (403)."""
-    from services.intake.operations import Forbidden
-
     if not isinstance(code, str):
         return
     college = session.get(College, code)
@@ -42,8 +40,9 @@ def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -
         raise Forbidden(portal.region)
 
 
-def check_year_open(session: Session, year: Any, errors: Errors) -> None:
-    if isinstance(year, int) and clock.utcnow() < calendar_for(session, year).opens:
+def check_year_open(year: Any, errors: Errors) -> None:
+    """A year opens on 1 January, local time, whatever its calendar says about the deadlines."""
+    if isinstance(year, int) and clock.utcnow() < rules.default_calendar(year).opens:
         add(errors, "year", [Problem("year_not_open", {"year": year})])
 
 
@@ -52,7 +51,7 @@ def validate_submission(session: Session, portal: Portal, raw: Any) -> tuple[dic
     data, errors = load_nomination(raw, day=clock.local_now().date())
     if isinstance(raw, dict):
         check_college(session, portal, data.get("college_code"), errors)
-        check_year_open(session, data.get("year"), errors)
+        check_year_open(data.get("year"), errors)
     return data, errors
 
 
@@ -112,6 +111,7 @@ def submit(
     )
     apply(nomination, data, now)
     nomination.progress = Progress(photo_status="none", decisions=[], updated_at=now)
+    nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
     session.add(nomination)
     session.flush()
     if photo is not None:
