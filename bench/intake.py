@@ -21,8 +21,8 @@ import argparse
 import io
 import json
 import os
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -281,11 +281,11 @@ def pct(values: list[float], q: float) -> float:
 
 def prepare(url: str, colleges: int) -> str:
     """Migrate, load the regions and `colleges` bench colleges in Almaty; a portal key."""
-    from shared import config, migrate
     from services.intake import refdata
     from services.intake.bootstrap import build
     from services.intake.operations import keys
     from services.intake.operations.refdata import load_colleges, load_regions
+    from shared import config, migrate
 
     migrate.upgrade("intake", url)
     settings = config.Settings(
@@ -387,9 +387,11 @@ def main() -> None:
             if proc.poll() is None:
                 stop(proc)
         admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        shutil.rmtree(work, ignore_errors=True)
 
     print(
-        f"machine: {os.cpu_count()} CPUs; gunicorn workers: {args.workers}; clients: {args.clients}x{args.threads}"
+        f"machine: {os.cpu_count()} CPUs; gunicorn workers: {args.workers}; "
+        f"clients: {args.clients}x{args.threads}"
     )
     print(
         f"empty Flask endpoint:        {base_rate:8.1f} req/s   p50 {pct(base_lat, 0.5):6.1f} ms  "
@@ -406,7 +408,8 @@ def main() -> None:
     print(f"ratio no photo / empty:      {plain_rate / base_rate:8.3f}   (target >= 0.25)")
     print(f"ratio photo / empty:         {photo_rate / base_rate:8.3f}")
     print(
-        f"at {args.rate:.0f} req/s with photos:    p50 {pct(open_lat, 0.5):6.1f} ms  p99 {pct(open_lat, 0.99):6.1f} ms"
+        f"at {args.rate:.0f} req/s with photos:    p50 {pct(open_lat, 0.5):6.1f} ms  "
+        f"p99 {pct(open_lat, 0.99):6.1f} ms"
         f"  (target p99 < 250 ms; refused {open_refused} of {len(open_lat)})"
     )
 

@@ -173,4 +173,23 @@ def calendar_set(
     _show(cal)
 
 
-COMMANDS = (keys, refdata, calendar)
+@click.group("idempotency")
+def idempotency() -> None:
+    """Stored results of requests that carried an Idempotency-Key."""
+
+
+@idempotency.command("purge")
+@click.option("--older-than-hours", type=click.IntRange(min=24), default=48, show_default=True)
+def idempotency_purge(older_than_hours: int) -> None:
+    """Forget results older than the given age (the contract keeps them at least 24 hours)."""
+    from datetime import timedelta
+
+    from services.intake import idempotency as records
+    from shared import clock
+
+    with _runtime().db.unit_of_work() as session:
+        removed = records.purge(session, clock.utcnow() - timedelta(hours=older_than_hours))
+    click.echo(f"purged {removed} idempotency records")
+
+
+COMMANDS = (keys, refdata, calendar, idempotency)

@@ -315,11 +315,13 @@ class ListQuery(Strict):
     status = Str(validate=one_of(STATUSES))
     page = fields.Integer(
         load_default=1,
+        metadata={"description": "1-based page number; pages are ordered by submission time, then id"},
         validate=between(1, 100000),
         error_messages={"invalid": "type_integer", "too_large": "type_integer"},
     )
     per_page = fields.Integer(
         load_default=50,
+        metadata={"description": "items per page, 1-200; the response says the total"},
         validate=between(1, 200),
         error_messages={"invalid": "type_integer", "too_large": "type_integer"},
     )

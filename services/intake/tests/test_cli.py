@@ -74,3 +74,11 @@ def test_calendar_show_and_set(cli: CliRunner) -> None:
     assert "amendments_close: 2026-10-22T18:00:00+05:00" in shown
     bad = cli.invoke(calendar, ["set", "--year", "2026", "--submission-closes", "2026-11-30"])
     assert bad.exit_code != 0
+
+
+def test_idempotency_purge_keeps_a_day_at_least(cli: CliRunner) -> None:
+    from services.intake.cli import idempotency
+
+    assert cli.invoke(idempotency, ["purge", "--older-than-hours", "1"]).exit_code != 0
+    result = cli.invoke(idempotency, ["purge"])
+    assert result.exit_code == 0 and "purged 0" in result.output
