@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,4 +78,17 @@ def test_a_crashed_worker_stops_the_whole_run_loudly(system: RunningSystem) -> N
     assert system.process is not None
     assert system.process.wait(timeout=60) == 1
     assert "media-worker" in system.output() and "exited unexpectedly" in system.output()
+    assert not processes_with_data_dir(system.data_dir), system.diagnostics()
+
+
+def test_a_killed_supervisor_leaves_no_orphans(system: RunningSystem) -> None:
+    """SIGKILL gives `top100 run` no chance to clean up: the kernel's parent-death signal does it."""
+    system.start()
+    system.wait_healthy()
+    assert system.process is not None
+    system.process.kill()
+    system.process.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while processes_with_data_dir(system.data_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert not processes_with_data_dir(system.data_dir), system.diagnostics()
