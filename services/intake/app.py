@@ -5,7 +5,7 @@ gunicorn serves `services.intake.app:create_app()`. Nothing here migrates the da
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, redirect
 
 from services.intake.api import init_api
 from services.intake.api.errors import BODY_LIMIT_MB
@@ -21,4 +21,5 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = BODY_LIMIT_MB * 1024 * 1024
     app.config["MAX_FORM_MEMORY_SIZE"] = BODY_LIMIT_MB * 1024 * 1024
     init_api(app)
+    app.add_url_rule("/", "index", lambda: redirect("/api/v1/docs"))
     return app

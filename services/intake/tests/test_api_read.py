@@ -81,3 +81,8 @@ def test_the_contract_is_published(client: FlaskClient) -> None:
 def test_health_comes_from_the_shared_base(client: FlaskClient) -> None:
     assert client.get("/healthz").json["status"] == "ok"
     assert client.get("/metrics").status_code == 200
+
+
+def test_the_root_leads_to_the_docs(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/api/v1/docs")
