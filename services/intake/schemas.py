@@ -147,10 +147,16 @@ class AchievementIn(Strict):
     description = Str(load_default=None, allow_none=True, validate=length(0, 5000))
 
 
+STATEMENT = {
+    "maxLength": rules.MAX_STATEMENT_CHARS,
+    "description": "at least 250 words, in this key's language",
+}
+
+
 class StatementsIn(Strict):
-    kk = Str(load_default=None, allow_none=True, validate=length(0, 30000))
-    ru = Str(load_default=None, allow_none=True, validate=length(0, 30000))
-    en = Str(load_default=None, allow_none=True, validate=length(0, 30000))
+    kk = Str(load_default=None, allow_none=True, metadata=STATEMENT)
+    ru = Str(load_default=None, allow_none=True, metadata=STATEMENT)
+    en = Str(load_default=None, allow_none=True, metadata=STATEMENT)
 
 
 class GuardianIn(Strict):
