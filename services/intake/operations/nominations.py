@@ -1,9 +1,10 @@
 """Submitting, amending, re-photographing, withdrawing and reading nominations.
 
 Each function runs inside the caller's unit of work and writes its event to the outbox there, so the
-state change and the event commit together. The college row is locked before the quota is counted
-(PostgreSQL `SELECT ... FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already serialises writers), so two
-portals racing for a college's last slot get one 201 and one 409.
+state change and the event commit together. The college row is locked when the submission is
+validated, before the quota is counted (PostgreSQL `SELECT ... FOR UPDATE`; SQLite's `BEGIN
+IMMEDIATE` already serialises writers), so two portals racing for a college's last slot get one 201
+and one 409. One nomination per student and year is the database's partial unique index.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.intake import rules
-from services.intake.models import Achievement, College, Nomination, Photo, Progress, Statement
+from services.intake.models import Achievement, College, Nomination, Photo, Statement
 from services.intake.operations import Conflict, Forbidden, Invalid, NotFound, Portal, events
 from services.intake.operations.calendar import calendar_for
 from services.intake.operations.render import document, submission_day
@@ -33,7 +34,10 @@ def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -
     """Unknown college: a field error; another region's college: Forbidden (403)."""
     if not isinstance(code, str):
         return
-    college = session.get(College, code)
+    # Locked here already: the quota is counted later in this transaction, under this lock.
+    college = session.execute(
+        select(College).where(College.code == code).with_for_update()
+    ).scalar_one_or_none()
     if college is None or not college.active:
         add(errors, "college_code", [Problem("college_unknown", {"code": code})])
     elif college.region_code != portal.region:
@@ -83,13 +87,14 @@ def submit(
     """
     data = normalized(data)
     now = clock.utcnow()
-    college = session.execute(
-        select(College).where(College.code == data["college_code"]).with_for_update()
-    ).scalar_one()
+    college = session.get(College, data["college_code"])  # locked by validate_submission
+    if college is None:
+        raise RuntimeError("submit() needs the college checked and locked by validate_submission()")
     calendar = calendar_for(session, data["year"])
     if not rules.submission_open(calendar, now):
         raise Conflict("deadline_passed", {"deadline": calendar.submission_closes})
-    _ensure_new_student(session, data["student"]["iin"], data["year"], portal.sandbox)
+    # One nomination per student and year: the partial unique index decides, also between racing
+    # requests (the INSERT below fails and the API answers 409 duplicate_student).
     active = session.execute(
         _live(select(func.count()).select_from(Nomination), portal.sandbox).where(
             Nomination.college_code == college.code, Nomination.year == data["year"]
@@ -110,8 +115,8 @@ def submit(
         submitted_at=now,
     )
     apply(nomination, data, now)
-    nomination.progress = Progress(photo_status="none", decisions=[], updated_at=now)
     nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
+    nomination.progress = None  # created when review or media first report on it
     session.add(nomination)
     session.flush()
     if photo is not None:
