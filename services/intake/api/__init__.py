@@ -9,6 +9,24 @@ from services.intake import schemas
 from services.intake.api import errors, nominations, reference
 from services.intake.api.auth import SCHEME
 
+DESCRIPTION = """The contract with the regional portals.
+
+- **Keys**: `Authorization: Bearer <portal key>`, one key per portal, scoped to one region. A sandbox
+  key is validated exactly like a live one, but its nominations are kept apart (a live key never sees
+  them) and never reach a commission or send a message.
+- **Submitting**: `multipart/form-data` with a `nomination` part (JSON) and a `photo` part (JPEG), or
+  `application/json` with the nomination alone; the photo can follow with `PUT .../photo` until
+  amendments close. `progress.missing` lists what the republican stage still needs.
+- **Errors**: `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and
+  `code`, in kk, ru or en by `Accept-Language`. A 422 reports every broken field at once in `errors`
+  (field path to messages) and `codes` (the same paths to message codes).
+- **Idempotency-Key**: the first *successful* result is stored for at least 24 hours and replayed
+  (`Idempotent-Replayed: true`); a failed request created nothing and may be retried with the same key.
+- **Scope**: a nomination of another region (or of the other kind, live or sandbox) is 404; a college
+  of another region is 403.
+- **Lists**: `page` (from 1) and `per_page` (up to 200), oldest first; the body says the `total`.
+"""
+
 SETTINGS = {
     "API_TITLE": "TOP 100 intake API",
     "API_VERSION": "1",
@@ -18,10 +36,7 @@ SETTINGS = {
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
     "API_SPEC_OPTIONS": {
-        "info": {
-            "description": "The contract with the regional portals (INTAKE_API.md). Every error is "
-            "application/problem+json (RFC 9457) in kk, ru or en by Accept-Language."
-        },
+        "info": {"description": DESCRIPTION},
         "security": [{SCHEME: []}],
     },
 }
