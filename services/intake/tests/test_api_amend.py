@@ -137,3 +137,30 @@ def test_unknown_nomination_is_404(client: FlaskClient, auth: dict) -> None:
     for method in ("get", "delete"):
         response = getattr(client, method)("/api/v1/nominations/nope", headers=auth)
         assert response.status_code == 404 and response.json["code"] == "not_found"
+
+
+def test_no_event_ever_carries_the_iin(client: FlaskClient, auth: dict, runtime: Runtime) -> None:
+    doc = factories.nomination(5)
+    nid = client.post("/api/v1/nominations", json=doc, headers=auth).json["id"]
+    assert (
+        patch(
+            client, auth, nid, {"student": {"last_name": "Жұмабекова", "email": "new@example.kz"}}
+        ).status_code
+        == 200
+    )
+    client.put(
+        f"/api/v1/nominations/{nid}/photo", data=factories.jpeg(), headers=auth, content_type="image/jpeg"
+    )
+    client.delete(f"/api/v1/nominations/{nid}", headers=auth)
+    rows = outbox_rows(runtime)
+    assert [row["routing_key"].rsplit(".", 1)[0] for row in rows] == [
+        "nomination.submitted",
+        "nomination.amended",
+        "nomination.amended",
+        "nomination.withdrawn",
+    ]
+    assert all(doc["student"]["iin"] not in row["body"] for row in rows)
+    amended = json.loads(rows[1]["body"])["payload"]
+    assert (
+        amended["candidate"]["last_name"] == "Жұмабекова" and amended["contacts"]["email"] == "new@example.kz"
+    )
