@@ -43,13 +43,26 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def _follow_review_events() -> None:
-    """Register `review_decision` for every review.* type with a payload schema, as review adds them."""
+def ignore(ctx: HandlerContext, event: Event) -> None:
+    """A media event that says nothing about a nomination's progress (kits, banners): acknowledged."""
+
+
+def _follow_new_event_types() -> None:
+    """Every review.* and media.* type with a payload schema gets a handler, as those services add them.
+
+    Intake's queues are bound to all of review's and media's events (`shared.topology`); an event type
+    without a handler would be parked. Review's say something about a candidate, so they become a line
+    in `progress.decisions`; media's other events are not about progress and are acknowledged.
+    """
     from shared import events
 
     for event_type, _version in events.known():
-        if event_type.startswith("review.") and event_type not in HANDLERS:
+        if event_type in HANDLERS:
+            continue
+        if event_type.startswith("review."):
             HANDLERS[event_type] = review_decision
+        elif event_type.startswith("media."):
+            HANDLERS[event_type] = ignore
 
 
-_follow_review_events()
+_follow_new_event_types()

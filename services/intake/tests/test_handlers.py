@@ -47,9 +47,9 @@ def test_an_event_about_an_unknown_nomination_is_dropped(runtime: Runtime) -> No
     deliver(runtime, "media.photo_rejected", {"nomination_id": "gone", "reason": "x"})
 
 
-def test_every_review_event_with_a_schema_is_followed() -> None:
+def test_every_review_and_media_event_with_a_schema_has_a_handler() -> None:
     from shared import events
 
-    review_types = {t for t, _ in events.known() if t.startswith("review.")}
-    assert review_types <= set(HANDLERS)
+    followed = {t for t, _ in events.known() if t.startswith(("review.", "media."))}
+    assert followed <= set(HANDLERS)
     assert {"media.photo_processed", "media.photo_rejected"} <= set(HANDLERS)
