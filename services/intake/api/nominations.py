@@ -7,6 +7,7 @@ operations' exceptions and rendered as problems by `services.intake.api.errors`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -77,6 +78,13 @@ def _checked_photo(data: bytes | None, errors: dict[str, list[Problem]]) -> Chec
     return photo
 
 
+def _sha256(photo: CheckedPhoto | None, data: bytes | None) -> str | None:
+    """The photo's hash for the request's fingerprint, even when the photo is broken."""
+    if photo is not None:
+        return photo.sha256
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
 def _idempotency_key() -> str | None:
     key = request.headers.get(idempotency.HEADER)
     if key is not None and not idempotency.valid_key(key):
@@ -104,7 +112,7 @@ def submit() -> Response:
     errors: dict[str, list[Problem]] = {}
     photo = _checked_photo(photo_bytes, errors)
     if key is not None:
-        fingerprint = idempotency.fingerprint("POST", request.path, raw, photo.sha256 if photo else None)
+        fingerprint = idempotency.fingerprint("POST", request.path, raw, _sha256(photo, photo_bytes))
         replay = idempotency.claim(session, portal.key_id, key, fingerprint)
         if replay is not None:
             headers = {"Idempotent-Replayed": "true"}

@@ -146,3 +146,16 @@ def test_sandbox_nominations_are_validated_kept_apart_and_never_published(
     assert client.get(f"/api/v1/nominations/{ids[0]}", headers=sandbox).json["sandbox"] is True
     assert client.delete(f"/api/v1/nominations/{ids[0]}", headers=sandbox).status_code == 200
     assert [row["routing_key"] for row in outbox_rows(runtime)] == ["nomination.submitted.almaty"]
+
+
+def test_a_broken_photo_is_not_the_same_request_as_no_photo(client: FlaskClient, auth: dict) -> None:
+    doc = factories.nomination()
+    headers = {**auth, "Idempotency-Key": "k-4"}
+    assert client.post("/api/v1/nominations", json=doc, headers=headers).status_code == 201
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(doc, factories.png()),
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 409 and response.json["code"] == "idempotency_key_reused"
