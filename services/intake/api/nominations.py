@@ -46,11 +46,29 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
+MAX_DEPTH = 16
+
+
+def _too_deep(value: Any) -> bool:
+    """Deeper than any document of the contract: refused before anything recurses into it."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _parse_json(raw: bytes | str, path: str) -> Any:
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        value = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Invalid({path: [Problem("invalid_json", {"reason": str(exc)[:200]})]}) from exc
+    if _too_deep(value):
+        raise Invalid({path: [Problem("invalid_json", {"reason": f"nested deeper than {MAX_DEPTH} levels"})]})
+    return value
 
 
 def _read_submission() -> tuple[Any, bytes | None]:

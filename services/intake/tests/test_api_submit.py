@@ -191,3 +191,13 @@ def test_another_regions_college_is_403(client: FlaskClient, auth: dict) -> None
 def test_an_unknown_college_is_a_field_error(client: FlaskClient, auth: dict) -> None:
     response = client.post("/api/v1/nominations", json=factories.nomination(college="NOPE-1"), headers=auth)
     assert response.json["codes"] == {"college_code": ["college_unknown"]}
+
+
+def test_absurdly_nested_json_is_a_field_error(client: FlaskClient, auth: dict) -> None:
+    for depth in (20, 100_000):
+        body = "[" * depth + "]" * depth
+        response = client.post(
+            "/api/v1/nominations", data=body, headers=auth, content_type="application/json"
+        )
+        assert response.status_code == 422
+        assert response.json["codes"] == {"nomination": ["invalid_json"]}
