@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -70,7 +70,17 @@ def _http(error: HTTPException) -> Response:
     return problem(status, headers=dict(error.get_headers()) if status == 405 else None)
 
 
+def refuse_nul() -> Response | None:
+    """A NUL character in the path or the query can match nothing and PostgreSQL refuses it: 400."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        return problem(400)
+    return None
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul)
     app.register_error_handler(Invalid, lambda e: problem(422, errors=e.errors))
     app.register_error_handler(Conflict, lambda e: problem(409, e.code, params=e.params))
     app.register_error_handler(Forbidden, lambda e: problem(403, params={"region": e.region}))

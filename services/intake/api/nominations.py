@@ -49,16 +49,28 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
 MAX_DEPTH = 16
 
 
-def _too_deep(value: Any) -> bool:
-    """Deeper than any document of the contract: refused before anything recurses into it."""
+def _unfit(value: Any) -> str | None:
+    """Why a parsed document cannot be a nomination at all, before anything recurses into it or
+    stores it: nested deeper than any document of the contract, or text that is not Unicode (a lone
+    surrogate such as "\\ud800" parses as JSON but cannot be stored or sent on)."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return True
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, depth + 1) for child in children)
-    return False
+            return f"nested deeper than {MAX_DEPTH} levels"
+        if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "text with a NUL character"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text with a lone surrogate (not Unicode)"
+    return None
 
 
 def _parse_json(raw: bytes | str, path: str) -> Any:
@@ -66,8 +78,9 @@ def _parse_json(raw: bytes | str, path: str) -> Any:
         value = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Invalid({path: [Problem("invalid_json", {"reason": str(exc)[:200]})]}) from exc
-    if _too_deep(value):
-        raise Invalid({path: [Problem("invalid_json", {"reason": f"nested deeper than {MAX_DEPTH} levels"})]})
+    reason = _unfit(value)
+    if reason is not None:
+        raise Invalid({path: [Problem("invalid_json", {"reason": reason})]})
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from services.intake.operations import Portal
 from shared import clock
 
 PREFIX = "t100"
+KEY_ID = re.compile(rf"{PREFIX}_(?:live|sbx)_[0-9a-f]{{12}}")
 
 
 def digest(key: str) -> str:
@@ -49,7 +51,7 @@ def issue(
 def authenticate(session: Session, key: str) -> Portal | None:
     """The portal a presented key belongs to, or None for a malformed, unknown or revoked key."""
     head, _, secret = key.partition(".")
-    if not head.startswith(PREFIX + "_") or not secret or len(key) > 200:
+    if not KEY_ID.fullmatch(head) or not secret or len(key) > 200:
         return None
     row = session.get(PortalKey, head[len(PREFIX) + 1 :])
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest(key)):

@@ -201,3 +201,25 @@ def test_absurdly_nested_json_is_a_field_error(client: FlaskClient, auth: dict) 
         )
         assert response.status_code == 422
         assert response.json["codes"] == {"nomination": ["invalid_json"]}
+
+
+def test_a_lone_surrogate_is_a_field_error(client: FlaskClient, auth: dict) -> None:
+    doc = json.dumps(factories.nomination(college="ALA-\ud800"))
+    response = client.post("/api/v1/nominations", data=doc, headers=auth, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json["codes"] == {"nomination": ["invalid_json"]}
+
+
+def test_nul_characters_are_refused_before_the_database(client: FlaskClient, auth: dict) -> None:
+    doc = factories.nomination()
+    doc["student"]["specialty"] = "Программист\x00"
+    response = client.post("/api/v1/nominations", json=doc, headers=auth)
+    assert response.status_code == 422 and response.json["codes"] == {"nomination": ["invalid_json"]}
+    assert client.get("/api/v1/nominations?college_code=A%00", headers=auth).status_code == 400
+    assert client.get("/api/v1/nominations/x%00y", headers=auth).status_code == 400
+
+
+def test_a_malformed_key_is_401_without_a_lookup(client: FlaskClient) -> None:
+    for token in ("t100_live_\x00.abc", "t100_" + "a" * 300, "nonsense", "t100_live_zz.x"):
+        response = client.get("/api/v1/regions", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401
