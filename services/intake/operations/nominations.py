@@ -38,6 +38,9 @@ def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -
     college = session.execute(
         select(College).where(College.code == code).with_for_update()
     ).scalar_one_or_none()
+    # The session's identity map holds objects weakly: keep the locked row, so that `submit` finds
+    # it there instead of selecting it again.
+    session.info.setdefault("intake.locked_colleges", []).append(college)
     if college is None or not college.active:
         add(errors, "college_code", [Problem("college_unknown", {"code": code})])
     elif college.region_code != portal.region:
