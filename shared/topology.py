@@ -25,7 +25,7 @@ PARKING_EXCHANGE = "top100.parking"
 
 #: What each consuming service follows, by aggregate (the first part of the routing key).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("review", "media"),
+    "intake": ("review", "media", "notify"),
     "review": ("nomination", "media"),
     "media": ("nomination", "review"),
     "notify": ("nomination", "review", "media"),

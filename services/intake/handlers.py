@@ -24,6 +24,14 @@ def candidate_registered(ctx: HandlerContext, event: Event) -> None:
     progress.candidate_registered(ctx.session, p["nomination_id"], p["candidate_id"], p["stage"])
 
 
+def message_sent(ctx: HandlerContext, event: Event) -> None:
+    p = event.payload
+    if p.get("nomination_id"):
+        progress.message_sent(
+            ctx.session, p["nomination_id"], p["channel"], p["template"], event.occurred_at.isoformat()
+        )
+
+
 def review_decision(ctx: HandlerContext, event: Event) -> None:
     """Any later review.* event that names a nomination: its stage and decision, for the portal to see."""
     if event.payload.get("nomination_id"):
@@ -40,6 +48,7 @@ HANDLERS: dict[str, Handler] = {
     "media.photo_processed": photo_processed,
     "media.photo_rejected": photo_rejected,
     "review.candidate_registered": candidate_registered,
+    "notify.message_sent": message_sent,
 }
 
 

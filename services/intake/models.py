@@ -230,6 +230,7 @@ class Progress(Base):
     photo_status: Mapped[str] = mapped_column(String(20), default="none")
     photo_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     photo_asset_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    notifications: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -272,11 +272,21 @@ class DecisionOut(Schema):
     at = fields.String(allow_none=True)
 
 
+class NotificationOut(Schema):
+    channel = fields.String(metadata={"enum": ["email", "sms"]})
+    template = fields.String()
+    at = fields.String()
+
+
 class ProgressOut(Schema):
     stage = fields.String(allow_none=True, metadata={"description": "the stage review has the candidate in"})
     decisions = fields.List(fields.Nested(DecisionOut))
     photo = fields.String(metadata={"enum": ["none", "pending", "processed", "rejected"]})
     photo_reason = fields.String(allow_none=True)
+    notifications = fields.List(
+        fields.Nested(NotificationOut),
+        metadata={"description": "messages notify has sent the student about this nomination"},
+    )
     missing = fields.List(
         fields.String(),
         metadata={

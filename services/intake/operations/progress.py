@@ -21,7 +21,10 @@ def _progress(session: Session, nomination_id: str) -> Progress | None:
         return None
     if nomination.progress is None:
         nomination.progress = Progress(
-            photo_status="pending" if nomination.photo else "none", decisions=[], updated_at=clock.utcnow()
+            photo_status="pending" if nomination.photo else "none",
+            decisions=[],
+            notifications=[],
+            updated_at=clock.utcnow(),
         )
     return nomination.progress
 
@@ -37,6 +40,14 @@ def photo_rejected(session: Session, nomination_id: str, reason: str) -> None:
     progress = _progress(session, nomination_id)
     if progress is not None:
         progress.photo_status, progress.photo_reason, progress.updated_at = "rejected", reason, clock.utcnow()
+
+
+def message_sent(session: Session, nomination_id: str, channel: str, template: str, occurred_at: str) -> None:
+    """Notify has delivered a message about the nomination: the coordinator sees the student was told."""
+    progress = _progress(session, nomination_id)
+    if progress is not None:
+        line = {"channel": channel, "template": template, "at": occurred_at}
+        progress.notifications, progress.updated_at = [*progress.notifications, line], clock.utcnow()
 
 
 def candidate_registered(session: Session, nomination_id: str, candidate_id: str, stage: str) -> None:

@@ -104,6 +104,7 @@ def represent(nomination: Nomination) -> dict[str, Any]:
             "decisions": list(progress.decisions) if progress else [],
             "photo": progress.photo_status if progress else ("pending" if photo else "none"),
             "photo_reason": progress.photo_reason if progress else None,
+            "notifications": list(progress.notifications) if progress else [],
             "missing": missing(n),
         },
         "submitted_at": _moment(n.submitted_at),

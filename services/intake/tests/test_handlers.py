@@ -53,3 +53,24 @@ def test_every_review_and_media_event_with_a_schema_has_a_handler() -> None:
     followed = {t for t, _ in events.known() if t.startswith(("review.", "media."))}
     assert followed <= set(HANDLERS)
     assert {"media.photo_processed", "media.photo_rejected"} <= set(HANDLERS)
+
+
+def test_the_portal_sees_what_notify_sent_the_student_once(
+    client: FlaskClient, auth: dict, runtime: Runtime
+) -> None:
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(), factories.jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    nid = response.json["id"]
+    sent = deliver(
+        runtime,
+        "notify.message_sent",
+        {"nomination_id": nid, "channel": "email", "template": "receipt"},
+        producer="notify",
+    )
+    assert handle(runtime, HANDLERS, "intake", sent) is False
+    notifications = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]["notifications"]
+    assert [(n["channel"], n["template"]) for n in notifications] == [("email", "receipt")]
