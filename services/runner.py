@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 #: How long a child gets between SIGTERM and SIGKILL (gunicorn's graceful timeout is shorter).
@@ -42,7 +42,6 @@ class ChildSpec:
 class Child:
     spec: ChildSpec
     process: subprocess.Popen[bytes]
-    stopping: bool = field(default=False)
 
 
 def _die_with_parent() -> None:
@@ -123,7 +122,6 @@ class Supervisor:
         """SIGTERM every live child's process group, wait up to the grace period, then SIGKILL."""
         live = [child for child in self.children if child.process.poll() is None]
         for child in live:
-            child.stopping = True
             _signal_group(child.process.pid, signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         for child in live:
