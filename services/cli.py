@@ -32,12 +32,12 @@ from shared import config, logs, migrate
 from shared.regions import parse_region_list
 
 
-def _pin_data_dir() -> str:
+def _pin_data_dir() -> Path:
     """Make TOP100_DATA_DIR absolute in our environment, so every child we start agrees on it."""
     root = config.data_dir()
     root.mkdir(parents=True, exist_ok=True)
     os.environ["TOP100_DATA_DIR"] = str(root)
-    return str(root)
+    return root
 
 
 def _services(spec: str | None) -> tuple[str, ...]:
@@ -102,7 +102,7 @@ def run_command(only: str | None) -> None:
     services = _services(only)
     root = _pin_data_dir()
     logs.configure("top100")
-    lock = _lock_data_dir(Path(root))
+    lock = _lock_data_dir(root)
     settings = {service: config.load(service) for service in services}
     busy = [
         f"{s} {settings[s].port} (set {s.upper()}_PORT)" for s in services if not _port_free(settings[s].port)
@@ -112,7 +112,7 @@ def run_command(only: str | None) -> None:
     for service in services:
         migrate.upgrade(service, settings[service].database_url)
     if "intake" in services and _embedded_intake():
-        _seed_demo(Path(root))
+        _seed_demo(root)
     supervisor = runner.Supervisor(runner.child_specs(services))
     urls = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
 
