@@ -42,13 +42,18 @@ def mixed_language(text: str, expected: str) -> str | None:
     A statement detected as Kazakh overall may still be half Russian (both versions pasted into one
     field); the whole-text guess hides that. Returns that other language's code, or None.
     """
+    sized = [(sentence, len(sentence.split())) for sentence in _SENTENCE_END.split(text)]
+    total = sum(size for _sentence, size in sized)
+    judged = [(sentence, size) for sentence, size in sized if size >= _MIN_SENTENCE_WORDS]
+    # Words in sentences not yet judged: once even all of them going to the leading other language
+    # could not lift it above the share, the answer is None whatever they are, and the detector
+    # (the costly part) is not run on them. A text in one language stops after about 3/4 of it.
+    undecided = sum(size for _sentence, size in judged)
     words: dict[str, int] = {}
-    total = 0
-    for sentence in _SENTENCE_END.split(text):
-        size = len(sentence.split())
-        total += size
-        if size < _MIN_SENTENCE_WORDS:
-            continue
+    for sentence, size in judged:
+        if (max(words.values(), default=0) + undecided) <= MIXED_SHARE * total:
+            return None
+        undecided -= size
         language = identify(sentence)
         if language is not None and language != expected:
             words[language] = words.get(language, 0) + size
