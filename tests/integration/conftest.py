@@ -8,70 +8,31 @@ dropped afterwards. A test is skipped, loudly, only when a server is truly unrea
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-RABBIT = ("127.0.0.1", 5672)
-POSTGRES = ("127.0.0.1", 5432)
+from shared import testing
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _reachable(address: tuple[str, int]) -> bool:
-    try:
-        with socket.create_connection(address, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
 
 
 @pytest.fixture
 def amqp_url() -> Iterator[str]:
     """A fresh RabbitMQ vhost for one test, deleted afterwards."""
-    if not _reachable(RABBIT):
-        pytest.skip(f"RABBITMQ UNREACHABLE at {RABBIT}: integration test not run")
-    if shutil.which("rabbitmqctl") is None:
-        pytest.skip("rabbitmqctl not available: cannot create an isolated vhost")
-    vhost = f"top100_it_{uuid.uuid4().hex[:10]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    try:
-        yield f"amqp://guest:guest@{RABBIT[0]}:{RABBIT[1]}/{vhost}"
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        f"host={POSTGRES[0]} port={POSTGRES[1]} user=postgres dbname=postgres", autocommit=True
-    ) as conn:
-        conn.execute(sql)
+    with testing.scratch_vhost("top100_it") as url:
+        yield url
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A scratch PostgreSQL database for one test, dropped afterwards."""
-    if not _reachable(POSTGRES):
-        pytest.skip(f"POSTGRESQL UNREACHABLE at {POSTGRES}: integration test not run")
-    name = f"top100_it_{uuid.uuid4().hex[:10]}"
-    _admin(f"CREATE DATABASE {name}")
-    try:
-        yield f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
-    finally:
-        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with testing.scratch_postgres("top100_it") as url:
+        yield url
 
 
 @dataclass

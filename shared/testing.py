@@ -1,0 +1,110 @@
+"""Test support shared by every test tree: the real servers of the development machines, isolated.
+
+Integration tests run against the RabbitMQ and PostgreSQL on 127.0.0.1. A test is skipped only when
+its server is truly unreachable, and then loudly; with `TOP100_REQUIRE_SERVERS=1` (set by
+`scripts/test` in CI) an unreachable server fails the test instead, so CI cannot go green by
+skipping. Isolation: a scratch PostgreSQL database and a scratch RabbitMQ vhost per use, dropped
+afterwards (the topology's names are fixed, so a vhost is what keeps two runs apart).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from shared import migrate
+from shared.config import Settings
+from shared.runtime import Runtime
+
+POSTGRES = ("127.0.0.1", 5432)
+RABBITMQ = ("127.0.0.1", 5672)
+
+
+def reachable(address: tuple[str, int]) -> bool:
+    try:
+        with socket.create_connection(address, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def server_unavailable(message: str) -> None:
+    """Skip (loudly) or, where servers are required, fail."""
+    if os.environ.get("TOP100_REQUIRE_SERVERS") == "1":
+        pytest.fail(f"{message} (TOP100_REQUIRE_SERVERS=1)")
+    pytest.skip(f"SKIPPED LOUDLY: {message}")
+
+
+def require(name: str, address: tuple[str, int]) -> None:
+    if not reachable(address):
+        server_unavailable(f"{name} UNREACHABLE at {address[0]}:{address[1]}: integration test not run")
+
+
+def postgres_admin(sql: str) -> None:
+    import psycopg
+
+    dsn = f"host={POSTGRES[0]} port={POSTGRES[1]} user=postgres dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def scratch_postgres(prefix: str = "top100_test") -> Iterator[str]:
+    """A fresh PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
+    require("POSTGRESQL", POSTGRES)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    postgres_admin(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+    finally:
+        postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def scratch_vhost(prefix: str = "top100_test") -> Iterator[str]:
+    """A fresh RabbitMQ vhost (guest may use it); yields its AMQP URL and deletes it afterwards."""
+    require("RABBITMQ", RABBITMQ)
+    if shutil.which("rabbitmqctl") is None:
+        server_unavailable("rabbitmqctl not available: cannot create an isolated vhost")
+    vhost = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    rabbitmqctl("add_vhost", vhost)
+    try:
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{vhost}"
+    finally:
+        rabbitmqctl("delete_vhost", vhost)
+
+
+@contextmanager
+def migrated_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
+    """The service wired to `settings`, its database migrated to head with Alembic (not create_all)."""
+    bootstrap = importlib.import_module(f"services.{service}.bootstrap")
+    migrate.upgrade(service, settings.database_url)
+    runtime = bootstrap.build(settings)
+    try:
+        yield runtime
+    finally:
+        runtime.db.dispose()
+
+
+@contextmanager
+def postgres_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
+    """`migrated_runtime` on a scratch PostgreSQL database (integration tests)."""
+    with (
+        scratch_postgres(f"top100_test_{service}") as url,
+        migrated_runtime(service, dataclasses.replace(settings, database_url=url)) as runtime,
+    ):
+        yield runtime
