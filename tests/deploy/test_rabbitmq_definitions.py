@@ -7,9 +7,7 @@ afterwards, so the machine's broker is left as it was.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from services.cli import DEMO_USER
+from shared.testing import RABBITMQ, require, server_unavailable
 
 pytestmark = pytest.mark.integration
 
@@ -29,16 +28,9 @@ def _ctl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
 
 
 def _broker_or_skip() -> None:
-    try:
-        socket.create_connection(("127.0.0.1", 5672), timeout=2).close()
-        reachable = shutil.which("rabbitmqctl") is not None
-    except OSError:
-        reachable = False
-    if not reachable:
-        message = "RABBITMQ (and rabbitmqctl) UNREACHABLE on 127.0.0.1: definitions not imported"
-        if os.environ.get("TOP100_REQUIRE_SERVERS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require("RABBITMQ", RABBITMQ)
+    if shutil.which("rabbitmqctl") is None:
+        server_unavailable("rabbitmqctl not available: the definitions cannot be imported")
 
 
 def test_definitions_import_and_the_demo_user_authenticates() -> None:
