@@ -13,8 +13,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.intake import rules
 from services.intake.models import Achievement, College, Nomination, Photo, Statement
@@ -120,12 +120,39 @@ def submit(
     apply(nomination, data, now)
     nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
     nomination.progress = None  # created when review or media first report on it
-    session.add(nomination)
-    session.flush()
+    insert_new(session, nomination)
     if photo is not None:
         attach_photo(blobs, nomination, photo, now, written)
     events.submitted(session, nomination)
     return nomination
+
+
+def _row(obj: object) -> dict[str, Any]:
+    """The column values of a mapped object, by column name."""
+    mapper = inspect(obj).mapper
+    return {column.key: getattr(obj, attr.key) for attr in mapper.column_attrs for column in attr.columns}
+
+
+def insert_new(session: Session, n: Nomination) -> None:
+    """INSERT a new nomination and its achievements and statements, then hold them in the session.
+
+    The same rows `session.add(n); session.flush()` writes, by three Core INSERTs in the session's
+    transaction (a failing one raises the same IntegrityError there). Why: the unit of work's flush
+    (dependency sorting, history, per-mapper bookkeeping) was a fifth of a submission's CPU time.
+    The objects then join the session as loaded rows, so later changes (the photo, the idempotency
+    record) flush as usual.
+    """
+    for child in (*n.achievements, *n.statements):
+        child.nomination_id = n.id
+    connection = session.connection()
+    connection.execute(insert(Nomination.__table__), [_row(n)])
+    if n.achievements:
+        connection.execute(insert(Achievement.__table__), [_row(a) for a in n.achievements])
+    if n.statements:
+        connection.execute(insert(Statement.__table__), [_row(s) for s in n.statements])
+    for obj in (n, *n.achievements, *n.statements):
+        make_transient_to_detached(obj)
+    session.add(n)
 
 
 def apply(n: Nomination, data: dict[str, Any], now: datetime) -> None:
