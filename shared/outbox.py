@@ -41,11 +41,14 @@ def emit(session: Session, event: Event) -> None:
     """Add `event` to the outbox of the unit of work's database; it is published after commit."""
     table: Table = session.info["outbox"]
     events.dump_payload(event.type, event.version, event.payload)
-    session.execute(
-        table.insert().values(
-            event_id=str(event.id),
-            routing_key=event.routing_key,
-            body=event.to_json(),
-            created_at=clock.utcnow(),
-        )
+    # On the session's connection, in its transaction: a plain Core INSERT needs none of the ORM's
+    # statement handling, which cost more than the insert itself on the request path.
+    session.connection().execute(
+        table.insert(),
+        {
+            "event_id": str(event.id),
+            "routing_key": event.routing_key,
+            "body": event.to_json(),
+            "created_at": clock.utcnow(),
+        },
     )
