@@ -75,6 +75,21 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
+#: Constraint names spelled the same in every service, so Alembic can find (and drop) them on SQLite too.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a check constraint keeping `column` to `values` (the database enforces it too)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Database:
     """A service's database: its engine, its metadata and units of work on it."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, Response, g, request
+from jinja2 import ChoiceLoader, PackageLoader
 
 from shared import logs
 from shared.config import Settings
@@ -17,6 +18,8 @@ CORRELATION_HEADER = "X-Correlation-ID"
 def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
     """A Flask app with the parts all four services share; the service adds its blueprints."""
     app = Flask(import_name)
+    # A service's own templates first, then the layout every service's pages share.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("shared", "templates")])
     app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["top100.settings"] = settings

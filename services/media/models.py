@@ -11,22 +11,15 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import NAMING_CONVENTION
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
 ASSET_STATUSES = ("pending", "processed", "rejected", "missing", "superseded", "withdrawn")
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 metadata = Base.metadata

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import NAMING_CONVENTION, one_of
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -18,21 +19,9 @@ CHANNELS = ("email", "sms")
 STATUSES = ("queued", "sent", "failed")
 LANGUAGES = ("kk", "ru", "en")
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 metadata = Base.metadata
@@ -44,7 +33,7 @@ class Recipient(Base):
     """The student of a nomination: contacts and language, the minimum notify needs to write."""
 
     __tablename__ = "recipients"
-    __table_args__ = (CheckConstraint(_in("language", LANGUAGES), name="language"),)
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     region: Mapped[str] = mapped_column(String(40))
@@ -67,9 +56,9 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("event_id", "channel", name="uq_messages_event_channel"),
-        CheckConstraint(_in("channel", CHANNELS), name="channel"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint(_in("language", LANGUAGES), name="language"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("status != 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared.db import NAMING_CONVENTION, one_of
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -21,21 +22,9 @@ STAGES = ("internal", "regional", "republican")
 STATUSES = ("nominated", "withdrawn")
 PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 metadata = Base.metadata
@@ -48,9 +37,9 @@ class Candidate(Base):
 
     __tablename__ = "candidates"
     __table_args__ = (
-        CheckConstraint(_in("stage", STAGES), name="stage"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
-        CheckConstraint(_in("language", ("kk", "ru", "en")), name="language"),
+        CheckConstraint(one_of("stage", STAGES), name="stage"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),
         CheckConstraint("course >= 1", name="course"),
     )
 
@@ -88,7 +77,7 @@ class Statement(Base):
     """The achievements told in one language (the republican stage needs kk, ru and en)."""
 
     __tablename__ = "statements"
-    __table_args__ = (CheckConstraint(_in("language", ("kk", "ru", "en")), name="language"),)
+    __table_args__ = (CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),)
 
     candidate_id: Mapped[str] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
@@ -107,7 +96,7 @@ class Photo(Base):
     """
 
     __tablename__ = "photos"
-    __table_args__ = (CheckConstraint(_in("status", PHOTO_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", PHOTO_STATUSES), name="status"),)
 
     nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
