@@ -87,6 +87,17 @@ class Event:
     def routing_key(self) -> str:
         return f"{self.type}.{self.region}"
 
+    def caused(self, producer: str, event_type: str, payload: dict[str, Any], version: int = 1) -> Event:
+        """An event this one caused: same region, same correlation id, so logs tie the chain together."""
+        return Event(
+            type=event_type,
+            version=version,
+            region=self.region,
+            producer=producer,
+            payload=payload,
+            correlation_id=self.correlation_id,
+        )
+
     def to_json(self) -> str:
         """Serialise; raises ValidationError if the envelope is not well-formed.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,8 +80,8 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
     session.flush()
     emit(
         session,
-        _event(
-            event,
+        event.caused(
+            PRODUCER,
             "media.photo_processed",
             {"nomination_id": nomination_id, "asset_id": asset.id, "derivatives": keys},
         ),
@@ -108,7 +107,9 @@ def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
     session.flush()
     emit(
         session,
-        _event(event, "media.photo_rejected", {"nomination_id": asset.nomination_id, "reason": reason}),
+        event.caused(
+            PRODUCER, "media.photo_rejected", {"nomination_id": asset.nomination_id, "reason": reason}
+        ),
     )
 
 
@@ -118,15 +119,4 @@ def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
         select(Asset).where(
             Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
         )
-    )
-
-
-def _event(cause: Event, event_type: str, payload: dict[str, Any]) -> Event:
-    return Event(
-        type=event_type,
-        version=1,
-        region=cause.region,
-        producer=PRODUCER,
-        payload=payload,
-        correlation_id=cause.correlation_id,
     )

@@ -201,13 +201,10 @@ def _sent(session: Session, event: Event, row: Message, provider: str, provider_
     row.status, row.provider, row.provider_id, row.sent_at = "sent", provider, provider_id, clock.utcnow()
     emit(
         session,
-        Event(
-            type="notify.message_sent",
-            version=1,
-            region=event.region,
-            producer=PRODUCER,
-            payload={"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template},
-            correlation_id=event.correlation_id,
+        event.caused(
+            PRODUCER,
+            "notify.message_sent",
+            {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template},
         ),
     )
 

@@ -73,8 +73,8 @@ def register_candidate(session: Session, event: Event) -> Candidate:
     session.flush()
     emit(
         session,
-        _event(
-            event,
+        event.caused(
+            PRODUCER,
             "review.candidate_registered",
             {
                 "nomination_id": candidate.nomination_id,
@@ -178,14 +178,3 @@ def _require(session: Session, nomination_id: str) -> Candidate:
     if candidate is None:
         raise UnknownNomination(f"nomination {nomination_id} is not registered (yet)")
     return candidate
-
-
-def _event(cause: Event, event_type: str, payload: dict[str, Any]) -> Event:
-    return Event(
-        type=event_type,
-        version=1,
-        region=cause.region,
-        producer=PRODUCER,
-        payload=payload,
-        correlation_id=cause.correlation_id,
-    )

@@ -91,3 +91,16 @@ def test_ids_are_unique_uuids() -> None:
     first, second = _event(), _event()
     assert first.id != second.id
     assert isinstance(first.id, uuid.UUID)
+
+
+def test_a_caused_event_keeps_region_and_correlation_id() -> None:
+    from shared.envelope import Event
+
+    cause = Event(type="nomination.submitted", version=1, region="ulytau", producer="intake", payload={})
+    effect = cause.caused("media", "media.photo_rejected", {"nomination_id": "n", "reason": "missing"})
+    assert (effect.region, effect.correlation_id, effect.producer) == (
+        "ulytau",
+        cause.correlation_id,
+        "media",
+    )
+    assert effect.id != cause.id and effect.routing_key == "media.photo_rejected.ulytau"
