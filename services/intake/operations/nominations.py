@@ -128,9 +128,18 @@ def submit(
 
 
 def _row(obj: object) -> dict[str, Any]:
-    """The column values of a mapped object, by column name."""
-    mapper = inspect(obj).mapper
-    return {column.key: getattr(obj, attr.key) for attr in mapper.column_attrs for column in attr.columns}
+    """The column values of a mapped object, by column name; an attribute never set is set to None
+    (what the INSERT writes), so that the loaded object does not read it back with a SELECT."""
+    state = inspect(obj)
+    row = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key not in state.dict:
+            if any(column.default is not None for column in attr.columns):
+                raise RuntimeError(f"set {attr.key} explicitly: its column default would not apply")
+            setattr(obj, attr.key, None)
+        for column in attr.columns:
+            row[column.key] = state.dict[attr.key]
+    return row
 
 
 def insert_new(session: Session, n: Nomination) -> None:
