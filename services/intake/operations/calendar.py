@@ -17,7 +17,11 @@ def _aware(moment: datetime) -> datetime:
 
 
 def calendar_for(session: Session, year: int) -> rules.Calendar:
-    row = session.get(CalendarYear, year)
+    return calendar_from(session.get(CalendarYear, year), year)
+
+
+def calendar_from(row: CalendarYear | None, year: int) -> rules.Calendar:
+    """The calendar of `year` from its row (already read), or the regulation's when there is none."""
     if row is None:
         return rules.default_calendar(year)
     return rules.Calendar(

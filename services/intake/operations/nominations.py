@@ -17,9 +17,9 @@ from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.intake import rules
-from services.intake.models import Achievement, College, Nomination, Photo, Statement
+from services.intake.models import Achievement, CalendarYear, College, Nomination, Photo, Statement
 from services.intake.operations import Conflict, Forbidden, Invalid, NotFound, Portal, events
-from services.intake.operations.calendar import calendar_for
+from services.intake.operations.calendar import calendar_for, calendar_from
 from services.intake.operations.render import document, submission_day
 from services.intake.photos import CONTENT_TYPE, CheckedPhoto, blob_key
 from services.intake.rules import Problem
@@ -30,14 +30,32 @@ from shared.blobs import BlobStore
 FROZEN = ("college_code", "year")
 
 
-def check_college(session: Session, portal: Portal, code: Any, errors: Errors) -> None:
-    """Unknown college: a field error; another region's college: Forbidden (403)."""
+CALENDARS = "intake.calendars"
+
+
+def check_college(session: Session, portal: Portal, code: Any, errors: Errors, year: Any = None) -> None:
+    """Unknown college: a field error; another region's college: Forbidden (403).
+
+    With an integer `year`, the year's calendar row (if any) comes in the same statement, an outer
+    join, and `submit` takes it from `session.info` instead of selecting it again.
+    """
     if not isinstance(code, str):
         return
     # Locked here already: the quota is counted later in this transaction, under this lock.
-    college = session.execute(
-        select(College).where(College.code == code).with_for_update()
-    ).scalar_one_or_none()
+    if isinstance(year, int):
+        found = session.execute(
+            select(College, CalendarYear)
+            .outerjoin(CalendarYear, CalendarYear.year == year)
+            .where(College.code == code)
+            .with_for_update(of=College)
+        ).first()
+        college, calendar = found if found is not None else (None, None)
+        if college is not None:
+            session.info.setdefault(CALENDARS, {})[year] = calendar
+    else:
+        college = session.execute(
+            select(College).where(College.code == code).with_for_update()
+        ).scalar_one_or_none()
     # The session's identity map holds objects weakly: keep the locked row, so that `submit` finds
     # it there instead of selecting it again.
     session.info.setdefault("intake.locked_colleges", []).append(college)
@@ -57,7 +75,7 @@ def validate_submission(session: Session, portal: Portal, raw: Any) -> tuple[dic
     """Schema, rules, reference data and the year: everything a 422 can say, said at once."""
     data, errors = load_nomination(raw, day=clock.local_now().date())
     if isinstance(raw, dict):
-        check_college(session, portal, data.get("college_code"), errors)
+        check_college(session, portal, data.get("college_code"), errors, data.get("year"))
         check_year_open(data.get("year"), errors)
     return data, errors
 
@@ -93,7 +111,9 @@ def submit(
     college = session.get(College, data["college_code"])  # locked by validate_submission
     if college is None:
         raise RuntimeError("submit() needs the college checked and locked by validate_submission()")
-    calendar = calendar_for(session, data["year"])
+    prefetched = session.info.get(CALENDARS, {})
+    year = data["year"]
+    calendar = calendar_from(prefetched[year], year) if year in prefetched else calendar_for(session, year)
     if not rules.submission_open(calendar, now):
         raise Conflict("deadline_passed", {"deadline": calendar.submission_closes})
     # One nomination per student and year: the partial unique index decides, also between racing

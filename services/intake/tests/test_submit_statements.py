@@ -25,16 +25,17 @@ def _statements(runtime: Runtime, send) -> list[str]:  # type: ignore[no-untyped
     return seen
 
 
-def test_a_submission_reads_four_times_and_writes_four_rows(
+def test_a_submission_reads_three_times_and_writes_four_rows(
     client: FlaskClient, auth: dict, runtime: Runtime
 ) -> None:
     seen = _statements(
         runtime, lambda: client.post("/api/v1/nominations", json=factories.nomination(), headers=auth)
     )
-    # key, locked college, calendar, quota count; nomination, achievements, statements, outbox
-    assert seen.count("SELECT") == 4, seen
+    # key, locked college with its year's calendar, quota count; nomination, achievements,
+    # statements, outbox
+    assert seen.count("SELECT") == 3, seen
     assert seen.count("INSERT") == 4, seen
-    assert len([s for s in seen if s not in ("BEGIN", "PRAGMA")]) == 8, seen
+    assert len([s for s in seen if s not in ("BEGIN", "PRAGMA")]) == 7, seen
 
 
 def test_a_submission_with_a_photo_adds_only_the_photo_row(
@@ -49,5 +50,5 @@ def test_a_submission_with_a_photo_adds_only_the_photo_row(
             content_type="multipart/form-data",
         ),
     )
-    assert seen.count("SELECT") == 4, seen
+    assert seen.count("SELECT") == 3, seen
     assert seen.count("INSERT") == 5, seen
