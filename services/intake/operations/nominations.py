@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.intake import rules
@@ -84,6 +84,17 @@ def _live(query, sandbox: bool):  # type: ignore[no-untyped-def]
     return query.where(Nomination.sandbox.is_(sandbox), Nomination.status != "withdrawn")
 
 
+#: The college's live (not withdrawn) nominations of a year, live or sandbox: the quota's count.
+#: Prebuilt and run on the session's connection, as it runs under the college's lock on every
+#: submission.
+_ACTIVE_IN_COLLEGE = {
+    sandbox: _live(select(func.count()).select_from(Nomination), sandbox).where(
+        Nomination.college_code == bindparam("college_code"), Nomination.year == bindparam("year")
+    )
+    for sandbox in (False, True)
+}
+
+
 def _ensure_new_student(
     session: Session, iin: str, year: int, sandbox: bool, exclude: str | None = None
 ) -> None:
@@ -118,11 +129,11 @@ def submit(
         raise Conflict("deadline_passed", {"deadline": calendar.submission_closes})
     # One nomination per student and year: the partial unique index decides, also between racing
     # requests (the INSERT below fails and the API answers 409 duplicate_student).
-    active = session.execute(
-        _live(select(func.count()).select_from(Nomination), portal.sandbox).where(
-            Nomination.college_code == college.code, Nomination.year == data["year"]
-        )
-    ).scalar_one()
+    active = (
+        session.connection()
+        .execute(_ACTIVE_IN_COLLEGE[portal.sandbox], {"college_code": college.code, "year": data["year"]})
+        .scalar_one()
+    )
     problem = rules.college_quota_problem(active)
     if problem is not None:
         raise Conflict(problem.code, dict(problem.params))
