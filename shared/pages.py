@@ -33,6 +33,11 @@ def render(
     def t(key: str, **params: object) -> str:
         return i18n.translate(catalog, key, lang, **params)
 
+    def term(kind: str, code: str) -> str:
+        """A programme code (category, level...) in words; the bare code if a newer contract added it."""
+        key = f"{kind}.{code}"
+        return t(key) if key in catalog else code
+
     def region_name(code: str) -> str:
         region = regions.resolve(code)
         return region.name(lang) if region else code
@@ -41,6 +46,7 @@ def render(
         template,
         lang=lang,
         t=t,
+        term=term,
         region_name=region_name,
         languages=i18n.LANGUAGES,
         language_links=language_links(home),

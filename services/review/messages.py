@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared import vocabulary
+
 MESSAGES: dict[str, dict[str, str]] = {
     "site_title": {
         "kk": "ТжКБ колледждерінің ТОП 100 студенті",
@@ -72,3 +74,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This is the system's first plain page: read-only, contacts are never shown.",
     },
 }
+MESSAGES.update(vocabulary.CATALOG)

@@ -45,3 +45,14 @@ def test_no_payload_schema_carries_an_iin() -> None:
 
     for (event_type, version), schema in events._REGISTRY.items():
         assert not {n for n in field_names(schema) if "iin" in n.lower()}, f"{event_type} v{version}"
+
+
+def test_the_programme_vocabulary_names_every_code_the_intake_contract_accepts() -> None:
+    from services.intake import rules
+    from shared import i18n, vocabulary
+
+    assert i18n.check_catalog(vocabulary.CATALOG) == []
+    for code in rules.CATEGORIES:
+        assert f"category.{code}" in vocabulary.CATALOG
+    for code in rules.ACHIEVEMENT_LEVELS:
+        assert f"level.{code}" in vocabulary.CATALOG

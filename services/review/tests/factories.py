@@ -20,7 +20,7 @@ def submitted(nomination_id: str = "nom-0001", region: str = "almaty", **overrid
         "course": 3,
         "academic_standing": "excellent",
         "minor": False,
-        "categories": ["skills"],
+        "categories": ["leadership", "skills_contests"],
         "achievements": [{"title": "WorldSkills Kazakhstan", "year": 2025, "level": "national"}],
         "statements": {"kk": "Мен өз мамандығымды сүйемін.", "ru": "Я люблю свою профессию."},
         "photo": {

@@ -77,3 +77,12 @@ def test_api_lists_candidates_without_contacts(client: FlaskClient) -> None:
     assert "contacts" not in item and "email" not in reply.get_data(as_text=True)
     assert len(client.get("/api/v1/candidates").get_json()["items"]) == 2
     assert client.get("/api/v1/candidates?region=atlantis").status_code == 400
+
+
+def test_candidate_page_names_categories_and_levels_in_the_page_language(client: FlaskClient) -> None:
+    candidate_id = client.get("/api/v1/candidates?region=almaty").json["items"][0]["id"]
+    kk = client.get(f"/candidates/{candidate_id}?lang=kk").get_data(as_text=True)
+    en = client.get(f"/candidates/{candidate_id}?lang=en").get_data(as_text=True)
+    assert "Көшбасшылық" in kk and "leadership," not in kk
+    assert "Leadership, student self-government, volunteering" in en
+    assert "(national)" in en and "(республикалық)" in kk
