@@ -1,5 +1,5 @@
-"""The programme's own words that every service shows people: nomination categories and the levels of
-an achievement, in kk/ru/en, from the regulation (RULES.md "Who may be nominated").
+"""The programme's own words that every service shows people: nomination categories, the levels of
+an achievement and the names of the three languages, in kk/ru/en, from the regulation (RULES.md "Who may be nominated").
 
 The codes are the intake contract's; the words are what a commission member, a media editor or a
 student reads instead of a code.
@@ -35,6 +35,9 @@ CATALOG: Catalog = {
         "ru": "Представитель молодёжных организаций",
         "en": "Youth organisations",
     },
+    "language.kk": {"kk": "қазақ тілі", "ru": "казахский", "en": "Kazakh"},
+    "language.ru": {"kk": "орыс тілі", "ru": "русский", "en": "Russian"},
+    "language.en": {"kk": "ағылшын тілі", "ru": "английский", "en": "English"},
     "level.college": {"kk": "колледж деңгейі", "ru": "уровень колледжа", "en": "college level"},
     "level.city": {"kk": "қалалық", "ru": "городской", "en": "city"},
     "level.regional": {"kk": "өңірлік", "ru": "региональный", "en": "regional"},

@@ -6,6 +6,8 @@ labels the delivery log page. SMS texts are kept to one UCS-2 segment (70 charac
 
 from __future__ import annotations
 
+from shared import vocabulary
+
 _SIGNATURE = {"kk": "ТОП 100 жобасының командасы", "ru": "Команда проекта ТОП 100", "en": "The TOP 100 team"}
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -107,3 +109,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang.ru": {"kk": "Русский", "ru": "Русский", "en": "Русский"},
     "lang.en": {"kk": "English", "ru": "English", "en": "English"},
 }
+MESSAGES.update(vocabulary.CATALOG)
