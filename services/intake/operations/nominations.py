@@ -31,34 +31,36 @@ FROZEN = ("college_code", "year")
 
 
 CALENDARS = "intake.calendars"
+LOCKED = "intake.locked_colleges"
+
+_COLLEGES = College.__table__
+_CALENDAR_ROWS = CalendarYear.__table__
+#: The college, locked, with the calendar row of the submission's year when there is one (an
+#: outer join: a year without a row gets NULLs and the regulation's dates).
+_LOCK_COLLEGE = (
+    select(_COLLEGES.c.code, _COLLEGES.c.region_code, _COLLEGES.c.active, *_CALENDAR_ROWS.c)
+    .select_from(_COLLEGES.outerjoin(_CALENDAR_ROWS, _CALENDAR_ROWS.c.year == bindparam("year")))
+    .where(_COLLEGES.c.code == bindparam("code"))
+    .with_for_update(of=_COLLEGES)
+)
 
 
 def check_college(session: Session, portal: Portal, code: Any, errors: Errors, year: Any = None) -> None:
     """Unknown college: a field error; another region's college: Forbidden (403).
 
-    With an integer `year`, the year's calendar row (if any) comes in the same statement, an outer
-    join, and `submit` takes it from `session.info` instead of selecting it again.
+    The college is locked here, and kept in `session.info` for `submit`; with an integer `year`,
+    the year's calendar row (if any) comes in the same statement, so `submit` does not select it
+    again. A plain row on the session's connection: nothing needs a College object.
     """
     if not isinstance(code, str):
         return
+    known_year = year if isinstance(year, int) and not isinstance(year, bool) else None
     # Locked here already: the quota is counted later in this transaction, under this lock.
-    if isinstance(year, int):
-        found = session.execute(
-            select(College, CalendarYear)
-            .outerjoin(CalendarYear, CalendarYear.year == year)
-            .where(College.code == code)
-            .with_for_update(of=College)
-        ).first()
-        college, calendar = found if found is not None else (None, None)
-        if college is not None:
-            session.info.setdefault(CALENDARS, {})[year] = calendar
-    else:
-        college = session.execute(
-            select(College).where(College.code == code).with_for_update()
-        ).scalar_one_or_none()
-    # The session's identity map holds objects weakly: keep the locked row, so that `submit` finds
-    # it there instead of selecting it again.
-    session.info.setdefault("intake.locked_colleges", []).append(college)
+    college = session.connection().execute(_LOCK_COLLEGE, {"code": code, "year": known_year}).first()
+    if college is not None:
+        session.info.setdefault(LOCKED, {})[code] = college
+        if known_year is not None:
+            session.info.setdefault(CALENDARS, {})[known_year] = college if college.year is not None else None
     if college is None or not college.active:
         add(errors, "college_code", [Problem("college_unknown", {"code": code})])
     elif college.region_code != portal.region:
@@ -119,7 +121,7 @@ def submit(
     """
     data = normalized(data)
     now = clock.utcnow()
-    college = session.get(College, data["college_code"])  # locked by validate_submission
+    college = session.info.get(LOCKED, {}).get(data["college_code"])  # locked by validate_submission
     if college is None:
         raise RuntimeError("submit() needs the college checked and locked by validate_submission()")
     prefetched = session.info.get(CALENDARS, {})
