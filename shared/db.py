@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -39,40 +37,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    engine = create_engine(url, pool_size=5, max_overflow=10)
-    _ping_when_idle(engine)
-    return engine
-
-
-#: A pooled connection idle for less than this is handed out without a ping (seconds).
-PING_AFTER_IDLE = 5.0
-
-
-def _ping_when_idle(engine: Engine) -> None:
-    """`pool_pre_ping`, but only for connections that sat idle in the pool for `PING_AFTER_IDLE`.
-
-    Why: the ping is a full round trip (autocommit on, `SELECT 1`, autocommit off) on every
-    checkout, about a tenth of a short request's database time on loopback. A connection
-    returned a moment ago is almost surely alive; one that sat idle (a quiet night, a database
-    restart meanwhile) is pinged, and replaced without the caller noticing when the ping fails.
-    Under load, a connection that died in the last few seconds fails its next request instead,
-    and that disconnect error invalidates the whole pool, as without any ping.
-    """
-
-    @event.listens_for(engine, "checkin")
-    def _idle_from(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
-        record.info["top100.idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
-        since = record.info.get("top100.idle_since")
-        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
-            return  # fresh from connect(), or back in the pool a moment ago
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            # The pool invalidates this connection and checks out another (a few attempts).
-            raise DisconnectionError(str(exc)) from exc
+    # pool_pre_ping: a connection that died (a database restart, a failover) is replaced on checkout
+    # instead of failing a portal's request; it costs one short round trip per transaction.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 #: Constraint names spelled the same in every service, so Alembic can find (and drop) them on SQLite too.
