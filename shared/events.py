@@ -98,6 +98,10 @@ class NominationSubmittedV1(_Strict):
     nomination_id = fields.String(required=True)
     year = fields.Integer(required=True)
     college_code = fields.String(required=True)
+    #: The college's name in kk/ru/en, so review and media can show it without intake's reference data.
+    college_names = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String(), load_default=None
+    )
     candidate = fields.Nested(CandidateName, required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     contacts = fields.Nested(Contacts, required=True)

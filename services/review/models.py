@@ -48,6 +48,8 @@ class Candidate(Base):
     year: Mapped[int] = mapped_column(Integer)
     region: Mapped[str] = mapped_column(String(40), index=True)
     college_code: Mapped[str] = mapped_column(String(40))
+    #: The college's name in kk/ru/en as intake sent it (review keeps no reference data of its own).
+    college_names: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     patronymic: Mapped[str | None] = mapped_column(String(100))

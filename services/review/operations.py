@@ -40,6 +40,7 @@ def register_candidate(session: Session, event: Event) -> Candidate:
         year=data["year"],
         region=event.region,
         college_code=data["college_code"],
+        college_names=data.get("college_names"),
         last_name=name["last_name"],
         first_name=name["first_name"],
         patronymic=name.get("patronymic"),

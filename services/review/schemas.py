@@ -17,6 +17,7 @@ class CandidateSchema(Schema):
     year = fields.Integer()
     region = fields.String()
     college_code = fields.String()
+    college_names = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
     last_name = fields.String()
     first_name = fields.String()
     patronymic = fields.String(allow_none=True)

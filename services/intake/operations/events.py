@@ -56,7 +56,7 @@ def publish(session: Session, nomination: Nomination, event_type: str, payload: 
     )
 
 
-def submitted(session: Session, n: Nomination) -> None:
+def submitted(session: Session, n: Nomination, college_names: dict[str, str]) -> None:
     publish(
         session,
         n,
@@ -65,6 +65,7 @@ def submitted(session: Session, n: Nomination) -> None:
             "nomination_id": n.id,
             "year": n.year,
             "college_code": n.college_code,
+            "college_names": college_names,
             "candidate": candidate(n),
             "language": n.language,
             "contacts": contacts(n),

@@ -38,7 +38,15 @@ _CALENDAR_ROWS = CalendarYear.__table__
 #: The college, locked, with the calendar row of the submission's year when there is one (an
 #: outer join: a year without a row gets NULLs and the regulation's dates).
 _LOCK_COLLEGE = (
-    select(_COLLEGES.c.code, _COLLEGES.c.region_code, _COLLEGES.c.active, *_CALENDAR_ROWS.c)
+    select(
+        _COLLEGES.c.code,
+        _COLLEGES.c.region_code,
+        _COLLEGES.c.active,
+        _COLLEGES.c.name_kk,
+        _COLLEGES.c.name_ru,
+        _COLLEGES.c.name_en,
+        *_CALENDAR_ROWS.c,
+    )
     .select_from(_COLLEGES.outerjoin(_CALENDAR_ROWS, _CALENDAR_ROWS.c.year == bindparam("year")))
     .where(_COLLEGES.c.code == bindparam("code"))
     .with_for_update(of=_COLLEGES)
@@ -156,7 +164,9 @@ def submit(
     insert_new(session, nomination)
     if photo is not None:
         attach_photo(blobs, nomination, photo, now, written)
-    events.submitted(session, nomination)
+    events.submitted(
+        session, nomination, {"kk": college.name_kk, "ru": college.name_ru, "en": college.name_en}
+    )
     return nomination
 
 

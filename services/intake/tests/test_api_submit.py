@@ -48,6 +48,8 @@ def test_submit_json_creates_the_nomination_and_its_event(
     }
     assert payload["nomination_id"] == body["id"]
     assert payload["photo"] is None
+    assert set(payload["college_names"]) == {"kk", "ru", "en"}
+    assert payload["college_names"]["kk"].endswith("колледжі")
 
 
 def test_submit_multipart_with_photo_stores_the_original(

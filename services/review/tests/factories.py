@@ -13,6 +13,11 @@ def submitted(nomination_id: str = "nom-0001", region: str = "almaty", **overrid
         "nomination_id": nomination_id,
         "year": 2026,
         "college_code": "ALM-017",
+        "college_names": {
+            "kk": "Алматы мемлекеттік политехникалық колледжі",
+            "ru": "Алматинский государственный политехнический колледж",
+            "en": "Almaty State Polytechnic College",
+        },
         "candidate": {"last_name": "Нұрланұлы", "first_name": "Әлихан", "patronymic": "Қайратұлы"},
         "language": "kk",
         "contacts": {"email": "alikhan@example.kz", "phone": "+77011234567"},

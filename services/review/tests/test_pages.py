@@ -86,3 +86,10 @@ def test_candidate_page_names_categories_and_levels_in_the_page_language(client:
     assert "Көшбасшылық" in kk and "leadership," not in kk
     assert "Leadership, student self-government, volunteering" in en
     assert "(national)" in en and "(республикалық)" in kk
+
+
+def test_pages_name_the_college_in_the_page_language(client: FlaskClient) -> None:
+    assert "Алматы мемлекеттік политехникалық колледжі" in client.get("/?lang=kk").get_data(as_text=True)
+    candidate_id = client.get("/api/v1/candidates?region=almaty").json["items"][0]["id"]
+    english = client.get(f"/candidates/{candidate_id}?lang=en").get_data(as_text=True)
+    assert "Almaty State Polytechnic College" in english
