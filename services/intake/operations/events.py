@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.intake import rules
 from services.intake.models import Nomination, Photo
-from services.intake.operations.render import submission_day
+from services.intake.operations.render import achievements, submission_day
 from shared.envelope import Event
 from shared.outbox import emit
 
@@ -37,13 +37,6 @@ def candidate(n: Nomination) -> dict[str, Any]:
 
 def contacts(n: Nomination) -> dict[str, Any]:
     return {"email": n.email, "phone": n.phone}
-
-
-def achievements(n: Nomination) -> list[dict[str, Any]]:
-    return [
-        {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
-        for a in n.achievements
-    ]
 
 
 def publish(session: Session, nomination: Nomination, event_type: str, payload: dict[str, Any]) -> None:

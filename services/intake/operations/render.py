@@ -65,28 +65,13 @@ def represent(nomination: Nomination) -> dict[str, Any]:
             "minor": rules.guardian_required(n.birth_date, submission_day(n)),
         },
         "categories": list(n.categories),
-        "achievements": [
-            {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
-            for a in n.achievements
-        ],
+        "achievements": achievements(n),
         "statements": {
             s.language: {"text": s.text, "words": s.words}
             for s in sorted(n.statements, key=lambda s: LANGUAGES.index(s.language))
         },
-        "consent": {
-            "personal_data": n.consent_personal_data,
-            "publication": n.consent_publication,
-            "guardian": (
-                {"full_name": n.guardian_full_name, "phone": n.guardian_phone}
-                if n.guardian_full_name
-                else None
-            ),
-        },
-        "coordinator": {
-            "full_name": n.coordinator_full_name,
-            "email": n.coordinator_email,
-            "phone": n.coordinator_phone,
-        },
+        "consent": consent(n),
+        "coordinator": coordinator(n),
         "photo": (
             {
                 "sha256": photo.sha256,
@@ -113,6 +98,28 @@ def represent(nomination: Nomination) -> dict[str, Any]:
     }
 
 
+def achievements(n: Nomination) -> list[dict[str, Any]]:
+    return [
+        {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
+        for a in n.achievements
+    ]
+
+
+def consent(n: Nomination) -> dict[str, Any]:
+    guardian = (
+        {"full_name": n.guardian_full_name, "phone": n.guardian_phone} if n.guardian_full_name else None
+    )
+    return {
+        "personal_data": n.consent_personal_data,
+        "publication": n.consent_publication,
+        "guardian": guardian,
+    }
+
+
+def coordinator(n: Nomination) -> dict[str, Any]:
+    return {"full_name": n.coordinator_full_name, "email": n.coordinator_email, "phone": n.coordinator_phone}
+
+
 def document(nomination: Nomination) -> dict[str, Any]:
     """The nomination in the shape of `schemas.NominationIn`, to apply a JSON merge patch to."""
     n = nomination
@@ -133,23 +140,8 @@ def document(nomination: Nomination) -> dict[str, Any]:
             "academic_standing": n.academic_standing,
         },
         "categories": list(n.categories),
-        "achievements": [
-            {"title": a.title, "year": a.year, "level": a.level, "description": a.description}
-            for a in n.achievements
-        ],
+        "achievements": achievements(n),
         "statements": {s.language: s.text for s in n.statements},
-        "consent": {
-            "personal_data": n.consent_personal_data,
-            "publication": n.consent_publication,
-            "guardian": (
-                {"full_name": n.guardian_full_name, "phone": n.guardian_phone}
-                if n.guardian_full_name
-                else None
-            ),
-        },
-        "coordinator": {
-            "full_name": n.coordinator_full_name,
-            "email": n.coordinator_email,
-            "phone": n.coordinator_phone,
-        },
+        "consent": consent(n),
+        "coordinator": coordinator(n),
     }
