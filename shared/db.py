@@ -10,6 +10,8 @@ from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import outbox
+
 
 def make_engine(url: str) -> Engine:
     """An engine that behaves the same on SQLite (embedded) and PostgreSQL (production).
@@ -80,6 +82,7 @@ class Database:
         try:
             with session.begin():
                 yield session
+                outbox.flush(session)
         finally:
             session.close()
 

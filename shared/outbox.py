@@ -37,18 +37,31 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+PENDING = "outbox.pending"
+
+
 def emit(session: Session, event: Event) -> None:
-    """Add `event` to the outbox of the unit of work's database; it is published after commit."""
-    table: Table = session.info["outbox"]
+    """Add `event` to the outbox of the unit of work's database; it is published after commit.
+
+    The payload is checked and the envelope serialised here, so a malformed event fails where it is
+    made; the row itself is written by `flush` when the unit of work commits, so that a transaction
+    emitting many events (a bulk operation) writes them in one round trip instead of one each.
+    """
     events.dump_payload(event.type, event.version, event.payload)
-    # On the session's connection, in its transaction: a plain Core INSERT needs none of the ORM's
-    # statement handling, which cost more than the insert itself on the request path.
-    session.connection().execute(
-        table.insert(),
-        {
-            "event_id": str(event.id),
-            "routing_key": event.routing_key,
-            "body": event.to_json(),
-            "created_at": clock.utcnow(),
-        },
-    )
+    row = {
+        "event_id": str(event.id),
+        "routing_key": event.routing_key,
+        "body": event.to_json(),
+        "created_at": clock.utcnow(),
+    }
+    session.info.setdefault(PENDING, []).append(row)
+
+
+def flush(session: Session) -> None:
+    """Write the emitted events' rows in the session's transaction (`Database.unit_of_work` calls it
+    just before committing). A plain Core executemany on the session's connection: psycopg 3 sends
+    it as one pipeline, and it needs none of the ORM's statement handling."""
+    rows = session.info.pop(PENDING, None)
+    if rows:
+        table: Table = session.info["outbox"]
+        session.connection().execute(table.insert(), rows)

@@ -115,8 +115,10 @@ HANDLERS = {EVENT_TYPE: handle_registered}
 def emit_events(runtime: Runtime, items: list[Event]) -> None:
     """Commit state changes with their outbox rows, as an operation would."""
     with runtime.db.unit_of_work() as session:
+        session.execute(
+            effects.insert(), [{"event_id": str(item.id), "marker": "produced"} for item in items]
+        )
         for item in items:
-            session.execute(effects.insert().values(event_id=str(item.id), marker="produced"))
             emit(session, item)
 
 
