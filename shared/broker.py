@@ -12,12 +12,17 @@ Two transports, one code path (kombu):
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
+from time import monotonic
 from typing import Any
 from urllib.parse import unquote
 
 import kombu
+from kombu.exceptions import ChannelError
 from kombu.transport import filesystem, virtual
+from kombu.utils.json import dumps
 
 from shared import topology
 from shared.regions import region_codes
@@ -63,6 +68,27 @@ def filesystem_options(root: Path) -> dict[str, Any]:
     }
 
 
+class _AtomicChannel(filesystem.Channel):
+    """kombu's filesystem channel, with each message file appearing whole.
+
+    Stock kombu creates `<time>_<uuid>.<queue>.msg` and then writes it; a consumer polling in between
+    moves the empty file away, fails to parse it and the message is lost (seen here: a parked message
+    listed while the worker was parking it). Writing a hidden temporary file and renaming it into
+    place makes the message appear atomically (rename is atomic within one folder).
+    """
+
+    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
+        folder = Path(self.data_folder_out)
+        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        temporary = folder / f".{uuid.uuid4()}.tmp"  # matches no queue: consumers skip it
+        try:
+            temporary.write_bytes(dumps(payload).encode("utf-8"))
+            os.replace(temporary, folder / name)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise ChannelError(f"cannot add {name!r} to the broker folder {folder}") from exc
+
+
 class _FilesystemTransport(filesystem.Transport):
     """kombu's filesystem transport with its in-memory state kept per broker folder.
 
@@ -70,6 +96,7 @@ class _FilesystemTransport(filesystem.Transport):
     written to another folder's control files (two data dirs in one process, e.g. in tests).
     """
 
+    Channel = _AtomicChannel
     _states: dict[str, virtual.BrokerState] = {}  # noqa: RUF012 - deliberately process-wide
 
     def __init__(self, client: kombu.Connection, **kwargs: Any) -> None:
