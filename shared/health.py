@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from kombu import Connection
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from shared import broker
 from shared.db import Database
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
@@ -16,14 +16,18 @@ LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["s
 
 
 def broker_reachable(url: str) -> None:
-    """Raise unless the broker accepts a connection (filesystem brokers: the folder exists)."""
-    with Connection(url, connect_timeout=2, transport_options={"max_retries": 0}) as connection:
+    """Raise unless the broker can be used: RabbitMQ accepts a connection; the embedded broker's
+    folders exist and are writable (kombu's filesystem transport "connects" to anything)."""
+    if url.startswith(broker.FILESYSTEM_SCHEME):
+        data = broker.filesystem_root(url) / "data"
+        if not (data.is_dir() and os.access(data, os.W_OK)):
+            raise ConnectionError(f"the embedded broker folder {data} is missing or not writable")
+        return
+    with broker.connection(url) as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
 
 
-def health_blueprint(
-    service: str, db: Database, broker_url: str, check_broker: Callable[[str], None] = broker_reachable
-) -> Blueprint:
+def health_blueprint(service: str, db: Database, broker_url: str) -> Blueprint:
     bp = Blueprint("health", __name__)
 
     @bp.get("/healthz")
@@ -33,7 +37,7 @@ def health_blueprint(
     @bp.get("/readyz")
     def readyz() -> tuple[Response, int]:
         checks: dict[str, str] = {}
-        for name, probe in (("database", db.ping), ("broker", lambda: check_broker(broker_url))):
+        for name, probe in (("database", db.ping), ("broker", lambda: broker_reachable(broker_url))):
             try:
                 probe()
                 checks[name] = "ok"
