@@ -17,7 +17,7 @@ from services.intake.bootstrap import build
 from services.intake.models import Nomination, outbox
 from services.intake.operations import keys, refdata
 from services.intake.tests import factories
-from shared import config, migrate
+from shared import migrate
 from shared.runtime import Runtime
 
 pytestmark = pytest.mark.integration
@@ -29,18 +29,7 @@ def intake_pg(
 ) -> Iterator[tuple[Runtime, Flask]]:
     monkeypatch.setenv("TOP100_NOW", "2026-09-20T10:00:00+05:00")
     migrate.upgrade("intake", pg_url)
-    settings = config.Settings(
-        service="intake",
-        data_dir=tmp_path,
-        database_url=pg_url,
-        broker_url="memory://",
-        blob_url=f"file://{tmp_path / 'blobs'}",
-        port=8001,
-        secret_key="test",
-        retry_delays=(1,),
-        relay_batch=10,
-    )
-    runtime = build(settings)
+    runtime = build(factories.settings(tmp_path, pg_url))
     with runtime.db.unit_of_work() as session:
         refdata.load_paths(session, [])
     yield runtime, create_app(runtime)

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from services.intake.app import create_app
 from services.intake.bootstrap import build
 from services.intake.operations import keys, refdata
-from shared import config, migrate
+from services.intake.tests import factories
+from shared import migrate
 from shared.runtime import Runtime
 
 DEFAULT_NOW = "2026-09-20T10:00:00+05:00"
@@ -26,18 +27,7 @@ def intake_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("intake-template") / "intake.sqlite3"
     url = f"sqlite:///{path}"
     migrate.upgrade("intake", url)
-    settings = config.Settings(
-        service="intake",
-        data_dir=path.parent,
-        database_url=url,
-        broker_url="memory://",
-        blob_url=f"file://{path.parent / 'blobs'}",
-        port=8001,
-        secret_key="test",
-        retry_delays=(1,),
-        relay_batch=10,
-    )
-    runtime = build(settings)
+    runtime = build(factories.settings(path.parent, url))
     with runtime.db.unit_of_work() as session:
         refdata.load_paths(session, [])
     runtime.db.dispose()
@@ -49,18 +39,7 @@ def runtime(tmp_path: Path, intake_template: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("TOP100_NOW", DEFAULT_NOW)
     database = tmp_path / "intake.sqlite3"
     shutil.copy(intake_template, database)
-    settings = config.Settings(
-        service="intake",
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{database}",
-        broker_url=f"filesystem://{tmp_path / 'broker'}",
-        blob_url=f"file://{tmp_path / 'blobs'}",
-        port=8001,
-        secret_key="test",
-        retry_delays=(1,),
-        relay_batch=10,
-    )
-    rt = build(settings)
+    rt = build(factories.settings(tmp_path, f"sqlite:///{database}", f"filesystem://{tmp_path / 'broker'}"))
     yield rt
     rt.db.dispose()
 

@@ -11,8 +11,24 @@ from typing import Any
 from PIL import Image
 
 from services.intake.rules import iin_check_digit
+from shared import config
 
 FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def settings(data_dir: Path, database_url: str, broker_url: str = "memory://") -> config.Settings:
+    """Intake's settings for a test: its database, blobs under `data_dir`, short retries."""
+    return config.Settings(
+        service="intake",
+        data_dir=data_dir,
+        database_url=database_url,
+        broker_url=broker_url,
+        blob_url=f"file://{data_dir / 'blobs'}",
+        port=8001,
+        secret_key="test",
+        retry_delays=(1,),
+        relay_batch=10,
+    )
 
 
 def statement(lang: str) -> str:
