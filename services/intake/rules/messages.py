@@ -8,6 +8,7 @@ this one; `describe` is the one way to turn a Problem into a sentence.
 from __future__ import annotations
 
 from services.intake.rules.problems import Problem
+from shared import vocabulary
 from shared.i18n import Catalog, translate
 
 _UNKNOWN_VALUE = {
@@ -170,12 +171,6 @@ MESSAGES: Catalog = {
     },
 }
 
-# Language names in the nominative, so that they read well after a colon in every language.
-LANGUAGE_NAMES: Catalog = {
-    "kk": {"kk": "қазақ тілі", "ru": "казахский", "en": "Kazakh"},
-    "ru": {"kk": "орыс тілі", "ru": "русский", "en": "Russian"},
-    "en": {"kk": "ағылшын тілі", "ru": "английский", "en": "English"},
-}
 _LANGUAGE_PARAMS = ("expected", "detected")
 
 
@@ -187,6 +182,6 @@ def describe(problem: Problem, language: str) -> str:
     params = dict(problem.params)
     for name in _LANGUAGE_PARAMS:
         value = params.get(name)
-        if isinstance(value, str) and value in LANGUAGE_NAMES:
-            params[name] = translate(LANGUAGE_NAMES, value, language)
+        if isinstance(value, str) and f"language.{value}" in vocabulary.CATALOG:
+            params[name] = translate(vocabulary.CATALOG, f"language.{value}", language)
     return translate(MESSAGES, problem.code, language, **params)
