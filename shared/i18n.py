@@ -16,6 +16,8 @@ from werkzeug.http import parse_accept_header
 
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "ru"
+#: Each language named in itself, as a language switch shows it whatever the page's language.
+ENDONYMS: dict[str, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 Catalog = Mapping[str, Mapping[str, str]]
 

@@ -49,6 +49,7 @@ def render(
         term=term,
         region_name=region_name,
         languages=i18n.LANGUAGES,
+        endonyms=i18n.ENDONYMS,
         language_links=language_links(home),
         home=home,
         **context,

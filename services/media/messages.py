@@ -39,7 +39,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ru": "файл повреждён при передаче",
         "en": "the file was damaged in transit",
     },
-    "lang.kk": {"kk": "Қазақша", "ru": "Қазақша", "en": "Қазақша"},
-    "lang.ru": {"kk": "Русский", "ru": "Русский", "en": "Русский"},
-    "lang.en": {"kk": "English", "ru": "English", "en": "English"},
 }

@@ -105,8 +105,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.failed": {"kk": "Жіберілмеді", "ru": "Не отправлено", "en": "Failed"},
     "back": {"kk": "Тізімге оралу", "ru": "К списку", "en": "Back to the list"},
     "not_found": {"kk": "Хабарлама табылмады.", "ru": "Сообщение не найдено.", "en": "Message not found."},
-    "lang.kk": {"kk": "Қазақша", "ru": "Қазақша", "en": "Қазақша"},
-    "lang.ru": {"kk": "Русский", "ru": "Русский", "en": "Русский"},
-    "lang.en": {"kk": "English", "ru": "English", "en": "English"},
 }
 MESSAGES.update(vocabulary.CATALOG)

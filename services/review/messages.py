@@ -65,9 +65,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.unreadable": {"kk": "файл оқылмайды", "ru": "файл не читается", "en": "unreadable file"},
     "reason.checksum_mismatch": {"kk": "файл бүлінген", "ru": "файл повреждён", "en": "damaged file"},
     "photo.missing": {"kk": "Жүктелмеген", "ru": "Не загружено", "en": "Not uploaded"},
-    "lang.kk": {"kk": "Қазақша", "ru": "Қазақша", "en": "Қазақша"},
-    "lang.ru": {"kk": "Русский", "ru": "Русский", "en": "Русский"},
-    "lang.en": {"kk": "English", "ru": "English", "en": "English"},
     "skeleton_note": {
         "kk": "Бұл – жүйенің алғашқы қарапайым беті: тек оқуға арналған, байланыс деректері көрсетілмейді.",
         "ru": "Это первая простая страница системы: только просмотр, контакты не показываются.",
