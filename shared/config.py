@@ -39,11 +39,6 @@ class Settings:
     retry_delays: tuple[int, ...]
     relay_batch: int
 
-    @property
-    def embedded_broker(self) -> bool:
-        """True for kombu's server-less transports, which have no TTL, dead-lettering or confirms."""
-        return not self.broker_url.startswith(("amqp://", "amqps://", "pyamqp://"))
-
 
 def broker_url() -> str:
     """The broker of every service; one system shares one broker."""

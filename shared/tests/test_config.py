@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from shared import config
+from shared import broker, config
 
 
 def test_embedded_defaults_live_under_the_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -14,7 +14,7 @@ def test_embedded_defaults_live_under_the_data_dir(monkeypatch: pytest.MonkeyPat
     assert settings.broker_url == f"filesystem://{tmp_path / 'data' / 'broker'}"
     assert settings.blob_url == f"file://{tmp_path / 'data' / 'blobs' / 'intake'}"
     assert settings.port == 8001
-    assert settings.embedded_broker
+    assert broker.is_embedded(settings.broker_url)
 
 
 def test_relative_data_dir_is_made_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_environment_picks_the_production_column(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("REVIEW_PORT", "9002")
     monkeypatch.setenv("TOP100_RETRY_DELAYS", "2,10")
     settings = config.load("review")
-    assert not settings.embedded_broker
+    assert not broker.is_embedded(settings.broker_url)
     assert settings.database_url.startswith("postgresql+psycopg://")
     assert settings.port == 9002
     assert settings.retry_delays == (2, 10)
