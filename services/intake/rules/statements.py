@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from services.intake.language import identify, looks_like_latin_kazakh, mixed_language
+from services.intake.language import judge, looks_like_latin_kazakh
 from services.intake.rules.problems import Problem, shown
 
 MIN_STATEMENT_WORDS = 250
@@ -99,15 +99,15 @@ def check_statement(language_key: str, text: str) -> list[Problem]:
     if looks_like_latin_kazakh(text):
         problems.append(Problem("statement_latin_kazakh", {"expected": language_key}))
         return problems
-    detected = identify(text)
-    if detected is None:
+    judgement = judge(text, language_key)
+    if judgement.language is None:
         problems.append(Problem("statement_language_unknown", {"expected": language_key}))
-    elif detected != language_key:
-        problems.append(Problem("statement_wrong_language", {"expected": language_key, "detected": detected}))
-    else:
-        other = mixed_language(text, language_key)
-        if other is not None:
-            problems.append(
-                Problem("statement_mixed_languages", {"expected": language_key, "detected": other})
-            )
+    elif judgement.language != language_key:
+        problems.append(
+            Problem("statement_wrong_language", {"expected": language_key, "detected": judgement.language})
+        )
+    elif judgement.mixed_with is not None:
+        problems.append(
+            Problem("statement_mixed_languages", {"expected": language_key, "detected": judgement.mixed_with})
+        )
     return problems

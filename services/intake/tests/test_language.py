@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.language import identify, looks_like_latin_kazakh, mixed_language
+from services.intake.language import Judgement, identify, judge, looks_like_latin_kazakh
 from services.intake.rules import Problem, check_statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,7 +66,8 @@ def test_a_short_text_in_the_wrong_language_gets_both_problems() -> None:
 def test_half_kazakh_half_russian_is_mixed() -> None:
     kk, ru = TEXTS["kk"], TEXTS["ru"]
     mixed = kk[: len(kk) // 2] + "\n\n" + ru[len(ru) // 2 :]
-    assert mixed_language(mixed, "kk") == "ru"
+    assert judge(mixed, "kk") == Judgement("kk", mixed_with="ru")
+    assert judge(mixed, "ru") == Judgement("ru", mixed_with="kk")
     assert Problem("statement_mixed_languages", {"expected": "kk", "detected": "ru"}) in check_statement(
         "kk", mixed
     )
@@ -74,12 +75,12 @@ def test_half_kazakh_half_russian_is_mixed() -> None:
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_a_pure_text_is_not_mixed(language: str) -> None:
-    assert mixed_language(TEXTS[language], language) is None
+    assert judge(TEXTS[language]) == Judgement(language, mixed_with=None)
 
 
 def test_a_foreign_quotation_does_not_make_a_text_mixed() -> None:
     text = TEXTS["ru"] + "\nМой девиз: «Never give up, keep learning every day».\n"
-    assert mixed_language(text, "ru") is None
+    assert judge(text) == Judgement("ru", mixed_with=None)
 
 
 @pytest.mark.parametrize("variant", sorted(LATIN_KAZAKH))
@@ -116,3 +117,28 @@ def test_the_detector_is_built_once_and_is_fast() -> None:
             identify(TEXTS[language])
     per_text = (time.perf_counter() - started) / 30
     assert per_text < 0.05, f"{per_text * 1000:.1f} ms per statement"
+
+
+def test_a_list_of_short_lines_is_judged_as_a_whole() -> None:
+    lines = "\n".join(
+        [
+            "Победитель областной олимпиады",
+            "Староста группы второй год",
+            "Волонтёр городского центра",
+            "Капитан команды по волейболу",
+            "Призёр конкурса WorldSkills",
+        ]
+    )
+    assert judge(lines, "ru") == Judgement("ru", mixed_with=None)
+
+
+def test_a_quarter_in_the_expected_language_is_mixed_not_wrong() -> None:
+    kk, ru = TEXTS["kk"], TEXTS["ru"]
+    mostly_russian = kk[: len(kk) // 2] + "\n\n" + ru  # about 130 Kazakh words of 420
+    assert check_statement("kk", mostly_russian) == [
+        Problem("statement_mixed_languages", {"expected": "kk", "detected": "ru"})
+    ]
+    a_fifth_kazakh = kk[: len(kk) // 4] + "\n\n" + ru
+    assert check_statement("kk", a_fifth_kazakh) == [
+        Problem("statement_wrong_language", {"expected": "kk", "detected": "ru"})
+    ]
