@@ -61,11 +61,21 @@ def judge(text: str, expected: str | None = None) -> Judgement:
     """
     sized = [(sentence, len(sentence.split())) for sentence in _SENTENCE_END.split(text)]
     total = sum(size for _sentence, size in sized)
+    quarter = MIXED_SHARE * total
     words: dict[str, int] = {}
     judged = 0
+    undecided = sum(size for _sentence, size in sized if size >= _MIN_SENTENCE_WORDS)
     for sentence, size in sized:
         if size < _MIN_SENTENCE_WORDS:
             continue
+        if expected is not None and words.get(expected, 0) > quarter:
+            # The expected language is the main one already; once no other language could reach a
+            # quarter even with every sentence left, the rest need not be read (a text in one
+            # language stops after about three quarters of it).
+            others = max((count for language, count in words.items() if language != expected), default=0)
+            if others + undecided <= quarter:
+                return Judgement(expected, None)
+        undecided -= size
         judged += size
         language = identify(sentence)
         if language is not None:
@@ -73,10 +83,10 @@ def judge(text: str, expected: str | None = None) -> Judgement:
     ranked = sorted(words.items(), key=lambda item: item[1], reverse=True)
     decided = ranked and judged * 2 >= total and (len(ranked) == 1 or ranked[0][1] > ranked[1][1])
     main = ranked[0][0] if decided else identify(text)
-    if expected is not None and words.get(expected, 0) > MIXED_SHARE * total:
+    if expected is not None and words.get(expected, 0) > quarter:
         main = expected
     others = [(language, count) for language, count in ranked if language != main]
-    mixed_with = others[0][0] if others and others[0][1] > MIXED_SHARE * total else None
+    mixed_with = others[0][0] if others and others[0][1] > quarter else None
     return Judgement(main, mixed_with)
 
 

@@ -96,10 +96,12 @@ def check_statement(language_key: str, text: str) -> list[Problem]:
         problems.append(Problem("statement_too_short", {"words": words, "minimum": MIN_STATEMENT_WORDS}))
     if words == 0:
         return problems
-    if looks_like_latin_kazakh(text):
+    judgement = judge(text, language_key)
+    # Only a text not judged Kazakh or Russian can be Kazakh in Latin letters (the detector calls
+    # such a text English), so the Cyrillic statements skip this scan.
+    if judgement.language not in ("kk", "ru") and looks_like_latin_kazakh(text):
         problems.append(Problem("statement_latin_kazakh", {"expected": language_key}))
         return problems
-    judgement = judge(text, language_key)
     if judgement.language is None:
         problems.append(Problem("statement_language_unknown", {"expected": language_key}))
     elif judgement.language != language_key:
