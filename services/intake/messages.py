@@ -131,9 +131,9 @@ _INTAKE: dict[str, dict[str, str]] = {
         "en": "the photo must be a JPEG image",
     },
     "photo_unreadable": {
-        "kk": "фотосуретті оқу мүмкін болмады",
-        "ru": "не удалось прочитать фотографию",
-        "en": "the photo could not be decoded",
+        "kk": "фотосурет зақымдалған немесе толық жүктелмеген",
+        "ru": "фотография повреждена или загружена не полностью",
+        "en": "the photo is damaged or incomplete",
     },
     "photo_too_large": {
         "kk": "фотосурет {maximum} МБ-тан аспауы керек",

@@ -23,8 +23,11 @@ SUBMISSION_BODY = {
                     "photo": {
                         "type": "string",
                         "format": "binary",
-                        "description": "JPEG, at most 15 MB and 50 megapixels, short side at least 600 px; "
-                        "may also be sent later with PUT /nominations/{id}/photo",
+                        "description": "JPEG, at most 15 MB and 50 megapixels, short side at least 600 px, "
+                        "complete to its end-of-image marker (checked on submission); its pixels are "
+                        "decoded by the media service within seconds, and a photo that fails there shows as "
+                        "rejected, with the reason, in the nomination's progress. May also be sent later "
+                        "with PUT /nominations/{id}/photo",
                     },
                 },
             },

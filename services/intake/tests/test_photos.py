@@ -37,3 +37,34 @@ def test_other_formats_and_damaged_files_are_refused() -> None:
     assert [p.code for p in check_photo(b"GIF89a" + b"\0" * 100)[1]] == ["photo_not_jpeg"]
     assert [p.code for p in check_photo(b"")[1]] == ["photo_empty"]
     assert [p.code for p in check_photo(factories.jpeg(800, 800)[:1500])[1]] == ["photo_unreadable"]
+
+
+def _with_comment(data: bytes, comment: bytes) -> bytes:
+    """The JPEG with a COM segment right after its start marker."""
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    return data[:2] + segment + data[2:]
+
+
+def test_a_truncated_scan_is_refused_without_decoding_it() -> None:
+    data = factories.jpeg(800, 800)
+    for cut in (len(data) // 2, len(data) - 2):
+        assert [p.code for p in check_photo(data[:cut])[1]] == ["photo_unreadable"]
+    # A whole small JPEG before the scans (an EXIF thumbnail has its own scan and end marker) does
+    # not make a truncated photo look complete.
+    early_end = _with_comment(data, factories.jpeg(16, 16))
+    assert check_photo(early_end)[1] == []
+    assert [p.code for p in check_photo(early_end[: len(early_end) // 2])[1]] == ["photo_unreadable"]
+
+
+def test_a_progressive_jpeg_is_checked_to_its_last_scan() -> None:
+    buffer = io.BytesIO()
+    Image.effect_noise((700, 900), 30).convert("RGB").save(buffer, "JPEG", progressive=True, quality=90)
+    data = buffer.getvalue()
+    assert check_photo(data)[1] == []
+    assert [p.code for p in check_photo(data[: int(len(data) * 0.9)])[1]] == ["photo_unreadable"]
+
+
+def test_bytes_after_the_end_of_the_image_are_harmless() -> None:
+    data = factories.jpeg(700, 700) + b"camera trailer \x00\x01\x02" * 10
+    photo, problems = check_photo(data)
+    assert problems == [] and photo is not None and photo.size == len(data)
