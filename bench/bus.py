@@ -8,7 +8,7 @@ the same fan-out to the three following services' quorum queues):
   (b) raw pika, one synchronous confirm per message (`BlockingConnection.confirm_delivery`);
   (c) our path end to end: a producer process commits N state changes with their outbox rows
       (transactions of 100) while `shared.relay.Relay` publishes them with batched asynchronous
-      confirms; the clock runs from the first commit until the last event is confirmed and marked.
+      confirms; the clock runs from the first commit until the last event is confirmed and deleted.
 It prints the rates and c/a. Everything runs in a scratch vhost and a scratch database, removed after.
 """
 
@@ -84,7 +84,7 @@ def _produce(url: str, pg_url: str, tmp: Path, indices: range, tx_size: int, rea
 def bench_outbox(
     url: str, pg_url: str, tmp: Path, n: int, tx_size: int, batch: int, producers: int
 ) -> tuple[float, float, float]:
-    """End to end: from the first state change's commit until the last event is confirmed and marked.
+    """End to end: from the first state change's commit until the last event is confirmed and deleted.
 
     `producers` processes commit (as a service's web workers do) while the relay publishes.
     Returns (seconds until every producer committed everything, seconds until the last confirm, and
@@ -118,7 +118,7 @@ def bench_outbox(
     for process in processes:
         process.join(60)
     assert busapp.unpublished(runtime) == 0
-    # The relay alone: N more rows already committed, published and marked from a standing start.
+    # The relay alone: N more rows already committed, published and deleted from a standing start.
     for start in range(n, 2 * n, tx_size):
         busapp.emit_events(runtime, [_event_1kb(i) for i in range(start, min(start + tx_size, 2 * n))])
     relay_started, total = time.perf_counter(), 0

@@ -66,3 +66,36 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- steps every service's migrations share ------------------------------------------------------
+# Each service owns its revisions, but the outbox is the same table in all four, so a change to it is
+# one step written once and called from each service's revision. Frozen once released: a later change
+# to the outbox is a new step, never an edit of an old one.
+
+
+def outbox_rows_deleted_once_published() -> None:
+    """The relay deletes a row once the broker confirmed it, instead of marking it `published_at`."""
+    from alembic import op
+
+    # Rows marked published are on the broker already: under the new rule they would be gone.
+    op.execute("DELETE FROM outbox WHERE published_at IS NOT NULL")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_unpublished")
+        batch_op.drop_column("published_at")
+
+
+def outbox_rows_marked_published() -> None:
+    """The downgrade of `outbox_rows_deleted_once_published` (rows deleted meanwhile stay deleted)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(
+            "ix_outbox_unpublished",
+            ["id"],
+            unique=False,
+            postgresql_where=sa.text("published_at IS NULL"),
+            sqlite_where=sa.text("published_at IS NULL"),
+        )

@@ -1,20 +1,20 @@
-"""The outbox relay: publishes committed outbox rows and marks them published once confirmed.
+"""The outbox relay: publishes committed outbox rows and deletes them once confirmed.
 
-A row is marked published only after the broker has confirmed it (RabbitMQ) or kombu has written
-it (embedded). A crash at any point therefore loses nothing: before the mark, the row goes out again
-(a duplicate the consumers' inbox drops); after it, the event is on the broker.
+A row is deleted only after the broker has confirmed it (RabbitMQ) or kombu has written it
+(embedded). A crash at any point therefore loses nothing: before the delete commits, the row goes
+out again (a duplicate the consumers' inbox drops); after it, the event is on the broker.
 
 On RabbitMQ the relay uses pika with asynchronous, batched publisher confirms: a whole batch is
 published with `mandatory=True` and the ioloop runs until every ack/nack/return of the batch has
 arrived. kombu confirms one message per round trip, which is an order of magnitude slower. A
-returned (unroutable) message is never marked: it is logged loudly and tried again with a growing
+returned (unroutable) message is never deleted: it is logged loudly and tried again with a growing
 pause, e.g. until the consuming service has declared its queue. A nack is tried again next round.
 
 Several relays of one service may run against PostgreSQL (`FOR UPDATE SKIP LOCKED`); on SQLite
 (embedded) run one per service.
 
 Fault injection (reliability tests only): `TOP100_FAULT=relay_exit_after_publish` makes the process
-exit abruptly (`os._exit(1)`) after the broker confirmed a batch and before it is marked published.
+exit abruptly (`os._exit(1)`) after the broker confirmed a batch and before its rows are deleted.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ import threading
 import time
 from collections import deque
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime
 
 import kombu
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from shared import broker, clock, topology
+from shared import broker, topology
 from shared.db import Database
 from shared.pika_confirms import ConfirmingPublisher
 
@@ -62,6 +63,7 @@ class OutboxRow:
     event_id: str
     routing_key: str
     body: str
+    created_at: datetime
 
 
 class _KombuPublisher:
@@ -140,22 +142,14 @@ class Relay:
         now = time.monotonic()
         return [row for row in rows if self._returned.get(row.event_id, (0.0, 0.0))[0] <= now]
 
-    def _select(self, limit: int, lock: bool):  # type: ignore[no-untyped-def]
+    def _columns(self):  # type: ignore[no-untyped-def]
         t = self.table
-        query = (
-            select(t.c.id, t.c.event_id, t.c.routing_key, t.c.body)
-            .where(t.c.published_at.is_(None))
-            .order_by(t.c.id)
-            .limit(limit)
-        )
-        return query.with_for_update(skip_locked=True) if lock else query
+        return t.c.id, t.c.event_id, t.c.routing_key, t.c.body, t.c.created_at
 
-    def _mark(self, session, rows: list[OutboxRow], confirmed: set[str]) -> int:  # type: ignore[no-untyped-def]
+    def _delete(self, session, rows: list[OutboxRow], confirmed: set[str]) -> int:  # type: ignore[no-untyped-def]
         ids = [row.id for row in rows if row.event_id in confirmed]
         if ids:
-            session.execute(
-                update(self.table).where(self.table.c.id.in_(ids)).values(published_at=clock.utcnow())
-            )
+            session.execute(delete(self.table).where(self.table.c.id.in_(ids)))
         return len(ids)
 
     def _settle(self, publisher: ConfirmingPublisher | _KombuPublisher, ids: list[str]) -> set[str]:
@@ -181,28 +175,22 @@ class Relay:
     def _start(self) -> _InFlight | None:
         """PostgreSQL: claim a batch in a transaction of its own and publish it (no wait).
 
-        One statement locks (SKIP LOCKED, so other relays take other rows) and marks the batch; the
-        transaction stays open until the confirms arrived, and `_finish` un-marks what the broker did
-        not confirm before it commits. A crash in between rolls the marks back. Marking while
-        claiming writes each row once instead of twice (a row lock, then the mark).
+        One statement locks (SKIP LOCKED, so other relays take other rows) and deletes the batch,
+        returning it; the transaction stays open until the confirms arrived, and `_finish` puts back
+        what the broker did not confirm before it commits. A crash in between rolls the delete back.
         """
         t = self.table
         now = time.monotonic()
         waiting = [event_id for event_id, (due, _) in self._returned.items() if due > now]
-        claim = select(t.c.id).where(t.c.published_at.is_(None))
+        claim = select(t.c.id)
         if waiting:
             claim = claim.where(t.c.event_id.not_in(waiting))
         claim = claim.order_by(t.c.id).limit(self.batch).with_for_update(skip_locked=True)
-        statement = (
-            update(t)
-            .where(t.c.id.in_(claim))
-            .values(published_at=clock.utcnow())
-            .returning(t.c.id, t.c.event_id, t.c.routing_key, t.c.body)
-        )
+        statement = delete(t).where(t.c.id.in_(claim)).returning(*self._columns())
         stack = ExitStack()
         try:
             session = stack.enter_context(self.db.unit_of_work())
-            # Losing a mark in a crash only means publishing again (the inbox drops the copy): no fsync.
+            # Losing the delete in a crash only means publishing again (the inbox drops the copy): no fsync.
             session.execute(text("SET LOCAL synchronous_commit = off"))
             rows = sorted((OutboxRow(*r) for r in session.execute(statement).all()), key=lambda row: row.id)
             if not rows:
@@ -215,14 +203,12 @@ class Relay:
             raise
 
     def _finish(self, step: _InFlight) -> int:
-        """Wait for the batch's confirms, un-mark what was not confirmed, commit."""
+        """Wait for the batch's confirms, put back what was not confirmed, commit."""
         try:
             confirmed = self._settle(self._connect(), step.ids)
-            unconfirmed = [row.id for row in step.rows if row.event_id not in confirmed]
+            unconfirmed = [row for row in step.rows if row.event_id not in confirmed]
             if unconfirmed:
-                step.session.execute(
-                    update(self.table).where(self.table.c.id.in_(unconfirmed)).values(published_at=None)
-                )
+                step.session.execute(insert(self.table), [asdict(row) for row in unconfirmed])
         except BaseException:
             step.stack.__exit__(*sys.exc_info())
             raise
@@ -230,12 +216,13 @@ class Relay:
         return len(step.rows) - len(unconfirmed)
 
     def relay_once(self) -> int:
-        """Publish one batch of unpublished rows; returns how many were confirmed and marked."""
+        """Publish one batch of outbox rows; returns how many were confirmed and deleted."""
         if self.db.is_postgres:
             step = self._start()
             return 0 if step is None else self._finish(step)
         with self.db.unit_of_work() as session:
-            fetched = session.execute(self._select(self.batch + len(self._returned), lock=False)).all()
+            query = select(*self._columns()).order_by(self.table.c.id).limit(self.batch + len(self._returned))
+            fetched = session.execute(query).all()
         # SQLite: never hold its single write lock while waiting for the broker.
         rows = self._due([OutboxRow(*r) for r in fetched])[: self.batch]
         if not rows:
@@ -243,10 +230,10 @@ class Relay:
         publisher = self._connect()
         confirmed = self._settle(publisher, publisher.publish(rows))
         with self.db.unit_of_work() as session:
-            return self._mark(session, rows, confirmed)
+            return self._delete(session, rows, confirmed)
 
     def relay_all(self) -> int:
-        """Relay until a batch comes back short; returns how many were confirmed and marked.
+        """Relay until a batch comes back short; returns how many were confirmed and deleted.
 
         On PostgreSQL, PIPELINE batches are in flight at once: while the broker confirms one, the
         next is locked and published (SKIP LOCKED hides the rows of the batch still in flight), so

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pika
 import pytest
+from sqlalchemy import select
 
 from shared import broker, parking
 from shared.pika_confirms import pika_parameters
@@ -90,7 +91,7 @@ def test_a_worker_killed_mid_handler_is_redelivered_and_the_effect_happens_once(
     assert again.stop() == 0, again.output()  # SIGTERM: a clean stop
 
 
-def test_a_relay_that_dies_between_publish_and_mark_loses_nothing_and_duplicates_nothing(
+def test_a_relay_that_dies_between_publish_and_delete_loses_nothing_and_duplicates_nothing(
     tmp_path: Path, pg_url: str, amqp_url: str, spawn
 ) -> None:
     rt = runtime(tmp_path, pg_url, amqp_url)
@@ -223,7 +224,7 @@ def test_two_relays_on_one_outbox_publish_each_event_once(tmp_path: Path, pg_url
     assert depth(amqp_url, "notify.almaty") == n
 
 
-def test_an_unroutable_event_is_not_marked_published(tmp_path: Path, pg_url: str, amqp_url: str) -> None:
+def test_an_unroutable_event_stays_in_the_outbox_whole(tmp_path: Path, pg_url: str, amqp_url: str) -> None:
     from shared.envelope import Event
     from shared.relay import Relay
 
@@ -241,4 +242,8 @@ def test_an_unroutable_event_is_not_marked_published(tmp_path: Path, pg_url: str
     assert relay.relay_once() == 1  # the routable one only
     relay.close()
     assert busapp.unpublished(rt) == 1
+    with rt.db.unit_of_work() as session:  # put back as it was: same id, body and time
+        (row,) = session.execute(select(busapp.outbox)).all()
+    assert (row.event_id, row.body) == (str(nobody_follows.id), nobody_follows.to_json())
+    assert row.created_at is not None and row.id == 1
     assert [p.message_id for p, _ in peek(amqp_url, "notify.almaty")] == [str(routable.id)]
