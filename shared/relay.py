@@ -43,6 +43,9 @@ FAULT_ENV = "TOP100_FAULT"
 FAULT_EXIT_AFTER_PUBLISH = "relay_exit_after_publish"
 MAX_BACKOFF = 30.0
 RETURNED_BACKOFF_MAX = 60.0
+#: The pause after the outbox was found drained: events wait at most this long, and a busy outbox is
+#: read in full batches rather than a few rows at a time.
+IDLE_SECONDS = 0.2
 #: Batches in flight at once on PostgreSQL (one confirming while the next is locked and published).
 PIPELINE = 2
 
@@ -263,17 +266,23 @@ class Relay:
             raise
         return total
 
-    def run(self, stop: threading.Event, idle: float = 0.2) -> None:
+    def pause(self, seconds: float, stop: threading.Event | None = None) -> None:
+        """Wait between rounds, answering the broker's heartbeats while connected."""
+        if self._publisher is not None:
+            self._publisher.idle(seconds)
+        elif stop is not None:
+            stop.wait(seconds)
+        else:
+            time.sleep(seconds)
+
+    def run(self, stop: threading.Event, idle: float = IDLE_SECONDS) -> None:
         """Relay until `stop` is set, reconnecting with a growing pause when the broker goes away."""
         backoff = 0.5
         while not stop.is_set():
             try:
                 self.relay_all()
                 backoff = 0.5
-                if self._publisher is not None:
-                    self._publisher.idle(idle)
-                else:
-                    stop.wait(idle)
+                self.pause(idle, stop)
             except Exception:
                 log.exception("relay round failed; reconnecting in %.1fs", backoff)
                 self.close()
