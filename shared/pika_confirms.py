@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from itertools import takewhile
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
@@ -152,8 +153,10 @@ class ConfirmingPublisher:
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
         target = self._acked if isinstance(method, pika.spec.Basic.Ack) else self._nacked
+        # Tags enter `_pending` in increasing order, so the ones a multiple ack covers are at its
+        # front: stop at the first later one instead of scanning every message in flight.
         tags = (
-            [t for t in self._pending if t <= method.delivery_tag]
+            list(takewhile(lambda tag: tag <= method.delivery_tag, self._pending))
             if method.multiple
             else [method.delivery_tag]
         )
