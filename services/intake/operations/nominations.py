@@ -159,11 +159,12 @@ def submit(
         submitted_at=now,
     )
     apply(nomination, data, now)
-    nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
     nomination.progress = None  # created when review or media first report on it
-    insert_new(session, nomination)
     if photo is not None:
         attach_photo(blobs, nomination, photo, now, written)
+    else:
+        nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
+    insert_new(session, nomination)
     events.submitted(
         session, nomination, {"kk": college.name_kk, "ru": college.name_ru, "en": college.name_en}
     )
@@ -186,23 +187,27 @@ def _row(obj: object) -> dict[str, Any]:
 
 
 def insert_new(session: Session, n: Nomination) -> None:
-    """INSERT a new nomination and its achievements and statements, then hold them in the session.
+    """INSERT a new nomination and its achievements, statements and photo, then hold them in the session.
 
-    The same rows `session.add(n); session.flush()` writes, by three Core INSERTs in the session's
+    The same rows `session.add(n); session.flush()` writes, by Core INSERTs in the session's
     transaction (a failing one raises the same IntegrityError there). Why: the unit of work's flush
     (dependency sorting, history, per-mapper bookkeeping) was a fifth of a submission's CPU time.
-    The objects then join the session as loaded rows, so later changes (the photo, the idempotency
-    record) flush as usual.
+    The objects then join the session as loaded rows, so later changes (a replaced photo, the
+    idempotency record) flush as usual.
     """
-    for child in (*n.achievements, *n.statements):
+    photos = [n.photo] if n.photo is not None else []
+    for child in (*n.achievements, *n.statements, *photos):
         child.nomination_id = n.id
     connection = session.connection()
     connection.execute(insert(Nomination.__table__), [_row(n)])
-    if n.achievements:
-        connection.execute(insert(Achievement.__table__), [_row(a) for a in n.achievements])
-    if n.statements:
-        connection.execute(insert(Statement.__table__), [_row(s) for s in n.statements])
-    for obj in (n, *n.achievements, *n.statements):
+    for table, rows in (
+        (Achievement.__table__, n.achievements),
+        (Statement.__table__, n.statements),
+        (Photo.__table__, photos),
+    ):
+        if rows:
+            connection.execute(insert(table), [_row(row) for row in rows])
+    for obj in (n, *n.achievements, *n.statements, *photos):
         make_transient_to_detached(obj)
     session.add(n)
 

@@ -40,3 +40,19 @@ def test_a_refused_submission_with_a_photo_leaves_no_file(
     assert response.status_code == 409
     blobs = runtime.settings.data_dir / "blobs"
     assert not blobs.exists() or not any(path.is_file() for path in blobs.rglob("*"))
+
+
+def test_a_student_nominated_twice_leaves_no_file_of_the_refused_photo(
+    client: FlaskClient, auth: dict, runtime: Runtime
+) -> None:
+    first = client.post("/api/v1/nominations", json=factories.nomination(7), headers=auth)
+    assert first.status_code == 201
+    again = client.post(  # the same student from another college: refused when the row is inserted
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(7, college="ALA-002"), factories.jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert again.status_code == 409 and again.get_json()["code"] == "duplicate_student"
+    blobs = runtime.settings.data_dir / "blobs"
+    assert not blobs.exists() or not any(path.is_file() for path in blobs.rglob("*"))
