@@ -1,0 +1,86 @@
+"""The gunicorn settings serve a service across worker restarts, each worker with its own connections.
+
+`deploy/gunicorn.conf.py` preloads the app in the master and replaces a worker after
+`max_requests`; here the limit is 3 so that workers are replaced while requests that use the
+database keep coming, on the real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from shared import migrate, testing
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_workers_replaced_after_max_requests_keep_answering_from_the_database(tmp_path: Path) -> None:
+    with testing.scratch_postgres("top100_gunicorn") as url:
+        migrate.upgrade("intake", url)
+        (tmp_path / "broker" / "data").mkdir(parents=True)  # the embedded broker, /readyz checks it
+        port = _free_port()
+        env = {
+            **os.environ,
+            "TOP100_SERVICE": "intake",
+            "TOP100_BIND": f"127.0.0.1:{port}",
+            "TOP100_DATA_DIR": str(tmp_path),
+            "INTAKE_DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT),
+        }
+        log = tmp_path / "gunicorn.log"
+        with log.open("wb") as out:
+            server = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+                    "--max-requests", "3", "--max-requests-jitter", "0",
+                    "services.intake.app:create_app()",
+                ],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while _get_or_none(f"http://127.0.0.1:{port}/healthz") != 200:
+                assert time.monotonic() < deadline and server.poll() is None, log.read_text()
+                time.sleep(0.2)
+            # Concurrent, so that two workers holding one connection would garble each other's queries.
+            with ThreadPoolExecutor(8) as pool:
+                statuses = list(pool.map(_get, [f"http://127.0.0.1:{port}/readyz"] * 40))
+        finally:
+            server.terminate()
+            server.wait(20)
+        text = log.read_text()
+        assert statuses == [200] * 40, text
+        assert text.count("Autorestarting worker") >= 4, text  # workers really were replaced
+        assert "Traceback" not in text, text
+
+
+def _get_or_none(url: str) -> int | None:
+    try:
+        return _get(url)
+    except OSError:
+        return None
