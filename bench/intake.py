@@ -6,7 +6,8 @@ What it measures, in one run, on loopback only, in a scratch PostgreSQL database
 1. an empty Flask endpoint on gunicorn with the same settings (`deploy/gunicorn.conf.py`): the
    ceiling of this machine, client included;
 2. sustained accepted nominations per second (201 only) without a photo, closed loop;
-3. the same with a 1 MB JPEG in a multipart request;
+3. the same with a 1 MB JPEG in a multipart request (intake parses it to its end marker and stores
+   it; media decodes the pixels, see `services/intake/photos.py`);
 4. latency at a fixed offered rate (`--rate`, default 100 requests/s) with photos, open loop: each
    request's latency counts from its scheduled start, so a slow server cannot hide its queue.
 Prints both rates, their ratio (target >= 0.25 without a photo) and p50/p99 latencies (target: p99
