@@ -52,22 +52,6 @@ def run_env(metadata: MetaData) -> None:
     engine.dispose()
 
 
-def main() -> None:
-    """`python -m shared.migrate revision SERVICE "message"`: for developers writing migrations."""
-    import sys
-    import tempfile
-
-    _, verb, service, message = sys.argv
-    if verb != "revision":
-        raise SystemExit("usage: python -m shared.migrate revision SERVICE MESSAGE")
-    with tempfile.TemporaryDirectory() as scratch:
-        revision(service, f"sqlite:///{scratch}/scratch.sqlite3", message)
-
-
-if __name__ == "__main__":
-    main()
-
-
 # --- steps every service's migrations share ------------------------------------------------------
 # Each service owns its revisions, but the outbox is the same table in all four, so a change to it is
 # one step written once and called from each service's revision. Frozen once released: a later change
@@ -99,3 +83,19 @@ def outbox_rows_marked_published() -> None:
             postgresql_where=sa.text("published_at IS NULL"),
             sqlite_where=sa.text("published_at IS NULL"),
         )
+
+
+def main() -> None:
+    """`python -m shared.migrate revision SERVICE "message"`: for developers writing migrations."""
+    import sys
+    import tempfile
+
+    _, verb, service, message = sys.argv
+    if verb != "revision":
+        raise SystemExit("usage: python -m shared.migrate revision SERVICE MESSAGE")
+    with tempfile.TemporaryDirectory() as scratch:
+        revision(service, f"sqlite:///{scratch}/scratch.sqlite3", message)
+
+
+if __name__ == "__main__":
+    main()

@@ -55,7 +55,7 @@ def judge(text: str, expected: str | None = None) -> Judgement:
 
     Why sentence by sentence and not the whole text first: a whole-text guess hides a text that is
     half Russian, so the sentences must be judged anyway, and their word-weighted vote names the main
-    language too. That reads the text once instead of twice (the detector is a third of a
+    language too. That reads the text once instead of twice (the detector was a third of a
     submission's CPU time). The whole text is judged only when the sentences cannot decide: when
     judged sentences hold less than half of the words (lists, headings), or two languages tie.
     """
