@@ -8,7 +8,7 @@ to their end-of-image marker, so a truncated upload (the common damage) is refus
 
 What is not done here: decoding the pixels. Media decodes every photo anyway, to strip its metadata
 and make the web and thumbnail images, and a photo that fails there is reported back
-(`media.photo_rejected`: the nomination's progress shows it, and notify tells the coordinator), to
+(`media.photo_rejected`: the nomination's progress shows it, and notify asks the student for another), to
 be replaced with `PUT .../photo` until 20 October. Decoding here as well cost about 10 ms of CPU
 per megabyte (libjpeg-turbo's entropy decoding, even at 1/8 scale), as much as all the rest of a
 submission, and capped intake below 100 submissions with photos a second on the 2 cores measured in
