@@ -7,18 +7,29 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 - `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
 - `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s).
 Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
+`/metrics` adds up every worker's counts (prometheus_client's multiprocess mode, in
+`PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
 from shared import config as top100_config
 from shared import logs as top100_logs
+
+# Set before the app imports prometheus_client (nothing above does), which reads it on import: each
+# worker is a process with counters of its own, and without a shared folder a scrape saw one worker's.
+_OWN_METRICS_DIR = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="top100-metrics-")
 
 service = os.environ.get("TOP100_SERVICE", "").strip() or "web"
 
@@ -99,6 +110,24 @@ logconfig_dict = {
     },
     "root": {"handlers": [], "level": "INFO"},
 }
+
+
+def on_starting(_server: Any) -> None:
+    """Counts left by an earlier run in a given metrics folder would be added to this run's."""
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """A replaced worker's counters stay counted; only its live gauges (none yet) are dropped."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(_server: Any) -> None:
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def post_fork(_server: Any, worker: Any) -> None:

@@ -6,7 +6,15 @@ import os
 import time
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 from shared import broker
 from shared.db import Database
@@ -25,6 +33,15 @@ def broker_reachable(url: str) -> None:
         return
     with broker.connection(url) as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
+
+
+def _registry() -> CollectorRegistry:
+    """This process's metrics; under gunicorn every worker's, added up from their shared folder."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
 
 
 def health_blueprint(service: str, db: Database, broker_url: str) -> Blueprint:
@@ -50,7 +67,7 @@ def health_blueprint(service: str, db: Database, broker_url: str) -> Blueprint:
 
     @bp.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
 
     return bp
 
