@@ -166,6 +166,54 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+# --- where the CPU goes --------------------------------------------------------------------------------
+# The load generator, gunicorn and PostgreSQL share the machine's cores, so every phase also reports
+# the CPU each of them spent per request: a phase's rate is only readable next to those.
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _seconds(fields: list[str]) -> float:
+    """CPU of a process and of its children it has waited for (utime, stime, cutime, cstime)."""
+    return sum(int(value) for value in fields[11:15]) / _TICK
+
+
+def server_cpu(master: int) -> dict[str, float]:
+    """CPU seconds so far of gunicorn (the master, its live and its exited workers) and PostgreSQL (every
+    postgres process; an exited backend's time is in the postmaster's)."""
+    gunicorn = postgres = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        try:
+            with open(f"/proc/{pid}/comm") as handle:
+                name = handle.read().strip()
+        except OSError:
+            continue
+        if int(pid) == master or int(fields[1]) == master:
+            gunicorn += _seconds(fields)
+        elif name.startswith("postgres"):
+            postgres += _seconds(fields)
+    return {"gunicorn": gunicorn, "postgres": postgres}
+
+
+def cpu_line(before: dict[str, float], after: dict[str, float], client: float, requests: int) -> str:
+    per = {name: (after[name] - before[name]) / max(requests, 1) * 1000 for name in before}
+    return (
+        f"    CPU per request: gunicorn {per['gunicorn']:.2f} ms, PostgreSQL {per['postgres']:.2f} ms, "
+        f"load generator {client / max(requests, 1) * 1000:.2f} ms"
+    )
+
+
 # --- load ----------------------------------------------------------------------------------------------
 
 
@@ -179,9 +227,9 @@ def _post(session, url: str, payload: bytes, content_type: str, key: str) -> int
     return response.status_code
 
 
-def closed_loop(args: tuple) -> tuple[int, int, list[float], float]:  # type: ignore[type-arg]
+def closed_loop(args: tuple) -> tuple[int, int, list[float], float, float]:  # type: ignore[type-arg]
     """One client process: `threads` threads posting back to back from `start_at` (time.monotonic) for
-    `seconds`; (201s, others, latencies, the monotonic time its last request ended)."""
+    `seconds`; (201s, others, latencies, the monotonic time its last request ended, its CPU seconds)."""
     import requests
 
     url, key, start_at, seconds, threads, first_index, iin_list, with_photo, empty = args
@@ -198,6 +246,7 @@ def closed_loop(args: tuple) -> tuple[int, int, list[float], float]:  # type: ig
     )
     time.sleep(max(0.0, start_at - time.monotonic()))
     stop_at = start_at + seconds
+    cpu_started = time.process_time()
 
     def run(thread: int) -> None:
         session = requests.Session()
@@ -221,10 +270,11 @@ def closed_loop(args: tuple) -> tuple[int, int, list[float], float]:  # type: ig
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(run, range(threads)))
-    return accepted[0], refused[0], latencies, time.monotonic()
+    return accepted[0], refused[0], latencies, time.monotonic(), time.process_time() - cpu_started
 
 
 def sustained(
+    server: subprocess.Popen,
     url: str,
     key: str,
     seconds: float,
@@ -234,24 +284,28 @@ def sustained(
     iin_list: list[str],
     with_photo: bool,
     empty: bool = False,
-) -> tuple[float, int, list[float]]:
+) -> tuple[float, int, list[float], str]:
+    """(accepted a second, refused, latencies, where the CPU went) of one closed-loop phase."""
     start_at = time.monotonic() + 1.5  # every client process started and its documents built
     jobs = [
         (url, key, start_at, seconds, threads, first + c * threads * BLOCK, iin_list, with_photo, empty)
         for c in range(clients)
     ]
+    before = server_cpu(server.pid)  # the server idles until start_at
     with ProcessPoolExecutor(clients) as pool:
         results = list(pool.map(closed_loop, jobs))
+    after = server_cpu(server.pid)
+    cpu = cpu_line(before, after, sum(r[4] for r in results), sum(len(r[2]) for r in results))
     elapsed = max(r[3] for r in results) - start_at
     accepted = sum(r[0] for r in results)
     refused = sum(r[1] for r in results)
     latencies = [x for r in results for x in r[2]]
-    return accepted / elapsed, refused, latencies
+    return accepted / elapsed, refused, latencies, cpu
 
 
 def open_loop(
-    url: str, key: str, rate: float, seconds: float, first: int, iin_list: list[str]
-) -> tuple[int, list[float]]:
+    server: subprocess.Popen, url: str, key: str, rate: float, seconds: float, first: int, iin_list: list[str]
+) -> tuple[int, list[float], str]:
     """Offer `rate` requests/s with photos for `seconds`; latency from each request's scheduled start."""
     import requests
 
@@ -275,9 +329,11 @@ def open_loop(
         if status != 201:
             refused[0] += 1
 
+    before, client_started = server_cpu(server.pid), time.process_time()
     with ThreadPoolExecutor(64) as pool:
         list(pool.map(send, range(total)))
-    return refused[0], latencies
+    cpu = cpu_line(before, server_cpu(server.pid), time.process_time() - client_started, total)
+    return refused[0], latencies, cpu
 
 
 def pct(values: list[float], q: float) -> float:
@@ -370,7 +426,8 @@ def main() -> None:
         }
         empty, empty_port = gunicorn("bench.intake:empty_app()", env, work / "empty.log")
         procs.append(empty)
-        base_rate, _, base_lat = sustained(
+        base_rate, _, base_lat, base_cpu = sustained(
+            empty,
             f"http://127.0.0.1:{empty_port}/empty",
             key,
             args.seconds,
@@ -385,13 +442,15 @@ def main() -> None:
         intake, port = gunicorn("services.intake.app:create_app()", env, work / "intake.log")
         procs.append(intake)
         api = f"http://127.0.0.1:{port}/api/v1/nominations"
-        plain_rate, plain_refused, plain_lat = sustained(
-            api, key, args.seconds, args.clients, args.threads, 0, iin_list, False
+        plain_rate, plain_refused, plain_lat, plain_cpu = sustained(
+            intake, api, key, args.seconds, args.clients, args.threads, 0, iin_list, False
         )
-        photo_rate, photo_refused, photo_lat = sustained(
-            api, key, args.seconds, args.clients, args.threads, phase, iin_list, True
+        photo_rate, photo_refused, photo_lat, photo_cpu = sustained(
+            intake, api, key, args.seconds, args.clients, args.threads, phase, iin_list, True
         )
-        open_refused, open_lat = open_loop(api, key, args.rate, args.rate_seconds, 2 * phase, iin_list)
+        open_refused, open_lat, open_cpu = open_loop(
+            intake, api, key, args.rate, args.rate_seconds, 2 * phase, iin_list
+        )
         stop(intake)
     finally:
         for proc in procs:
@@ -408,14 +467,17 @@ def main() -> None:
         f"empty Flask endpoint:        {base_rate:8.1f} req/s   p50 {pct(base_lat, 0.5):6.1f} ms  "
         f"p99 {pct(base_lat, 0.99):6.1f} ms"
     )
+    print(base_cpu)
     print(
         f"nominations, no photo:       {plain_rate:8.1f} /s      p50 {pct(plain_lat, 0.5):6.1f} ms  "
         f"p99 {pct(plain_lat, 0.99):6.1f} ms  (refused {plain_refused})"
     )
+    print(plain_cpu)
     print(
         f"nominations, 1 MB photo:     {photo_rate:8.1f} /s      p50 {pct(photo_lat, 0.5):6.1f} ms  "
         f"p99 {pct(photo_lat, 0.99):6.1f} ms  (refused {photo_refused})"
     )
+    print(photo_cpu)
     print(f"ratio no photo / empty:      {plain_rate / base_rate:8.3f}   (target >= 0.25)")
     print(f"ratio photo / empty:         {photo_rate / base_rate:8.3f}")
     print(
@@ -423,6 +485,7 @@ def main() -> None:
         f"p99 {pct(open_lat, 0.99):6.1f} ms"
         f"  (target p99 < 250 ms; refused {open_refused} of {len(open_lat)})"
     )
+    print(open_cpu)
 
 
 if __name__ == "__main__":
