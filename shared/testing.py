@@ -29,6 +29,18 @@ POSTGRES = ("127.0.0.1", 5432)
 RABBITMQ = ("127.0.0.1", 5672)
 
 
+def free_ports(count: int = 1) -> list[int]:
+    """`count` distinct TCP ports free on 127.0.0.1 now (all held at once while asking, so distinct)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def reachable(address: tuple[str, int]) -> bool:
     try:
         with socket.create_connection(address, timeout=2):

@@ -8,7 +8,6 @@ database keep coming, on the real PostgreSQL.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -48,7 +41,7 @@ def _intake_on_gunicorn(tmp_path: Path, *options: str) -> Iterator[tuple[str, Pa
     with testing.scratch_postgres("top100_gunicorn") as url:
         migrate.upgrade("intake", url)
         (tmp_path / "broker" / "data").mkdir(parents=True)  # the embedded broker, /readyz checks it
-        port = _free_port()
+        (port,) = testing.free_ports()
         env = {
             **os.environ,
             "TOP100_SERVICE": "intake",

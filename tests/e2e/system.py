@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from typing import Any
 
 import requests
 
+from shared import testing
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "services" / "intake" / "tests" / "fixtures"
 SERVICES = ("intake", "review", "media", "notify")
@@ -36,24 +37,13 @@ KAZAKH_FIRST_NAME = "Әйгерім"
 _FOREIGN = re.compile(r"^(BROKER_URL|TOP100_.*|(INTAKE|REVIEW|MEDIA|NOTIFY)_.*|S3_ENDPOINT_URL)$")
 
 
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 def clean_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The caller's environment without any TOP 100 setting, then a fresh data dir and free ports."""
     env = {key: value for key, value in os.environ.items() if not _FOREIGN.match(key)}
     env["TOP100_DATA_DIR"] = str(data_dir)
     env["TOP100_NOW"] = DEMO_NOW
     env["TOP100_RETRY_DELAYS"] = "1,1,2"
-    for service, port in zip(SERVICES, free_ports(len(SERVICES)), strict=True):
+    for service, port in zip(SERVICES, testing.free_ports(len(SERVICES)), strict=True):
         env[f"{service.upper()}_PORT"] = str(port)
     env.update(extra or {})
     return env

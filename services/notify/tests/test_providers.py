@@ -4,7 +4,6 @@ an HTTP gateway; and how their failures become retries or `failed` rows."""
 from __future__ import annotations
 
 import json
-import socket
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
-from shared import inbox
+from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
 
@@ -87,12 +86,6 @@ def gateway() -> Iterator[HTTPServer]:
     server.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _rows(runtime: Runtime) -> dict[str, Message]:
     with runtime.db.unit_of_work() as session:
         return {row.channel: row for row in session.scalars(select(Message))}
@@ -137,7 +130,7 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
 def test_an_unreachable_smtp_server_rolls_back_for_a_retry(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
     submission = submitted()
     with pytest.raises(TemporaryFailure):
         handle(runtime, HANDLERS, "notify", submission)
