@@ -8,9 +8,29 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo
 
-KAZAKHSTAN = ZoneInfo("Asia/Almaty")
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """A time zone read from the pinned `tzdata` package, never from the host's own database.
+
+    Why: Kazakhstan moved to UTC+5 on 1 March 2024 (tzdata 2024a), and every deadline of the
+    programme is local time there. A host whose database predates that (an old image, a server not
+    updated) would put each deadline an hour early, without a word; a slim container or Windows has
+    no database at all. The package is a dependency pinned in constraints.txt, so every service reads
+    the same rules wherever it runs.
+    """
+    parts = name.split("/")
+    if not all(part and part not in (".", "..") for part in parts):
+        raise ValueError(f"not a time zone name: {name!r}")
+    with resources.files("tzdata.zoneinfo").joinpath(*parts).open("rb") as data:
+        return ZoneInfo.from_file(data, key=name)
+
+
+KAZAKHSTAN = zone("Asia/Almaty")
 
 
 def now() -> datetime:

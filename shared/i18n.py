@@ -14,6 +14,8 @@ from babel.dates import format_date, format_datetime
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from shared.clock import zone
+
 LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "ru"
 #: Each language named in itself, as a language switch shows it whatever the page's language.
@@ -65,10 +67,4 @@ def format_day(day: date, language: str) -> str:
 
 
 def format_moment(moment: datetime, language: str, tz: str = "Asia/Almaty") -> str:
-    return format_datetime(moment, format="medium", tzinfo=_zone(tz), locale=language)
-
-
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
+    return format_datetime(moment, format="medium", tzinfo=zone(tz), locale=language)

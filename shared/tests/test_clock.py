@@ -1,4 +1,8 @@
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +33,31 @@ def test_top100_now_without_offset_is_refused(monkeypatch: pytest.MonkeyPatch) -
 def test_kazakhstan_is_utc_plus_five_since_march_2024() -> None:
     assert datetime(2024, 2, 29, 12, tzinfo=clock.KAZAKHSTAN).utcoffset() == timedelta(hours=6)
     assert datetime(2026, 10, 5, 12, tzinfo=clock.KAZAKHSTAN).utcoffset() == timedelta(hours=5)
+
+
+def test_deadlines_do_not_follow_an_outdated_host_time_zone_database(tmp_path: Path) -> None:
+    """A host whose database still has Almaty at UTC+6 (before tzdata 2024a) changes nothing."""
+    # Asia/Dhaka is UTC+6 all year: what Asia/Almaty was before 1 March 2024.
+    stale = tmp_path / "zoneinfo"
+    (stale / "Asia").mkdir(parents=True)
+    dhaka = resources.files("tzdata.zoneinfo").joinpath("Asia", "Dhaka")
+    (stale / "Asia" / "Almaty").write_bytes(dhaka.read_bytes())
+    probe = (
+        "from datetime import datetime; from zoneinfo import ZoneInfo; from shared import clock;"
+        "print(datetime(2026, 10, 5, 12, tzinfo=ZoneInfo('Asia/Almaty')).utcoffset(),"
+        " clock.local_now().utcoffset())"
+    )
+    env = {
+        "PYTHONTZPATH": str(stale),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "TOP100_NOW": "2026-10-05T18:59:59+00:00",
+    }
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    host, ours = out.stdout.split()
+    assert host == "6:00:00"  # the stale database is what the host's ZoneInfo reads
+    assert ours == "5:00:00"
+
+
+def test_a_zone_name_is_not_a_path() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        clock.zone("../../etc/passwd")
