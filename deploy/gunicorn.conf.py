@@ -8,7 +8,8 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 - `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s).
 Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
 `/metrics` adds up every worker's counts (prometheus_client's multiprocess mode, in
-`PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder).
+`PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder). Freed memory stays in each worker for
+the next request (`shared.memory`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from shared import config as top100_config
 from shared import logs as top100_logs
+from shared.memory import retain_freed_memory
 
 # Set before the app imports prometheus_client (nothing above does), which reads it on import: each
 # worker is a process with counters of its own, and without a shared folder a scrape saw one worker's.
@@ -32,6 +34,10 @@ if _OWN_METRICS_DIR:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="top100-metrics-")
 
 service = os.environ.get("TOP100_SERVICE", "").strip() or "web"
+
+# A request's megabyte buffers would otherwise often be fresh, page-faulted memory (shared/memory.py);
+# set in the master, so every worker forked from it has it.
+retain_freed_memory()
 
 bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.load(service).port}"]
 workers = int(os.environ.get("TOP100_WEB_WORKERS", "2"))
