@@ -6,7 +6,9 @@ buffers (the body as received, the photo, their copies) come back as fresh memor
 how the heap happens to lie: measured in a gunicorn worker of intake, from run to run, either 4 or
 about 700 page faults per submission with a 1 MB photo, the latter costing 2 ms more CPU (10.2
 against 8.2 ms): page faults are costly in a virtual machine. With the thresholds raised, freed
-blocks stay for reuse and it is the former every time.
+blocks stay for reuse and it is the former every time. Media's worker, decoding a photo into
+megabytes of pixels and scaling it, took 6,874 page faults and 106-112 ms of CPU per 1 MB photo;
+with them raised, none and 91 ms. So every gunicorn and every `top100 worker` process sets them.
 
 The price is that a process keeps up to `RETAINED_BYTES` of freed memory mapped for reuse.
 """

@@ -43,6 +43,6 @@ def test_a_freed_request_buffer_is_reused_not_faulted_in_again() -> None:
     assert retained < 100
 
 
-def test_gunicorn_workers_retain_freed_memory() -> None:
-    text = (ROOT / "deploy" / "gunicorn.conf.py").read_text(encoding="utf-8")
-    assert "\nretain_freed_memory()\n" in text
+@pytest.mark.parametrize("entry", ["deploy/gunicorn.conf.py", "services/cli.py"])
+def test_web_and_event_worker_processes_retain_freed_memory(entry: str) -> None:
+    assert "retain_freed_memory()" in (ROOT / entry).read_text(encoding="utf-8")
