@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shared import broker
 from shared.envelope import Event
+from shared.memory import retain_freed_memory
 from shared.pika_confirms import pika_parameters
 from shared.relay import IDLE_SECONDS, Relay
 from shared.tests import busapp
@@ -97,6 +98,7 @@ def bench_raw(url: str, bodies: list[bytes], confirm: bool) -> tuple[float, floa
 
 def _produce(url: str, pg_url: str, tmp: Path, indices: range, tx_size: int, ready, go, done) -> None:  # type: ignore[no-untyped-def]
     """One producing process (a web worker of a service): state changes committed with their outbox rows."""
+    retain_freed_memory()  # as gunicorn's config sets it for every web worker
     runtime = busapp.build(pg_url, url, tmp)
     items = [_event_1kb(i) for i in indices]  # the operations' data, made before the clock starts
     ready.set()
@@ -127,6 +129,7 @@ def bench_outbox(
         for p, ready in enumerate(readies)
     ]
     runtime = busapp.build(pg_url, url, tmp)
+    retain_freed_memory()  # as `top100 worker`, which runs the relay, sets it
     relay = Relay(runtime.db, url, batch=batch)
     relay.connect()
     for process in processes:
