@@ -35,7 +35,14 @@ def _safe_key(key: str) -> str:
 
 
 class LocalBlobStore:
-    """Blobs as files under a folder; writes are atomic (temporary file, then rename)."""
+    """Blobs as files under a folder; a write is atomic and durable before `put` returns.
+
+    Durable because the caller commits a row that names the blob right after: without fsync a power
+    cut could leave that row pointing at an empty or cut file (ext4 allocates blocks late). It also
+    keeps the disk's work even: unsynced, 100 photos a second piled up 2 GB of dirty pages that the
+    kernel then wrote back at once, stalling PostgreSQL's commits on the same disk for half a second
+    (bench/intake.py's p99). A synced 1 MB write costs about 1 ms of waiting here, little CPU.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -47,8 +54,16 @@ class LocalBlobStore:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            temporary.replace(path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+            raise
+        _fsync_directory(path.parent)  # the rename itself
         return path.as_uri()
 
     def get(self, key: str) -> bytes:
@@ -62,6 +77,14 @@ class LocalBlobStore:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 class S3BlobStore:

@@ -25,6 +25,45 @@ def test_keys_cannot_escape_the_store(tmp_path: Path) -> None:
         store.put("../outside.jpg", b"x", "image/jpeg")
 
 
+def test_a_local_blob_is_on_disk_before_put_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's data is synced before the rename makes it visible, and the rename after it."""
+    import os
+
+    steps: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        steps.append(("fsync", os.readlink(f"/proc/self/fd/{descriptor}")))
+        real_fsync(descriptor)
+
+    def replace(source: str, target: str) -> None:
+        steps.append(("rename", str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    store = blobs.LocalBlobStore(tmp_path)
+    store.put("photos/2026/n1/original.jpg", b"\xff\xd8data", "image/jpeg")
+    folder = tmp_path / "photos/2026/n1"
+    assert [kind for kind, _ in steps] == ["fsync", "rename", "fsync"]
+    assert steps[0][1].startswith(str(folder / ".original.jpg."))  # the temporary file, whole
+    assert steps[1][1] == str(folder / "original.jpg")
+    assert steps[2][1] == str(folder)  # the directory, so that the rename survives a power cut
+
+
+def test_a_failed_local_write_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def full_disk(_descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    store = blobs.LocalBlobStore(tmp_path)
+    with pytest.raises(OSError, match="No space"):
+        store.put("photos/2026/n1/original.jpg", b"\xff\xd8data", "image/jpeg")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_s3_store_through_boto3(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
