@@ -109,6 +109,20 @@ class _Parts:
         self.ended = True
 
 
+def _read_body(stream: IO[bytes], length: int | None) -> bytes:
+    """The whole body; a WSGI server may return less than asked, so read until it is all there."""
+    if length is None:
+        return stream.read()
+    chunks, remaining = [], length
+    while remaining > 0:
+        chunk = stream.read(remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 class MultipartFormParser(FormDataParser):
     """werkzeug's form parser with python-multipart behind `multipart/form-data`."""
 
@@ -121,7 +135,7 @@ class MultipartFormParser(FormDataParser):
         # The whole body in one read (it is bounded by MAX_CONTENT_LENGTH, and its photo is kept in
         # memory anyway): each part is then one slice of it, where reading in steps cost a copy of
         # every part to join its pieces, as much as the parse itself.
-        data = stream.read(content_length) if content_length is not None else stream.read()
+        data = _read_body(stream, content_length)
         delimiter = b"--" + boundary.encode("latin-1")
         start = 0
         if data and not data.startswith(delimiter):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from typing import Any
 
@@ -119,3 +120,26 @@ def test_the_text_limit_does_not_apply_to_files() -> None:
     ours = parsed(IntakeRequest, body(NOMINATION_FIELD, PHOTO_FILE), {"max_form_memory_size": 1000})
     assert ours["files"]["photo"] == [("ph.jpg", "image/jpeg", PHOTO)]
     assert ours["form"]["nomination"] == [NOMINATION]
+
+
+class _ShortReads(io.BytesIO):
+    """A WSGI input that gives at most 1,000 bytes a read, as some servers do."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(1000 if size is None or size < 0 else min(size, 1000))
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        return super().readinto(memoryview(buffer)[:1000])
+
+
+def test_a_server_that_reads_short_still_gives_the_whole_body() -> None:
+    data = body(NOMINATION_FIELD, PHOTO_FILE)
+    environ = EnvironBuilder(
+        method="POST",
+        input_stream=_ShortReads(data),
+        content_length=len(data),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    ).get_environ()
+    request = IntakeRequest(environ)
+    assert request.form["nomination"] == NOMINATION
+    assert request.files["photo"].read() == PHOTO
