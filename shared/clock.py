@@ -7,27 +7,23 @@ to the same instant for demos, drills and acceptance tests of the calendar.
 from __future__ import annotations
 
 import os
+import zoneinfo
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo
 
+# Every time zone of this process comes from the pinned `tzdata` package, never from the host's own
+# database. Why: Kazakhstan moved to UTC+5 on 1 March 2024 (tzdata 2024a), and every deadline of the
+# programme is local time there. A host whose database predates that (an old image, a server not
+# updated) would put each deadline an hour early, without a word; a slim container or Windows has no
+# database at all. With no search path, zoneinfo reads the package, which constraints.txt pins, so
+# every service reads the same rules wherever it runs (and the zones stay ordinary, picklable ones).
+zoneinfo.reset_tzpath(to=())
+ZoneInfo.clear_cache()  # anything looked up before this line came from the host
 
-@cache
+
 def zone(name: str) -> ZoneInfo:
-    """A time zone read from the pinned `tzdata` package, never from the host's own database.
-
-    Why: Kazakhstan moved to UTC+5 on 1 March 2024 (tzdata 2024a), and every deadline of the
-    programme is local time there. A host whose database predates that (an old image, a server not
-    updated) would put each deadline an hour early, without a word; a slim container or Windows has
-    no database at all. The package is a dependency pinned in constraints.txt, so every service reads
-    the same rules wherever it runs.
-    """
-    parts = name.split("/")
-    if not all(part and part not in (".", "..") for part in parts):
-        raise ValueError(f"not a time zone name: {name!r}")
-    with resources.files("tzdata.zoneinfo").joinpath(*parts).open("rb") as data:
-        return ZoneInfo.from_file(data, key=name)
+    """A time zone by its IANA name (e.g. `Asia/Almaty`), from the pinned `tzdata` package."""
+    return ZoneInfo(name)
 
 
 KAZAKHSTAN = zone("Asia/Almaty")
