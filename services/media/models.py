@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import NAMING_CONVENTION
 from shared.inbox import inbox_table
+from shared.ordering import FollowedNomination
 from shared.outbox import outbox_table
 
 ASSET_STATUSES = ("pending", "processed", "rejected", "missing", "superseded", "withdrawn")
@@ -47,5 +48,12 @@ class Asset(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The nomination revision of the event that brought the photo: an older one delivered late
+    #: is not processed over a newer one (the derivatives' keys are the same for both).
+    revision: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Followed(FollowedNomination, Base):
+    """Media's lock and tombstone per nomination: no photo is made for a withdrawn student."""

@@ -1,18 +1,20 @@
 """Notify's store: whom to write to (from intake's events) and every message with its delivery status.
 
 A message row is keyed by (event id, channel): a second delivery of the same event can never record,
-and therefore never send, a second message on the same channel.
+and therefore never send, a second message on the same channel. Every message of an event goes to
+the nomination's student, so the key is also (event, recipient, channel).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import NAMING_CONVENTION, one_of
 from shared.inbox import inbox_table
+from shared.ordering import FollowedNomination
 from shared.outbox import outbox_table
 
 CHANNELS = ("email", "sms")
@@ -43,6 +45,8 @@ class Recipient(Base):
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
+    #: The nomination revision each part (contacts, language, name, photo) was last applied at.
+    revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     @property
@@ -78,3 +82,7 @@ class Message(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Followed(FollowedNomination, Base):
+    """Notify's lock and tombstone per nomination: nothing is sent to a withdrawn student."""

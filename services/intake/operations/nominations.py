@@ -157,6 +157,7 @@ def submit(
         sandbox=portal.sandbox,
         status="submitted",
         submitted_at=now,
+        revision=1,
     )
     apply(nomination, data, now)
     nomination.progress = None  # created when review or media first report on it
