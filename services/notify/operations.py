@@ -195,8 +195,9 @@ def send_after_commit(session: Session, db: Database, delivery: Delivery, event:
 def send_queued(db: Database, delivery: Delivery, event: Event) -> None:
     """Send every row of `event` still queued, each in its own unit of work.
 
-    A row that could not be sent now stays queued; the event's inbox claim is then released and the
-    error raised, so the bus retries the event and the retry sends only what is left.
+    A row that could not be sent now stays queued (the others are still tried); the event's inbox
+    claim is then released and the first error raised, so the bus retries the event and the retry
+    sends only what is left.
     """
     with db.unit_of_work() as session:
         ids = list(
@@ -204,15 +205,18 @@ def send_queued(db: Database, delivery: Delivery, event: Event) -> None:
                 select(Message.id).where(Message.event_id == str(event.id), Message.status == "queued")
             )
         )
-    try:
-        for message_id in ids:
+    failure: Exception | None = None
+    for message_id in ids:
+        try:
             _send_one(db, delivery, message_id, event.correlation_id)
-    except Exception:
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
         with db.unit_of_work() as session:
             session.execute(
                 delete(inbox).where(inbox.c.event_id == str(event.id), inbox.c.consumer == CONSUMER)
             )
-        raise
+        raise failure
     send_left_behind(db, delivery)
 
 
