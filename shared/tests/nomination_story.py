@@ -14,9 +14,20 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pytest
+
 from shared.envelope import Event
 from shared.handling import Handler, handle
 from shared.runtime import Runtime
+
+#: Parameters of a fixture that runs a test on SQLite, then on PostgreSQL (see `runtime_for`).
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.integration)]
+
+
+def runtime_for(request: pytest.FixtureRequest) -> Runtime:
+    """The service's `runtime` or `pg_runtime` fixture, as the parameter of `request` says."""
+    return request.getfixturevalue("runtime" if request.param == "sqlite" else "pg_runtime")
+
 
 STEPS = ("submitted", "amended_1", "amended_2", "photo_replaced", "withdrawn")
 

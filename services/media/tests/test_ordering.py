@@ -26,6 +26,11 @@ from shared.tests import nomination_story as story
 from .factories import jpeg, stored_photo
 
 
+@pytest.fixture(params=story.DATABASES)
+def store(request: pytest.FixtureRequest) -> Runtime:
+    return story.runtime_for(request)
+
+
 @pytest.fixture
 def photos(tmp_path: Path) -> tuple[bytes, bytes]:
     return jpeg(600, 600), jpeg(600, 640)
@@ -76,9 +81,10 @@ def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(
 
 
 def test_a_photo_fetched_after_the_withdrawal_is_never_made_nor_served(
-    runtime: Runtime, tmp_path: Path, photos: tuple[bytes, bytes]
+    store: Runtime, tmp_path: Path, photos: tuple[bytes, bytes]
 ) -> None:
     """The storage hiccup: the fetch fails twice, the withdrawal is handled in between, the third works."""
+    runtime = store
     nomination_id = story.new_id()
     events = _events(tmp_path, nomination_id, photos)
     original = Path(events["submitted"].payload["photo"]["url"].removeprefix("file://"))

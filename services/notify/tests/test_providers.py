@@ -21,6 +21,7 @@ from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
 from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
+from shared.tests import nomination_story as story
 
 from .factories import submitted
 
@@ -90,6 +91,11 @@ def gateway() -> Iterator[HTTPServer]:
     server.server_close()
 
 
+@pytest.fixture(params=story.DATABASES)
+def store(request: pytest.FixtureRequest) -> Runtime:
+    return story.runtime_for(request)
+
+
 def _rows(runtime: Runtime) -> dict[str, Message]:
     with runtime.db.unit_of_work() as session:
         return {row.channel: row for row in session.scalars(select(Message))}
@@ -154,10 +160,11 @@ def test_an_unreachable_smtp_server_leaves_the_email_for_the_retry(
 
 @pytest.mark.parametrize("status", [503, 0], ids=["gateway-503", "not-http"])
 def test_a_failing_sms_gateway_never_resends_the_email(
-    runtime: Runtime, smtp_server, gateway, monkeypatch: pytest.MonkeyPatch, status: int
+    store: Runtime, smtp_server, gateway, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     """The SMS fails after the email went out, by a delivery error or one no provider foresaw
     (a gateway that does not speak HTTP); the retries send the SMS, and the email exactly once."""
+    runtime = store
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
     monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
     submission = submitted()

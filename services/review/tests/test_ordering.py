@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from services.review.handlers import HANDLERS
@@ -16,6 +17,11 @@ from shared.envelope import Event
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests import nomination_story as story
+
+
+@pytest.fixture(params=story.DATABASES)
+def store(request: pytest.FixtureRequest) -> Runtime:
+    return story.runtime_for(request)
 
 
 def _photo(name: str, nomination_id: str) -> dict[str, Any]:
@@ -46,7 +52,8 @@ def _state(runtime: Runtime, nomination_id: str) -> dict[str, Any]:
         return row
 
 
-def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(runtime: Runtime) -> None:
+def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(store: Runtime) -> None:
+    runtime = store
     first = story.new_id()
     events = _events(first)
     story.deliver(runtime, HANDLERS, "review", [events[step] for step in story.STEPS])
@@ -55,7 +62,10 @@ def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(runtime: 
     assert (expected["language"], expected["course"], expected["minor"]) == ("ru", 3, False)
     assert expected["photo"] == ("pending", "photos/N/b.jpg", 4)
 
-    for order in story.orders():
+    # On PostgreSQL (the locking and ON CONFLICT paths), every fifth order: each step still comes
+    # first, last and in between; SQLite runs all 120.
+    orders = list(story.orders())
+    for order in orders if runtime.db.engine.dialect.name == "sqlite" else orders[::5]:
         nomination_id = story.new_id()
         events = _events(nomination_id)
         story.deliver(runtime, HANDLERS, "review", [events[step] for step in order])
