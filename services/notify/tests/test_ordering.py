@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, Recipient
-from services.notify.operations import send_queued
+from services.notify.operations import LEFT_BEHIND, send_queued
 from services.notify.providers import delivery_for
 from shared.envelope import Event
 from shared.handling import handle
@@ -105,3 +105,22 @@ def test_a_rejection_of_a_replaced_photo_is_not_worth_a_letter(runtime: Runtime)
     assert [t for t, _ in _sent(runtime, nomination_id)] == ["email", "sms"]
     handle(runtime, HANDLERS, "notify", rejected(4))
     assert _sent(runtime, nomination_id) == [("email", "sent"), ("email", "sent"), ("sms", "sent")]
+
+
+def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The worker died between its commit and the sending: the event is in the inbox, its rows queued."""
+    left = story.story(story.new_id(), None, None)["submitted"]
+    story.deliver(runtime, HANDLERS, "notify", [left])
+    with runtime.db.unit_of_work() as session:
+        for row in session.scalars(select(Message)):
+            row.status, row.sent_at = "queued", None
+            row.created_at -= LEFT_BEHIND * 2
+    for path in (tmp_path / "mail").glob("*.eml"):
+        path.unlink()
+
+    story.deliver(runtime, HANDLERS, "notify", [story.story(story.new_id(), None, None)["submitted"]])
+    with runtime.db.unit_of_work() as session:
+        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
