@@ -102,12 +102,13 @@ def photo_rejected(session: Session, event: Event) -> None:
     data = event.payload
     if data["reason"] == "missing":
         return
-    followed = ordering.follow(session, Followed, data["nomination_id"])
+    if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
+        return
     recipient = session.get(Recipient, data["nomination_id"])
     if recipient is None:
         raise UnknownRecipient(f"nomination {data['nomination_id']} is not known (yet)")
     current_photo = (recipient.revisions or {}).get("photo")
-    if followed.withdrawn or not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
+    if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
         return
     key = f"reason.{data['reason']}"
     reason_key = key if key in MESSAGES else "reason.other"
