@@ -9,10 +9,12 @@ afterwards (the topology's names are fixed, so a vhost is what keeps two runs ap
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import uuid
@@ -81,8 +83,36 @@ def scratch_postgres(prefix: str = "top100_test") -> Iterator[str]:
         postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+def rabbitmqctl(
+    *args: str, stdin: str | None = None, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `rabbitmqctl` in a process group of its own, and kill the whole group on a time-out.
+
+    rabbitmqctl is a script that starts an Erlang VM; a plain `subprocess.run(timeout=)` kills the
+    script but leaves the VM holding one of the eleven ports (35672-35682) the CLI tools may use,
+    and once eleven are stuck every later call fails with `nodistribution`.
+    """
+    proc = subprocess.Popen(
+        ["rabbitmqctl", *args],
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever the script left behind
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    if check:
+        done.check_returncode()
+    return done
 
 
 @contextmanager
