@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from shared import pages
-from shared.runtime import Runtime
+from shared.web import current_runtime
 
 from . import queries
 from .messages import MESSAGES
@@ -13,12 +13,8 @@ from .messages import MESSAGES
 bp = Blueprint("media", __name__)
 
 
-def _runtime() -> Runtime:
-    return current_app.extensions["top100.runtime"]
-
-
 @bp.get("/")
 def index() -> tuple[str, int]:
-    with _runtime().db.unit_of_work() as session:
+    with current_runtime().db.unit_of_work() as session:
         assets = queries.recent_assets(session)
     return pages.render("index.html", MESSAGES, "media.index", assets=assets)
