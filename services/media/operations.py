@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared import clock
-from shared.blobs import BlobStore, read_url
+from shared.blobs import BlobStore
 from shared.envelope import Event
 from shared.outbox import emit
 
@@ -62,7 +62,7 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         asset.status = "missing"
         _reject(session, event, asset, "missing")
         return asset
-    original = read_url(photo["url"])
+    original = blobs.read_url(photo["url"])
     if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
         _reject(session, event, asset, "checksum_mismatch")
         return asset

@@ -125,6 +125,7 @@ def _send_email(
     if row is None:
         return
     letter = compose.email(
+        from_header=delivery.sender,
         to_address=recipient.email,
         text=text,
         language=recipient.language,
