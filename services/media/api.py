@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from services.media import queries
+from services.media.schemas import AssetQuery, AssetSchema
 from shared.blobs import BlobNotFound
 from shared.problems import load_query
 from shared.web import current_runtime
-
-from . import queries
-from .schemas import AssetQuery, AssetSchema
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/v1")
 _assets = AssetSchema(many=True)

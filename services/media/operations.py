@@ -13,13 +13,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.media import imaging, rules
+from services.media.models import Asset
 from shared import clock
 from shared.blobs import BlobStore
 from shared.envelope import Event
 from shared.outbox import emit
-
-from . import imaging, rules
-from .models import Asset
 
 PRODUCER = "media"
 LIVE = ("pending", "processed", "rejected", "missing")

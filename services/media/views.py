@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from services.media import queries
+from services.media.messages import MESSAGES
 from shared import pages
 from shared.web import current_runtime
-
-from . import queries
-from .messages import MESSAGES
 
 bp = Blueprint("media", __name__)
 

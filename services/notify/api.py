@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from services.notify import queries
+from services.notify.schemas import MessageQuery, MessageSchema
 from shared.problems import load_query
 from shared.web import current_runtime
-
-from . import queries
-from .schemas import MessageQuery, MessageSchema
 
 bp = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 _messages = MessageSchema(many=True)

@@ -12,9 +12,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
+from services.notify.messages import MESSAGES
 from shared import i18n
-
-from .messages import MESSAGES
 
 
 def message_id(event_id: str, channel: str, from_header: str) -> str:

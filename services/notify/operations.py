@@ -19,15 +19,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.notify import compose, rules
+from services.notify.messages import MESSAGES
+from services.notify.models import Message, Recipient
+from services.notify.providers import Delivery, PermanentFailure
+from services.notify.providers.base import DeliveryError
 from shared import clock, db, regions
 from shared.envelope import Event
 from shared.outbox import emit
-
-from . import compose, rules
-from .messages import MESSAGES
-from .models import Message, Recipient
-from .providers import Delivery, PermanentFailure
-from .providers.base import DeliveryError
 
 PRODUCER = "notify"
 

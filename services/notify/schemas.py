@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from . import rules
+from services.notify import rules
 
 
 def masked_recipient(message: object) -> str:

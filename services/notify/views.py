@@ -8,11 +8,10 @@ from datetime import datetime
 from flask import Blueprint, abort
 from werkzeug.exceptions import HTTPException
 
+from services.notify import queries, rules
+from services.notify.messages import MESSAGES
 from shared import i18n, pages
 from shared.web import current_runtime
-
-from . import queries, rules
-from .messages import MESSAGES
 
 bp = Blueprint("notify", __name__)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from services.review import queries
+from services.review.schemas import CandidateQuery, CandidateSchema
 from shared.problems import load_query
 from shared.web import current_runtime
-
-from . import queries
-from .schemas import CandidateQuery, CandidateSchema
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 _candidate = CandidateSchema()

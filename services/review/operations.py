@@ -13,11 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.review.models import Candidate, Photo, Statement
 from shared import clock
 from shared.envelope import Event
 from shared.outbox import emit
-
-from .models import Candidate, Photo, Statement
 
 PRODUCER = "review"
 

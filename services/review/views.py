@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 from werkzeug.exceptions import HTTPException
 
+from services.review import queries
+from services.review.messages import MESSAGES
+from services.review.models import Photo
 from shared import i18n, pages, regions
 from shared.web import current_runtime
-
-from . import queries
-from .messages import MESSAGES
-from .models import Photo
 
 bp = Blueprint("review", __name__)
 

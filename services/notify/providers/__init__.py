@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.notify.providers.base import Mailer, PermanentFailure, SmsSender, TemporaryFailure
+from services.notify.providers.mail import FileMailer, SmtpMailer
+from services.notify.providers.sms import HttpSms, LogSms
 from shared.config import Settings
-
-from .base import Mailer, PermanentFailure, SmsSender, TemporaryFailure
-from .mail import FileMailer, SmtpMailer
-from .sms import HttpSms, LogSms
 
 __all__ = [
     "Delivery",

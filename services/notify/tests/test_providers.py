@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
+from services.notify.tests.factories import from_environment, submitted
 from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import from_environment, submitted
 
 
 class _Smtp(socketserver.StreamRequestHandler):

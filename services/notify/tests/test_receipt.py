@@ -14,10 +14,9 @@ from services.notify.handlers import HANDLERS
 from services.notify.messages import MESSAGES
 from services.notify.models import Message, outbox
 from services.notify.operations import UnknownRecipient
+from services.notify.tests.factories import event, from_environment, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import event, from_environment, submitted
 
 NAME = "Нұрланұлы Әлихан Қайратұлы"
 
