@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -86,13 +87,20 @@ def bus_tables_created() -> None:
         sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_outbox_unpublished",
-            ["id"],
-            unique=False,
-            postgresql_where=sa.text("published_at IS NULL"),
-            sqlite_where=sa.text("published_at IS NULL"),
-        )
+        _unpublished_index(batch_op)
+
+
+def _unpublished_index(batch_op: Any) -> None:
+    """The index of the rows not yet published, while the outbox marked them `published_at`."""
+    import sqlalchemy as sa
+
+    batch_op.create_index(
+        "ix_outbox_unpublished",
+        ["id"],
+        unique=False,
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
+    )
 
 
 def bus_tables_dropped() -> None:
@@ -121,13 +129,7 @@ def outbox_rows_marked_published() -> None:
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(
-            "ix_outbox_unpublished",
-            ["id"],
-            unique=False,
-            postgresql_where=sa.text("published_at IS NULL"),
-            sqlite_where=sa.text("published_at IS NULL"),
-        )
+        _unpublished_index(batch_op)
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from flask import Response, request
@@ -123,6 +124,24 @@ def text(catalog: i18n.Catalog, key: str, lang: str, params: Mapping[str, Any] |
         return template
 
 
+#: A catalog's words: (message key, language, parameters) to the text a person reads.
+Words = Callable[[str, str, Mapping[str, Any] | None], str]
+
+
+def document(
+    status: int, code: str | None, lang: str, words: Words, params: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The members every problem has: `type`, `title`, `status`, `detail` and `code`."""
+    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
+    return {
+        "type": TYPE_BASE + code,
+        "title": words(f"problem.{code}.title", lang, None),
+        "status": status,
+        "detail": words(f"problem.{code}.detail", lang, params),
+        "code": code,
+    }
+
+
 def respond(body: Mapping[str, Any], lang: str, headers: Mapping[str, str] | None = None) -> Response:
     """The HTTP answer of a problem `body`: `application/problem+json`, whatever `headers` say."""
     response = Response(json.dumps(body, ensure_ascii=False), status=body["status"], mimetype=PROBLEM_JSON)
@@ -145,14 +164,7 @@ def problem(
 ) -> Response:
     """A problem response in the caller's language; `errors` maps fields to message keys."""
     lang = language()
-    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
-        "title": text(catalog, f"problem.{code}.title", lang),
-        "status": status,
-        "detail": text(catalog, f"problem.{code}.detail", lang, params),
-        "code": code,
-    }
+    body = document(status, code, lang, partial(text, catalog), params)
     if errors:
         body["errors"] = {field: [text(catalog, key, lang) for key in keys] for field, keys in errors.items()}
     return respond(body, lang, headers)

@@ -95,6 +95,11 @@ class CalendarYear(Base):
     republican_stage_starts: Mapped[date] = mapped_column(Date)
 
 
+def _one_per_student_and_year(name: str, where: str) -> Index:
+    """A partial unique index: one nomination per IIN and year among the rows `where` selects."""
+    return Index(name, "iin", "year", unique=True, postgresql_where=text(where), sqlite_where=text(where))
+
+
 class Nomination(Base):
     __tablename__ = "nominations"
     __table_args__ = (
@@ -102,22 +107,8 @@ class Nomination(Base):
         CheckConstraint("academic_standing IN ('excellent', 'good')", name="standing"),
         CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("length(iin) = 12", name="iin"),
-        Index(
-            "uq_nominations_live_student",
-            "iin",
-            "year",
-            unique=True,
-            postgresql_where=text(LIVE_STUDENT),
-            sqlite_where=text(LIVE_STUDENT),
-        ),
-        Index(
-            "uq_nominations_sandbox_student",
-            "iin",
-            "year",
-            unique=True,
-            postgresql_where=text(SANDBOX_STUDENT),
-            sqlite_where=text(SANDBOX_STUDENT),
-        ),
+        _one_per_student_and_year("uq_nominations_live_student", LIVE_STUDENT),
+        _one_per_student_and_year("uq_nominations_sandbox_student", SANDBOX_STUDENT),
         Index("ix_nominations_college_year", "college_code", "year", "sandbox", "status"),
         Index("ix_nominations_region_listing", "region_code", "sandbox", "submitted_at", "id"),
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort
-from werkzeug.exceptions import HTTPException
 
 from services.notify import queries, rules
 from services.notify.messages import MESSAGES
@@ -49,6 +48,4 @@ def message(message_id: str) -> tuple[str, int]:
     return _render("message.html", message=found)
 
 
-def error_page(error: HTTPException) -> tuple[str, int] | None:
-    """A missing page is a page in the reader's language; any other error answers as a problem."""
-    return _render("error.html", 404, message_key="not_found", params={}) if error.code == 404 else None
+error_page = pages.not_found_page(_render)

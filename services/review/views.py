@@ -7,7 +7,6 @@ programme publishes anyway (names, college, achievements, statements) and never 
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
-from werkzeug.exceptions import HTTPException
 
 from services.review import queries
 from services.review.messages import MESSAGES
@@ -64,6 +63,4 @@ def candidate(candidate_id: str) -> tuple[str, int]:
     return _render("candidate.html", candidate=person, photo=photo, statements=statements)
 
 
-def error_page(error: HTTPException) -> tuple[str, int] | None:
-    """A missing page is a page in the reader's language; any other error answers as a problem."""
-    return _render("error.html", 404, message_key="not_found", params={}) if error.code == 404 else None
+error_page = pages.not_found_page(_render)

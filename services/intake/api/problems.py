@@ -17,7 +17,7 @@ from services.intake.messages import CATALOG
 from services.intake.rules import Problem
 from shared import problems
 from shared.i18n import format_day, format_moment
-from shared.problems import STATUS_CODES, TYPE_BASE, language, respond
+from shared.problems import TYPE_BASE, language, respond
 
 
 def _param(value: Any, lang: str) -> Any:
@@ -45,14 +45,7 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     lang = language()
-    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
-        "title": text(f"problem.{code}.title", lang),
-        "status": status,
-        "detail": text(f"problem.{code}.detail", lang, params),
-        "code": code,
-    }
+    body = problems.document(status, code, lang, text, params)
     if errors:
         body["errors"] = {
             path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
