@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy import MetaData, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,19 +75,23 @@ def _ping_if_idle(dialect, dbapi_connection, record, _proxy) -> None:  # type: i
         raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
-#: Constraint names spelled the same in every service, so Alembic can find (and drop) them on SQLite too.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], conflict: Sequence[str]) -> bool:
+    """Insert a row unless one with the same `conflict` key exists; True when this call inserted it.
 
-
-def one_of(column: str, values: tuple[str, ...]) -> str:
-    """The SQL of a check constraint keeping `column` to `values` (the database enforces it too)."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    `ON CONFLICT DO NOTHING` rather than catching an IntegrityError, so a PostgreSQL transaction is
+    not aborted; a concurrent duplicate waits for the first transaction and then finds the row.
+    RETURNING, not rowcount: psycopg 3 under SQLAlchemy 2.1 (and the ORM for a mapped table) reports
+    rowcount -1 for this insert, which made every first insert look like a duplicate on PostgreSQL.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        .returning(*table.primary_key.columns)
+    )
+    return session.execute(statement).first() is not None
 
 
 class Database:

@@ -14,8 +14,8 @@ from typing import ClassVar
 from marshmallow import RAISE, Schema, fields, validate
 
 from services.intake import rules
+from shared.i18n import LANGUAGES
 
-LANGUAGES = ("kk", "ru", "en")
 STATUSES = ("submitted", "withdrawn")
 PHONE_PATTERN = r"^\+7[0-9]{10}$"
 

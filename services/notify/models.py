@@ -8,25 +8,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db import NAMING_CONVENTION, one_of
-from shared.inbox import inbox_table
-from shared.outbox import outbox_table
+from shared.i18n import LANGUAGES
+from shared.inbox import INBOX
+from shared.models import one_of, service_base
+from shared.outbox import OUTBOX
 
 CHANNELS = ("email", "sms")
 STATUSES = ("queued", "sent", "failed")
-LANGUAGES = ("kk", "ru", "en")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Recipient(Base):
@@ -43,7 +39,7 @@ class Recipient(Base):
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime]
 
     @property
     def full_name(self) -> str:
@@ -76,5 +72,5 @@ class Message(Base):
     provider: Mapped[str | None] = mapped_column(String(30))
     provider_id: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]

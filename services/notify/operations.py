@@ -17,18 +17,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from shared import clock, regions
+from services.notify import compose, rules
+from services.notify.messages import MESSAGES
+from services.notify.models import Message, Recipient
+from services.notify.providers import Delivery, PermanentFailure
+from services.notify.providers.base import DeliveryError
+from shared import clock, db, regions
 from shared.envelope import Event
 from shared.outbox import emit
-
-from . import compose, rules
-from .messages import MESSAGES
-from .models import Message, Recipient
-from .providers import Delivery, PermanentFailure
-from .providers.base import DeliveryError
 
 PRODUCER = "notify"
 
@@ -126,6 +124,7 @@ def _send_email(
     if row is None:
         return
     letter = compose.email(
+        from_header=delivery.sender,
         to_address=recipient.email,
         text=text,
         language=recipient.language,
@@ -170,29 +169,22 @@ def _record(
     text: compose.Text,
 ) -> Message | None:
     """Insert the message as `queued`; None when this event already has a message on this channel."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     message_id = str(uuid.uuid4())
-    statement = (
-        insert(Message.__table__)
-        .values(
-            id=message_id,
-            event_id=str(event.id),
-            nomination_id=recipient.nomination_id,
-            region=event.region,
-            channel=channel,
-            template=template,
-            language=recipient.language,
-            recipient=address,
-            subject=text.subject,
-            body=text.body,
-            status="queued",
-            created_at=clock.utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["event_id", "channel"])
-    )
-    # RETURNING rather than rowcount: an INSERT on a mapped table runs through the ORM, which
-    # reports rowcount -1 on PostgreSQL.
-    if session.execute(statement.returning(Message.__table__.c.id)).scalar_one_or_none() is None:
+    row = {
+        "id": message_id,
+        "event_id": str(event.id),
+        "nomination_id": recipient.nomination_id,
+        "region": event.region,
+        "channel": channel,
+        "template": template,
+        "language": recipient.language,
+        "recipient": address,
+        "subject": text.subject,
+        "body": text.body,
+        "status": "queued",
+        "created_at": clock.utcnow(),
+    }
+    if not db.insert_ignore(session, Message.__table__, row, conflict=("event_id", "channel")):
         return None
     return session.get(Message, message_id)
 

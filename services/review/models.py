@@ -11,25 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.db import NAMING_CONVENTION, one_of
-from shared.inbox import inbox_table
-from shared.outbox import outbox_table
+from shared.i18n import LANGUAGES
+from shared.inbox import INBOX
+from shared.models import one_of, service_base
+from shared.outbox import OUTBOX
 
 STAGES = ("internal", "regional", "republican")
 STATUSES = ("nominated", "withdrawn")
 PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Candidate(Base):
@@ -39,7 +36,7 @@ class Candidate(Base):
     __table_args__ = (
         CheckConstraint(one_of("stage", STAGES), name="stage"),
         CheckConstraint(one_of("status", STATUSES), name="status"),
-        CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("course >= 1", name="course"),
     )
 
@@ -63,8 +60,8 @@ class Candidate(Base):
     stage: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     statements: Mapped[list[Statement]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Statement.language"
@@ -79,7 +76,7 @@ class Statement(Base):
     """The achievements told in one language (the republican stage needs kk, ru and en)."""
 
     __tablename__ = "statements"
-    __table_args__ = (CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),)
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     candidate_id: Mapped[str] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
@@ -106,4 +103,4 @@ class Photo(Base):
     asset_id: Mapped[str | None] = mapped_column(String(36))
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(String(100))
-    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[datetime]

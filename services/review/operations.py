@@ -7,17 +7,16 @@ asked for the change; what other services must learn of goes out through `shared
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.review.models import Candidate, Photo, Statement
 from shared import clock
 from shared.envelope import Event
 from shared.outbox import emit
-
-from .models import Candidate, Photo, Statement
 
 PRODUCER = "review"
 
@@ -158,16 +157,11 @@ def _set_photo(session: Session, nomination_id: str, as_of: datetime, **values: 
     if photo is None:
         session.add(Photo(nomination_id=nomination_id, as_of=as_of, **values))
         return
-    if aware(as_of) < aware(photo.as_of):
+    if as_of < photo.as_of:
         return
     photo.as_of = as_of
     for key, value in values.items():
         setattr(photo, key, value)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _by_nomination(session: Session, nomination_id: str) -> Candidate | None:

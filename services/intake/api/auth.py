@@ -11,19 +11,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 from sqlalchemy.orm import Session
 
 from services.intake.api.errors import blob_cleanup
 from services.intake.api.problems import problem
 from services.intake.operations import Portal, keys
-from shared.runtime import Runtime
+from shared.web import current_runtime as runtime
 
 SCHEME = "portalKey"
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["top100.runtime"]
 
 
 def current_portal() -> Portal:

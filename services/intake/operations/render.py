@@ -6,28 +6,23 @@ JSON-ready, so a response can be stored verbatim for an idempotent replay.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from services.intake import rules
 from services.intake.models import Nomination
-
-LANGUAGES = ("kk", "ru", "en")
+from shared.i18n import LANGUAGES
 
 
 def _moment(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return None if value is None else value.isoformat()
 
 
 def submission_day(nomination: Nomination) -> date:
     """The local day the nomination was submitted: it decides whether a guardian must consent."""
     from shared.clock import KAZAKHSTAN
 
-    moment = nomination.submitted_at
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(KAZAKHSTAN).date()
+    return nomination.submitted_at.astimezone(KAZAKHSTAN).date()
 
 
 def missing(nomination: Nomination) -> list[str]:

@@ -18,11 +18,10 @@ from sqlalchemy import func, select
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
+from services.notify.tests.factories import from_environment, submitted
 from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import submitted
 
 
 class _Smtp(socketserver.StreamRequestHandler):
@@ -98,7 +97,7 @@ def test_smtp_and_http_gateway_deliver_the_receipt(
     monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
     monkeypatch.setenv("NOTIFY_SMS_TOKEN", "secret")
     submission = submitted("kk")
-    handle(runtime, HANDLERS, "notify", submission)
+    handle(from_environment(runtime), HANDLERS, "notify", submission)
 
     [data] = smtp_server.received
     letter = BytesParser(policy=policy.default).parsebytes(data)
@@ -121,7 +120,10 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
     runtime: Runtime, smtp_server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
-    assert handle(runtime, HANDLERS, "notify", submitted(email="nobody@refused.example")) is True
+    assert (
+        handle(from_environment(runtime), HANDLERS, "notify", submitted(email="nobody@refused.example"))
+        is True
+    )
     rows = _rows(runtime)
     assert rows["email"].status == "failed" and "550" in rows["email"].error
     assert rows["sms"].status == "sent"
@@ -133,13 +135,13 @@ def test_an_unreachable_smtp_server_rolls_back_for_a_retry(
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
     submission = submitted()
     with pytest.raises(TemporaryFailure):
-        handle(runtime, HANDLERS, "notify", submission)
+        handle(from_environment(runtime), HANDLERS, "notify", submission)
     with runtime.db.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 0
         assert session.scalar(select(func.count()).select_from(runtime.db.metadata.tables[inbox.INBOX])) == 0
     assert not (tmp_path / "sms").exists()
     monkeypatch.delenv("NOTIFY_SMTP_URL")
-    assert handle(runtime, HANDLERS, "notify", submission) is True
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
     assert {row.status for row in _rows(runtime).values()} == {"sent"}
 
 
@@ -148,7 +150,7 @@ def test_a_failing_sms_gateway_does_not_resend_the_email(
 ) -> None:
     monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
     gateway.status = 503
-    assert handle(runtime, HANDLERS, "notify", submitted()) is True
+    assert handle(from_environment(runtime), HANDLERS, "notify", submitted()) is True
     rows = _rows(runtime)
     assert rows["email"].status == "sent" and rows["sms"].status == "failed" and "503" in rows["sms"].error
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
