@@ -88,10 +88,11 @@ class SmtpMailer(Mailer):
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
-            raise failure(refusal(exc.recipients)) from exc
+            # Not chained: smtplib's exception holds the addresses and would print them in a traceback.
+            raise failure(refusal(exc.recipients)) from None
         except smtplib.SMTPResponseException as exc:
             failure = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
-            raise failure(f"smtp_rejected: {exc.smtp_code}") from exc
+            raise failure(f"smtp_rejected: {exc.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(f"smtp_unavailable: {exc}") from exc
         return str(message["Message-ID"])
