@@ -5,7 +5,10 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 
 - `TOP100_SERVICE` names the service (logs, process name, default port);
 - `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
-- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s).
+- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s);
+- `TOP100_PROXY_HOPS` (default 0): how many reverse proxies stand in front (1 behind nginx in docker
+  compose and behind the Ingress in Kubernetes); their X-Forwarded-For/-Proto/-Host/-Prefix headers
+  are then applied, so a service under `/intake/` makes its links and redirects with that prefix.
 Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
 `/metrics` adds up every worker's counts (prometheus_client's multiprocess mode, in
 `PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder). Freed memory stays in each worker for
@@ -134,6 +137,19 @@ def child_exit(_server: Any, worker: Any) -> None:
 def on_exit(_server: Any) -> None:
     if _OWN_METRICS_DIR:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Trust the forwarding headers of as many proxies as stand in front, and no more.
+
+    Done here rather than in the apps because it is a fact of the deployment: without a proxy, a
+    client could otherwise choose its own address (the login throttle's key) and prefix.
+    """
+    hops = int(os.environ.get("TOP100_PROXY_HOPS", "0"))
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        worker.wsgi = ProxyFix(worker.wsgi, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
 
 def post_fork(_server: Any, worker: Any) -> None:
