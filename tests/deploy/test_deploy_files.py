@@ -126,3 +126,18 @@ def test_compose_runs_a_web_and_a_worker_per_service_after_the_migration() -> No
             )
             assert container["environment"]["BROKER_URL"].startswith("amqp://")
     assert services["migrate"]["command"] == ["top100", "migrate"]
+
+
+def test_compose_has_one_entry_point_the_buffering_proxy() -> None:
+    """The web containers publish no port: every request reaches them through nginx."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    proxy = services["proxy"]
+    assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert all(port.startswith("127.0.0.1:") for port in proxy["ports"])
+    for name in ("intake", "review", "media", "notify"):
+        web = services[f"{name}-web"]
+        assert "ports" not in web, f"{name}-web is reachable around the proxy"
+        assert web["environment"]["TOP100_PROXY_HOPS"] == "1"
+        assert proxy["depends_on"][f"{name}-web"]["condition"] == "service_healthy"
