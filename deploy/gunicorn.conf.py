@@ -5,7 +5,8 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 
 - `TOP100_SERVICE` names the service (logs, process name, default port);
 - `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
-- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s);
+- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_THREADS` (default 4 per worker),
+  `TOP100_WEB_TIMEOUT` (default 30 s);
 - `TOP100_PROXY_HOPS` (default 0): how many reverse proxies stand in front (1 behind nginx in docker
   compose and behind the Ingress in Kubernetes); their X-Forwarded-For/-Proto/-Host/-Prefix headers
   are then applied, so a service under `/intake/` makes its links and redirects with that prefix.
@@ -44,7 +45,18 @@ retain_freed_memory()
 
 bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.load(service).port}"]
 workers = int(os.environ.get("TOP100_WEB_WORKERS", "2"))
-worker_class = "sync"
+# Threaded workers (gthread), deliberately, behind the buffering proxy (nginx in compose, the Ingress
+# in Kubernetes), which hands a worker only whole requests and takes whole responses: slow clients
+# are the proxy's problem, not the workers'. The threads are for what a request waits on: storing a
+# nomination's photo (an fsync on disk, a PUT to S3) and PostgreSQL's commit. bench/intake.py, three
+# runs each on this 2-core machine: with a 1 MB photo 27-35 nominations/s on gthread (4 threads)
+# against 9-20/s on sync workers; without a photo 29-34/s against 16-46/s (noise), at the same CPU
+# per request (13-18 ms), which is Python's and shared under one GIL, so more threads add nothing.
+# The price: a request stuck past `timeout` no longer gets its worker killed (the worker's main loop
+# keeps beating), so what a request waits on must have its own timeouts; and each thread's malloc
+# arena keeps freed memory (shared.memory), so watch the web pods' memory before raising the threads.
+worker_class = "gthread"
+threads = int(os.environ.get("TOP100_WEB_THREADS", "4"))
 timeout = int(os.environ.get("TOP100_WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -159,7 +159,7 @@ def test_slow_clients_hold_nginx_not_the_gunicorn_workers(
             portal["key"] = keys.issue(session, "almaty", sandbox=False)[1]
         runtime.db.dispose()
 
-    # Two sync workers, as deployed: two trickling clients straight at gunicorn hold both.
+    # Two workers of four threads, as deployed; 32 portals trickling their bodies through nginx.
     with intake_on_gunicorn(tmp_path, "--workers", "2", prepare=prepare, TOP100_PROXY_HOPS="1") as (
         intake,
         _log,
@@ -167,17 +167,13 @@ def test_slow_clients_hold_nginx_not_the_gunicorn_workers(
         intake_port = int(intake.rsplit(":", 1)[1])
         others = dict(zip(("review", "media", "notify"), testing.free_ports(3), strict=True))
         with nginx_in_front(tmp_path / "nginx", {"intake": intake_port, **others}) as proxy:
-            with _trickling(intake_port, "/api/v1/nominations", portal["key"], clients=2):
-                direct = _seconds_to_answer(f"{intake}/healthz")
-            with _trickling(
-                int(proxy.rsplit(":", 1)[1]), "/intake/api/v1/nominations", portal["key"], clients=8
-            ):
+            proxy_port = int(proxy.rsplit(":", 1)[1])
+            with _trickling(proxy_port, "/intake/api/v1/nominations", portal["key"], clients=32):
                 behind = _seconds_to_answer(f"{intake}/healthz")
                 proxied = _seconds_to_answer(f"{proxy}/intake/api/v1/openapi.json")
                 submitted = _submit(proxy, portal["key"])
             outside = [_status(f"{proxy}/intake/{path}") for path in ("healthz", "readyz", "metrics")]
             too_large = _announced(proxy, "/intake/api/v1/nominations", BODY_LIMIT_MB * 2**20 + 1)
-    assert direct == 99.0  # the defect: without the proxy, two slow clients take intake down
     assert behind < 1.0 and proxied < 1.0, (behind, proxied)
     status, location = submitted
     assert status == 201 and re.fullmatch(r"/intake/api/v1/nominations/[0-9a-f-]{36}", location), submitted
