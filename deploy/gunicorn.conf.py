@@ -5,7 +5,11 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 
 - `TOP100_SERVICE` names the service (logs, process name, default port);
 - `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
-- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_TIMEOUT` (default 30 s).
+- `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_THREADS` (default 4 per worker),
+  `TOP100_WEB_TIMEOUT` (default 30 s);
+- `TOP100_PROXY_HOPS` (default 0): how many reverse proxies stand in front (1 behind nginx in docker
+  compose and behind the Ingress in Kubernetes); their X-Forwarded-For/-Proto/-Host/-Prefix headers
+  are then applied, so a service under `/intake/` makes its links and redirects with that prefix.
 Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
 `/metrics` adds up every worker's counts (prometheus_client's multiprocess mode, in
 `PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder). Freed memory stays in each worker for
@@ -41,7 +45,18 @@ retain_freed_memory()
 
 bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.load(service).port}"]
 workers = int(os.environ.get("TOP100_WEB_WORKERS", "2"))
-worker_class = "sync"
+# Threaded workers (gthread), deliberately, behind the buffering proxy (nginx in compose, the Ingress
+# in Kubernetes), which hands a worker only whole requests and takes whole responses: slow clients
+# are the proxy's problem, not the workers'. The threads are for what a request waits on: storing a
+# nomination's photo (an fsync on disk, a PUT to S3) and PostgreSQL's commit. bench/intake.py, three
+# runs each on this 2-core machine: with a 1 MB photo 27-35 nominations/s on gthread (4 threads)
+# against 9-20/s on sync workers; without a photo 29-34/s against 16-46/s (noise), at the same CPU
+# per request (13-18 ms), which is Python's and shared under one GIL, so more threads add nothing.
+# The price: a request stuck past `timeout` no longer gets its worker killed (the worker's main loop
+# keeps beating), so what a request waits on must have its own timeouts; and each thread's malloc
+# arena keeps freed memory (shared.memory), so watch the web pods' memory before raising the threads.
+worker_class = "gthread"
+threads = int(os.environ.get("TOP100_WEB_THREADS", "4"))
 timeout = int(os.environ.get("TOP100_WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
@@ -134,6 +149,19 @@ def child_exit(_server: Any, worker: Any) -> None:
 def on_exit(_server: Any) -> None:
     if _OWN_METRICS_DIR:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Trust the forwarding headers of as many proxies as stand in front, and no more.
+
+    Done here rather than in the apps because it is a fact of the deployment: without a proxy, a
+    client could otherwise choose its own address (the login throttle's key) and prefix.
+    """
+    hops = int(os.environ.get("TOP100_PROXY_HOPS", "0"))
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        worker.wsgi = ProxyFix(worker.wsgi, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
 
 def post_fork(_server: Any, worker: Any) -> None:

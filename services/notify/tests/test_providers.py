@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from services.notify.app import create_app
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
@@ -37,7 +38,8 @@ class _Smtp(socketserver.StreamRequestHandler):
             if verb == "EHLO":
                 self._say("250-test\r\n250 8BITMIME")
             elif verb == "RCPT" and b"refused.example" in line:
-                self._say("550 5.1.1 no such user")
+                # As real servers do, the reply repeats the address.
+                self._say(f"550 5.1.1 {line.decode().strip()[8:]}: no such user")
             elif verb == "DATA":
                 self._say("354 go on")
                 data = b""
@@ -125,8 +127,14 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
         is True
     )
     rows = _rows(runtime)
-    assert rows["email"].status == "failed" and "550" in rows["email"].error
-    assert rows["sms"].status == "sent"
+    assert rows["email"].status == "failed" and rows["sms"].status == "sent"
+    # A reason code, the SMTP code and the address masked: the error is shown on the page and the API.
+    assert rows["email"].error == "recipient_refused: 550 no****@refused.example"
+    client = create_app(runtime).test_client()
+    page = client.get(f"/messages/{rows['email'].id}").get_data(as_text=True)
+    api = client.get(f"/api/v1/messages?nomination_id={rows['email'].nomination_id}").get_data(as_text=True)
+    for shown in (page, api):
+        assert "recipient_refused" in shown and "nobody@" not in shown
 
 
 def test_an_unreachable_smtp_server_rolls_back_for_a_retry(
