@@ -10,7 +10,9 @@ environment, so the same file serves `top100 run`, docker compose and Kubernetes
 - `TOP100_PROXY_HOPS` (default 0): how many reverse proxies stand in front (1 behind nginx in docker
   compose and behind the Ingress in Kubernetes); their X-Forwarded-For/-Proto/-Host/-Prefix headers
   are then applied, so a service under `/intake/` makes its links and redirects with that prefix.
-Logs, the access log included, are JSON lines on stderr, as every other process of the system writes.
+Logs, the access log included, go to stderr as every other process of the system writes them
+(`shared.logs`: readable lines on a terminal, else JSON; `TOP100_LOG_LEVEL` applies to the access log
+too, which gunicorn writes at INFO).
 `/metrics` adds up every worker's counts (prometheus_client's multiprocess mode, in
 `PROMETHEUS_MULTIPROC_DIR`, else a fresh temporary folder). Freed memory stays in each worker for
 the next request (`shared.memory`).
@@ -24,8 +26,6 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
-
-from pythonjsonlogger.json import JsonFormatter
 
 from shared import config as top100_config
 from shared import logs as top100_logs
@@ -89,9 +89,11 @@ _ACCESS_FIELDS = {
     "a": "user_agent",
     "{x-correlation-id}o": "correlation_id",
 }
+#: The access line on the console (JSON lines take the atoms above instead).
+access_log_format = "%(m)s %(U)s %(s)s %(B)s bytes %(M)s ms"
 
 
-class AccessJsonFormatter(JsonFormatter):
+class AccessJsonFormatter(top100_logs.JsonLinesFormatter):
     """One JSON object per request, from the atoms gunicorn passes as the record's arguments."""
 
     def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict) -> None:
@@ -101,35 +103,32 @@ class AccessJsonFormatter(JsonFormatter):
             value = atoms.get(atom)
             if value not in (None, "-", ""):
                 log_record[name] = value
-        log_record["service"] = service
         log_record.pop("message", None)
 
 
+_process = f"{service}-web"
+_level = top100_logs.log_level()
+_console = top100_logs.log_format() == "console"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {
-            "()": JsonFormatter,
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            "static_fields": {"service": service},
-        },
-        "access": {
-            "()": AccessJsonFormatter,
-            "fmt": "%(asctime)s %(name)s",
-            "rename_fields": {"asctime": "time", "name": "logger"},
-        },
+        "error": {"()": top100_logs.formatter, "process": _process, "service": service},
+        "access": (
+            {"()": top100_logs.ConsoleFormatter, "process": _process}
+            if _console
+            else {"()": AccessJsonFormatter, "process": _process, "service": service}
+        ),
     },
     "handlers": {
-        "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "error": {"class": "logging.StreamHandler", "formatter": "error", "stream": "ext://sys.stderr"},
         "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stderr"},
     },
     "loggers": {
-        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["error"], "level": _level, "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": _level, "propagate": False},
     },
-    "root": {"handlers": [], "level": "INFO"},
+    "root": {"handlers": [], "level": _level},
 }
 
 
@@ -177,4 +176,4 @@ def post_fork(_server: Any, worker: Any) -> None:
     db = getattr(app, "extensions", {}).get("top100.db")
     if db is not None:
         db.engine.dispose(close=False)
-    top100_logs.configure(service)
+    top100_logs.configure(service, _process)

@@ -92,3 +92,28 @@ def _notify() -> NotifySettings:
         sms_token=_env("NOTIFY_SMS_TOKEN", "") or None,
         mail_from=_env("NOTIFY_MAIL_FROM", DEFAULT_MAIL_FROM),
     )
+
+
+#: How a process can log: `console` (readable lines for a person at a terminal) or `json`.
+LOG_FORMATS: tuple[str, ...] = ("console", "json")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How every process logs: read before any one service's settings (gunicorn's config, `top100 run`).
+
+    None means "not set": `shared.logs` then picks the console on a terminal, JSON elsewhere, and the
+    level that suits the format.
+    """
+
+    level: str | None
+    format: str | None
+
+
+def log_settings() -> LogSettings:
+    """`TOP100_LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR) and `TOP100_LOG_FORMAT` (console, json)."""
+    level = _env("TOP100_LOG_LEVEL", "").upper() or None
+    log_format = _env("TOP100_LOG_FORMAT", "").lower() or None
+    if log_format is not None and log_format not in LOG_FORMATS:
+        raise ValueError(f"TOP100_LOG_FORMAT={log_format!r}; expected one of {', '.join(LOG_FORMATS)}")
+    return LogSettings(level=level, format=log_format)
