@@ -31,6 +31,9 @@ from shared.outbox import outbox_table
 
 LIVE_STUDENT = "status <> 'withdrawn' AND sandbox = false"
 SANDBOX_STUDENT = "status <> 'withdrawn' AND sandbox = true"
+#: The names of the one-nomination-per-student indexes: a violation is recognised by them.
+LIVE_STUDENT_INDEX = "uq_nominations_live_student"
+SANDBOX_STUDENT_INDEX = "uq_nominations_sandbox_student"
 
 
 class Base(DeclarativeBase):
@@ -105,7 +108,7 @@ class Nomination(Base):
         CheckConstraint("language IN ('kk', 'ru', 'en')", name="ck_nominations_language"),
         CheckConstraint("length(iin) = 12", name="ck_nominations_iin"),
         Index(
-            "uq_nominations_live_student",
+            LIVE_STUDENT_INDEX,
             "iin",
             "year",
             unique=True,
@@ -113,7 +116,7 @@ class Nomination(Base):
             sqlite_where=text(LIVE_STUDENT),
         ),
         Index(
-            "uq_nominations_sandbox_student",
+            SANDBOX_STUDENT_INDEX,
             "iin",
             "year",
             unique=True,

@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
 
 from flask import Flask, Response, request
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from services.intake.api.problems import problem
@@ -46,13 +44,6 @@ def blob_cleanup(blobs: BlobStore, written: list[str]) -> Iterator[None]:
             except Exception:  # the original failure matters more than a leftover orphan
                 log.warning("could not delete orphan blob %s", key, exc_info=True)
         raise
-
-
-def duplicate_student_or_raise(exc: IntegrityError, year: Any) -> NoReturn:
-    """A lost race on the one-nomination-per-student index is the same 409 as the checked case."""
-    if "uq_nominations_" in str(exc.orig) or "nominations.iin, nominations.year" in str(exc.orig):
-        raise Conflict("duplicate_student", {"year": year if year is not None else ""}) from exc
-    raise exc
 
 
 def _http(error: HTTPException) -> Response:

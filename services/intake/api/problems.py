@@ -62,6 +62,31 @@ def text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
         return template
 
 
+def problem_body(
+    status: int,
+    code: str | None = None,
+    *,
+    lang: str,
+    params: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[Problem]] | None = None,
+) -> dict[str, Any]:
+    """A problem's JSON in `lang`: what `problem()` answers, and what the OpenAPI examples show."""
+    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
+    document: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": text(f"problem.{code}.title", lang),
+        "status": status,
+        "detail": text(f"problem.{code}.detail", lang, params),
+        "code": code,
+    }
+    if errors:
+        document["errors"] = {
+            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
+        }
+        document["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
+    return document
+
+
 def problem(
     status: int,
     code: str | None = None,
@@ -70,21 +95,10 @@ def problem(
     errors: Mapping[str, list[Problem]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """The problem response, in the language `Accept-Language` asks for (which it therefore varies by)."""
     lang = language()
-    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
-        "title": text(f"problem.{code}.title", lang),
-        "status": status,
-        "detail": text(f"problem.{code}.detail", lang, params),
-        "code": code,
-    }
-    if errors:
-        body["errors"] = {
-            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
-        }
-        body["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    document = problem_body(status, code, lang=lang, params=params, errors=errors)
+    response = Response(json.dumps(document, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     response.headers["Content-Language"] = lang
     for name, value in (headers or {}).items():
         response.headers[name] = value
