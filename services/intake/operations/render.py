@@ -1,6 +1,9 @@
 """A nomination as the API shows it (IIN masked) and as a portal wrote it (for merge patches).
 
-`represent` is what `schemas.NominationOut` documents; a test keeps the two in step. The values are
+`represent` builds by hand what `schemas.NominationOut` documents and can dump too, because it runs
+on every submission and read: measured with `bench/render.py`, the schema's dump took three times as
+long (about 0.5 ms against 0.17 ms a nomination on the shared test machine), a tenth of a
+submission's CPU time. `test_representation` holds the two equal, field for field. The values are
 JSON-ready, so a response can be stored verbatim for an idempotent replay.
 """
 

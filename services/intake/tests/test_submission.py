@@ -92,7 +92,7 @@ def test_the_quota_and_the_one_student_rule_are_refusals(runtime: Runtime) -> No
     assert nominations(runtime) == 3
 
 
-def _insert_again(runtime: Runtime, nomination_id: str, **changes: object) -> str | None:
+def insert_again(runtime: Runtime, nomination_id: str, **changes: object) -> str | None:
     """Insert a copy of a stored nomination (new id, `changes`); the index it breaks, by name."""
     with runtime.db.unit_of_work() as session:
         row = column_values(session.get(Nomination, nomination_id))
@@ -109,8 +109,8 @@ def test_sqlite_names_the_index_the_row_broke(runtime: Runtime) -> None:
     live = run(runtime, portal(runtime), Submission(factories.nomination(1)))
     sandbox = run(runtime, portal(runtime, sandbox=True), Submission(factories.nomination(1)))
     assert isinstance(live, Created) and isinstance(sandbox, Created)
-    assert _insert_again(runtime, live.nomination.id) == LIVE_STUDENT_INDEX
-    assert _insert_again(runtime, sandbox.nomination.id) == SANDBOX_STUDENT_INDEX
+    assert insert_again(runtime, live.nomination.id) == LIVE_STUDENT_INDEX
+    assert insert_again(runtime, sandbox.nomination.id) == SANDBOX_STUDENT_INDEX
     assert run(runtime, portal(runtime, sandbox=True), Submission(factories.nomination(1))) == Refused(
         "duplicate_student", {"year": 2026}
     )
