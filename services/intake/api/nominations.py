@@ -1,8 +1,8 @@
 """`/api/v1/nominations`: submit, read, list, amend, re-photograph and withdraw.
 
 Thin: parse the request, call operations in the request's one unit of work (opened with the key
-check, see `services.intake.api.auth`), render. Errors are raised as the
-operations' exceptions and rendered as problems by `services.intake.api.errors`.
+check, see `services.intake.api.auth`), render. A submission's outcome is rendered here (`_answer`);
+the other operations raise their failures, which `services.intake.api.errors` renders as problems.
 """
 
 from __future__ import annotations
