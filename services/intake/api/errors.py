@@ -58,7 +58,9 @@ def _http(error: HTTPException) -> Response:
         return problem(422, errors=flatten(inner or messages))
     if status == 413:
         return problem(413, params={"maximum": BODY_LIMIT_MB})
-    return problem(status, headers=dict(error.get_headers()) if status == 405 else None)
+    # werkzeug's own headers for the error include its HTML page's Content-Type: only Allow is ours
+    allowed = getattr(error, "valid_methods", None)
+    return problem(status, headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
 def refuse_nul() -> Response | None:

@@ -149,3 +149,10 @@ def test_answers_chosen_by_accept_language_vary_by_it(client: FlaskClient, auth:
     created = client.post("/api/v1/nominations", json=factories.nomination(), headers=kk)
     assert created.status_code == 201
     assert "Accept-Language" not in client.get(created.headers["Location"], headers=kk).vary
+
+
+def test_a_method_not_allowed_is_a_problem_and_says_so(client: FlaskClient) -> None:
+    response = client.delete("/api/v1/regions")
+    assert (response.status_code, response.mimetype) == (405, PROBLEM)
+    assert response.json["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
