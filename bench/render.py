@@ -6,14 +6,18 @@
 The nomination has every part a response shows (three statements of about 260 words, three
 achievements, a guardian, a photo, progress with a decision and a message), as the answer to
 `POST /api/v1/nominations` and `GET /api/v1/nominations/{id}` does; the two must give the same dict.
+Then the CPU time of reading one nomination and a page of 15 through the app (Flask's test client,
+a scratch SQLite database), with each of the two.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -85,14 +89,53 @@ def nomination() -> Nomination:
     return n
 
 
-def timed(call: Callable[[], object], calls: int, rounds: int) -> tuple[float, float]:
+def timed(
+    call: Callable[[], object], calls: int, rounds: int, clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, float]:
     per_call = []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = clock()
         for _ in range(calls):
             call()
-        per_call.append((time.perf_counter() - start) / calls * 1e6)
+        per_call.append((clock() - start) / calls * 1e6)
     return min(per_call), statistics.median(per_call)
+
+
+def through_the_app(rounds: int) -> None:
+    """Reads through the app, with `represent` and then the schema's dump behind the views."""
+    os.environ["TOP100_NOW"] = "2026-09-20T10:00:00+05:00"
+    from services.intake.api import nominations as views
+    from services.intake.app import create_app
+    from services.intake.bootstrap import build
+    from services.intake.operations import keys, refdata
+    from services.intake.tests import factories
+    from shared import migrate
+
+    folder = Path(tempfile.mkdtemp(prefix="render-bench-"))
+    url = f"sqlite:///{folder / 'intake.sqlite3'}"
+    migrate.upgrade("intake", url)
+    runtime = build(factories.settings(folder, url))
+    with runtime.db.unit_of_work() as session:
+        refdata.load_paths(session, [])
+        _row, key = keys.issue(session, "almaty")
+    client, auth = create_app(runtime).test_client(), {"Authorization": f"Bearer {key}"}
+    for serial in range(15):
+        doc = factories.nomination(serial + 1, college=f"ALA-00{serial // 3 + 1}")
+        doc["statements"] = {lang: factories.statement(lang) for lang in SENTENCE}
+        first = client.post("/api/v1/nominations", json=doc, headers=auth).json["id"]
+    hand_built = views.represent
+    for name, render in (("hand-built", hand_built), ("schema", NominationOut().dump)):
+        views.represent = render
+        for what, path, calls in (("one", f"/nominations/{first}", 200), ("page of 15", "/nominations", 40)):
+            best, median = timed(
+                lambda path=path: client.get(f"/api/v1{path}?per_page=15", headers=auth),
+                calls,
+                rounds,
+                time.process_time,
+            )
+            print(f"GET {what:10s} {name:21s} best {best / 1e3:8.2f} ms   median {median / 1e3:8.2f} ms CPU")
+    views.represent = hand_built
+    runtime.db.dispose()
 
 
 def main() -> None:
@@ -112,6 +155,7 @@ def main() -> None:
     for name, call in cases.items():
         best, median = timed(call, args.calls, args.rounds)
         print(f"{name:32s} best {best:8.1f} µs   median {median:8.1f} µs")
+    through_the_app(args.rounds)
 
 
 if __name__ == "__main__":
