@@ -32,7 +32,8 @@ def column_values(obj: object) -> dict[str, Any]:
 def violated_index(
     session: Session, error: IntegrityError, table: Table, row: Mapping[str, Any]
 ) -> str | None:
-    """The name of the unique index of `table` that inserting `row` broke; None if it is not one of them."""
+    """The name of what writing `row` to `table` broke: the constraint or index PostgreSQL reports;
+    on SQLite, the unique index the row collides with. None when it cannot be told."""
     name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
     if name:
         return name
