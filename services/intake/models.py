@@ -33,6 +33,9 @@ from shared.outbox import OUTBOX
 
 LIVE_STUDENT = "status <> 'withdrawn' AND sandbox = false"
 SANDBOX_STUDENT = "status <> 'withdrawn' AND sandbox = true"
+#: The names of the one-nomination-per-student indexes: a violation is recognised by them.
+LIVE_STUDENT_INDEX = "uq_nominations_live_student"
+SANDBOX_STUDENT_INDEX = "uq_nominations_sandbox_student"
 
 
 Base = service_base()
@@ -107,8 +110,8 @@ class Nomination(Base):
         CheckConstraint("academic_standing IN ('excellent', 'good')", name="standing"),
         CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("length(iin) = 12", name="iin"),
-        _one_per_student_and_year("uq_nominations_live_student", LIVE_STUDENT),
-        _one_per_student_and_year("uq_nominations_sandbox_student", SANDBOX_STUDENT),
+        _one_per_student_and_year(LIVE_STUDENT_INDEX, LIVE_STUDENT),
+        _one_per_student_and_year(SANDBOX_STUDENT_INDEX, SANDBOX_STUDENT),
         Index("ix_nominations_college_year", "college_code", "year", "sandbox", "status"),
         Index("ix_nominations_region_listing", "region_code", "sandbox", "submitted_at", "id"),
     )

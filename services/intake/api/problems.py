@@ -36,6 +36,24 @@ def text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     return problems.text(CATALOG, key, lang, values)
 
 
+def problem_body(
+    status: int,
+    code: str | None = None,
+    *,
+    lang: str,
+    params: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[Problem]] | None = None,
+) -> dict[str, Any]:
+    """A problem's JSON in `lang`: what `problem()` answers, and what the OpenAPI examples show."""
+    document = problems.document(status, code, lang, text, params)
+    if errors:
+        document["errors"] = {
+            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
+        }
+        document["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
+    return document
+
+
 def problem(
     status: int,
     code: str | None = None,
@@ -44,14 +62,9 @@ def problem(
     errors: Mapping[str, list[Problem]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """The problem response, in the language `Accept-Language` asks for (which it therefore varies by)."""
     lang = language()
-    body = problems.document(status, code, lang, text, params)
-    if errors:
-        body["errors"] = {
-            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
-        }
-        body["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
-    return respond(body, lang, headers)
+    return respond(problem_body(status, code, lang=lang, params=params, errors=errors), lang, headers)
 
 
 def describe(code: str, lang: str) -> dict[str, str]:

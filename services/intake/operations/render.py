@@ -1,7 +1,11 @@
 """A nomination as the API shows it (IIN masked) and as a portal wrote it (for merge patches).
 
-`represent` is what `schemas.NominationOut` documents; a test keeps the two in step. The values are
-JSON-ready, so a response can be stored verbatim for an idempotent replay.
+`represent` builds by hand what `schemas.NominationOut` documents and can dump too, because it runs
+on every submission, read and list: measured with `bench/render.py` on the shared test machine, the
+schema's dump of a whole nomination took 0.39 ms against 0.09 ms by hand; that is 0.3 ms more of the
+5 ms a read of one nomination costs, and a page of 15 cost 26% more CPU (15.0 ms against 11.9).
+`test_representation` holds the two equal, field for field. The values are JSON-ready, so a response
+can be stored verbatim for an idempotent replay.
 """
 
 from __future__ import annotations
