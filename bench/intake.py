@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/intake.py [--seconds 8] [--clients 2] [--threads 6] [--rate 100]
 
+Needs the `bench` extra (`requests`; `./scripts/test`'s `.venv/` has it through the test extra, else
+`.venv/bin/pip install -c constraints.txt -e '.[bench]'`).
+
 What it measures, in one run, on loopback only, in a scratch PostgreSQL database it creates and drops:
 1. an empty Flask endpoint on gunicorn with the same settings (`deploy/gunicorn.conf.py`): the
    ceiling of this machine, client included;
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.util
 import io
 import json
 import os
@@ -429,6 +433,8 @@ def main() -> None:
     parser.add_argument("--rate-seconds", type=float, default=8.0)
     parser.add_argument("--workers", default=os.environ.get("TOP100_WEB_WORKERS", "2"))
     args = parser.parse_args()
+    if importlib.util.find_spec("requests") is None:
+        sys.exit("bench/intake.py needs the bench extra: pip install -c constraints.txt -e '.[bench]'")
 
     streams = args.clients * args.threads
     phase = streams * BLOCK

@@ -1,6 +1,6 @@
 """`top100`, the one console script: run the system, a worker, migrations and the operator's tasks.
 
-The commands and their options are the operator's interface (ARCHITECTURE.md): people and scripts
+The commands and their options are the operator's interface (docs/operations.md): people and scripts
 rely on them, so they change only additively. The services contribute their own command groups
 (`keys`, `refdata`, `calendar`, ...) as `COMMANDS` in `services/<svc>/cli.py`; this module wires
 them in.
@@ -9,11 +9,13 @@ them in.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import fcntl
 import hashlib
 import importlib
 import importlib.util
+import io
 import json
 import os
 import signal
@@ -76,7 +78,7 @@ def migrate_command(services: tuple[str, ...]) -> None:
 def worker_command(service: str, regions: str, exclude_regions: str, no_relay: bool) -> None:
     """Consume SERVICE's events for a set of regions (and relay its outbox)."""
     _pin_data_dir()
-    logs.configure(service)
+    logs.configure(service, f"{service}-worker")
     try:
         wanted = parse_region_list(regions)
         excluded = set(parse_region_list(exclude_regions)) if exclude_regions.strip() else set()
@@ -113,18 +115,27 @@ def run_command(only: str | None) -> None:
         raise click.ClickException(f"port(s) in use: {', '.join(busy)}. Is another `top100 run` still up?")
     for service in services:
         migrate.upgrade(service, settings[service].database_url)
-    if "intake" in services and _embedded_intake():
-        _seed_demo(root)
+    runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")
+    demo_key = _seed_demo(root) if "intake" in services and _embedded_intake() else None
     supervisor = runner.Supervisor(runner.child_specs(services))
-    urls = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
+    waiting = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
 
     def ready() -> bool:
-        return all(_answers(url + "healthz") for url in urls.values())
+        """Say each service's URL as soon as it answers, so a slow one shows which it is."""
+        for service, url in list(waiting.items()):
+            if _answers(url + "healthz"):
+                runner.say(f"{service:<7} ready at {url}")
+                del waiting[service]
+        return not waiting
 
     def announce() -> None:
-        runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")
-        for service, url in urls.items():
-            runner.say(f"{service:<7} {url}")
+        if demo_key is not None:
+            runner.say(
+                "demo portal key for region almaty (shown this once; `top100 keys issue --region almaty` "
+                "makes another):"
+            )
+            click.echo(demo_key)
+            (root / DEMO_KEY_MARKER).touch()
         runner.say("all services answer; Ctrl-C stops everything")
 
     status = supervisor.run(ready, announce)
@@ -154,17 +165,23 @@ def _without_password(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
-def _seed_demo(root: Path) -> None:
-    """Load the demo reference data (idempotent) and, on a data dir's first run, issue a portal key."""
-    _invoke("refdata", "load")
-    marker = root / "demo-portal-key.issued"
-    if not marker.exists():
-        runner.say(
-            "demo portal key for region almaty (shown this once; `top100 keys issue --region almaty` "
-            "makes another):"
-        )
+#: Left in the data dir once the demo key was shown: the key is shown once, like every key.
+DEMO_KEY_MARKER = "demo-portal-key.issued"
+
+
+def _seed_demo(root: Path) -> str | None:
+    """Load the demo reference data (idempotent) and, until one was shown, issue a demo portal key.
+
+    Both commands' own reports are kept off the console; the key (the last line `keys issue`
+    prints) is returned to be shown once every service answers, and the marker is left only then.
+    """
+    with contextlib.redirect_stdout(io.StringIO()):
+        _invoke("refdata", "load")
+    if (root / DEMO_KEY_MARKER).exists():
+        return None
+    with contextlib.redirect_stdout(io.StringIO()) as issued:
         _invoke("keys", "issue", "--region", "almaty")
-        marker.touch()
+    return issued.getvalue().splitlines()[-1]
 
 
 def _invoke(*args: str) -> None:

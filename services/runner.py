@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import signal
 import subprocess
@@ -23,6 +24,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from shared import logs
+
+logger = logging.getLogger(__name__)
 
 #: How long a child gets between SIGTERM and SIGKILL (gunicorn's graceful timeout is shorter).
 STOP_GRACE_SECONDS = 25.0
@@ -56,7 +61,7 @@ def _die_with_parent() -> None:
 
 
 def say(message: str) -> None:
-    """The supervisor's own lines go to stdout, readable by a person (children log JSON to stderr)."""
+    """The few lines a person running the system needs go to stdout, whatever the logs' format."""
     print(f"top100: {message}", flush=True)
 
 
@@ -76,7 +81,7 @@ class Supervisor:
         for spec in self.specs:
             process = subprocess.Popen(list(spec.argv), env=spec.env, preexec_fn=_die_with_parent)
             self.children.append(Child(spec, process))
-            say(f"started {spec.name} (pid {process.pid})")
+            logger.info("started %s (pid %d)", spec.name, process.pid)
 
     def run(
         self,
@@ -156,7 +161,8 @@ def child_specs(services: Sequence[str], web_workers: int = 2) -> list[ChildSpec
         raise FileNotFoundError(f"{conf} is missing: `top100 run` runs from a checkout of the repository")
     specs = []
     for service in services:
-        env = dict(os.environ, TOP100_SERVICE=service, PYTHONUNBUFFERED="1")
+        # The children's stderr may be a pipe while ours is the person's terminal: they log as we do.
+        env = dict(os.environ, TOP100_SERVICE=service, PYTHONUNBUFFERED="1", **logs.child_environment())
         env.setdefault("TOP100_WEB_WORKERS", str(web_workers))
         specs.append(
             ChildSpec(

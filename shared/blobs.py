@@ -26,6 +26,9 @@ class BlobStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def read_url(self, url: str) -> bytes:
+        """Read a blob by the URL another service published (the event carries it, not the bytes)."""
+
 
 def _safe_key(key: str) -> str:
     parts = [part for part in key.split("/") if part]
@@ -78,6 +81,15 @@ class LocalBlobStore:
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def read_url(self, url: str) -> bytes:
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"unsupported blob URL {url!r} for a local store")
+        try:
+            return Path(parsed.path).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobNotFound(url) from exc
+
 
 def _fsync_directory(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
@@ -88,14 +100,14 @@ def _fsync_directory(folder: Path) -> None:
 
 
 class S3BlobStore:
-    """Blobs in a bucket of any S3-compatible server (`S3_ENDPOINT_URL` for MinIO and the like)."""
+    """Blobs in a bucket of any S3-compatible server (`endpoint_url` for MinIO and the like)."""
 
-    def __init__(self, bucket: str, prefix: str = "") -> None:
+    def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
         import boto3
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.client = boto3.client("s3", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None)
+        self.client = boto3.client("s3", endpoint_url=endpoint_url)
 
     def _key(self, key: str) -> str:
         key = _safe_key(key)
@@ -107,8 +119,17 @@ class S3BlobStore:
         return f"s3://{self.bucket}/{full}"
 
     def get(self, key: str) -> bytes:
+        return self._read(self.bucket, self._key(key))
+
+    def read_url(self, url: str) -> bytes:
+        parsed = urlparse(url)
+        if parsed.scheme != "s3":
+            raise ValueError(f"unsupported blob URL {url!r} for an S3 store")
+        return self._read(parsed.netloc, _safe_key(parsed.path))
+
+    def _read(self, bucket: str, key: str) -> bytes:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+            return self.client.get_object(Bucket=bucket, Key=key)["Body"].read()
         except self.client.exceptions.NoSuchKey as exc:
             raise BlobNotFound(key) from exc
 
@@ -123,24 +144,11 @@ class S3BlobStore:
         return True
 
 
-def open_store(url: str) -> BlobStore:
-    """`file:///path` or `s3://bucket/prefix`."""
+def open_store(url: str, s3_endpoint_url: str | None = None) -> BlobStore:
+    """`file:///path` or `s3://bucket/prefix` (on the S3-compatible server at `s3_endpoint_url`)."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         return LocalBlobStore(Path(parsed.path))
     if parsed.scheme == "s3":
-        return S3BlobStore(parsed.netloc, parsed.path)
+        return S3BlobStore(parsed.netloc, parsed.path, s3_endpoint_url)
     raise ValueError(f"unsupported blob store URL {url!r}; use file:///path or s3://bucket/prefix")
-
-
-def read_url(url: str) -> bytes:
-    """Read a blob by the URL another service published (the event carries it, not the bytes)."""
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        try:
-            return Path(parsed.path).read_bytes()
-        except FileNotFoundError as exc:
-            raise BlobNotFound(url) from exc
-    if parsed.scheme == "s3":
-        return S3BlobStore(parsed.netloc).get(parsed.path.lstrip("/"))
-    raise ValueError(f"unsupported blob URL {url!r}")

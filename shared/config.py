@@ -8,7 +8,7 @@ code base asks which column it runs in.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES: tuple[str, ...] = ("intake", "review", "media", "notify")
@@ -25,6 +25,20 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+#: The sender of notify's email unless `NOTIFY_MAIL_FROM` names another.
+DEFAULT_MAIL_FROM = "TOP 100 <noreply@top100.kz>"
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Notify's providers: empty URLs mean the embedded ones (mail as files, SMS as a log)."""
+
+    smtp_url: str = ""
+    sms_url: str = ""
+    sms_token: str | None = None
+    mail_from: str = DEFAULT_MAIL_FROM
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything one service process needs to know about its surroundings."""
@@ -38,6 +52,9 @@ class Settings:
     secret_key: str
     retry_delays: tuple[int, ...]
     relay_batch: int
+    #: An S3-compatible server other than AWS (MinIO and the like) for `s3://` blob URLs.
+    s3_endpoint_url: str | None = None
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
 
 def broker_url() -> str:
@@ -63,4 +80,40 @@ def load(service: str) -> Settings:
         secret_key=_env("TOP100_SECRET_KEY", f"embedded-demo-only-{service}"),
         retry_delays=tuple(int(part) for part in delays.split(",") if part.strip()),
         relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
+        s3_endpoint_url=_env("S3_ENDPOINT_URL", "") or None,
+        notify=_notify() if service == "notify" else NotifySettings(),
     )
+
+
+def _notify() -> NotifySettings:
+    return NotifySettings(
+        smtp_url=_env("NOTIFY_SMTP_URL", ""),
+        sms_url=_env("NOTIFY_SMS_URL", ""),
+        sms_token=_env("NOTIFY_SMS_TOKEN", "") or None,
+        mail_from=_env("NOTIFY_MAIL_FROM", DEFAULT_MAIL_FROM),
+    )
+
+
+#: How a process can log: `console` (readable lines for a person at a terminal) or `json`.
+LOG_FORMATS: tuple[str, ...] = ("console", "json")
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How every process logs: read before any one service's settings (gunicorn's config, `top100 run`).
+
+    None means "not set": `shared.logs` then picks the console on a terminal, JSON elsewhere, and the
+    level that suits the format.
+    """
+
+    level: str | None
+    format: str | None
+
+
+def log_settings() -> LogSettings:
+    """`TOP100_LOG_LEVEL` (DEBUG, INFO, WARNING, ERROR) and `TOP100_LOG_FORMAT` (console, json)."""
+    level = _env("TOP100_LOG_LEVEL", "").upper() or None
+    log_format = _env("TOP100_LOG_FORMAT", "").lower() or None
+    if log_format is not None and log_format not in LOG_FORMATS:
+        raise ValueError(f"TOP100_LOG_FORMAT={log_format!r}; expected one of {', '.join(LOG_FORMATS)}")
+    return LogSettings(level=level, format=log_format)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,12 +23,16 @@ def make_engine(url: str) -> Engine:
 
     SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE`, so that the web and worker processes of a
     service can write the same file without "database is locked" failures on lock upgrades.
+    Parameters are hidden: a failed statement's error (logged, and copied into retry headers) would
+    otherwise carry the row's values, IIN, name, birth date and contacts among them.
     """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"timeout": 30, "check_same_thread": False}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -42,10 +48,25 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    engine = create_engine(url, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_size=5, max_overflow=10, hide_parameters=True)
+    event.listen(engine, "handle_error", _hide_detail)
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect))
     return engine
+
+
+def _hide_detail(context: ExceptionContext) -> None:
+    """Drop PostgreSQL's DETAIL line from a failed statement's error text, keeping it in `.diag`.
+
+    The server puts the row's values there (`Key (iin)=(...) already exists`, `Failing row contains
+    (...)`), which `hide_parameters` does not cover; the text ends up in logs and retry headers.
+    """
+    detail = getattr(getattr(context.original_exception, "diag", None), "message_detail", None)
+    if not detail:
+        return
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is not None and error.args and isinstance(error.args[0], str):
+            error.args = (error.args[0].replace(detail, "[detail hidden]"), *error.args[1:])
 
 
 #: A pooled connection unused for longer than this is pinged before it is handed out.
@@ -73,19 +94,23 @@ def _ping_if_idle(dialect, dbapi_connection, record, _proxy) -> None:  # type: i
         raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
-#: Constraint names spelled the same in every service, so Alembic can find (and drop) them on SQLite too.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], conflict: Sequence[str]) -> bool:
+    """Insert a row unless one with the same `conflict` key exists; True when this call inserted it.
 
-
-def one_of(column: str, values: tuple[str, ...]) -> str:
-    """The SQL of a check constraint keeping `column` to `values` (the database enforces it too)."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+    `ON CONFLICT DO NOTHING` rather than catching an IntegrityError, so a PostgreSQL transaction is
+    not aborted; a concurrent duplicate waits for the first transaction and then finds the row.
+    RETURNING, not rowcount: psycopg 3 under SQLAlchemy 2.1 (and the ORM for a mapped table) reports
+    rowcount -1 for this insert, which made every first insert look like a duplicate on PostgreSQL.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        .returning(*table.primary_key.columns)
+    )
+    return session.execute(statement).first() is not None
 
 
 class Database:

@@ -18,7 +18,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-LANGUAGES = ("kk", "ru", "en")
+from shared.i18n import LANGUAGES
 
 _REGISTRY: dict[tuple[str, int], Schema] = {}
 

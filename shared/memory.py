@@ -11,6 +11,14 @@ megabytes of pixels and scaling it, took 6,874 page faults and 106-112 ms of CPU
 with them raised, none and 91 ms. So every gunicorn and every `top100 worker` process sets them.
 
 The price is that a process keeps up to `RETAINED_BYTES` of freed memory mapped for reuse.
+
+Why a call rather than glibc's tunables (`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=...:
+glibc.malloc.trim_threshold=...`), which do the same (measured in a gunicorn worker started with
+`deploy/gunicorn.conf.py`: 948 page faults a request with neither, 2 with this call, 2 with the
+tunables): a tunable is read only when a process starts, so it would have to be set wherever one is
+started (the image, the runner, each benchmark's processes, a worker an operator starts by hand),
+and a place that forgot it would lose the setting without a word. The call sits in the two entry
+points every web and event worker passes through, however it was started.
 """
 
 from __future__ import annotations

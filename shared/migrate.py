@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -58,6 +59,58 @@ def run_env(metadata: MetaData) -> None:
 # to the outbox is a new step, never an edit of an old one.
 
 
+def bus_tables_created() -> None:
+    """The outbox and the inbox as every service's first revision created them (rows then carried
+    `published_at`, dropped by `outbox_rows_deleted_once_published`)."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "inbox",
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("consumer", sa.String(length=50), nullable=False),
+        sa.Column("event_type", sa.String(length=100), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "consumer", name=op.f("pk_inbox")),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("routing_key", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        _unpublished_index(batch_op)
+
+
+def _unpublished_index(batch_op: Any) -> None:
+    """The index of the rows not yet published, while the outbox marked them `published_at`."""
+    import sqlalchemy as sa
+
+    batch_op.create_index(
+        "ix_outbox_unpublished",
+        ["id"],
+        unique=False,
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
+    )
+
+
+def bus_tables_dropped() -> None:
+    """The downgrade of `bus_tables_created`."""
+    from alembic import op
+
+    op.drop_table("outbox")
+    op.drop_table("inbox")
+
+
 def outbox_rows_deleted_once_published() -> None:
     """The relay deletes a row once the broker confirmed it, instead of marking it `published_at`."""
     from alembic import op
@@ -76,13 +129,7 @@ def outbox_rows_marked_published() -> None:
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(
-            "ix_outbox_unpublished",
-            ["id"],
-            unique=False,
-            postgresql_where=sa.text("published_at IS NULL"),
-            sqlite_where=sa.text("published_at IS NULL"),
-        )
+        _unpublished_index(batch_op)
 
 
 def main() -> None:

@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Integer, String, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared import clock
+from shared.db import insert_ignore
 
 Followed = TypeVar("Followed", bound="FollowedNomination")
 
@@ -52,13 +52,17 @@ def stamped(applied: Mapping[str, int], parts: list[str], revision: int | None) 
 
 
 class FollowedNomination:
-    """Mixin for a consumer's per-nomination row: its lock, and its withdrawal (the tombstone)."""
+    """Mixin for a consumer's per-nomination row: its lock, and its withdrawal (the tombstone).
+
+    Mixed into a service's `shared.models.service_base()` Base, whose type map makes `withdrawn_at`
+    a `UTCDateTime` like every other instant there.
+    """
 
     __tablename__ = "followed_nominations"
 
     nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     withdrawn_revision: Mapped[int | None] = mapped_column(Integer)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None]
 
     @property
     def withdrawn(self) -> bool:
@@ -72,12 +76,7 @@ def follow(session: Session, model: type[Followed], nomination_id: str) -> Follo
     PostgreSQL wait for each other here (SQLite's `BEGIN IMMEDIATE` already serialises writers).
     """
     table = model.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(table)
-        .values(nomination_id=nomination_id)
-        .on_conflict_do_nothing(index_elements=["nomination_id"])
-    )
+    insert_ignore(session, table, {"nomination_id": nomination_id}, ["nomination_id"])
     query = select(model).where(table.c.nomination_id == nomination_id).with_for_update()
     return session.execute(query.execution_options(populate_existing=True)).scalar_one()
 

@@ -10,27 +10,13 @@ fraction of rewriting each one-kilobyte row with a mark.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from shared import clock, events
 from shared.envelope import Event
 
 OUTBOX = "outbox"
-
-
-def outbox_table(metadata: MetaData) -> Table:
-    """Declare the outbox in a service's metadata (its migrations create it)."""
-    return Table(
-        OUTBOX,
-        metadata,
-        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-        Column("event_id", String(36), nullable=False, unique=True),
-        Column("routing_key", String(200), nullable=False),
-        Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-    )
-
 
 PENDING = "outbox.pending"
 
@@ -64,7 +50,7 @@ def flush(session: Session) -> None:
     rows = session.info.pop(PENDING, None)
     if not rows:
         return
-    table: Table = session.info["outbox"]
+    table: Table = session.info[OUTBOX]
     connection = session.connection()
     if connection.dialect.name == "postgresql" and len(rows) > 1:
         columns = ("event_id", "routing_key", "body", "created_at")

@@ -6,7 +6,10 @@ page gets `t(key, **params)` over the service's catalog, and links to itself in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from shared import i18n, regions
 
@@ -22,6 +25,18 @@ def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
     view_args = (request.view_args or {}) if request.endpoint else {}
     query = request.args.to_dict()
     return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
+
+
+def not_found_page(
+    render: Callable[..., tuple[str, int]],
+) -> Callable[[HTTPException], tuple[str, int] | None]:
+    """The error page of a service whose pages render with `render`: a missing page is a page in the
+    reader's language (the service's `error.html`); any other error answers as a problem."""
+
+    def error_page(error: HTTPException) -> tuple[str, int] | None:
+        return render("error.html", 404, message_key="not_found", params={}) if error.code == 404 else None
+
+    return error_page
 
 
 def render(

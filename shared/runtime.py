@@ -22,5 +22,7 @@ def build_runtime(service: str, metadata: MetaData, settings: config.Settings | 
     """Wire a service from the environment (or from `settings`, which tests pass)."""
     settings = settings or config.load(service)
     return Runtime(
-        settings=settings, db=Database(settings.database_url, metadata), blobs=open_store(settings.blob_url)
+        settings=settings,
+        db=Database(settings.database_url, metadata),
+        blobs=open_store(settings.blob_url, settings.s3_endpoint_url),
     )

@@ -5,19 +5,28 @@ its server is truly unreachable, and then loudly; with `TOP100_REQUIRE_SERVERS=1
 `scripts/test` in CI) an unreachable server fails the test instead, so CI cannot go green by
 skipping. Isolation: a scratch PostgreSQL database and a scratch RabbitMQ vhost per use, dropped
 afterwards (the topology's names are fixed, so a vhost is what keeps two runs apart).
+
+`all_logs` and `personal_data_in` are for tests that provoke errors and check that nothing a person
+can be identified by reached a log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
+import io
+import json
+import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 
@@ -81,8 +90,36 @@ def scratch_postgres(prefix: str = "top100_test") -> Iterator[str]:
         postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+def rabbitmqctl(
+    *args: str, stdin: str | None = None, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run `rabbitmqctl` in a process group of its own, and kill the whole group on a time-out.
+
+    rabbitmqctl is a script that starts an Erlang VM; a plain `subprocess.run(timeout=)` kills the
+    script but leaves the VM holding one of the eleven ports (35672-35682) the CLI tools may use,
+    and once eleven are stuck every later call fails with `nodistribution`.
+    """
+    proc = subprocess.Popen(
+        ["rabbitmqctl", *args],
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever the script left behind
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    if check:
+        done.check_returncode()
+    return done
 
 
 @contextmanager
@@ -120,3 +157,65 @@ def postgres_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
         migrated_runtime(service, dataclasses.replace(settings, database_url=url)) as runtime,
     ):
         yield runtime
+
+
+def _spellings(value: str | date) -> set[str]:
+    """The ways a log may spell one personal value: a date as ISO, `dd.mm.yyyy` and Python's repr;
+    a phone with and without `+` and as its last ten digits; text as it is and case-folded."""
+    if isinstance(value, date):
+        return {value.isoformat(), f"{value:%d.%m.%Y}", repr(value)}
+    spellings = {value, value.casefold()}
+    if value.startswith("+") and value[1:].isdigit():
+        spellings |= {value[1:], value[-10:]}
+    return spellings
+
+
+def _readable(text: str) -> str:
+    r"""`text` with every JSON line's strings decoded too: a JSON log writes `Әлихан` as `\u04d8...`."""
+    decoded = [text]
+    for line in text.splitlines():
+        try:
+            document = json.loads(line)
+        except ValueError:
+            continue
+        decoded.append(json.dumps(document, ensure_ascii=False))
+    return "\n".join(decoded)
+
+
+def personal_data_in(text: str, values: Iterable[str | date]) -> list[str]:
+    """Which of `values` (IINs, names, birth dates, emails, phones of a test corpus) `text` shows.
+
+    For tests that provoke errors and then scan everything the processes logged: an empty list is the
+    pass. Each value is looked for in the spellings a log or a traceback would use, in the raw text and
+    in JSON log lines decoded (non-ASCII letters are escaped there).
+    """
+    haystack = _readable(text)
+    folded = haystack.casefold()
+    return sorted(
+        str(value)
+        for value in values
+        if any(spelling in haystack or spelling.casefold() in folded for spelling in _spellings(value))
+    )
+
+
+@contextmanager
+def all_logs() -> Iterator[io.StringIO]:
+    """Every log record of this process while the block runs, DEBUG and up, tracebacks included.
+
+    A handler on the root logger at DEBUG; SQLAlchemy's engine log (what `echo` prints) is switched on
+    too, so a test also sees what a debugging operator would. The previous levels come back after.
+    """
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    root, engine = logging.getLogger(), logging.getLogger("sqlalchemy.engine")
+    levels = root.level, engine.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    engine.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(levels[0])
+        engine.setLevel(levels[1])

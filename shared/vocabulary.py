@@ -1,6 +1,6 @@
 """The programme's own words that every service shows people: nomination categories, the levels of
 an achievement and the names of the three languages, in kk/ru/en. Categories follow the regulation
-(RULES.md "Who may be nominated").
+(docs/rules.md, "Who may be nominated").
 
 The codes are the intake contract's; the words are what a commission member, a media editor or a
 student reads instead of a code.

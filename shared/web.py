@@ -1,22 +1,85 @@
-"""What every service's Flask factory does the same way: config, logs, correlation ids, health."""
+"""Every service's Flask app from one factory: config, logs, correlation ids, health, problem answers.
+
+A service's `app.py` names what is its own (blueprints, a request class, settings, an `init` for
+what needs the app, an HTML error page) and gets the rest the same way as the other three.
+gunicorn still serves `services.<name>.app:create_app()`.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Request, Response, current_app, g, request
+from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
+from werkzeug.exceptions import HTTPException
 
-from shared import logs
+from shared import logs, problems
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
+from shared.runtime import Runtime
 
 CORRELATION_HEADER = "X-Correlation-ID"
+#: Addresses under this prefix are the APIs: their errors are always problem+json, never a page.
+API_PREFIX = "/api/"
+RUNTIME = "top100.runtime"
+
+#: Renders an HTML page for an error of a page (not of the API), or None to answer with a problem.
+ErrorPage = Callable[[HTTPException], ResponseReturnValue | None]
+
+
+def current_runtime() -> Runtime:
+    """The runtime (settings, database, blobs) of the app handling the current request."""
+    runtime: Runtime = current_app.extensions[RUNTIME]
+    return runtime
+
+
+def create_service_app(
+    import_name: str,
+    runtime: Runtime,
+    blueprints: Iterable[Blueprint] = (),
+    *,
+    request_class: type[Request] | None = None,
+    config: Mapping[str, Any] | None = None,
+    init: Callable[[Flask], object] | None = None,
+    error_page: ErrorPage | None = None,
+) -> Flask:
+    """The Flask app of one service: the shared parts, then the service's own, in that order."""
+    app = base_app(import_name, runtime.settings, runtime.db)
+    app.extensions[RUNTIME] = runtime
+    if request_class is not None:
+        app.request_class = request_class
+    app.config.update(config or {})
+    _answer_errors(app, error_page)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    if init is not None:
+        init(app)
+    return app
+
+
+def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:
+    """Errors of the API as problem+json in the caller's language; a page's errors as a page if the
+    service renders one. An unexpected exception arrives here as a 500 (`InternalServerError`)."""
+
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        if error_page is not None and not request.path.startswith(API_PREFIX):
+            page = error_page(error)
+            if page is not None:
+                return page
+        return problems.from_http_error(error)
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(
+        problems.Problem, lambda e: problems.problem(e.status, e.code, errors=e.errors)
+    )
 
 
 def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
-    """A Flask app with the parts all four services share; the service adds its blueprints."""
+    """A Flask app with the parts all four services share: settings, correlation ids, health."""
     app = Flask(import_name)
     # A service's own templates first, then the layout every service's pages share.
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("shared", "templates")])

@@ -1,4 +1,4 @@
-"""Intake's Flask app: the portal API on shared.web's base (health, readiness, metrics, correlation ids).
+"""Intake's Flask app: the portal API on the shared service kit (health, readiness, metrics, problems).
 
 gunicorn serves `services.intake.app:create_app()`. Nothing here migrates the database.
 """
@@ -12,7 +12,7 @@ from services.intake.api.errors import BODY_LIMIT_MB
 from services.intake.bootstrap import build
 from services.intake.multipart import MultipartFormParser
 from shared.runtime import Runtime
-from shared.web import base_app
+from shared.web import create_service_app
 
 
 class IntakeRequest(Request):
@@ -22,16 +22,20 @@ class IntakeRequest(Request):
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    runtime = runtime or build()
-    app = base_app(__name__, runtime.settings, runtime.db)
-    app.request_class = IntakeRequest
-    app.extensions["top100.runtime"] = runtime
-    app.config["MAX_CONTENT_LENGTH"] = BODY_LIMIT_MB * 1024 * 1024
-    app.config["MAX_FORM_MEMORY_SIZE"] = BODY_LIMIT_MB * 1024 * 1024
+    limit = BODY_LIMIT_MB * 1024 * 1024
+    return create_service_app(
+        __name__,
+        runtime or build(),
+        request_class=IntakeRequest,
+        config={"MAX_CONTENT_LENGTH": limit, "MAX_FORM_MEMORY_SIZE": limit},
+        init=_init,
+    )
+
+
+def _init(app: Flask) -> None:
     init_api(app)
-    _warm_up()
     app.add_url_rule("/", "index", lambda: redirect("/api/v1/docs"))
-    return app
+    _warm_up()
 
 
 def _warm_up() -> None:

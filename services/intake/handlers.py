@@ -7,6 +7,7 @@ validated the payload and claimed the event in the inbox within the same unit of
 from __future__ import annotations
 
 from services.intake.operations import progress
+from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -46,34 +47,25 @@ def review_decision(ctx: HandlerContext, event: Event) -> None:
         )
 
 
-HANDLERS: dict[str, Handler] = {
-    "media.photo_processed": photo_processed,
-    "media.photo_rejected": photo_rejected,
-    "review.candidate_registered": candidate_registered,
-    "notify.message_sent": message_sent,
-}
-
-
 def ignore(ctx: HandlerContext, event: Event) -> None:
     """A media event that says nothing about a nomination's progress (kits, banners): acknowledged."""
 
 
-def _follow_new_event_types() -> None:
-    """Every review.* and media.* type with a payload schema gets a handler, as those services add them.
+def _every(prefix: str, handler: Handler) -> dict[str, Handler]:
+    """`handler` for every event type under `prefix` that has a payload schema.
 
     Intake's queues are bound to all of review's and media's events (`shared.topology`); an event type
     without a handler would be parked. Review's say something about a candidate, so they become a line
     in `progress.decisions`; media's other events are not about progress and are acknowledged.
     """
-    from shared import events
-
-    for event_type, _version in events.known():
-        if event_type in HANDLERS:
-            continue
-        if event_type.startswith("review."):
-            HANDLERS[event_type] = review_decision
-        elif event_type.startswith("media."):
-            HANDLERS[event_type] = ignore
+    return {event_type: handler for event_type, _version in events.known() if event_type.startswith(prefix)}
 
 
-_follow_new_event_types()
+HANDLERS: dict[str, Handler] = {
+    **_every("review.", review_decision),
+    **_every("media.", ignore),
+    "media.photo_processed": photo_processed,
+    "media.photo_rejected": photo_rejected,
+    "review.candidate_registered": candidate_registered,
+    "notify.message_sent": message_sent,
+}

@@ -20,12 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.intake.models import IdempotencyRecord
 from services.intake.operations import Conflict
-from shared import clock
+from shared import clock, db
 
 HEADER = "Idempotency-Key"
 KEY = re.compile(r"[\x20-\x7e]{1,255}")
@@ -55,17 +54,8 @@ def claim(session: Session, portal_key_id: str, key: str, print_: str) -> Replay
 
     Raises Conflict("idempotency_key_reused") when the key came with a different request.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # RETURNING, not rowcount: psycopg 3 under SQLAlchemy 2.1 reports rowcount -1 for this insert,
-    # which made every first use of a key look like a reuse on PostgreSQL (see shared.inbox.claim).
-    inserted = session.execute(
-        insert(IdempotencyRecord)
-        .values(portal_key_id=portal_key_id, key=key, fingerprint=print_, created_at=clock.utcnow())
-        .on_conflict_do_nothing(index_elements=["portal_key_id", "key"])
-        .returning(IdempotencyRecord.key)
-    ).first()
-    if inserted is not None:
+    row = {"portal_key_id": portal_key_id, "key": key, "fingerprint": print_, "created_at": clock.utcnow()}
+    if db.insert_ignore(session, IdempotencyRecord.__table__, row, conflict=("portal_key_id", "key")):
         return None
     row = session.execute(
         select(IdempotencyRecord).where(

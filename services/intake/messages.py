@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shared import problems
 from shared.i18n import Catalog
 
 _SCHEMA: dict[str, dict[str, str]] = {
@@ -154,99 +155,54 @@ _INTAKE: dict[str, dict[str, str]] = {
 }
 
 
-def _problem(
-    code: str, kk: tuple[str, str], ru: tuple[str, str], en: tuple[str, str]
-) -> dict[str, dict[str, str]]:
-    return {
-        f"problem.{code}.title": {"kk": kk[0], "ru": ru[0], "en": en[0]},
-        f"problem.{code}.detail": {"kk": kk[1], "ru": ru[1], "en": en[1]},
-    }
-
-
 _PROBLEMS: dict[str, dict[str, str]] = {
-    **_problem(
+    **problems.texts(
         "validation_failed",
         ("Сұрау қате", "Ұсыныстың кейбір өрістері қате; `errors` бөлімін қараңыз."),
         ("Ошибка в запросе", "Некоторые поля заявки заполнены неверно; см. `errors`."),
         ("Invalid request", "Some fields of the request are invalid; see `errors`."),
     ),
-    **_problem(
+    **problems.texts(
         "college_quota_exceeded",
         ("Колледж квотасы толды", "Колледжден бір жылға {quota} ұсыныстан артық болмайды."),
         ("Квота колледжа исчерпана", "От колледжа не более {quota} заявок в год."),
         ("College quota exceeded", "A college may nominate at most {quota} students a year."),
     ),
-    **_problem(
+    **problems.texts(
         "duplicate_student",
         ("Студент бұрын ұсынылған", "Бұл студент {year} жылы бұрын ұсынылған."),
         ("Студент уже выдвинут", "Этот студент уже выдвинут в {year} году."),
         ("Student already nominated", "This student has already been nominated for {year}."),
     ),
-    **_problem(
+    **problems.texts(
         "deadline_passed",
         ("Мерзім өтті", "Мерзім {deadline} аяқталды."),
         ("Срок истёк", "Срок истёк {deadline}."),
         ("Deadline passed", "The deadline was {deadline}."),
     ),
-    **_problem(
+    **problems.texts(
         "idempotency_key_reused",
         ("Idempotency-Key қайта қолданылды", "Бұл кілт басқа сұраумен бұрын қолданылған."),
         ("Idempotency-Key уже использован", "Этот ключ уже использован с другим запросом."),
         ("Idempotency-Key reused", "This key was already used with a different request."),
     ),
-    **_problem(
+    **problems.texts(
         "nomination_withdrawn",
         ("Ұсыныс қайтарылып алынған", "Қайтарылып алынған ұсынысты өзгертуге болмайды."),
         ("Заявка отозвана", "Отозванную заявку нельзя изменить."),
         ("Nomination withdrawn", "A withdrawn nomination cannot be changed."),
     ),
-    **_problem(
+    **problems.texts(
         "unauthorized",
         ("Кілт қажет", "Жарамды портал кілтін жіберіңіз: Authorization: Bearer <кілт>."),
         ("Нужен ключ", "Передайте действующий ключ портала: Authorization: Bearer <ключ>."),
         ("Key required", "Send a valid portal key: Authorization: Bearer <key>."),
     ),
-    **_problem(
+    **problems.texts(
         "forbidden",
         ("Рұқсат жоқ", "Бұл кілт тек {region} өңіріне арналған."),
         ("Доступ запрещён", "Этот ключ действует только для региона {region}."),
         ("Forbidden", "This key is for the region {region} only."),
-    ),
-    **_problem(
-        "not_found",
-        ("Табылмады", "Мұндай ресурс жоқ."),
-        ("Не найдено", "Такого ресурса нет."),
-        ("Not found", "No such resource."),
-    ),
-    **_problem(
-        "method_not_allowed",
-        ("Әдіс рұқсат етілмеген", "Бұл мекенжай мұндай HTTP әдісін қабылдамайды."),
-        ("Метод не поддерживается", "Этот адрес не принимает такой HTTP-метод."),
-        ("Method not allowed", "This address does not accept this HTTP method."),
-    ),
-    **_problem(
-        "payload_too_large",
-        ("Сұрау тым үлкен", "Сұрау денесі {maximum} МБ-тан аспауы керек."),
-        ("Запрос слишком большой", "Тело запроса должно быть не больше {maximum} МБ."),
-        ("Payload too large", "The request body must be at most {maximum} MB."),
-    ),
-    **_problem(
-        "unsupported_media_type",
-        ("Қолдау көрсетілмейтін мазмұн түрі", "Күтілетін түр: {expected}."),
-        ("Неподдерживаемый тип содержимого", "Ожидается: {expected}."),
-        ("Unsupported media type", "Expected: {expected}."),
-    ),
-    **_problem(
-        "bad_request",
-        ("Қате сұрау", "Сұрауды оқу мүмкін болмады."),
-        ("Неверный запрос", "Не удалось разобрать запрос."),
-        ("Bad request", "The request could not be parsed."),
-    ),
-    **_problem(
-        "internal_error",
-        ("Ішкі қате", "Күтпеген қате; кейінірек қайталаңыз."),
-        ("Внутренняя ошибка", "Непредвиденная ошибка; повторите позже."),
-        ("Internal error", "An unexpected error; try again later."),
     ),
 }
 
@@ -260,4 +216,4 @@ def _rules_catalog() -> Mapping[str, Mapping[str, str]]:
     return getattr(rules_messages, "MESSAGES", None) or getattr(rules_messages, "CATALOG", {})
 
 
-CATALOG: Catalog = {**_rules_catalog(), **_SCHEMA, **_INTAKE, **_PROBLEMS}
+CATALOG: Catalog = {**_rules_catalog(), **_SCHEMA, **_INTAKE, **problems.CATALOG, **_PROBLEMS}

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,22 +23,24 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.naming import conv
 
-from shared.inbox import inbox_table
-from shared.outbox import outbox_table
+from shared.i18n import LANGUAGES
+from shared.inbox import INBOX
+from shared.models import one_of, service_base
+from shared.outbox import OUTBOX
 
 LIVE_STUDENT = "status <> 'withdrawn' AND sandbox = false"
 SANDBOX_STUDENT = "status <> 'withdrawn' AND sandbox = true"
+#: The names of the one-nomination-per-student indexes: a violation is recognised by them.
+LIVE_STUDENT_INDEX = "uq_nominations_live_student"
+SANDBOX_STUDENT_INDEX = "uq_nominations_sandbox_student"
 
 
-class Base(DeclarativeBase):
-    pass
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Region(Base):
@@ -77,49 +78,40 @@ class PortalKey(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     sandbox: Mapped[bool] = mapped_column(Boolean, default=False)
     label: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class CalendarYear(Base):
     """A year's stage dates; a year without a row uses `rules.default_calendar`.
 
-    The two deadlines are instants (stored in UTC; SQLite drops the offset, so it is put back on read).
+    The two deadlines are instants (`shared.models.UTCDateTime`: stored in UTC, read back aware).
     """
 
     __tablename__ = "calendars"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     internal_stage_ends: Mapped[date] = mapped_column(Date)
-    submission_closes: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submission_closes: Mapped[datetime]
     regional_stage_ends: Mapped[date] = mapped_column(Date)
-    amendments_close: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    amendments_close: Mapped[datetime]
     republican_stage_starts: Mapped[date] = mapped_column(Date)
+
+
+def _one_per_student_and_year(name: str, where: str) -> Index:
+    """A partial unique index: one nomination per IIN and year among the rows `where` selects."""
+    return Index(name, "iin", "year", unique=True, postgresql_where=text(where), sqlite_where=text(where))
 
 
 class Nomination(Base):
     __tablename__ = "nominations"
     __table_args__ = (
-        CheckConstraint("status IN ('submitted', 'withdrawn')", name="ck_nominations_status"),
-        CheckConstraint("academic_standing IN ('excellent', 'good')", name="ck_nominations_standing"),
-        CheckConstraint("language IN ('kk', 'ru', 'en')", name="ck_nominations_language"),
-        CheckConstraint("length(iin) = 12", name="ck_nominations_iin"),
-        Index(
-            "uq_nominations_live_student",
-            "iin",
-            "year",
-            unique=True,
-            postgresql_where=text(LIVE_STUDENT),
-            sqlite_where=text(LIVE_STUDENT),
-        ),
-        Index(
-            "uq_nominations_sandbox_student",
-            "iin",
-            "year",
-            unique=True,
-            postgresql_where=text(SANDBOX_STUDENT),
-            sqlite_where=text(SANDBOX_STUDENT),
-        ),
+        CheckConstraint("status IN ('submitted', 'withdrawn')", name="status"),
+        CheckConstraint("academic_standing IN ('excellent', 'good')", name="standing"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        CheckConstraint("length(iin) = 12", name="iin"),
+        _one_per_student_and_year(LIVE_STUDENT_INDEX, LIVE_STUDENT),
+        _one_per_student_and_year(SANDBOX_STUDENT_INDEX, SANDBOX_STUDENT),
         Index("ix_nominations_college_year", "college_code", "year", "sandbox", "status"),
         Index("ix_nominations_region_listing", "region_code", "sandbox", "submitted_at", "id"),
     )
@@ -150,9 +142,9 @@ class Nomination(Base):
     coordinator_full_name: Mapped[str] = mapped_column(String(200))
     coordinator_email: Mapped[str] = mapped_column(String(254))
     coordinator_phone: Mapped[str] = mapped_column(String(20))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
     #: 1 at submission, one more with each change that emits an event (`operations.events`), so the
     #: consumers can tell an older event from a newer one whatever order the bus delivers them in.
     revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
@@ -170,7 +162,7 @@ class Achievement(Base):
     __table_args__ = (
         CheckConstraint(
             "level IN ('college', 'city', 'regional', 'national', 'international')",
-            name="ck_achievements_level",
+            name="level",
         ),
     )
 
@@ -186,7 +178,7 @@ class Achievement(Base):
 
 class Statement(Base):
     __tablename__ = "statements"
-    __table_args__ = (CheckConstraint("language IN ('kk', 'ru', 'en')", name="ck_statements_language"),)
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     nomination_id: Mapped[str] = mapped_column(
         ForeignKey("nominations.id", ondelete="CASCADE"), primary_key=True
@@ -211,7 +203,7 @@ class Photo(Base):
     size: Mapped[int] = mapped_column(Integer)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[datetime]
     #: The nomination's revision when this photo came (None: with the submission, revision 1), so a
     #: late report from media on an older photo does not overwrite the status of this one.
     revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -223,7 +215,7 @@ class Progress(Base):
     __tablename__ = "nomination_progress"
     __table_args__ = (
         CheckConstraint(
-            "photo_status IN ('none', 'pending', 'processed', 'rejected')", name="ck_progress_photo"
+            "photo_status IN ('none', 'pending', 'processed', 'rejected')", name=conv("ck_progress_photo")
         ),
     )
 
@@ -237,7 +229,7 @@ class Progress(Base):
     photo_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     photo_asset_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     notifications: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime]
 
 
 class IdempotencyRecord(Base):
@@ -251,4 +243,4 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     location: Mapped[str | None] = mapped_column(String(300), nullable=True)
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)

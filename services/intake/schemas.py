@@ -9,13 +9,16 @@ request learns every broken field at once. Enumerations the rules own are docume
 
 from __future__ import annotations
 
-from typing import ClassVar
+import math
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, missing, validate
 
 from services.intake import rules
+from services.intake.operations import render
+from shared.i18n import LANGUAGES
 
-LANGUAGES = ("kk", "ru", "en")
 STATUSES = ("submitted", "withdrawn")
 PHONE_PATTERN = r"^\+7[0-9]{10}$"
 
@@ -31,16 +34,31 @@ class Str(fields.String):
 
 
 class Int(fields.Integer):
+    """A whole number from `minimum` to `maximum`.
+
+    A number too long to be read as an integer comes as an infinite float (see the API's JSON
+    parsing: Python refuses integers of more than 4,300 digits); it is out of range like any other.
+    """
+
     default_error_messages: ClassVar[dict[str, str]] = {
         "required": "required",
         "null": "null",
         "invalid": "type_integer",
-        "too_large": "type_integer",
         "validator_failed": "invalid",
     }
 
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(strict=True, **kwargs)
+    def __init__(self, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(
+            strict=True,
+            validate=between(minimum, maximum),
+            error_messages={"too_large": f"range|min={minimum}|max={maximum}"},
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, float) and math.isinf(value):
+            raise self.make_error("too_large")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Bool(fields.Boolean):
@@ -136,13 +154,13 @@ class StudentIn(Strict):
         metadata={"description": "the language of everything sent to the student"},
     )
     specialty = Str(required=True, validate=length(1, 200))
-    course = Int(required=True, validate=between(1, 4))
+    course = Int(1, 4, required=True)
     academic_standing = Str(required=True, metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
 
 
 class AchievementIn(Strict):
     title = Str(required=True, validate=length(1, 300))
-    year = Int(required=True, validate=between(1990, 2100))
+    year = Int(1990, 2100, required=True)
     level = Str(required=True, metadata={"enum": list(rules.ACHIEVEMENT_LEVELS)})
     description = Str(load_default=None, allow_none=True, validate=length(0, 5000))
 
@@ -189,7 +207,7 @@ class NominationIn(Strict):
         validate=length(1, 50),
         metadata={"description": "a college of the key's region (GET /api/v1/colleges)"},
     )
-    year = Int(required=True, validate=between(2019, 2100))
+    year = Int(2019, 2100, required=True)
     student = Obj(StudentIn, required=True)
     categories = Items(
         Str(metadata={"enum": list(rules.CATEGORIES)}),
@@ -210,50 +228,106 @@ class NominationIn(Strict):
 
 
 # --- responses ----------------------------------------------------------------------------------
+# Declared to dump a `models.Nomination` row as the API shows it: the OpenAPI document is generated
+# from them, and a test holds them field for field against `operations.render.represent`, which
+# builds the same response by hand on the hot path (see its docstring for the measurement).
+
+
+class _Computed:
+    """A field whose value `compute` draws from the whole row being dumped (the student part of a
+    nomination is the nomination itself; whether it is a minor is computed); the OpenAPI document
+    shows the field's declared type."""
+
+    def __init__(self, *args: Any, compute: Callable[[Any], Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.compute = compute
+
+    def get_value(self, obj, attr, accessor=None, default=missing):  # type: ignore[no-untyped-def]
+        return self.compute(obj)
+
+
+class ComputedNested(_Computed, fields.Nested):
+    pass
+
+
+class ComputedBoolean(_Computed, fields.Boolean):
+    pass
+
+
+class ComputedString(_Computed, fields.String):
+    pass
+
+
+class ComputedList(_Computed, fields.List):
+    pass
+
+
+def itself(row: Any) -> Any:
+    return row
+
+
+class MaskedIin(fields.String):
+    """The IIN's first two and last two digits: a response never carries the whole IIN."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        return None if value is None else rules.mask_iin(value)
 
 
 class StudentOut(Schema):
-    iin_masked = fields.String()
+    iin_masked = MaskedIin(attribute="iin")
     last_name = fields.String()
     first_name = fields.String()
     patronymic = fields.String(allow_none=True)
     birth_date = fields.Date()
     email = fields.String()
     phone = fields.String()
-    language = fields.String()
+    language = fields.String(metadata={"enum": list(LANGUAGES)})
     specialty = fields.String()
     course = fields.Integer()
-    academic_standing = fields.String()
-    minor = fields.Boolean(metadata={"description": "under 18 on the day of submission"})
+    academic_standing = fields.String(metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
+    minor = ComputedBoolean(
+        compute=lambda n: rules.guardian_required(n.birth_date, render.submission_day(n)),
+        metadata={"description": "under 18 on the day of submission"},
+    )
 
 
 class GuardianOut(Schema):
-    full_name = fields.String()
-    phone = fields.String()
+    full_name = fields.String(attribute="guardian_full_name")
+    phone = fields.String(attribute="guardian_phone")
 
 
 class ConsentOut(Schema):
-    personal_data = fields.Boolean()
-    publication = fields.Boolean()
-    guardian = fields.Nested(GuardianOut, allow_none=True)
+    personal_data = fields.Boolean(attribute="consent_personal_data")
+    publication = fields.Boolean(attribute="consent_publication")
+    guardian = ComputedNested(
+        GuardianOut, compute=lambda n: n if n.guardian_full_name else None, allow_none=True
+    )
 
 
 class CoordinatorOut(Schema):
-    full_name = fields.String()
-    email = fields.String()
-    phone = fields.String()
+    full_name = fields.String(attribute="coordinator_full_name")
+    email = fields.String(attribute="coordinator_email")
+    phone = fields.String(attribute="coordinator_phone")
 
 
 class AchievementOut(Schema):
     title = fields.String()
     year = fields.Integer()
-    level = fields.String()
+    level = fields.String(metadata={"enum": list(rules.ACHIEVEMENT_LEVELS)})
     description = fields.String(allow_none=True)
 
 
 class StatementOut(Schema):
     text = fields.String()
     words = fields.Integer()
+
+
+class ByLanguage(fields.Dict):
+    """A nomination's statement rows as an object keyed by language, in the order kk, ru, en."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        rows = sorted(value or (), key=lambda row: LANGUAGES.index(row.language))
+        return super()._serialize({row.language: row for row in rows}, attr, obj, **kwargs)
 
 
 class PhotoOut(Schema):
@@ -278,20 +352,34 @@ class NotificationOut(Schema):
     at = fields.String()
 
 
+def _reported(name: str, default: Any = None) -> dict[str, Any]:
+    """A field of what review or media reported (the progress row), `default` before they first did."""
+    return {"attribute": f"progress.{name}", "dump_default": default}
+
+
 class ProgressOut(Schema):
-    stage = fields.String(allow_none=True, metadata={"description": "the stage review has the candidate in"})
-    decisions = fields.List(fields.Nested(DecisionOut))
-    photo = fields.String(metadata={"enum": ["none", "pending", "processed", "rejected"]})
-    photo_reason = fields.String(allow_none=True)
+    stage = fields.String(
+        allow_none=True,
+        metadata={"description": "the stage review has the candidate in"},
+        **_reported("stage"),
+    )
+    decisions = fields.List(fields.Nested(DecisionOut), **_reported("decisions", list))
+    photo = ComputedString(
+        compute=lambda n: n.progress.photo_status if n.progress else ("pending" if n.photo else "none"),
+        metadata={"enum": ["none", "pending", "processed", "rejected"]},
+    )
+    photo_reason = fields.String(allow_none=True, **_reported("photo_reason"))
     notifications = fields.List(
         fields.Nested(NotificationOut),
         metadata={"description": "messages notify has sent the student about this nomination"},
+        **_reported("notifications", list),
     )
-    missing = fields.List(
+    missing = ComputedList(
         fields.String(),
+        compute=render.missing,
         metadata={
             "description": "what the candidate still needs for the republican stage: statements.kk, "
-            "statements.ru, statements.en, photo"
+            "statements.ru, statements.en, photo",
         },
     )
 
@@ -302,15 +390,15 @@ class NominationOut(Schema):
     sandbox = fields.Boolean()
     year = fields.Integer()
     college_code = fields.String()
-    region = fields.String()
-    student = fields.Nested(StudentOut)
-    categories = fields.List(fields.String())
+    region = fields.String(attribute="region_code")
+    student = ComputedNested(StudentOut, compute=itself)
+    categories = fields.List(fields.String(metadata={"enum": list(rules.CATEGORIES)}))
     achievements = fields.List(fields.Nested(AchievementOut))
-    statements = fields.Dict(keys=fields.String(), values=fields.Nested(StatementOut))
-    consent = fields.Nested(ConsentOut)
-    coordinator = fields.Nested(CoordinatorOut)
+    statements = ByLanguage(keys=fields.String(), values=fields.Nested(StatementOut))
+    consent = ComputedNested(ConsentOut, compute=itself)
+    coordinator = ComputedNested(CoordinatorOut, compute=itself)
     photo = fields.Nested(PhotoOut, allow_none=True)
-    progress = fields.Nested(ProgressOut)
+    progress = ComputedNested(ProgressOut, compute=itself)
     submitted_at = fields.DateTime()
     updated_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)

@@ -6,39 +6,29 @@ nomination id and the processed, metadata-free derivatives.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
-from marshmallow import ValidationError
+from flask import Blueprint, Response, abort, jsonify, request
 
+from services.media import queries
+from services.media.schemas import AssetQuery, AssetSchema
 from shared.blobs import BlobNotFound
-from shared.runtime import Runtime
-
-from . import queries
-from .schemas import AssetQuery, AssetSchema
+from shared.problems import load_query
+from shared.web import current_runtime
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/v1")
 _assets = AssetSchema(many=True)
 
 
-def _runtime() -> Runtime:
-    return current_app.extensions["top100.runtime"]
-
-
 @bp.get("/assets")
 def list_assets() -> tuple[Response, int]:
-    try:
-        query = AssetQuery().load(request.args.to_dict())
-    except ValidationError as exc:
-        problem = jsonify(title="Invalid query", status=400, errors=exc.messages)
-        problem.content_type = "application/problem+json"
-        return problem, 400
-    with _runtime().db.unit_of_work() as session:
+    query = load_query(AssetQuery(), request.args)
+    with current_runtime().db.unit_of_work() as session:
         assets = queries.assets_of(session, query["nomination_id"])
     return jsonify(items=_assets.dump(assets)), 200
 
 
 @bp.get("/assets/<asset_id>/<name>.jpg")
 def derivative(asset_id: str, name: str) -> Response:
-    runtime = _runtime()
+    runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         asset = queries.get_asset(session, asset_id)
     key = next((key for key in (asset.derivatives if asset else []) if key.endswith(f"/{name}.jpg")), None)

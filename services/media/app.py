@@ -1,4 +1,4 @@
-"""Media's Flask factory; gunicorn serves `services.media.app:create_app()`.
+"""Media's Flask app; gunicorn serves `services.media.app:create_app()`.
 
 Creating the app never migrates: `top100 run` (or the deploy job) upgrades the database first.
 """
@@ -7,16 +7,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from services.media import api, bootstrap, views
 from shared.runtime import Runtime
-from shared.web import base_app
-
-from . import api, bootstrap, views
+from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    runtime = runtime or bootstrap.build()
-    app = base_app(__name__, runtime.settings, runtime.db)
-    app.extensions["top100.runtime"] = runtime
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
-    return app
+    return create_service_app(__name__, runtime or bootstrap.build(), (views.bp, api.bp))

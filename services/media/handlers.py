@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from services.media import operations
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
-
-from . import operations
 
 
 def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:

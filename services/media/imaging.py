@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import rules
+from services.media import rules
 
 
 @dataclass(frozen=True)

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db import NAMING_CONVENTION
-from shared.inbox import inbox_table
+from shared.inbox import INBOX
+from shared.models import service_base
 from shared.ordering import FollowedNomination
-from shared.outbox import outbox_table
+from shared.outbox import OUTBOX
 
 ASSET_STATUSES = ("pending", "processed", "rejected", "missing", "superseded", "withdrawn")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Asset(Base):
@@ -51,8 +47,8 @@ class Asset(Base):
     #: The nomination revision of the event that brought the photo: an older one delivered late
     #: is not processed over a newer one (the derivatives' keys are the same for both).
     revision: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class Followed(FollowedNomination, Base):

@@ -13,13 +13,12 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.media import imaging, rules
+from services.media.models import Asset, Followed
 from shared import clock, ordering
-from shared.blobs import BlobStore, read_url
+from shared.blobs import BlobStore
 from shared.envelope import Event
 from shared.outbox import emit
-
-from . import imaging, rules
-from .models import Asset, Followed
 
 PRODUCER = "media"
 LIVE = ("pending", "processed", "rejected", "missing")
@@ -71,7 +70,7 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         asset.status = "missing"
         _reject(session, event, asset, "missing")
         return asset
-    original = read_url(photo["url"])
+    original = blobs.read_url(photo["url"])
     if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
         _reject(session, event, asset, "checksum_mismatch")
         return asset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Asset
+from services.media.models import Asset
 
 
 def assets_of(session: Session, nomination_id: str) -> list[Asset]:

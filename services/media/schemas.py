@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from marshmallow import Schema, fields, validate
-
-
-def _utc(moment: datetime) -> str:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 class AssetQuery(Schema):
@@ -26,5 +19,5 @@ class AssetSchema(Schema):
     height = fields.Integer(allow_none=True)
     source_sha256 = fields.String(allow_none=True)
     derivatives = fields.List(fields.String())
-    created_at = fields.Function(lambda asset: _utc(asset.created_at))
-    updated_at = fields.Function(lambda asset: _utc(asset.updated_at))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()

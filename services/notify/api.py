@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from marshmallow import ValidationError
+from flask import Blueprint, Response, jsonify, request
 
-from shared.runtime import Runtime
-
-from . import queries
-from .schemas import MessageQuery, MessageSchema
+from services.notify import queries
+from services.notify.schemas import MessageQuery, MessageSchema
+from shared.problems import load_query
+from shared.web import current_runtime
 
 bp = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 _messages = MessageSchema(many=True)
 
 
-def _runtime() -> Runtime:
-    return current_app.extensions["top100.runtime"]
-
-
 @bp.get("/messages")
 def list_messages() -> tuple[Response, int]:
-    try:
-        query = MessageQuery().load(request.args.to_dict())
-    except ValidationError as exc:
-        problem = jsonify(title="Invalid query", status=400, errors=exc.messages)
-        problem.content_type = "application/problem+json"
-        return problem, 400
-    with _runtime().db.unit_of_work() as session:
+    query = load_query(MessageQuery(), request.args)
+    with current_runtime().db.unit_of_work() as session:
         messages = queries.messages_of(session, query["nomination_id"])
     return jsonify(items=_messages.dump(messages)), 200

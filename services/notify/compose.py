@@ -6,22 +6,14 @@ message carries the same id (mail clients and our file mailer treat a repeat as 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
+from services.notify.messages import MESSAGES
 from shared import i18n
-
-from .messages import MESSAGES
-
-DEFAULT_SENDER = "TOP 100 <noreply@top100.kz>"
-
-
-def sender() -> str:
-    return os.environ.get("NOTIFY_MAIL_FROM", "").strip() or DEFAULT_SENDER
 
 
 def message_id(event_id: str, channel: str, from_header: str) -> str:
@@ -46,9 +38,10 @@ def sms_text(template: str, language: str, **params: object) -> Text:
     return Text(subject=None, body=i18n.translate(MESSAGES, f"{template}.sms", language, **params))
 
 
-def email(*, to_address: str, text: Text, language: str, event_id: str, at: datetime) -> EmailMessage:
+def email(
+    *, from_header: str, to_address: str, text: Text, language: str, event_id: str, at: datetime
+) -> EmailMessage:
     """A UTF-8 plain-text email; headers with Kazakh letters are encoded (RFC 2047) on the way out."""
-    from_header = sender()
     message = EmailMessage()
     message["From"] = from_header
     local, _, domain = to_address.rpartition("@")

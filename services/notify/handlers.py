@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from services.notify import operations
+from services.notify.providers import delivery_for
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
-
-from . import operations
-from .providers import delivery_for
 
 
 def nomination_submitted(ctx: HandlerContext, event: Event) -> None:

@@ -9,26 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db import NAMING_CONVENTION, one_of
-from shared.inbox import inbox_table
+from shared.i18n import LANGUAGES
+from shared.inbox import INBOX
+from shared.models import one_of, service_base
 from shared.ordering import FollowedNomination
-from shared.outbox import outbox_table
+from shared.outbox import OUTBOX
 
 CHANNELS = ("email", "sms")
 STATUSES = ("queued", "sent", "failed")
-LANGUAGES = ("kk", "ru", "en")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Recipient(Base):
@@ -47,7 +43,7 @@ class Recipient(Base):
     language: Mapped[str] = mapped_column(String(2))
     #: The nomination revision each part (contacts, language, name, photo) was last applied at.
     revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime]
 
     @property
     def full_name(self) -> str:
@@ -80,8 +76,8 @@ class Message(Base):
     provider: Mapped[str | None] = mapped_column(String(30))
     provider_id: Mapped[str | None] = mapped_column(String(300))
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
 
 
 class Followed(FollowedNomination, Base):

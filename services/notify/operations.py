@@ -26,18 +26,16 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy import event as orm_event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.notify import compose, rules
+from services.notify.messages import MESSAGES
+from services.notify.models import Followed, Message, Recipient, inbox
+from services.notify.providers import Delivery, PermanentFailure
 from shared import clock, ordering, regions
-from shared.db import Database
+from shared.db import Database, insert_ignore
 from shared.envelope import Event
 from shared.outbox import emit
-
-from . import compose, rules
-from .messages import MESSAGES
-from .models import Followed, Message, Recipient, inbox
-from .providers import Delivery, PermanentFailure
 
 log = logging.getLogger(__name__)
 
@@ -161,27 +159,21 @@ def _record(
     text: compose.Text,
 ) -> None:
     """Insert the message as `queued`, unless this event already has a message on this channel."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    message_id = str(uuid.uuid4())
-    statement = (
-        insert(Message.__table__)
-        .values(
-            id=message_id,
-            event_id=str(event.id),
-            nomination_id=recipient.nomination_id,
-            region=event.region,
-            channel=channel,
-            template=template,
-            language=recipient.language,
-            recipient=address,
-            subject=text.subject,
-            body=text.body,
-            status="queued",
-            created_at=clock.utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["event_id", "channel"])
-    )
-    session.execute(statement)
+    row = {
+        "id": str(uuid.uuid4()),
+        "event_id": str(event.id),
+        "nomination_id": recipient.nomination_id,
+        "region": event.region,
+        "channel": channel,
+        "template": template,
+        "language": recipient.language,
+        "recipient": address,
+        "subject": text.subject,
+        "body": text.body,
+        "status": "queued",
+        "created_at": clock.utcnow(),
+    }
+    insert_ignore(session, Message.__table__, row, conflict=("event_id", "channel"))
 
 
 def send_after_commit(session: Session, db: Database, delivery: Delivery, event: Event) -> None:
@@ -285,6 +277,7 @@ def _hand_over(delivery: Delivery, row: Message) -> str:
     if row.channel == "sms":
         return delivery.sms.send(row.recipient, row.body, f"{row.event_id}.sms")
     letter = compose.email(
+        from_header=delivery.sender,
         to_address=row.recipient,
         text=compose.Text(subject=row.subject, body=row.body),
         language=row.language,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Message
+from services.notify.models import Message
 
 
 def messages_of(session: Session, nomination_id: str) -> list[Message]:

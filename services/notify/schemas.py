@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from marshmallow import Schema, fields, validate
 
-from . import rules
-
-
-def _utc(moment: datetime | None) -> str | None:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    if moment is None:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+from services.notify import rules
 
 
 def masked_recipient(message: object) -> str:
@@ -35,5 +26,5 @@ class MessageSchema(Schema):
     status = fields.String()
     provider = fields.String(allow_none=True)
     error = fields.String(allow_none=True)
-    created_at = fields.Function(lambda message: _utc(message.created_at))
-    sent_at = fields.Function(lambda message: _utc(message.sent_at))
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from services.review.models import metadata
 from shared.config import Settings
 from shared.runtime import Runtime, build_runtime
-
-from .models import metadata
 
 SERVICE = "review"
 

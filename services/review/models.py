@@ -11,36 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Text,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared.db import NAMING_CONVENTION, one_of
-from shared.inbox import inbox_table
+from shared.i18n import LANGUAGES
+from shared.inbox import INBOX
+from shared.models import one_of, service_base
 from shared.ordering import FollowedNomination
-from shared.outbox import outbox_table
+from shared.outbox import OUTBOX
 
 STAGES = ("internal", "regional", "republican")
 STATUSES = ("nominated", "withdrawn")
 PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+Base = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Candidate(Base):
@@ -50,7 +37,7 @@ class Candidate(Base):
     __table_args__ = (
         CheckConstraint(one_of("stage", STAGES), name="stage"),
         CheckConstraint(one_of("status", STATUSES), name="status"),
-        CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("course >= 1", name="course"),
     )
 
@@ -77,8 +64,8 @@ class Candidate(Base):
     #: The nomination revision each part (name, statements, categories...) was last applied at, so
     #: an older amendment delivered late changes only the parts no newer event has set.
     revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
     statements: Mapped[list[Statement]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Statement.language"
@@ -93,7 +80,7 @@ class Statement(Base):
     """The achievements told in one language (the republican stage needs kk, ru and en)."""
 
     __tablename__ = "statements"
-    __table_args__ = (CheckConstraint(one_of("language", ("kk", "ru", "en")), name="language"),)
+    __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     candidate_id: Mapped[str] = mapped_column(
         ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
@@ -122,7 +109,7 @@ class Photo(Base):
     asset_id: Mapped[str | None] = mapped_column(String(36))
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(String(100))
-    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[datetime]
     revision: Mapped[int | None] = mapped_column(Integer)
     #: Set by media's report on the photo, not by intake's event that sent it.
     reported: Mapped[bool] = mapped_column(Boolean, default=False)

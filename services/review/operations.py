@@ -7,17 +7,16 @@ asked for the change; what other services must learn of goes out through `shared
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.review.models import Candidate, Followed, Photo, Statement
 from shared import clock, ordering
 from shared.envelope import Event
 from shared.outbox import emit
-
-from .models import Candidate, Followed, Photo, Statement
 
 PRODUCER = "review"
 
@@ -215,18 +214,13 @@ def _set_photo(
         )
         return
     if revision is None or photo.revision is None:
-        if aware(as_of) < aware(photo.as_of):
+        if as_of < photo.as_of:
             return
     elif (revision, reported) <= (photo.revision, photo.reported):
         return
     photo.as_of, photo.revision, photo.reported = as_of, revision, reported
     for key, value in values.items():
         setattr(photo, key, value)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _by_nomination(session: Session, nomination_id: str) -> Candidate | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Candidate, Photo
+from services.review.models import Candidate, Photo
 
 
 def list_candidates(session: Session, region: str | None = None) -> list[tuple[Candidate, Photo | None]]:

@@ -6,14 +6,13 @@ programme publishes anyway (names, college, achievements, statements) and never 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, request
 
+from services.review import queries
+from services.review.messages import MESSAGES
+from services.review.models import Photo
 from shared import i18n, pages, regions
-from shared.runtime import Runtime
-
-from . import queries
-from .messages import MESSAGES
-from .models import Photo
+from shared.web import current_runtime
 
 bp = Blueprint("review", __name__)
 
@@ -42,24 +41,20 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
     )
 
 
-def _runtime() -> Runtime:
-    return current_app.extensions["top100.runtime"]
-
-
 @bp.get("/")
 def index() -> tuple[str, int]:
     code = request.args.get("region", "").strip()
     region = regions.resolve(code) if code else None
     if code and region is None:
         return _render("error.html", 400, message_key="unknown_region", params={"code": code})
-    with _runtime().db.unit_of_work() as session:
+    with current_runtime().db.unit_of_work() as session:
         rows = queries.list_candidates(session, region.code if region else None)
     return _render("index.html", rows=rows, region=region.code if region else "")
 
 
 @bp.get("/candidates/<candidate_id>")
 def candidate(candidate_id: str) -> tuple[str, int]:
-    with _runtime().db.unit_of_work() as session:
+    with current_runtime().db.unit_of_work() as session:
         found = queries.get_candidate(session, candidate_id)
     if found is None:
         abort(404)
@@ -68,6 +63,4 @@ def candidate(candidate_id: str) -> tuple[str, int]:
     return _render("candidate.html", candidate=person, photo=photo, statements=statements)
 
 
-@bp.app_errorhandler(404)
-def not_found(_error: Exception) -> tuple[str, int]:
-    return _render("error.html", 404, message_key="not_found", params={})
+error_page = pages.not_found_page(_render)

@@ -25,26 +25,20 @@ import uuid
 from pathlib import Path
 
 from sqlalchemy import Column, Integer, String, Table, func, select
-from sqlalchemy.orm import DeclarativeBase
 
 from shared.config import Settings
 from shared.envelope import Event
 from shared.handling import HandlerContext
-from shared.inbox import inbox_table
-from shared.outbox import emit, outbox_table
+from shared.models import service_base
+from shared.outbox import emit
 from shared.runtime import Runtime, build_runtime
 
 SERVICE = "notify"
 EVENT_TYPE = "review.candidate_registered"
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-metadata = Base.metadata
-outbox = outbox_table(metadata)
-inbox = inbox_table(metadata)
+metadata = service_base().metadata
+outbox, inbox = metadata.tables["outbox"], metadata.tables["inbox"]
 effects = Table(
     "effects",
     metadata,

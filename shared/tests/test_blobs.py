@@ -11,7 +11,7 @@ def test_local_store_round_trip_and_read_by_url(tmp_path: Path) -> None:
     store = blobs.open_store(f"file://{tmp_path / 'blobs'}")
     url = store.put("photos/2026/n1/original.jpg", b"\xff\xd8data", "image/jpeg")
     assert store.get("photos/2026/n1/original.jpg") == b"\xff\xd8data"
-    assert blobs.read_url(url) == b"\xff\xd8data"
+    assert store.read_url(url) == b"\xff\xd8data"
     assert store.exists("photos/2026/n1/original.jpg")
     store.delete("photos/2026/n1/original.jpg")
     assert not store.exists("photos/2026/n1/original.jpg")
@@ -75,7 +75,7 @@ def test_s3_store_through_boto3(monkeypatch: pytest.MonkeyPatch) -> None:
         url = store.put("photos/a.jpg", b"jpeg", "image/jpeg")
         assert url == "s3://top100/intake/photos/a.jpg"
         assert store.get("photos/a.jpg") == b"jpeg"
-        assert blobs.read_url(url) == b"jpeg"
+        assert store.read_url(url) == b"jpeg"
         assert store.exists("photos/a.jpg")
         assert not store.exists("photos/missing.jpg")
         with pytest.raises(blobs.BlobNotFound):

@@ -80,3 +80,23 @@ def test_the_outbox_keeps_only_unpublished_rows_across_the_delete_on_publish_rev
         command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+@pytest.mark.integration
+def test_intake_keys_named_by_postgresql_are_renamed_to_the_convention() -> None:
+    """A database migrated before intake took the naming convention has PostgreSQL's own key names."""
+    from alembic import command
+    from sqlalchemy import text
+
+    with testing.scratch_postgres("top100_drift_intake_names") as url:
+        config = migrate.alembic_config("intake", url)
+        command.upgrade(config, "head")
+        command.downgrade(config, "0003")  # back to PostgreSQL's names, as such a database has them
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                names = set(connection.execute(text("SELECT conname FROM pg_constraint")).scalars())
+            assert {"nominations_pkey", "nominations_college_code_fkey", "outbox_event_id_key"} <= names
+        finally:
+            engine.dispose()
+        assert _drift("intake", url) == []

@@ -126,3 +126,96 @@ def test_compose_runs_a_web_and_a_worker_per_service_after_the_migration() -> No
             )
             assert container["environment"]["BROKER_URL"].startswith("amqp://")
     assert services["migrate"]["command"] == ["top100", "migrate"]
+
+
+def test_compose_has_one_entry_point_the_buffering_proxy() -> None:
+    """The web containers publish no port: every request reaches them through nginx."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    proxy = services["proxy"]
+    assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert all(port.startswith("127.0.0.1:") for port in proxy["ports"])
+    for name in ("intake", "review", "media", "notify"):
+        web = services[f"{name}-web"]
+        assert "ports" not in web, f"{name}-web is reachable around the proxy"
+        assert web["environment"]["TOP100_PROXY_HOPS"] == "1"
+        assert proxy["depends_on"][f"{name}-web"]["condition"] == "service_healthy"
+
+
+def _documents(overlay: str) -> list[dict]:
+    import yaml
+
+    return [doc for doc in yaml.safe_load_all(_kustomize_build(overlay)) if doc]
+
+
+def _selects(selector: dict, labels: dict[str, str]) -> bool:
+    """A Kubernetes label selector (matchLabels, matchExpressions with In/NotIn) applied to `labels`."""
+    if any(labels.get(key) != value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        inside = labels.get(expression["key"]) in expression["values"]
+        if inside != (expression["operator"] == "In"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("overlay", ["deploy/k8s/base", "deploy/k8s/overlays/production"])
+def test_network_policies_let_only_the_ingress_in_and_only_web_pods(overlay: str) -> None:
+    documents = _documents(overlay)
+    policies = [doc["spec"] for doc in documents if doc["kind"] == "NetworkPolicy"]
+    pods = {
+        doc["metadata"]["name"]: doc["spec"]["template"]["metadata"]["labels"]
+        for doc in documents
+        if doc["kind"] in ("Deployment", "Job")
+    }
+    assert any(p["podSelector"] == {} and set(p["policyTypes"]) == {"Ingress", "Egress"} for p in policies)
+    for name, labels in pods.items():
+        sources = [
+            peer
+            for policy in policies
+            if _selects(policy["podSelector"], labels)
+            for rule in policy.get("ingress", [])
+            for peer in rule["from"]
+        ]
+        if name.endswith("-web"):
+            assert sources == [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
+            ]
+        else:
+            assert sources == [], f"{name} accepts connections"
+        egress_ports = {
+            port["port"]
+            for policy in policies
+            if _selects(policy["podSelector"], labels)
+            for rule in policy.get("egress", [])
+            for port in rule["ports"]
+        }
+        assert {53, 5432, 5672, 9000} <= egress_ports, name
+        assert (25 in egress_ports) == name.startswith("notify-worker"), name
+
+
+def test_each_service_is_behind_a_buffering_ingress_under_its_prefix() -> None:
+    from services.intake.api.errors import BODY_LIMIT_MB
+
+    documents = _documents("deploy/k8s/base")
+    services = {doc["metadata"]["name"] for doc in documents if doc["kind"] == "Service"}
+    ingresses = {doc["metadata"]["name"]: doc for doc in documents if doc["kind"] == "Ingress"}
+    assert set(ingresses) == {"intake", "review", "media", "notify"} <= services
+    hosts = set()
+    for name, ingress in ingresses.items():
+        notes = {
+            key.removeprefix("nginx.ingress.kubernetes.io/"): v
+            for key, v in ingress["metadata"]["annotations"].items()
+        }
+        assert notes["proxy-request-buffering"] == notes["proxy-buffering"] == "on"
+        assert notes["x-forwarded-prefix"] == f"/{name}"
+        [rule] = ingress["spec"]["rules"]
+        hosts.add(rule["host"])
+        [path] = rule["http"]["paths"]
+        assert path["path"].startswith(f"/{name}(/|$)") and path["backend"]["service"]["name"] == name
+        if name == "intake":
+            assert notes["proxy-body-size"] == f"{BODY_LIMIT_MB}m"
+    assert len(hosts) == 1  # one origin: review's login cookie reaches every service
+    config = next(doc for doc in documents if doc["kind"] == "ConfigMap")
+    assert config["data"]["TOP100_PROXY_HOPS"] == "1"

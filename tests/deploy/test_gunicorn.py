@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,22 +35,28 @@ def _get(url: str) -> int:
 
 
 @contextmanager
-def _intake_on_gunicorn(tmp_path: Path, *options: str) -> Iterator[tuple[str, Path]]:
+def intake_on_gunicorn(
+    tmp_path: Path, *options: str, prepare: Callable[[str], None] | None = None, **env: str
+) -> Iterator[tuple[str, Path]]:
     """Intake served by gunicorn with deploy/gunicorn.conf.py on a scratch PostgreSQL database:
-    (its base URL, its log file)."""
+    (its base URL, its log file). `prepare` gets the migrated database's URL before gunicorn starts;
+    `env` is added to gunicorn's environment."""
     with testing.scratch_postgres("top100_gunicorn") as url:
         migrate.upgrade("intake", url)
+        if prepare is not None:
+            prepare(url)
         (tmp_path / "broker" / "data").mkdir(parents=True)  # the embedded broker, /readyz checks it
         (port,) = testing.free_ports()
-        env = {
+        environment = {
             **os.environ,
             "TOP100_SERVICE": "intake",
             "TOP100_BIND": f"127.0.0.1:{port}",
             "TOP100_DATA_DIR": str(tmp_path),
             "INTAKE_DATABASE_URL": url,
             "PYTHONPATH": str(ROOT),
+            **env,
         }
-        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
         log = tmp_path / "gunicorn.log"
         with log.open("wb") as out:
             server = subprocess.Popen(
@@ -58,7 +64,7 @@ def _intake_on_gunicorn(tmp_path: Path, *options: str) -> Iterator[tuple[str, Pa
                     sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
                     *options, "services.intake.app:create_app()",
                 ],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
@@ -69,13 +75,17 @@ def _intake_on_gunicorn(tmp_path: Path, *options: str) -> Iterator[tuple[str, Pa
             yield base, log
         finally:
             server.terminate()
-            server.wait(20)
+            try:
+                server.wait(30)  # gunicorn's graceful timeout is 20 s
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
 
 
 def test_workers_replaced_after_max_requests_keep_answering_from_the_database(tmp_path: Path) -> None:
     restarts = ("--max-requests", "3", "--max-requests-jitter", "0")
     # Concurrent, so that two workers holding one connection would garble each other's queries.
-    with _intake_on_gunicorn(tmp_path, *restarts) as (base, log), ThreadPoolExecutor(8) as pool:
+    with intake_on_gunicorn(tmp_path, *restarts) as (base, log), ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(_get, [f"{base}/readyz"] * 40))
     text = log.read_text()
     assert statuses == [200] * 40, text
@@ -85,7 +95,7 @@ def test_workers_replaced_after_max_requests_keep_answering_from_the_database(tm
 
 def test_metrics_count_the_requests_of_every_worker(tmp_path: Path) -> None:
     """Each worker is a process with its own counters; a scrape must add up all of them."""
-    with _intake_on_gunicorn(tmp_path, "--workers", "2") as (base, _log):
+    with intake_on_gunicorn(tmp_path, "--workers", "2") as (base, _log):
         with ThreadPoolExecutor(8) as pool:
             assert set(pool.map(_get, [f"{base}/healthz"] * 60)) == {200}
         scrapes = [_healthz_count(base) for _ in range(6)]

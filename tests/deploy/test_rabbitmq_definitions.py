@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from services.cli import DEMO_USER
-from shared.testing import RABBITMQ, require, server_unavailable
+from shared.testing import RABBITMQ, rabbitmqctl, require, server_unavailable
 
 pytestmark = pytest.mark.integration
 
@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _ctl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    argv = ["rabbitmqctl", "-q", *args]
-    return subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    return rabbitmqctl("-q", *args, stdin=stdin, check=False)
 
 
 def _broker_or_skip() -> None:

@@ -73,7 +73,8 @@ def test_the_demo_key_is_printed_only_on_the_first_run(system: RunningSystem) ->
 def test_a_crashed_worker_stops_the_whole_run_loudly(system: RunningSystem) -> None:
     system.start()
     system.wait_healthy()
-    pid = int(re.search(r"started media-worker \(pid (\d+)\)", system.output()).group(1))  # type: ignore[union-attr]
+    started = re.search(r"started media-worker \(pid (\d+)\)", system.stderr_path.read_text(encoding="utf-8"))
+    pid = int(started.group(1))  # type: ignore[union-attr]
     os.kill(pid, signal.SIGKILL)
     assert system.process is not None
     assert system.process.wait(timeout=60) == 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from shared import broker, parking
 from shared.pika_confirms import pika_parameters
 from shared.runtime import Runtime
+from shared.testing import rabbitmqctl
 from shared.tests import busapp
 from shared.tests.bus_helpers import wait_for
 
@@ -181,12 +181,7 @@ def test_worker_and_relay_reconnect_after_the_broker_drops_their_connections(
     busapp.emit_events(rt, [busapp.event(marker="before")])
     assert wait_for(lambda: busapp.effect_count(rt, "before") == 1, 30), worker.output()
     vhost = amqp_url.rsplit("/", 1)[1]
-    subprocess.run(
-        ["rabbitmqctl", "close_all_connections", "--vhost", vhost, "test: broker went away"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    rabbitmqctl("close_all_connections", "--vhost", vhost, "test: broker went away")
     busapp.emit_events(rt, [busapp.event(marker="after")])
     assert wait_for(lambda: busapp.effect_count(rt, "after") == 1, 60), worker.output()
     assert busapp.unpublished(rt) == 0

@@ -131,6 +131,23 @@ def test_one_idempotency_key_sent_at_once_creates_one_nomination(intake_pg: tupl
     assert sorted(r.status_code for r in other) == [409, 409]
 
 
+def test_a_duplicate_student_is_told_by_the_index_name_postgresql_reports(
+    intake_pg: tuple[Runtime, Flask],
+) -> None:
+    from services.intake.models import LIVE_STUDENT_INDEX, SANDBOX_STUDENT_INDEX
+    from services.intake.tests.test_submission import insert_again
+
+    runtime, app = intake_pg
+    client, doc = app.test_client(), factories.nomination(500)
+    live = client.post("/api/v1/nominations", json=doc, headers=portal_headers(runtime))
+    with runtime.db.unit_of_work() as session:
+        _row, key = keys.issue(session, "almaty", sandbox=True)
+    sandbox = client.post("/api/v1/nominations", json=doc, headers={"Authorization": f"Bearer {key}"})
+    assert (live.status_code, sandbox.status_code) == (201, 201)
+    assert insert_again(runtime, live.json["id"]) == LIVE_STUDENT_INDEX
+    assert insert_again(runtime, sandbox.json["id"]) == SANDBOX_STUDENT_INDEX
+
+
 def test_the_fuzz_run_finds_no_server_error_on_postgresql(intake_pg: tuple[Runtime, Flask]) -> None:
     """PostgreSQL refuses what SQLite takes (NUL characters, over-long keys): the fuzz run again, on it."""
     import schemathesis

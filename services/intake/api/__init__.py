@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask_smorest import Api
 
 from services.intake import schemas
-from services.intake.api import errors, nominations, reference
+from services.intake.api import docs, errors, nominations, reference
 from services.intake.api.auth import SCHEME
 
 DESCRIPTION = """The contract with the regional portals.
@@ -43,7 +43,11 @@ SETTINGS = {
 
 
 class IntakeApi(Api):
-    """flask-smorest's Api with our problem responses for every HTTP error."""
+    """flask-smorest's Api with our problem responses for every HTTP error, documented as they are
+    (flask-smorest's own error shape is never answered)."""
+
+    ERROR_SCHEMA = schemas.ProblemOut
+    DEFAULT_ERROR_RESPONSE_NAME = "Problem"
 
     def _register_error_handlers(self) -> None:
         errors.register(self._app)
@@ -56,7 +60,16 @@ def init_api(app: Flask) -> Api:
         SCHEME, {"type": "http", "scheme": "bearer", "description": "A portal key from `top100 keys issue`"}
     )
     api.spec.components.schema("NominationIn", schema=schemas.NominationIn)
+    api.spec.components.response(IntakeApi.DEFAULT_ERROR_RESPONSE_NAME, docs.DEFAULT)
     api.register_blueprint(nominations.blp)
     api.register_blueprint(reference.blp)
     app.register_blueprint(reference.assets)
+    app.after_request(vary_by_language)
     return api
+
+
+def vary_by_language(response: Response) -> Response:
+    """An answer in a language (problems, names) is chosen by Accept-Language: caches must know."""
+    if "Content-Language" in response.headers:
+        response.vary.add("Accept-Language")
+    return response

@@ -8,6 +8,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from services.intake import schemas
+from services.intake.api import examples
+from shared.problems import PROBLEM_JSON
 
 _problem_doc = Blueprint("problem_docs", __name__)
 
@@ -35,8 +37,12 @@ SUBMISSION_BODY = {
                 "nomination": {"contentType": "application/json"},
                 "photo": {"contentType": "image/jpeg"},
             },
+            "example": {"nomination": examples.NOMINATION},
         },
-        "application/json": {"schema": {"$ref": "#/components/schemas/NominationIn"}},
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/NominationIn"},
+            "example": examples.NOMINATION,
+        },
     },
 }
 
@@ -61,28 +67,53 @@ IDEMPOTENCY_HEADER = {
     "with a different request: 409 idempotency_key_reused. Kept at least 24 hours.",
 }
 
+SUBMISSION_CONFLICTS = (
+    "college_quota_exceeded",
+    "duplicate_student",
+    "deadline_passed",
+    "idempotency_key_reused",
+)
+AMENDMENT_CONFLICTS = ("nomination_withdrawn", "deadline_passed", "duplicate_student")
+PHOTO_CONFLICTS = ("nomination_withdrawn", "deadline_passed")
+
 DESCRIPTIONS = {
     401: "No key, an unknown or a revoked key",
     403: "A college of another region",
     404: "No such nomination in the key's region",
-    409: "code: college_quota_exceeded | duplicate_student | deadline_passed | idempotency_key_reused | "
-    "nomination_withdrawn",
+    409: "`code` says which: ",
     413: "Body over the limit (16 MB)",
     415: "Wrong Content-Type",
-    422: "errors: field path to messages (in the Accept-Language's kk, ru or en)",
+    422: "`errors`: field path to messages (in the Accept-Language's kk, ru or en), `codes`: the same "
+    "paths to message codes",
+}
+
+#: The response documented for any status an operation does not list.
+DEFAULT = {
+    "description": "A problem (RFC 9457) in the Accept-Language's kk, ru or en: `type`, `title`, "
+    "`status`, `detail` and `code`",
+    "content": {PROBLEM_JSON: {"schema": "ProblemOut"}},
 }
 
 
-def problems(*statuses: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Document problem responses (application/problem+json) of a view."""
+def problems(
+    *statuses: int, conflicts: tuple[str, ...] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document problem responses (application/problem+json) of a view; `conflicts` are its 409 codes."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         for status in statuses:
+            description, shown = DESCRIPTIONS[status], {}
+            if status == 409:
+                description += ", ".join(conflicts)
+                shown = {code: {"summary": code, "value": examples.CONFLICTS[code]} for code in conflicts}
+            elif status == 422:
+                shown = {"invalid": {"summary": "two broken fields", "value": examples.UNPROCESSABLE}}
             view = _problem_doc.alt_response(
                 status,
                 schema=schemas.ProblemOut,
-                description=DESCRIPTIONS[status],
-                content_type="application/problem+json",
+                description=description,
+                content_type=PROBLEM_JSON,
+                examples=shown or None,
             )(view)
         return view
 

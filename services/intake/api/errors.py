@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
 
 from flask import Flask, Response, request
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from services.intake.api.problems import problem
@@ -48,13 +46,6 @@ def blob_cleanup(blobs: BlobStore, written: list[str]) -> Iterator[None]:
         raise
 
 
-def duplicate_student_or_raise(exc: IntegrityError, year: Any) -> NoReturn:
-    """A lost race on the one-nomination-per-student index is the same 409 as the checked case."""
-    if "uq_nominations_" in str(exc.orig) or "nominations.iin, nominations.year" in str(exc.orig):
-        raise Conflict("duplicate_student", {"year": year if year is not None else ""}) from exc
-    raise exc
-
-
 def _http(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
@@ -67,7 +58,9 @@ def _http(error: HTTPException) -> Response:
         return problem(422, errors=flatten(inner or messages))
     if status == 413:
         return problem(413, params={"maximum": BODY_LIMIT_MB})
-    return problem(status, headers=dict(error.get_headers()) if status == 405 else None)
+    # werkzeug's own headers for the error include its HTML page's Content-Type: only Allow is ours
+    allowed = getattr(error, "valid_methods", None)
+    return problem(status, headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
 def refuse_nul() -> Response | None:

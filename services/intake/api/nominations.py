@@ -1,22 +1,20 @@
 """`/api/v1/nominations`: submit, read, list, amend, re-photograph and withdraw.
 
 Thin: parse the request, call operations in the request's one unit of work (opened with the key
-check, see `services.intake.api.auth`), render. Errors are raised as the
-operations' exceptions and rendered as problems by `services.intake.api.errors`.
+check, see `services.intake.api.auth`), render. A submission's outcome is rendered here (`_answer`);
+the other operations raise their failures, which `services.intake.api.errors` renders as problems.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from flask import Response, request, url_for
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from services.intake import idempotency, schemas
-from services.intake.api import docs
+from services.intake.api import docs, examples
 from services.intake.api.auth import (
     current_blobs_written,
     current_portal,
@@ -24,10 +22,12 @@ from services.intake.api.auth import (
     portal_required,
     runtime,
 )
-from services.intake.api.errors import Unsupported, duplicate_student_or_raise
-from services.intake.operations import Invalid, nominations
+from services.intake.api.errors import Unsupported
+from services.intake.api.problems import problem
+from services.intake.operations import Invalid, nominations, submission
 from services.intake.operations.render import represent
-from services.intake.photos import CheckedPhoto, check_photo
+from services.intake.operations.submission import Created, Outcome, Refused, Rejected, Replayed, Submission
+from services.intake.photos import check_photo
 from services.intake.rules import Problem
 
 blp = Blueprint(
@@ -73,9 +73,18 @@ def _unfit(value: Any) -> str | None:
     return None
 
 
+def _integer(digits: str) -> int | float:
+    """A JSON integer; one longer than Python reads from text (4,300 digits, a guard against slow
+    conversions) as the float it rounds to, infinite: the schema then names its field out of range."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
 def _parse_json(raw: bytes | str, path: str) -> Any:
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_int=_integer)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise Invalid({path: [Problem("invalid_json", {"reason": str(exc)[:200]})]}) from exc
     reason = _unfit(value)
@@ -100,22 +109,6 @@ def _read_submission() -> tuple[Any, bytes | None]:
     raise Unsupported("multipart/form-data, application/json")
 
 
-def _checked_photo(data: bytes | None, errors: dict[str, list[Problem]]) -> CheckedPhoto | None:
-    if data is None:
-        return None
-    photo, problems = check_photo(data)
-    if problems:
-        errors["photo"] = problems
-    return photo
-
-
-def _sha256(photo: CheckedPhoto | None, data: bytes | None) -> str | None:
-    """The photo's hash for the request's fingerprint, even when the photo is broken."""
-    if photo is not None:
-        return photo.sha256
-    return hashlib.sha256(data).hexdigest() if data is not None else None
-
-
 def _idempotency_key() -> str | None:
     key = request.headers.get(idempotency.HEADER)
     if key is not None and not idempotency.valid_key(key):
@@ -124,48 +117,50 @@ def _idempotency_key() -> str | None:
 
 
 @blp.route("/nominations", methods=["POST"])
-@blp.doc(
-    requestBody=docs.SUBMISSION_BODY, parameters=[docs.IDEMPOTENCY_HEADER], summary="Submit a nomination"
-)
+@blp.doc(requestBody=docs.SUBMISSION_BODY, parameters=[docs.IDEMPOTENCY_HEADER])
 @blp.alt_response(
     201,
     schema=schemas.NominationOut,
     success=True,
     description="Created",
     headers={"Location": {"schema": {"type": "string"}}},
+    example=examples.CREATED,
 )
-@docs.problems(401, 403, 409, 413, 415, 422)
+@docs.problems(401, 403, 409, 413, 415, 422, conflicts=docs.SUBMISSION_CONFLICTS)
 @portal_required
 def submit() -> Response:
-    portal, session = current_portal(), current_session()
+    """Submit a nomination
+
+    A student of one of the key's region's colleges, with the photo (multipart) or without it (JSON,
+    the photo to follow with `PUT .../photo`). Every broken field is reported at once (422). Refused
+    with 409 after the deadline, beyond the college's quota of 3, or for a student already nominated
+    this year. Repeating a request with its `Idempotency-Key` returns the first answer.
+    """
     key = _idempotency_key()
-    raw, photo_bytes = _read_submission()
-    errors: dict[str, list[Problem]] = {}
-    photo = _checked_photo(photo_bytes, errors)
-    if key is not None:
-        fingerprint = idempotency.fingerprint("POST", request.path, raw, _sha256(photo, photo_bytes))
-        replay = idempotency.claim(session, portal.key_id, key, fingerprint)
-        if replay is not None:
-            headers = {"Idempotent-Replayed": "true"}
-            if replay.location:
-                headers["Location"] = replay.location
-            return _json(replay.body, replay.status, headers)
-    data, more = nominations.validate_submission(session, portal, raw)
-    for path, problems in more.items():
-        errors.setdefault(path, []).extend(problems)
-    if errors:
-        raise Invalid(errors)
-    try:
-        nomination = nominations.submit(
-            session, runtime().blobs, portal, data, photo, current_blobs_written()
-        )
-    except IntegrityError as exc:
-        duplicate_student_or_raise(exc, data.get("year"))
-    body = json.dumps(represent(nomination), ensure_ascii=False)
-    location = url_for("nominations.read", nomination_id=nomination.id)
-    if key is not None:
-        idempotency.record(session, portal.key_id, key, 201, body, location)
-    return _json(body, 201, {"Location": location})
+    document, photo = _read_submission()
+    outcome = submission.submit(
+        current_session(),
+        runtime().blobs,
+        current_portal(),
+        Submission(document, photo, key, request.path),
+        current_blobs_written(),
+        lambda nomination_id: url_for("nominations.read", nomination_id=nomination_id),
+    )
+    return _answer(outcome)
+
+
+def _answer(outcome: Outcome) -> Response:
+    match outcome:
+        case Created(body=body, location=location):
+            return _json(body, 201, {"Location": location})
+        case Replayed(status=status, body=body, location=location):
+            headers = {"Idempotent-Replayed": "true"} | ({"Location": location} if location else {})
+            return _json(body, status, headers)
+        case Rejected(errors=errors):
+            return problem(422, errors=errors)
+        case Refused(code=code, params=params, status=status):
+            return problem(status, code, params=params)
+    raise TypeError(f"not an outcome of a submission: {outcome!r}")
 
 
 @blp.route("/nominations", methods=["GET"])
@@ -174,6 +169,11 @@ def submit() -> Response:
 @docs.problems(401, 422)
 @portal_required
 def index(page: int = 1, per_page: int = 50, **filters: Any) -> Response:
+    """List the region's nominations
+
+    The key's region's nominations (live or sandbox, as the key), oldest first, one page at a time,
+    filtered by college, year and status; `total` counts them all.
+    """
     rows, total = nominations.listing(
         current_session(), current_portal(), page=page, per_page=per_page, **filters
     )
@@ -187,37 +187,48 @@ def index(page: int = 1, per_page: int = 50, **filters: Any) -> Response:
 @docs.problems(401, 404)
 @portal_required
 def read(nomination_id: str) -> Response:
+    """Read a nomination and its progress
+
+    As submitted (the IIN masked), with what review and media have reported since: the stage, the
+    commissions' decisions, the photo's processing, the messages sent to the student, and what the
+    candidate still needs for the republican stage.
+    """
     return _json(represent(nominations.find(current_session(), current_portal(), nomination_id)))
 
 
 @blp.route("/nominations/<string:nomination_id>", methods=["PATCH"])
-@blp.doc(requestBody=docs.PATCH_BODY, summary="Amend (JSON merge patch)")
+@blp.doc(requestBody=docs.PATCH_BODY)
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Amended")
-@docs.problems(401, 404, 409, 413, 415, 422)
+@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.AMENDMENT_CONFLICTS)
 @portal_required
 def amend(nomination_id: str) -> Response:
+    """Amend a nomination (JSON merge patch)
+
+    Until submissions close, anything but the college and the year; then, until amendments close,
+    the statements only. The amended document is checked as a submission is.
+    """
     if request.mimetype not in JSON_TYPES:
         raise Unsupported("application/merge-patch+json, application/json")
     patch = _parse_json(request.get_data(), "nomination")
-    try:
-        nomination = nominations.amend(current_session(), current_portal(), nomination_id, patch)
-    except IntegrityError as exc:
-        duplicate_student_or_raise(exc, None)
-    return _json(represent(nomination))
+    return _json(represent(nominations.amend(current_session(), current_portal(), nomination_id, patch)))
 
 
 @blp.route("/nominations/<string:nomination_id>/photo", methods=["PUT"])
-@blp.doc(requestBody=docs.PHOTO_BODY, summary="Replace the photo")
+@blp.doc(requestBody=docs.PHOTO_BODY)
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Photo replaced")
-@docs.problems(401, 404, 409, 413, 415, 422)
+@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.PHOTO_CONFLICTS)
 @portal_required
 def put_photo(nomination_id: str) -> Response:
+    """Add or replace the photo
+
+    A JPEG as the whole body, checked as on submission, until amendments close. The same photo
+    again changes nothing.
+    """
     if request.mimetype != "image/jpeg":
         raise Unsupported("image/jpeg")
-    errors: dict[str, list[Problem]] = {}
-    photo = _checked_photo(request.get_data(), errors)
+    photo, problems = check_photo(request.get_data())
     if photo is None:
-        raise Invalid(errors)
+        raise Invalid({"photo": problems})
     nomination = nominations.replace_photo(
         current_session(), runtime().blobs, current_portal(), nomination_id, photo, current_blobs_written()
     )
@@ -226,7 +237,11 @@ def put_photo(nomination_id: str) -> Response:
 
 @blp.route("/nominations/<string:nomination_id>", methods=["DELETE"])
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Withdrawn (or already was)")
-@docs.problems(401, 404, 409)
+@docs.problems(401, 404, 409, conflicts=("deadline_passed",))
 @portal_required
 def withdraw(nomination_id: str) -> Response:
+    """Withdraw a nomination
+
+    Until submissions close; it frees the college's slot. Withdrawing again changes nothing.
+    """
     return _json(represent(nominations.withdraw(current_session(), current_portal(), nomination_id)))

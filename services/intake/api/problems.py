@@ -7,35 +7,17 @@ messages, and to message codes for programs). Messages are in kk, ru or en by `A
 
 from __future__ import annotations
 
-import json
-import string
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from services.intake.messages import CATALOG
 from services.intake.rules import Problem
-from shared.i18n import format_day, format_moment, negotiate
-
-PROBLEM_JSON = "application/problem+json"
-TYPE_BASE = "/api/v1/problems/"
-STATUS_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_failed",
-    500: "internal_error",
-}
-
-
-def language() -> str:
-    return negotiate(request.headers.get("Accept-Language"))
+from shared import problems
+from shared.i18n import format_day, format_moment
+from shared.problems import TYPE_BASE, language, respond
 
 
 def _param(value: Any, lang: str) -> Any:
@@ -50,16 +32,26 @@ def _param(value: Any, lang: str) -> Any:
 
 def text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     """A catalog message, formatted; the key itself if the catalog lacks it (a test forbids that)."""
-    entry = CATALOG.get(key)
-    if entry is None:
-        return key
-    template = entry.get(lang) or entry["en"]
     values = {name: _param(value, lang) for name, value in (params or {}).items()}
-    wanted = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    try:
-        return template.format(**{name: values.get(name, "") for name in wanted})
-    except (IndexError, ValueError):
-        return template
+    return problems.text(CATALOG, key, lang, values)
+
+
+def problem_body(
+    status: int,
+    code: str | None = None,
+    *,
+    lang: str,
+    params: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[Problem]] | None = None,
+) -> dict[str, Any]:
+    """A problem's JSON in `lang`: what `problem()` answers, and what the OpenAPI examples show."""
+    document = problems.document(status, code, lang, text, params)
+    if errors:
+        document["errors"] = {
+            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
+        }
+        document["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
+    return document
 
 
 def problem(
@@ -70,25 +62,9 @@ def problem(
     errors: Mapping[str, list[Problem]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    """The problem response, in the language `Accept-Language` asks for (which it therefore varies by)."""
     lang = language()
-    code = code or STATUS_CODES.get(status, "internal_error" if status >= 500 else "bad_request")
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
-        "title": text(f"problem.{code}.title", lang),
-        "status": status,
-        "detail": text(f"problem.{code}.detail", lang, params),
-        "code": code,
-    }
-    if errors:
-        body["errors"] = {
-            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
-        }
-        body["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
-    response.headers["Content-Language"] = lang
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return respond(problem_body(status, code, lang=lang, params=params, errors=errors), lang, headers)
 
 
 def describe(code: str, lang: str) -> dict[str, str]:

@@ -20,8 +20,11 @@ blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Refere
 assets = Blueprint("docs_assets", __name__, url_prefix="/api/v1")
 
 
-def _json(payload: Any) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
+def _json(payload: Any, lang: str) -> Response:
+    """A JSON answer with names (or texts) in `lang`, which it says (and so varies by Accept-Language)."""
+    response = Response(json.dumps(payload, ensure_ascii=False), mimetype="application/json")
+    response.headers["Content-Language"] = lang
+    return response
 
 
 def _names(row: Region | College) -> dict[str, str]:
@@ -33,13 +36,18 @@ def _names(row: Region | College) -> dict[str, str]:
 @docs.problems(401)
 @portal_required
 def regions() -> Response:
+    """List the regions
+
+    Kazakhstan's regions and cities of republican significance, with their names in kk, ru and en,
+    and `name` in the Accept-Language's.
+    """
     lang = language()
     query = select(Region).where(Region.active.is_(True)).order_by(Region.code)
     body = [
         {"code": r.code, "iso_code": r.iso_code, "kind": r.kind, "names": _names(r), "name": _names(r)[lang]}
         for r in current_session().execute(query).scalars()
     ]
-    return _json(body)
+    return _json(body, lang)
 
 
 @blp.route("/colleges", methods=["GET"])
@@ -53,6 +61,11 @@ def regions() -> Response:
 @docs.problems(401, 403, 422)
 @portal_required
 def colleges(region: str | None = None) -> Response:
+    """List the key's region's colleges
+
+    The active colleges a nomination may name as its `college_code`, with their names in kk, ru and
+    en, and `name` in the Accept-Language's. A region other than the key's is 403.
+    """
     portal, lang = current_portal(), language()
     if region is not None and region != portal.region:
         raise Forbidden(portal.region)
@@ -65,7 +78,7 @@ def colleges(region: str | None = None) -> Response:
         {"code": c.code, "region": c.region_code, "city": c.city, "names": _names(c), "name": _names(c)[lang]}
         for c in current_session().execute(query).scalars()
     ]
-    return _json(body)
+    return _json(body, lang)
 
 
 @assets.route("/problems/<string:code>", methods=["GET"])
@@ -73,7 +86,8 @@ def problem_type(code: str) -> Response:
     """What a problem `type` URI means, in the caller's language."""
     if code not in PROBLEM_CODES:
         abort(404)
-    return _json(describe(code, language()))
+    lang = language()
+    return _json(describe(code, lang), lang)
 
 
 @assets.route("/docs/assets/<path:filename>", methods=["GET"])

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy.orm import Session
 
 from services.intake import rules
 from services.intake.models import CalendarYear
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def calendar_for(session: Session, year: int) -> rules.Calendar:
@@ -27,9 +22,9 @@ def calendar_from(row: CalendarYear | None, year: int) -> rules.Calendar:
     return rules.Calendar(
         year=row.year,
         internal_stage_ends=row.internal_stage_ends,
-        submission_closes=_aware(row.submission_closes),
+        submission_closes=row.submission_closes,
         regional_stage_ends=row.regional_stage_ends,
-        amendments_close=_aware(row.amendments_close),
+        amendments_close=row.amendments_close,
         republican_stage_starts=row.republican_stage_starts,
     )
 

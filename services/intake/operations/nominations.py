@@ -1,216 +1,75 @@
-"""Submitting, amending, re-photographing, withdrawing and reading nominations.
+"""Amending, re-photographing, withdrawing and reading nominations (submitting: `submission`).
 
 Each function runs inside the caller's unit of work and writes its event to the outbox there, so the
-state change and the event commit together. The college row is locked when the submission is
-validated, before the quota is counted (PostgreSQL `SELECT ... FOR UPDATE`; SQLite's `BEGIN
-IMMEDIATE` already serialises writers), so two portals racing for a college's last slot get one 201
-and one 409. One nomination per student and year is the database's partial unique index.
+state change and the event commit together. One nomination per student and year is the database's
+partial unique index, recognised by its name (`CONFLICTS`).
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, inspect, select
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
 
 from services.intake import rules
-from services.intake.models import Achievement, CalendarYear, College, Nomination, Photo, Statement
-from services.intake.operations import Conflict, Forbidden, Invalid, NotFound, Portal, events
-from services.intake.operations.calendar import calendar_for, calendar_from
+from services.intake.models import (
+    LIVE_STUDENT_INDEX,
+    SANDBOX_STUDENT_INDEX,
+    Achievement,
+    Nomination,
+    Photo,
+    Statement,
+)
+from services.intake.operations import Conflict, Invalid, NotFound, Portal, events
+from services.intake.operations.calendar import calendar_for
+from services.intake.operations.constraints import column_values, violated_index
 from services.intake.operations.render import document, submission_day
 from services.intake.photos import CONTENT_TYPE, CheckedPhoto, blob_key
 from services.intake.rules import Problem
-from services.intake.validation import Errors, add, load_nomination, normalized
+from services.intake.validation import add, load_nomination, normalized
 from shared import clock
 from shared.blobs import BlobStore
 
 FROZEN = ("college_code", "year")
 
 
-CALENDARS = "intake.calendars"
-LOCKED = "intake.locked_colleges"
-
-_COLLEGES = College.__table__
-_CALENDAR_ROWS = CalendarYear.__table__
-#: The college, locked, with the calendar row of the submission's year when there is one (an
-#: outer join: a year without a row gets NULLs and the regulation's dates).
-_LOCK_COLLEGE = (
-    select(
-        _COLLEGES.c.code,
-        _COLLEGES.c.region_code,
-        _COLLEGES.c.active,
-        _COLLEGES.c.name_kk,
-        _COLLEGES.c.name_ru,
-        _COLLEGES.c.name_en,
-        *_CALENDAR_ROWS.c,
-    )
-    .select_from(_COLLEGES.outerjoin(_CALENDAR_ROWS, _CALENDAR_ROWS.c.year == bindparam("year")))
-    .where(_COLLEGES.c.code == bindparam("code"))
-    .with_for_update(of=_COLLEGES)
-)
+#: What breaking each unique index of a nomination means to the portal: the contract's 409 code.
+CONFLICTS = {LIVE_STUDENT_INDEX: "duplicate_student", SANDBOX_STUDENT_INDEX: "duplicate_student"}
 
 
-def check_college(session: Session, portal: Portal, code: Any, errors: Errors, year: Any = None) -> None:
-    """Unknown college: a field error; another region's college: Forbidden (403).
-
-    The college is locked here, and kept in `session.info` for `submit`; with an integer `year`,
-    the year's calendar row (if any) comes in the same statement, so `submit` does not select it
-    again. A plain row on the session's connection: nothing needs a College object.
-    """
-    if not isinstance(code, str):
-        return
-    known_year = year if isinstance(year, int) and not isinstance(year, bool) else None
-    # Locked here already: the quota is counted later in this transaction, under this lock.
-    college = session.connection().execute(_LOCK_COLLEGE, {"code": code, "year": known_year}).first()
-    if college is not None:
-        session.info.setdefault(LOCKED, {})[code] = college
-        if known_year is not None:
-            session.info.setdefault(CALENDARS, {})[known_year] = college if college.year is not None else None
-    if college is None or not college.active:
-        add(errors, "college_code", [Problem("college_unknown", {"code": code})])
-    elif college.region_code != portal.region:
-        raise Forbidden(portal.region)
-
-
-def check_year_open(year: Any, errors: Errors) -> None:
-    """A year opens on 1 January, local time, whatever its calendar says about the deadlines."""
-    if isinstance(year, int) and clock.utcnow() < rules.default_calendar(year).opens:
-        add(errors, "year", [Problem("year_not_open", {"year": year})])
-
-
-def validate_submission(session: Session, portal: Portal, raw: Any) -> tuple[dict[str, Any], Errors]:
-    """Schema, rules, reference data and the year: everything a 422 can say, said at once."""
-    data, errors = load_nomination(raw, day=clock.local_now().date())
-    if isinstance(raw, dict):
-        check_college(session, portal, data.get("college_code"), errors, data.get("year"))
-        check_year_open(data.get("year"), errors)
-    return data, errors
-
-
-def _live(query, sandbox: bool):  # type: ignore[no-untyped-def]
+def live(query, sandbox: bool):  # type: ignore[no-untyped-def]
+    """`query` kept to the nominations of one kind (live or sandbox) that are not withdrawn."""
     return query.where(Nomination.sandbox.is_(sandbox), Nomination.status != "withdrawn")
-
-
-#: The college's live (not withdrawn) nominations of a year, live or sandbox: the quota's count.
-#: Prebuilt and run on the session's connection, as it runs under the college's lock on every
-#: submission.
-_ACTIVE_IN_COLLEGE = {
-    sandbox: _live(select(func.count()).select_from(Nomination), sandbox).where(
-        Nomination.college_code == bindparam("college_code"), Nomination.year == bindparam("year")
-    )
-    for sandbox in (False, True)
-}
 
 
 def _ensure_new_student(
     session: Session, iin: str, year: int, sandbox: bool, exclude: str | None = None
 ) -> None:
-    query = _live(select(Nomination.id).where(Nomination.iin == iin, Nomination.year == year), sandbox)
+    query = live(select(Nomination.id).where(Nomination.iin == iin, Nomination.year == year), sandbox)
     if exclude:
         query = query.where(Nomination.id != exclude)
     if session.execute(query.limit(1)).first() is not None:
         raise Conflict("duplicate_student", {"year": year})
 
 
-def submit(
-    session: Session,
-    blobs: BlobStore,
-    portal: Portal,
-    data: dict[str, Any],
-    photo: CheckedPhoto | None,
-    written: list[str],
-) -> Nomination:
-    """Accept a validated nomination: calendar, duplicate student and quota, then rows, blob and event.
+def _flush_changes(session: Session, n: Nomination) -> None:
+    """Write the changes of `n`; a student index it now breaks is the 409 the check before it gives.
 
-    `written` collects the blob keys written here, for the caller to delete if the commit fails.
+    In a savepoint, so that on SQLite the index can be found by a query after the failed UPDATE
+    (`operations.constraints`); the check before it makes this a lost race, rare and PostgreSQL's.
     """
-    data = normalized(data)
-    now = clock.utcnow()
-    college = session.info.get(LOCKED, {}).get(data["college_code"])  # locked by validate_submission
-    if college is None:
-        raise RuntimeError("submit() needs the college checked and locked by validate_submission()")
-    prefetched = session.info.get(CALENDARS, {})
-    year = data["year"]
-    calendar = calendar_from(prefetched[year], year) if year in prefetched else calendar_for(session, year)
-    if not rules.submission_open(calendar, now):
-        raise Conflict("deadline_passed", {"deadline": calendar.submission_closes})
-    # One nomination per student and year: the partial unique index decides, also between racing
-    # requests (the INSERT below fails and the API answers 409 duplicate_student).
-    active = (
-        session.connection()
-        .execute(_ACTIVE_IN_COLLEGE[portal.sandbox], {"college_code": college.code, "year": data["year"]})
-        .scalar_one()
-    )
-    problem = rules.college_quota_problem(active)
-    if problem is not None:
-        raise Conflict(problem.code, dict(problem.params))
-
-    nomination = Nomination(
-        id=str(uuid.uuid4()),
-        year=data["year"],
-        college_code=college.code,
-        region_code=college.region_code,
-        portal_key_id=portal.key_id,
-        sandbox=portal.sandbox,
-        status="submitted",
-        submitted_at=now,
-        revision=1,
-    )
-    apply(nomination, data, now)
-    nomination.progress = None  # created when review or media first report on it
-    if photo is not None:
-        attach_photo(blobs, nomination, photo, now, written)
-    else:
-        nomination.photo = None  # known to be empty: no lazy load when the nomination is rendered
-    insert_new(session, nomination)
-    events.submitted(
-        session, nomination, {"kk": college.name_kk, "ru": college.name_ru, "en": college.name_en}
-    )
-    return nomination
-
-
-def _row(obj: object) -> dict[str, Any]:
-    """The column values of a mapped object, by column name; an attribute never set is set to None
-    (what the INSERT writes), so that the loaded object does not read it back with a SELECT."""
-    state = inspect(obj)
-    row = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key not in state.dict:
-            if any(column.default is not None for column in attr.columns):
-                raise RuntimeError(f"set {attr.key} explicitly: its column default would not apply")
-            setattr(obj, attr.key, None)
-        for column in attr.columns:
-            row[column.key] = state.dict[attr.key]
-    return row
-
-
-def insert_new(session: Session, n: Nomination) -> None:
-    """INSERT a new nomination and its achievements, statements and photo, then hold them in the session.
-
-    The same rows `session.add(n); session.flush()` writes, by Core INSERTs in the session's
-    transaction (a failing one raises the same IntegrityError there). Why: the unit of work's flush
-    (dependency sorting, history, per-mapper bookkeeping) was a fifth of a submission's CPU time.
-    The objects then join the session as loaded rows, so later changes (a replaced photo, the
-    idempotency record) flush as usual.
-    """
-    photos = [n.photo] if n.photo is not None else []
-    for child in (*n.achievements, *n.statements, *photos):
-        child.nomination_id = n.id
-    connection = session.connection()
-    connection.execute(insert(Nomination.__table__), [_row(n)])
-    for table, rows in (
-        (Achievement.__table__, n.achievements),
-        (Statement.__table__, n.statements),
-        (Photo.__table__, photos),
-    ):
-        if rows:
-            connection.execute(insert(table), [_row(row) for row in rows])
-    for obj in (n, *n.achievements, *n.statements, *photos):
-        make_transient_to_detached(obj)
-    session.add(n)
+    row = column_values(n)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        code = CONFLICTS.get(violated_index(session, error, Nomination.__table__, row) or "")
+        if code is None:
+            raise
+        raise Conflict(code, {"year": n.year}) from error
 
 
 def apply(n: Nomination, data: dict[str, Any], now: datetime) -> None:
@@ -367,7 +226,7 @@ def amend(session: Session, portal: Portal, nomination_id: str, patch: Any) -> N
     if "student.iin" in changed:
         _ensure_new_student(session, data["student"]["iin"], n.year, n.sandbox, exclude=n.id)
     apply(n, data, now)
-    session.flush()
+    _flush_changes(session, n)
     events.amended(session, n, changed)
     return n
 

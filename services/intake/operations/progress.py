@@ -79,18 +79,17 @@ def candidate_registered(session: Session, nomination_id: str, candidate_id: str
 def review_decision(
     session: Session, nomination_id: str, event_type: str, payload: dict[str, Any], occurred_at: str
 ) -> None:
-    """Any later review event about a candidate: its stage (if it names one) and a line in `decisions`."""
+    """Any later review event about a candidate: its stage (if it names one) and a line in `decisions`.
+
+    A review event names the stage a candidate is in as `stage` and a commission's result as
+    `outcome` (the fields of `shared.events`); no other spelling is guessed at.
+    """
     progress = _progress(session, nomination_id)
     if progress is None:
         return
-    stage = payload.get("stage") or payload.get("to_stage")
+    stage = payload.get("stage")
     if stage:
         progress.stage = stage
-    decision = {
-        "type": event_type,
-        "stage": stage,
-        "outcome": payload.get("outcome") or payload.get("decision"),
-        "at": occurred_at,
-    }
+    decision = {"type": event_type, "stage": stage, "outcome": payload.get("outcome"), "at": occurred_at}
     progress.decisions = [*progress.decisions, decision]
     progress.updated_at = clock.utcnow()

@@ -1,33 +1,32 @@
 """A nomination as the API shows it (IIN masked) and as a portal wrote it (for merge patches).
 
-`represent` is what `schemas.NominationOut` documents; a test keeps the two in step. The values are
-JSON-ready, so a response can be stored verbatim for an idempotent replay.
+`represent` builds by hand what `schemas.NominationOut` documents and can dump too, because it runs
+on every submission, read and list: measured with `bench/render.py` on the shared test machine, the
+schema's dump of a whole nomination took 0.39 ms against 0.09 ms by hand; that is 0.3 ms more of the
+5 ms a read of one nomination costs, and a page of 15 cost 26% more CPU (15.0 ms against 11.9).
+`test_representation` holds the two equal, field for field. The values are JSON-ready, so a response
+can be stored verbatim for an idempotent replay.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from services.intake import rules
 from services.intake.models import Nomination
-
-LANGUAGES = ("kk", "ru", "en")
+from shared.i18n import LANGUAGES
 
 
 def _moment(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return None if value is None else value.isoformat()
 
 
 def submission_day(nomination: Nomination) -> date:
     """The local day the nomination was submitted: it decides whether a guardian must consent."""
     from shared.clock import KAZAKHSTAN
 
-    moment = nomination.submitted_at
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(KAZAKHSTAN).date()
+    return nomination.submitted_at.astimezone(KAZAKHSTAN).date()
 
 
 def missing(nomination: Nomination) -> list[str]:

@@ -1,6 +1,6 @@
 """Reading the reference data files and working out what a reload changes. Pure: text in, rows out.
 
-Regions and colleges are data, not code (RULES.md): operators replace the files and reload. A load
+Regions and colleges are data, not code (docs/rules.md): operators replace the files and reload. A load
 must be repeatable (loading the same file twice changes nothing) and must never delete a college
 that nominations point to, so a row missing from a new file is deactivated, not removed. A bad file is
 refused whole, with every broken cell named by line and column, so nothing half-loads.

@@ -180,7 +180,7 @@ def normalize_phone(phone: str) -> str:
 
 
 def is_mobile_prefix(prefix: str) -> bool:
-    """Kazakhstan's mobile codes: 700-709, 747, 750-779 (RULES.md)."""
+    """Kazakhstan's mobile codes: 700-709, 747, 750-779 (docs/rules.md)."""
     return prefix[:2] in ("70", "75", "76", "77") or prefix == "747"
 
 

@@ -20,12 +20,13 @@ import unicodedata
 
 from services.intake.language import judge, looks_like_latin_kazakh
 from services.intake.rules.problems import Problem, shown
+from shared.i18n import LANGUAGES
 
 MIN_STATEMENT_WORDS = 250
 # A product decision, not the regulation's: about ten times the minimum. It bounds the work of the
 # language detector on one request and what a banner or a web page has to hold.
 MAX_STATEMENT_CHARS = 20_000
-STATEMENT_LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+STATEMENT_LANGUAGES: tuple[str, ...] = LANGUAGES
 
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # Every repetition below is unambiguous or bounded, so no input makes these patterns backtrack

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from services.intake import messages, rules
-from services.intake.api.problems import STATUS_CODES
 from shared.i18n import check_catalog
+from shared.problems import STATUS_CODES
 
 INTAKE = Path(messages.__file__).parent
 

@@ -1,6 +1,6 @@
 """IIN, age and guardianship, names and phones.
 
-The IINs below were worked out by hand from RULES.md (weights 1..11, then 3..11,1,2, mod 11), not
+The IINs below were worked out by hand from docs/rules.md (weights 1..11, then 3..11,1,2, mod 11), not
 with the code under test, so the tests check the algorithm rather than echo it.
 """
 

@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from services.media.handlers import HANDLERS
 from services.media.models import Asset, outbox
+from services.media.tests.factories import event, jpeg, stored_photo, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import event, jpeg, stored_photo, submitted
 
 
 def _assets(runtime: Runtime) -> list[Asset]:

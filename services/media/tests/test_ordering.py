@@ -18,12 +18,11 @@ from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Asset
 from services.media.rules import DERIVATIVES, derivative_key
+from services.media.tests.factories import jpeg, stored_photo
 from shared.blobs import BlobNotFound
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests import nomination_story as story
-
-from .factories import jpeg, stored_photo
 
 
 @pytest.fixture(params=story.DATABASES)

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 
 from services.media.handlers import HANDLERS
 from services.media.models import Asset, outbox
+from services.media.tests.factories import jpeg, stored_photo, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import jpeg, stored_photo, submitted
 
 
 @pytest.mark.integration

@@ -13,11 +13,10 @@ from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.messages import MESSAGES
 from services.media.rules import REASONS, fit
+from services.media.tests.factories import jpeg, stored_photo, submitted
 from shared.handling import handle
 from shared.i18n import check_catalog
 from shared.runtime import Runtime
-
-from .factories import jpeg, stored_photo, submitted
 
 
 @pytest.fixture

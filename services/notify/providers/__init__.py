@@ -1,6 +1,6 @@
 """Delivery providers: each a small class behind one interface per channel.
 
-Only the environment picks them (12-factor):
+Only the environment picks them (12-factor), through `shared.config.NotifySettings`:
 - email: `NOTIFY_SMTP_URL` unset -> `FileMailer` (`.eml` files under `TOP100_DATA_DIR/mail/`);
   `smtp://host:port`, `smtp+starttls://user:pass@host:587` or `smtps://...` -> `SmtpMailer`.
 - SMS: `NOTIFY_SMS_URL` unset -> `LogSms` (`TOP100_DATA_DIR/sms/outbox.log`); an http(s) URL ->
@@ -11,14 +11,12 @@ none will; notify retries the first through the bus and records the second as `f
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
+from services.notify.providers.base import Mailer, PermanentFailure, SmsSender, TemporaryFailure
+from services.notify.providers.mail import FileMailer, SmtpMailer
+from services.notify.providers.sms import HttpSms, LogSms
 from shared.config import Settings
-
-from .base import Mailer, PermanentFailure, SmsSender, TemporaryFailure
-from .mail import FileMailer, SmtpMailer
-from .sms import HttpSms, LogSms
 
 __all__ = [
     "Delivery",
@@ -38,16 +36,19 @@ __all__ = [
 class Delivery:
     mailer: Mailer
     sms: SmsSender
+    #: The From of every email (`NOTIFY_MAIL_FROM`).
+    sender: str
 
 
 def delivery_for(settings: Settings) -> Delivery:
     """The providers the environment asks for; cheap to build (no connection is opened here)."""
-    smtp_url = os.environ.get("NOTIFY_SMTP_URL", "").strip()
-    sms_url = os.environ.get("NOTIFY_SMS_URL", "").strip()
-    mailer: Mailer = SmtpMailer(smtp_url) if smtp_url else FileMailer(settings.data_dir / "mail")
+    notify = settings.notify
+    mailer: Mailer = (
+        SmtpMailer(notify.smtp_url) if notify.smtp_url else FileMailer(settings.data_dir / "mail")
+    )
     sms: SmsSender = (
-        HttpSms(sms_url, os.environ.get("NOTIFY_SMS_TOKEN", "").strip() or None)
-        if sms_url
+        HttpSms(notify.sms_url, notify.sms_token)
+        if notify.sms_url
         else LogSms(settings.data_dir / "sms" / "outbox.log")
     )
-    return Delivery(mailer=mailer, sms=sms)
+    return Delivery(mailer=mailer, sms=sms, sender=notify.mail_from)

@@ -11,7 +11,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .base import Mailer, PermanentFailure, TemporaryFailure
+from services.notify.providers.base import Mailer, PermanentFailure, TemporaryFailure
+from services.notify.rules import mask_email
 
 
 def eml_name(message: EmailMessage) -> str:
@@ -20,6 +21,17 @@ def eml_name(message: EmailMessage) -> str:
     if not message_id:
         raise ValueError("a message needs a Message-ID before it is sent")
     return re.sub(r"[^A-Za-z0-9._-]", "_", message_id) + ".eml"
+
+
+def refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
+    """`recipient_refused: 550 al*****@example.kz`: a reason code, the SMTP codes and masked addresses.
+
+    The text becomes a message's error (shown on notify's page and API) and, for a temporary refusal,
+    a retried handler's error in the worker's log: neither may carry a student's address, and the
+    server's own reply is left out because it usually repeats the address.
+    """
+    refused = ", ".join(f"{code} {mask_email(address)}" for address, (code, _) in sorted(recipients.items()))
+    return f"recipient_refused: {refused}"
 
 
 class FileMailer(Mailer):
@@ -76,10 +88,11 @@ class SmtpMailer(Mailer):
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
-            raise failure(f"recipients refused: {exc.recipients}") from exc
+            # Not chained: smtplib's exception holds the addresses and would print them in a traceback.
+            raise failure(refusal(exc.recipients)) from None
         except smtplib.SMTPResponseException as exc:
             failure = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
-            raise failure(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+            raise failure(f"smtp_rejected: {exc.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(f"SMTP unavailable: {exc}") from exc
+            raise TemporaryFailure(f"smtp_unavailable: {exc}") from exc
         return str(message["Message-ID"])

@@ -14,9 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from services.notify.providers.base import PermanentFailure, SmsSender, TemporaryFailure
 from shared import clock
-
-from .base import PermanentFailure, SmsSender, TemporaryFailure
 
 
 class LogSms(SmsSender):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from shared import config
 from shared.envelope import Event
+from shared.runtime import Runtime
 
 
 def submitted(
@@ -36,3 +39,8 @@ def event(
     event_type: str, payload: dict[str, Any], producer: str = "intake", region: str = "almaty"
 ) -> Event:
     return Event(type=event_type, version=1, region=region, producer=producer, payload=payload)
+
+
+def from_environment(runtime: Runtime) -> Runtime:
+    """`runtime` with its settings read again, after a test changed notify's environment."""
+    return dataclasses.replace(runtime, settings=config.load(runtime.settings.service))

@@ -7,10 +7,9 @@ from flask.testing import FlaskClient
 
 from services.notify.app import create_app
 from services.notify.handlers import HANDLERS
+from services.notify.tests.factories import submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import submitted
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, outbox
+from services.notify.tests.factories import submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import submitted
 
 
 @pytest.mark.integration

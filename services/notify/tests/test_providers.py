@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from services.notify.app import create_app
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.providers import HttpSms, SmtpMailer, TemporaryFailure
+from services.notify.tests.factories import from_environment, submitted
 from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests import nomination_story as story
-
-from .factories import submitted
 
 
 class _Smtp(socketserver.StreamRequestHandler):
@@ -39,7 +39,8 @@ class _Smtp(socketserver.StreamRequestHandler):
             if verb == "EHLO":
                 self._say("250-test\r\n250 8BITMIME")
             elif verb == "RCPT" and b"refused.example" in line:
-                self._say("550 5.1.1 no such user")
+                # As real servers do, the reply repeats the address.
+                self._say(f"550 5.1.1 {line.decode().strip()[8:]}: no such user")
             elif verb == "DATA":
                 self._say("354 go on")
                 data = b""
@@ -108,7 +109,7 @@ def test_smtp_and_http_gateway_deliver_the_receipt(
     monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
     monkeypatch.setenv("NOTIFY_SMS_TOKEN", "secret")
     submission = submitted("kk")
-    handle(runtime, HANDLERS, "notify", submission)
+    handle(from_environment(runtime), HANDLERS, "notify", submission)
 
     [data] = smtp_server.received
     letter = BytesParser(policy=policy.default).parsebytes(data)
@@ -131,10 +132,19 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
     runtime: Runtime, smtp_server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
-    assert handle(runtime, HANDLERS, "notify", submitted(email="nobody@refused.example")) is True
+    assert (
+        handle(from_environment(runtime), HANDLERS, "notify", submitted(email="nobody@refused.example"))
+        is True
+    )
     rows = _rows(runtime)
-    assert rows["email"].status == "failed" and "550" in rows["email"].error
-    assert rows["sms"].status == "sent"
+    assert rows["email"].status == "failed" and rows["sms"].status == "sent"
+    # A reason code, the SMTP code and the address masked: the error is shown on the page and the API.
+    assert rows["email"].error == "recipient_refused: 550 no****@refused.example"
+    client = create_app(runtime).test_client()
+    page = client.get(f"/messages/{rows['email'].id}").get_data(as_text=True)
+    api = client.get(f"/api/v1/messages?nomination_id={rows['email'].nomination_id}").get_data(as_text=True)
+    for shown in (page, api):
+        assert "recipient_refused" in shown and "nobody@" not in shown
 
 
 def _inbox_rows(runtime: Runtime) -> int:
@@ -148,12 +158,12 @@ def test_an_unreachable_smtp_server_leaves_the_email_for_the_retry(
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
     submission = submitted()
     with pytest.raises(TemporaryFailure):
-        handle(runtime, HANDLERS, "notify", submission)
+        handle(from_environment(runtime), HANDLERS, "notify", submission)
     rows = _rows(runtime)
     assert (rows["email"].status, rows["sms"].status) == ("queued", "sent")
     assert _inbox_rows(runtime) == 0  # released: the retry is not dropped as a duplicate
     monkeypatch.delenv("NOTIFY_SMTP_URL")
-    assert handle(runtime, HANDLERS, "notify", submission) is True
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
     assert {row.status for row in _rows(runtime).values()} == {"sent"}
     assert len((tmp_path / "sms" / "outbox.log").read_text(encoding="utf-8").splitlines()) == 1
 
@@ -171,13 +181,13 @@ def test_a_failing_sms_gateway_never_resends_the_email(
     gateway.status = status
     for _retry in range(2):
         with pytest.raises(Exception) as failure:
-            handle(runtime, HANDLERS, "notify", submission)
+            handle(from_environment(runtime), HANDLERS, "notify", submission)
         assert not isinstance(failure.value, AssertionError)
     rows = _rows(runtime)
     assert (rows["email"].status, rows["sms"].status) == ("sent", "queued")
     gateway.status = 200
-    assert handle(runtime, HANDLERS, "notify", submission) is True
-    assert handle(runtime, HANDLERS, "notify", submission) is False
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is False
     assert len(smtp_server.received) == 1
     assert len(gateway.requests) == 3
     assert {row.status for row in _rows(runtime).values()} == {"sent"}

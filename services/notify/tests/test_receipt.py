@@ -14,10 +14,9 @@ from services.notify.handlers import HANDLERS
 from services.notify.messages import MESSAGES
 from services.notify.models import Message, outbox
 from services.notify.operations import UnknownRecipient
+from services.notify.tests.factories import event, from_environment, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import event, submitted
 
 NAME = "Нұрланұлы Әлихан Қайратұлы"
 
@@ -80,7 +79,7 @@ def test_sender_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv("NOTIFY_MAIL_FROM", "ТОП 100 <hello@example.org>")
     submission = submitted("ru")
-    handle(runtime, HANDLERS, "notify", submission)
+    handle(from_environment(runtime), HANDLERS, "notify", submission)
     [path] = _emails(tmp_path)
     letter = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
     assert letter["From"].addresses[0].display_name == "ТОП 100"

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Photo, outbox
+from services.review.tests.factories import event, submitted
 from shared import clock
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import event, submitted
 
 
 def _candidates(runtime: Runtime) -> list[Candidate]:

@@ -8,11 +8,10 @@ from flask.testing import FlaskClient
 from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.messages import MESSAGES
+from services.review.tests.factories import submitted
 from shared.handling import handle
 from shared.i18n import check_catalog
 from shared.runtime import Runtime
-
-from .factories import submitted
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, outbox
+from services.review.tests.factories import submitted
 from shared.handling import handle
 from shared.runtime import Runtime
-
-from .factories import submitted
 
 
 @pytest.mark.integration
