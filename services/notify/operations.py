@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.notify import compose, rules
-from services.notify.messages import MESSAGES
+from services.notify.messages import OTHER_REASON, REASONS
 from services.notify.models import Message, Recipient
 from services.notify.providers import Delivery, PermanentFailure
 from services.notify.providers.base import DeliveryError
-from shared import clock, db, regions
+from shared import clock, db, i18n, regions
 from shared.envelope import Event
 from shared.outbox import emit
 
@@ -78,9 +78,8 @@ def photo_rejected(session: Session, delivery: Delivery, event: Event) -> None:
     recipient = session.get(Recipient, event.payload["nomination_id"])
     if recipient is None:
         raise UnknownRecipient(f"nomination {event.payload['nomination_id']} is not known (yet)")
-    key = f"reason.{event.payload['reason']}"
-    reason_key = key if key in MESSAGES else "reason.other"
-    params = {**_params(recipient), "reason": MESSAGES[reason_key][recipient.language]}
+    reason = REASONS.get(event.payload["reason"], OTHER_REASON)
+    params = {**_params(recipient), "reason": i18n.translate(reason, recipient.language)}
     _send_email(session, delivery, event, recipient, "photo_rejected", params)
 
 
