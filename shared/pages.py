@@ -1,17 +1,21 @@
 """What every service's server-rendered pages do the same way: pick kk/ru/en and render with it.
 
-The language is `?lang=` when it names one of kk/ru/en, else the browser's `Accept-Language`; every
-page gets `t(key, **params)` over the service's catalog, and links to itself in each language.
+The language is `?lang=` when it names one of kk/ru/en, else the browser's `Accept-Language`. The
+templates say their words with gettext (`_()`, `ngettext()`, installed by `i18n.install`) in the
+page's `lang`; for words picked at run time they get `t(message, **params)` (a message the code
+named) and `term(kind, code)` (a code in words), and links to the page in each language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, regions
+from shared import i18n, regions, vocabulary
+
+Terms = Mapping[str, Mapping[str, i18n.Text]]
 
 
 def page_language() -> str:
@@ -28,30 +32,31 @@ def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
 
 
 def not_found_page(
-    render: Callable[..., tuple[str, int]],
+    render: Callable[..., tuple[str, int]], message: i18n.Text
 ) -> Callable[[HTTPException], tuple[str, int] | None]:
     """The error page of a service whose pages render with `render`: a missing page is a page in the
-    reader's language (the service's `error.html`); any other error answers as a problem."""
+    reader's language (the service's `error.html` saying `message`); any other error answers as a
+    problem."""
 
     def error_page(error: HTTPException) -> tuple[str, int] | None:
-        return render("error.html", 404, message_key="not_found", params={}) if error.code == 404 else None
+        return render("error.html", 404, message=message, params={}) if error.code == 404 else None
 
     return error_page
 
 
-def render(
-    template: str, catalog: i18n.Catalog, home: str, status: int = 200, **context: object
-) -> tuple[str, int]:
-    """Render `template` in the page's language; `home` is the endpoint of the service's front page."""
+def render(template: str, terms: Terms, home: str, status: int = 200, **context: object) -> tuple[str, int]:
+    """Render `template` in the page's language; `terms` are the service's codes in words (the
+    programme's vocabulary is added), `home` is the endpoint of the service's front page."""
     lang = page_language()
+    words = {**vocabulary.TERMS, **terms}
 
-    def t(key: str, **params: object) -> str:
-        return i18n.translate(catalog, key, lang, **params)
+    def t(message: i18n.Text, **params: object) -> str:
+        return i18n.translate(message, lang, params)
 
     def term(kind: str, code: str) -> str:
-        """A programme code (category, level...) in words; the bare code if a newer contract added it."""
-        key = f"{kind}.{code}"
-        return t(key) if key in catalog else code
+        """A code (category, level, status...) in words; the bare code if a newer contract added it."""
+        message = words.get(kind, {}).get(code)
+        return t(message) if message is not None else code
 
     def region_name(code: str) -> str:
         region = regions.resolve(code)

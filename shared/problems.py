@@ -11,7 +11,7 @@ are worded here once; a service with problems of its own passes its catalog, whi
 from __future__ import annotations
 
 import json
-import string
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -21,6 +21,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from shared import i18n
+from shared.i18n import N_
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "/api/v1/problems/"
@@ -38,61 +39,32 @@ STATUS_CODES = {
 }
 
 
-def texts(
-    code: str, kk: tuple[str, str], ru: tuple[str, str], en: tuple[str, str]
-) -> dict[str, dict[str, str]]:
-    """The catalog entries of a problem: its (title, detail) in kk, ru and en."""
-    return {
-        f"problem.{code}.title": {"kk": kk[0], "ru": ru[0], "en": en[0]},
-        f"problem.{code}.detail": {"kk": kk[1], "ru": ru[1], "en": en[1]},
-    }
+def texts(code: str, title: i18n.Text, detail: i18n.Text) -> dict[str, i18n.Text]:
+    """The catalog entries of a problem: its title and detail (English msgids)."""
+    return {f"problem.{code}.title": title, f"problem.{code}.detail": detail}
 
 
-CATALOG: i18n.Catalog = {
-    **texts(
-        "not_found",
-        ("Табылмады", "Мұндай ресурс жоқ."),
-        ("Не найдено", "Такого ресурса нет."),
-        ("Not found", "No such resource."),
-    ),
+CATALOG: dict[str, i18n.Text] = {
+    **texts("not_found", N_("Not found"), N_("No such resource.")),
     **texts(
         "method_not_allowed",
-        ("Әдіс рұқсат етілмеген", "Бұл мекенжай мұндай HTTP әдісін қабылдамайды."),
-        ("Метод не поддерживается", "Этот адрес не принимает такой HTTP-метод."),
-        ("Method not allowed", "This address does not accept this HTTP method."),
+        N_("Method not allowed"),
+        N_("This address does not accept this HTTP method."),
     ),
     **texts(
-        "payload_too_large",
-        ("Сұрау тым үлкен", "Сұрау денесі {maximum} МБ-тан аспауы керек."),
-        ("Запрос слишком большой", "Тело запроса должно быть не больше {maximum} МБ."),
-        ("Payload too large", "The request body must be at most {maximum} MB."),
+        "payload_too_large", N_("Payload too large"), N_("The request body must be at most %(maximum)s MB.")
     ),
-    **texts(
-        "unsupported_media_type",
-        ("Қолдау көрсетілмейтін мазмұн түрі", "Күтілетін түр: {expected}."),
-        ("Неподдерживаемый тип содержимого", "Ожидается: {expected}."),
-        ("Unsupported media type", "Expected: {expected}."),
-    ),
-    **texts(
-        "bad_request",
-        ("Қате сұрау", "Сұрауды оқу мүмкін болмады."),
-        ("Неверный запрос", "Не удалось разобрать запрос."),
-        ("Bad request", "The request could not be parsed."),
-    ),
-    **texts(
-        "internal_error",
-        ("Ішкі қате", "Күтпеген қате; кейінірек қайталаңыз."),
-        ("Внутренняя ошибка", "Непредвиденная ошибка; повторите позже."),
-        ("Internal error", "An unexpected error; try again later."),
-    ),
+    **texts("unsupported_media_type", N_("Unsupported media type"), N_("Expected: %(expected)s.")),
+    **texts("bad_request", N_("Bad request"), N_("The request could not be parsed.")),
+    **texts("internal_error", N_("Internal error"), N_("An unexpected error; try again later.")),
     **texts(
         "invalid_query",
-        ("Сұрау параметрлері қате", "Кейбір сұрау параметрлері қате; `errors` бөлімін қараңыз."),
-        ("Неверные параметры запроса", "Некоторые параметры запроса неверны; см. `errors`."),
-        ("Invalid query", "Some query parameters are invalid; see `errors`."),
+        N_("Invalid query"),
+        N_("Some query parameters are invalid; see `errors`."),
     ),
-    "field.required": {"kk": "міндетті параметр", "ru": "обязательный параметр", "en": "required"},
-    "field.invalid": {"kk": "жарамсыз мән", "ru": "недопустимое значение", "en": "invalid value"},
+    # TRANSLATORS: what is wrong with a query parameter (`?nomination_id=`), shown next to its name.
+    "field.required": N_("required"),
+    "field.invalid": N_("invalid value"),
 }
 
 
@@ -111,17 +83,17 @@ def language() -> str:
     return i18n.negotiate(request.headers.get("Accept-Language"))
 
 
-def text(catalog: i18n.Catalog, key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
-    """A catalog message with its placeholders filled (a missing parameter shows as nothing)."""
-    entry = catalog.get(key)
-    if entry is None:
+def text(
+    catalog: Mapping[str, i18n.Text], key: str, lang: str, params: Mapping[str, Any] | None = None
+) -> str:
+    """The message `key` of `catalog` in `lang`, its placeholders filled: the key itself if the
+    catalog lacks it (a test forbids that), and a parameter the caller left out reads as empty, as
+    an error answer must not become a 500 for want of a detail."""
+    message = catalog.get(key)
+    if message is None:
         return key
-    template = entry.get(lang) or entry["en"]
-    wanted = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    try:
-        return template.format(**{name: (params or {}).get(name, "") for name in wanted})
-    except (IndexError, ValueError):
-        return template
+    values: defaultdict[str, Any] = defaultdict(str, params or {})
+    return i18n.translate(message, lang, values)
 
 
 #: A catalog's words: (message key, language, parameters) to the text a person reads.
@@ -160,7 +132,7 @@ def problem(
     params: Mapping[str, Any] | None = None,
     errors: Mapping[str, list[str]] | None = None,
     headers: Mapping[str, str] | None = None,
-    catalog: i18n.Catalog = CATALOG,
+    catalog: Mapping[str, i18n.Text] = CATALOG,
 ) -> Response:
     """A problem response in the caller's language; `errors` maps fields to message keys."""
     lang = language()

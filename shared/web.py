@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import logs, problems
+from shared import i18n, logs, problems
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -83,6 +83,7 @@ def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
     app = Flask(import_name)
     # A service's own templates first, then the layout every service's pages share.
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("shared", "templates")])
+    i18n.install(app.jinja_env)
     app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["top100.settings"] = settings

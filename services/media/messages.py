@@ -1,42 +1,28 @@
-"""Every word media's page shows, in Kazakh, Russian and English (tested with `check_catalog`)."""
+"""The words media's page picks at run time: a photo's status and the reason it was rejected.
+
+Each is an English msgid, translated in the shared catalogs; the template's own words are in it.
+"""
 
 from __future__ import annotations
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "site_title": {"kk": "ТОП 100 · Медиа", "ru": "ТОП 100 · Медиа", "en": "TOP 100 · Media"},
-    "assets": {"kk": "Фотосуреттер", "ru": "Фотографии", "en": "Photos"},
-    "no_assets": {"kk": "Әзірге фото жоқ.", "ru": "Фотографий пока нет.", "en": "No photos yet."},
-    "nomination": {"kk": "Өтінім", "ru": "Заявка", "en": "Nomination"},
-    "region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
-    "status": {"kk": "Мәртебе", "ru": "Статус", "en": "Status"},
-    "size": {"kk": "Өлшемі", "ru": "Размер", "en": "Size"},
-    "derivatives": {"kk": "Нұсқалар", "ru": "Варианты", "en": "Derivatives"},
-    "status.pending": {"kk": "Өңделуде", "ru": "В обработке", "en": "Being processed"},
-    "status.processed": {"kk": "Дайын", "ru": "Готово", "en": "Ready"},
-    "status.rejected": {"kk": "Қабылданбады", "ru": "Отклонено", "en": "Rejected"},
-    "status.missing": {"kk": "Жүктелмеген", "ru": "Не загружено", "en": "Not uploaded"},
-    "status.superseded": {"kk": "Ауыстырылды", "ru": "Заменено", "en": "Replaced"},
-    "status.withdrawn": {
-        "kk": "Өтінім кері қайтарылды",
-        "ru": "Заявка отозвана",
-        "en": "Nomination withdrawn",
-    },
-    "reason.missing": {"kk": "фото жүктелмеген", "ru": "фото не загружено", "en": "no photo was uploaded"},
-    "reason.not_jpeg": {"kk": "JPEG форматында емес", "ru": "не в формате JPEG", "en": "not a JPEG"},
-    "reason.too_small": {
-        "kk": "тым кішкентай (қысқа жағы 600 px-тен кем)",
-        "ru": "слишком маленькое (короткая сторона меньше 600 px)",
-        "en": "too small (short side under 600 px)",
-    },
-    "reason.too_large": {
-        "kk": "тым үлкен (50 мегапиксельден астам)",
-        "ru": "слишком большое (более 50 мегапикселей)",
-        "en": "too large (over 50 megapixels)",
-    },
-    "reason.unreadable": {"kk": "файл оқылмайды", "ru": "файл не читается", "en": "the file cannot be read"},
-    "reason.checksum_mismatch": {
-        "kk": "файл жолда бүлінген",
-        "ru": "файл повреждён при передаче",
-        "en": "the file was damaged in transit",
-    },
+from shared.i18n import N_, Text
+
+STATUSES: dict[str, Text] = {
+    "pending": N_("Being processed"),
+    "processed": N_("Ready"),
+    "rejected": N_("Rejected"),
+    "missing": N_("Not uploaded"),
+    "superseded": N_("Replaced"),
+    "withdrawn": N_("Nomination withdrawn"),
 }
+REASONS: dict[str, Text] = {
+    "missing": N_("no photo was uploaded"),
+    "not_jpeg": N_("not a JPEG"),
+    "too_small": N_("too small (short side under 600 px)"),
+    "too_large": N_("too large (over 50 megapixels)"),
+    "unreadable": N_("the file cannot be read"),
+    "checksum_mismatch": N_("the file was damaged in transit"),
+}
+
+#: The codes the page names with `term(kind, code)`.
+TERMS: dict[str, dict[str, Text]] = {"status": STATUSES, "reason": REASONS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from services.media import queries
-from services.media.messages import MESSAGES
+from services.media.messages import TERMS
 from shared import pages
 from shared.web import current_runtime
 
@@ -16,4 +16,4 @@ bp = Blueprint("media", __name__)
 def index() -> tuple[str, int]:
     with current_runtime().db.unit_of_work() as session:
         assets = queries.recent_assets(session)
-    return pages.render("index.html", MESSAGES, "media.index", assets=assets)
+    return pages.render("index.html", TERMS, "media.index", assets=assets)

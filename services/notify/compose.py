@@ -12,7 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from services.notify.messages import MESSAGES
+from services.notify.messages import LETTERS, SIGNATURE, SMS
 from shared import i18n
 
 
@@ -28,14 +28,16 @@ class Text:
 
 
 def email_text(template: str, language: str, **params: object) -> Text:
+    letter = LETTERS[template]
+    body = i18n.translate(letter.body, language, params)
     return Text(
-        subject=i18n.translate(MESSAGES, f"{template}.subject", language, **params),
-        body=i18n.translate(MESSAGES, f"{template}.body", language, **params),
+        subject=i18n.translate(letter.subject, language, params),
+        body=f"{body}\n\n{i18n.translate(SIGNATURE, language)}",
     )
 
 
 def sms_text(template: str, language: str, **params: object) -> Text:
-    return Text(subject=None, body=i18n.translate(MESSAGES, f"{template}.sms", language, **params))
+    return Text(subject=None, body=i18n.translate(SMS[template], language, params))
 
 
 def email(

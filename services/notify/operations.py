@@ -29,10 +29,10 @@ from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session
 
 from services.notify import compose, rules
-from services.notify.messages import MESSAGES
+from services.notify.messages import OTHER_REASON, REASONS
 from services.notify.models import Followed, Message, Recipient, inbox
 from services.notify.providers import Delivery, PermanentFailure
-from shared import clock, ordering, regions
+from shared import clock, i18n, ordering, regions
 from shared.db import Database, insert_ignore
 from shared.envelope import Event
 from shared.outbox import emit
@@ -108,9 +108,8 @@ def photo_rejected(session: Session, event: Event) -> None:
     current_photo = (recipient.revisions or {}).get("photo")
     if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
         return
-    key = f"reason.{data['reason']}"
-    reason_key = key if key in MESSAGES else "reason.other"
-    params = {**_params(recipient), "reason": MESSAGES[reason_key][recipient.language]}
+    reason = REASONS.get(data["reason"], OTHER_REASON)
+    params = {**_params(recipient), "reason": i18n.translate(reason, recipient.language)}
     text = compose.email_text("photo_rejected", recipient.language, **params)
     _record(session, event, recipient, "email", "photo_rejected", recipient.email, text)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, abort
 
 from services.notify import queries, rules
-from services.notify.messages import MESSAGES
+from services.notify.messages import NOT_FOUND, TERMS
 from shared import i18n, pages
 from shared.web import current_runtime
 
@@ -22,7 +22,7 @@ def _moment(value: datetime | None, lang: str) -> str:
 def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
     return pages.render(
         template,
-        MESSAGES,
+        TERMS,
         "notify.index",
         status,
         moment=_moment,
@@ -48,4 +48,4 @@ def message(message_id: str) -> tuple[str, int]:
     return _render("message.html", message=found)
 
 
-error_page = pages.not_found_page(_render)
+error_page = pages.not_found_page(_render, NOT_FOUND)

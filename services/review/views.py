@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from services.review import queries
-from services.review.messages import MESSAGES
+from services.review.messages import NOT_FOUND, PHOTO_REJECTED, PHOTO_STATES, REASONS, TERMS, UNKNOWN_REGION
 from services.review.models import Photo
 from shared import i18n, pages, regions
 from shared.web import current_runtime
@@ -23,16 +23,16 @@ def photo_label(photo: Photo | None) -> str:
         return ""
     lang = pages.page_language()
     if photo.status != "rejected":
-        return i18n.translate(MESSAGES, f"photo.{photo.status}", lang)
-    key = f"reason.{photo.reason}"
-    reason = i18n.translate(MESSAGES, key, lang) if key in MESSAGES else str(photo.reason)
-    return i18n.translate(MESSAGES, "photo.rejected", lang, reason=reason)
+        return i18n.translate(PHOTO_STATES[photo.status], lang)
+    known = REASONS.get(str(photo.reason))
+    reason = i18n.translate(known, lang) if known else str(photo.reason)
+    return i18n.translate(PHOTO_REJECTED, lang, {"reason": reason})
 
 
 def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
     return pages.render(
         template,
-        MESSAGES,
+        TERMS,
         "review.index",
         status,
         all_regions=regions.all_regions(),
@@ -46,7 +46,7 @@ def index() -> tuple[str, int]:
     code = request.args.get("region", "").strip()
     region = regions.resolve(code) if code else None
     if code and region is None:
-        return _render("error.html", 400, message_key="unknown_region", params={"code": code})
+        return _render("error.html", 400, message=UNKNOWN_REGION, params={"code": code})
     with current_runtime().db.unit_of_work() as session:
         rows = queries.list_candidates(session, region.code if region else None)
     return _render("index.html", rows=rows, region=region.code if region else "")
@@ -63,4 +63,4 @@ def candidate(candidate_id: str) -> tuple[str, int]:
     return _render("candidate.html", candidate=person, photo=photo, statements=statements)
 
 
-error_page = pages.not_found_page(_render)
+error_page = pages.not_found_page(_render, NOT_FOUND)

@@ -8,32 +8,14 @@ messages, and to message codes for programs). Messages are in kk, ru or en by `A
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
 from flask import Response
 
-from services.intake.messages import CATALOG
+from services.intake.messages import CATALOG, text
 from services.intake.rules import Problem
 from shared import problems
-from shared.i18n import format_day, format_moment
 from shared.problems import TYPE_BASE, language, respond
-
-
-def _param(value: Any, lang: str) -> Any:
-    if isinstance(value, datetime):
-        return format_moment(value, lang)
-    if isinstance(value, date):
-        return format_day(value, lang)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return value
-
-
-def text(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
-    """A catalog message, formatted; the key itself if the catalog lacks it (a test forbids that)."""
-    values = {name: _param(value, lang) for name, value in (params or {}).items()}
-    return problems.text(CATALOG, key, lang, values)
 
 
 def problem_body(

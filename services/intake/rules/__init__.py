@@ -2,7 +2,8 @@
 
 Split by subject: `identity` (IIN, age, names, phones), `nomination` (standing, categories,
 achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar).
-Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code in kk/ru/en.
+Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code (translated
+in kk/ru/en by `services.intake.messages.text`).
 """
 
 from services.intake.rules.deadlines import (
@@ -29,7 +30,7 @@ from services.intake.rules.identity import (
     normalize_name,
     normalize_phone,
 )
-from services.intake.rules.messages import MESSAGES, describe
+from services.intake.rules.messages import MESSAGES
 from services.intake.rules.nomination import (
     ACADEMIC_STANDINGS,
     ACHIEVEMENT_LEVELS,
@@ -83,7 +84,6 @@ __all__ = [
     "college_quota_problem",
     "count_words",
     "default_calendar",
-    "describe",
     "guardian_required",
     "iin_birth_date",
     "iin_check_digit",

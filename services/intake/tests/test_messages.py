@@ -1,13 +1,17 @@
-"""Every code intake can answer with has words in kk, ru and en."""
+"""Every code intake can answer with has words in kk, ru and en, and the API says them."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+from flask.testing import FlaskClient
+
 from services.intake import messages, rules
-from shared.i18n import check_catalog
+from services.intake.tests import factories
 from shared.problems import STATUS_CODES
+from shared.tests.catalogs import unknown
 
 INTAKE = Path(messages.__file__).parent
 
@@ -19,8 +23,8 @@ def codes_in(paths: list[Path], pattern: str) -> set[str]:
     return found
 
 
-def test_the_catalog_is_whole() -> None:
-    assert check_catalog(messages.CATALOG) == []
+def test_every_message_is_in_the_catalogs() -> None:
+    assert unknown(messages.CATALOG.values()) == set()
 
 
 def test_every_rule_problem_is_translated() -> None:
@@ -59,3 +63,53 @@ def test_rules_constants_are_those_the_schema_documents() -> None:
 
     spec_enum = NominationIn().fields["categories"].inner.metadata["enum"]
     assert spec_enum == list(rules.CATEGORIES)
+
+
+def test_a_missing_placeholder_reads_as_empty_rather_than_failing() -> None:
+    assert messages.text("problem.forbidden.detail", "en") == "This key is for the region  only."
+    assert (
+        messages.text("problem.college_quota_exceeded.detail", "ru") == "От колледжа не более  заявок в год."
+    )
+    assert messages.text("no_such_code", "kk") == "no_such_code"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "wrong_language", "too_short"),
+    [
+        (
+            "kk",
+            "Сұрау қате",
+            "мәтін тілі: орыс тілі; талап етілетін тіл: қазақ тілі",
+            "сөз саны: 249; кемінде 250 сөз қажет",
+        ),
+        (
+            "ru",
+            "Ошибка в запросе",
+            "язык текста: русский; требуемый язык: казахский",
+            "249 слов; требуется не менее 250",
+        ),
+        (
+            "en",
+            "Invalid request",
+            "text language: Russian; required language: Kazakh",
+            "249 words; at least 250 are required",
+        ),
+    ],
+)
+def test_the_api_says_each_problem_in_the_readers_language(
+    client: FlaskClient, key: str, language: str, title: str, wrong_language: str, too_short: str
+) -> None:
+    statements = {"kk": factories.statement("ru"), "ru": factories.statement("ru_249")}
+    headers = {"Authorization": f"Bearer {key}", "Accept-Language": f"{language}-KZ,{language};q=0.9"}
+    doc = factories.nomination(statements=statements)
+    response = client.post("/api/v1/nominations", json=doc, headers=headers)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Content-Language"] == language
+    body = response.json
+    assert body["title"] == title
+    assert body["codes"] == {
+        "statements.kk": ["statement_wrong_language"],
+        "statements.ru": ["statement_too_short"],
+    }
+    assert body["errors"] == {"statements.kk": [wrong_language], "statements.ru": [too_short]}

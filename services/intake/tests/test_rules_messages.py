@@ -1,4 +1,4 @@
-"""Every problem the rules can return has words in kk, ru and en."""
+"""Every problem the rules can return has words, and reads as the contract shows it in kk, ru and en."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from services.intake import rules
-from services.intake.rules import MESSAGES, Problem, check_statement, describe
-from shared.i18n import check_catalog
+from services.intake.messages import text
+from services.intake.rules import MESSAGES, Problem, check_statement
+from shared.tests.catalogs import unknown
 
 RULES_DIR = Path(rules.__file__).parent
 
@@ -21,8 +22,8 @@ def problem_codes_in_source() -> set[str]:
     return found
 
 
-def test_catalog_is_whole() -> None:
-    assert check_catalog(MESSAGES) == []
+def test_every_message_is_in_the_catalogs() -> None:
+    assert unknown(MESSAGES.values()) == set()
 
 
 def test_every_problem_code_has_a_message() -> None:
@@ -32,12 +33,29 @@ def test_every_problem_code_has_a_message() -> None:
     assert set(MESSAGES) - codes == set(), "messages for codes no rule returns"
 
 
+@pytest.mark.parametrize(
+    ("words", "language", "expected"),
+    [
+        (249, "en", "249 words; at least 250 are required"),
+        (249, "ru", "249 слов; требуется не менее 250"),
+        (249, "kk", "сөз саны: 249; кемінде 250 сөз қажет"),
+        (1, "en", "1 word; at least 250 are required"),
+        (1, "ru", "1 слово; требуется не менее 250"),
+        (21, "ru", "21 слово; требуется не менее 250"),
+        (22, "ru", "22 слова; требуется не менее 250"),
+        (112, "ru", "112 слов; требуется не менее 250"),
+    ],
+)
+def test_a_short_statement_counts_its_words_in_each_languages_plural(
+    words: int, language: str, expected: str
+) -> None:
+    problem = Problem("statement_too_short", {"words": words, "minimum": 250})
+    assert text(problem.code, language, problem.params) == expected
+
+
 def test_the_api_examples_read_as_in_the_contract() -> None:
-    assert describe(Problem("iin_check_digit"), "en") == "check digit does not match"
-    short = Problem("statement_too_short", {"words": 249, "minimum": 250})
-    assert describe(short, "en") == "249 words; at least 250 are required"
-    assert describe(short, "ru") == "слов: 249; требуется не менее 250"
-    assert describe(short, "kk") == "сөз саны: 249; кемінде 250 сөз қажет"
+    assert text("iin_check_digit", "en") == "check digit does not match"
+    assert text("iin_check_digit", "kk") == "бақылау цифры сәйкес келмейді"
 
 
 @pytest.mark.parametrize(
@@ -50,6 +68,6 @@ def test_the_api_examples_read_as_in_the_contract() -> None:
     ],
 )
 def test_languages_are_named_in_the_readers_language(language: str, expected: str) -> None:
-    text = (Path(__file__).parent / "fixtures" / "statement_ru.txt").read_text(encoding="utf-8")
-    [problem] = check_statement("kk", text)
-    assert describe(problem, language) == expected
+    statement = (Path(__file__).parent / "fixtures" / "statement_ru.txt").read_text(encoding="utf-8")
+    [problem] = check_statement("kk", statement)
+    assert text(problem.code, language, problem.params) == expected

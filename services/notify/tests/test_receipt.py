@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from services.notify.handlers import HANDLERS
-from services.notify.messages import MESSAGES
 from services.notify.models import Message, outbox
 from services.notify.operations import UnknownRecipient
 from services.notify.tests.factories import event, from_environment, submitted
@@ -19,6 +18,12 @@ from shared.handling import handle
 from shared.runtime import Runtime
 
 NAME = "Нұрланұлы Әлихан Қайратұлы"
+SUBJECTS = {
+    "kk": "ТОП 100: өтініміңіз қабылданды",
+    "ru": "ТОП 100: ваша заявка принята",
+    "en": "TOP 100: your nomination has been received",
+}
+SIGNATURES = {"kk": "ТОП 100 жобасының командасы", "ru": "Команда проекта ТОП 100", "en": "The TOP 100 team"}
 
 
 def _messages(runtime: Runtime) -> list[Message]:
@@ -47,12 +52,13 @@ def test_one_receipt_email_in_the_students_language(runtime: Runtime, tmp_path: 
     letter = BytesParser(policy=policy.default).parsebytes(raw)
     assert letter["To"].addresses[0].addr_spec == "alikhan@example.kz"
     assert letter["From"].addresses[0].addr_spec == "noreply@top100.kz"
-    assert str(letter["Subject"]) == MESSAGES["receipt.subject"][language]
+    assert str(letter["Subject"]) == SUBJECTS[language]
     assert letter["Message-ID"] == f"<{submission.id}.email@top100.kz>"
     assert letter["Date"].datetime.utcoffset().total_seconds() == 5 * 3600
     assert letter.get_content_charset() == "utf-8"
     body = letter.get_content()
     assert NAME in body and submission.payload["nomination_id"] in body
+    assert body.rstrip().endswith(SIGNATURES[language])
     assert {"kk": "Алматы", "ru": "Алматы", "en": "Almaty"}[language] in body
 
     [email_row, sms_row] = _messages(runtime)
@@ -113,8 +119,8 @@ def test_photo_rejected_asks_again_in_the_students_language_at_the_amended_addre
     )
     letters = [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in _emails(tmp_path)]
     [rejection] = [letter for letter in letters if letter["To"].addresses[0].addr_spec == "new@example.kz"]
-    assert str(rejection["Subject"]) == MESSAGES["photo_rejected.subject"]["ru"]
-    assert MESSAGES["reason.too_small"]["ru"] in rejection.get_content()
+    assert str(rejection["Subject"]) == "ТОП 100: отправьте фото ещё раз"
+    assert "не принято: слишком маленькое (короткая сторона меньше 600 пикселей)." in rejection.get_content()
     assert NAME in rejection.get_content()
 
 

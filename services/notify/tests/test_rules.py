@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from services.notify.messages import MESSAGES
+from services.notify import messages
 from services.notify.rules import is_gsm7, mask_email, mask_phone, short_reference, sms_segments, sms_units
-from shared.i18n import check_catalog
+from shared import i18n
+from shared.tests.catalogs import unknown
 
 
-def test_catalog_is_whole() -> None:
-    assert check_catalog(MESSAGES) == []
+def test_every_word_notify_writes_is_in_the_catalogs() -> None:
+    letters = [text for letter in messages.LETTERS.values() for text in (letter.subject, letter.body)]
+    named = [messages.SIGNATURE, messages.OTHER_REASON, messages.NOT_FOUND, *messages.SMS.values()]
+    named += [*messages.REASONS.values(), *(m for words in messages.TERMS.values() for m in words.values())]
+    assert unknown(letters + named) == set()
 
 
 def test_segments_follow_the_network_limits() -> None:
@@ -22,7 +26,7 @@ def test_segments_follow_the_network_limits() -> None:
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_every_receipt_sms_is_one_ucs2_segment(language: str) -> None:
     reference = short_reference("0b6f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f")
-    text = MESSAGES["receipt.sms"][language].format(reference=reference)
+    text = i18n.translate(messages.SMS["receipt"], language, {"reference": reference})
     assert reference == "0B6F3C1E"
     assert sms_units(text) <= 70, (language, sms_units(text), text)
     assert sms_segments(text) == 1
