@@ -17,7 +17,7 @@ has nothing else of notify: its own metadata (`effects`, outbox, inbox) and one 
 - `sleep:<seconds>`: sleep in Python; `pg_sleep:<seconds>`: sleep in the database.
 
 `python -m shared.tests.busapp worker|relay` runs it as a real process (env: BUSAPP_DATABASE_URL,
-BROKER_URL, TOP100_RETRY_DELAYS, BUSAPP_REGIONS); it stops cleanly on SIGTERM/SIGINT.
+BROKER_URL, TOP100_RETRY_DELAYS, TOP100_HANDLER_TIMEOUT, BUSAPP_REGIONS); it stops cleanly on SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def settings(
         secret_key="test",
         retry_delays=retry_delays,
         relay_batch=500,
+        handler_timeout=float(os.environ.get("TOP100_HANDLER_TIMEOUT", "120")),
     )
 
 
