@@ -9,7 +9,9 @@
   by default, each with jitter: see `shared.topology`), then parked. On RabbitMQ the delay is a TTL
   wait queue (`top100.wait` -> dead-letter -> `top100.retry` -> the original queue only) and the
   attempt travels in the `x-attempt` header; on the embedded transport, which has no TTL, the worker
-  holds the message unacked and retries it itself when it is due.
+  holds the message unacked and retries it itself when it is due. A held message takes one of the
+  channel's prefetch slots, so there only the first `EMBEDDED_RETRIES` delays are used (a minute
+  or so): ten messages waiting hours for their retries would stop the demo's worker for hours.
 - Retries and parking are published on a connection of their own. On the consuming connection the
   wait for the publish's confirm would read the socket, and py-amqp hands every delivery it reads
   to its consumer at once: the worker would handle the next message inside the retry of the
@@ -71,6 +73,8 @@ DRAIN_TIMEOUT = 0.5
 #: A handler still running this long after its time limit ends the process.
 WATCHDOG_GRACE = 5.0
 EXIT_STUCK = 70  # EX_SOFTWARE
+#: Retries on the embedded transport (see the module's docstring).
+EMBEDDED_RETRIES = 3
 #: The first pause before asking an unreachable database again (it doubles up to MAX_BACKOFF).
 PROBE_PAUSE = 0.5
 
@@ -240,7 +244,9 @@ class Worker(ConsumerMixin):
             reset_correlation_id(token)
 
     def _failed(self, message: kombu.Message, queue: str, attempt: int, exc: Exception, event: Event) -> None:
-        delays = self.settings.retry_delays
+        delays = (
+            self.settings.retry_delays[:EMBEDDED_RETRIES] if self.embedded else self.settings.retry_delays
+        )
         summary = failure_summary(exc)
         where = {
             "event_id": str(event.id),
