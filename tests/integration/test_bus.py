@@ -334,12 +334,8 @@ def test_a_message_over_its_delivery_limit_is_parked_by_the_broker(
     assert listed.id == str(item.id) and listed.original_queue == "notify.almaty"
     assert "delivery limit" in listed.reason
     vhost = amqp_url.rsplit("/", 1)[1]
-    arguments = subprocess.run(
-        ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "arguments", "--no-table-headers"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    arguments = rabbitmqctl(
+        "-q", "list_queues", "-p", vhost, "name", "arguments", "--no-table-headers"
     ).stdout
     line = next(line for line in arguments.splitlines() if line.startswith("notify.almaty\t"))
     assert "at-least-once" in line and "reject-publish" in line
