@@ -1,6 +1,7 @@
 """Benchmark of the bus on real RabbitMQ and PostgreSQL: what the outbox + relay path costs.
 
     .venv/bin/python bench/bus.py [--n 20000] [--sync-n N] [--amqp URL-without-vhost] [--pg HOST]
+                                  [--uncorked]
 
 Three ways to get N persistent 1 KB events onto `top100.events` (same exchange, same routing key, so
 the same fan-out to the three following services' quorum queues):
@@ -15,6 +16,10 @@ the same fan-out to the three following services' quorum queues):
       (drain the outbox, pause IDLE_SECONDS, again); the clock runs from the first commit until the
       last event is confirmed and deleted.
 It prints the rates and c/a. Everything runs in a scratch vhost and a scratch database, removed after.
+
+`--uncorked` adds (c) without the relay's corking of pika's output (`shared.pika_confirms`, an
+override of a private pika method, kept only while it pays) to every round, so the two compare in
+alternating rounds too.
 
 (a) and (c) are measured in alternating rounds (`--rounds`, default 3) and the medians compared:
 on this 2-core machine a single (a) ranged from 12,800 to 19,600 msg/s between runs minutes apart,
@@ -31,6 +36,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from statistics import median
 
@@ -42,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shared import broker
 from shared.envelope import Event
 from shared.memory import retain_freed_memory
-from shared.pika_confirms import pika_parameters
+from shared.pika_confirms import _CorkedConnection, pika_parameters
 from shared.relay import IDLE_SECONDS, Relay
 from shared.tests import busapp
 
@@ -55,6 +62,17 @@ def _event_1kb(index: int) -> Event:
     padding = 1024 - len(event.to_json().encode("utf-8"))
     payload = {**event.payload, "stage": "x" * max(padding, 1)}
     return Event(type=event.type, version=1, region="almaty", producer="review", payload=payload)
+
+
+@contextmanager
+def _uncorked() -> Iterator[None]:
+    """The relay's connection as stock pika: every frame written by a send() of its own."""
+    saved = _CorkedConnection.cork, _CorkedConnection.uncork
+    _CorkedConnection.cork = _CorkedConnection.uncork = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        _CorkedConnection.cork, _CorkedConnection.uncork = saved  # type: ignore[method-assign]
 
 
 def _purge(url: str) -> None:
@@ -173,6 +191,7 @@ def main() -> int:
         help="processes committing state changes (2: a service's web workers, TOP100_WEB_WORKERS)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of (a) and (c)")
+    parser.add_argument("--uncorked", action="store_true", help="also (c) without corking pika's output")
     parser.add_argument("--amqp", default="amqp://guest:guest@127.0.0.1:5672")
     parser.add_argument("--pg", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
     args = parser.parse_args()
@@ -195,6 +214,7 @@ def main() -> int:
             broker.declare_all(conn)
         bodies = [_event_1kb(i).to_json().encode("utf-8") for i in range(n)]
         rounds: list[tuple[float, float, float, float, float]] = []
+        uncorked: list[tuple[float, float]] = []
         for index in range(args.rounds):
             written, held = bench_raw(url, bodies, confirm=False)
             _purge(url)
@@ -208,6 +228,18 @@ def main() -> int:
                 f"c/a {held / end_to_end:.2f}   [(a) written to the socket {n / written:8.0f}]",
                 flush=True,
             )
+            if args.uncorked:
+                with _uncorked():
+                    _, plain, plain_relay = bench_outbox(
+                        url, pg_url, scratch / f"plain-{index}", n, 100, args.batch, args.producers
+                    )
+                _purge(url)
+                uncorked.append((n / plain, n / plain_relay))
+                print(
+                    f"         (c) uncorked {n / plain:8.0f}  c/a {held / plain:.2f}   relay alone: "
+                    f"corked {n / relay_only:8.0f}  uncorked {n / plain_relay:8.0f}",
+                    flush=True,
+                )
         b, _ = bench_raw(url, bodies[:sync_n], confirm=True)
         _purge(url)
         rate_a, rate_c, rate_committed, rate_relay, rate_written = (
@@ -227,6 +259,13 @@ def main() -> int:
             f"{', '.join(f'{r[1] / r[0]:.2f}' for r in rounds)});  c/b = {rate_c / rate_b:.1f};  "
             f"relay alone / a = {rate_relay / rate_a:.2f};  c / (a written) = {rate_c / rate_written:.2f}"
         )
+        if uncorked:
+            plain, plain_relay = (median(r[i] for r in uncorked) for i in range(2))
+            print(
+                f"uncorked: (c) {plain:8.0f} msg/s, c/a = {plain / rate_a:.2f};  relay alone "
+                f"{plain_relay:8.0f} msg/s;  corked / uncorked: (c) {rate_c / plain:.2f}, "
+                f"relay alone {rate_relay / plain_relay:.2f}"
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True)

@@ -99,6 +99,25 @@ def worker_command(service: str, regions: str, exclude_regions: str, no_relay: b
     run_worker(runtime, handlers, chosen, stop=stop, with_relay=not no_relay)
 
 
+@cli.command("relay")
+@click.argument("service", type=click.Choice(config.SERVICES))
+def relay_command(service: str) -> None:
+    """Publish SERVICE's outbox, as a process of its own (its workers then run with --no-relay).
+
+    A worker in a crash loop (a handler that keeps hanging) would otherwise stop its service's
+    events from going out too; on PostgreSQL several relays of one service may run at once.
+    """
+    _pin_data_dir()
+    logs.configure(service)
+    from shared.relay import Relay
+
+    runtime = importlib.import_module(f"services.{service}.bootstrap").build()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    Relay(runtime.db, runtime.settings.broker_url, batch=runtime.settings.relay_batch).run(stop)
+
+
 @cli.command("run")
 @click.option("--only", default=None, help="a subset of services, e.g. intake,review")
 def run_command(only: str | None) -> None:

@@ -25,6 +25,7 @@ from kombu.transport import filesystem, virtual
 from kombu.utils.json import dumps
 
 from shared import topology
+from shared.config import DEFAULT_RETRY_DELAYS
 from shared.regions import region_codes
 
 HEARTBEAT = 30
@@ -105,8 +106,13 @@ class _FilesystemTransport(filesystem.Transport):
         self.state = self._states.setdefault(key, virtual.BrokerState())
 
 
-def connection(url: str) -> kombu.Connection:
-    """A (lazy) kombu connection to the broker at `url`."""
+def connection(url: str, heartbeat: int = HEARTBEAT) -> kombu.Connection:
+    """A (lazy) kombu connection to the broker at `url`.
+
+    `heartbeat=0` is for a connection that is only written to now and then (the worker's retries and
+    parking): nothing reads it between publishes to answer heartbeats, so the broker would drop it;
+    a broker gone away is noticed by the publish's confirm timeout instead.
+    """
     if url.startswith(FILESYSTEM_SCHEME):
         return kombu.Connection(
             transport=_FilesystemTransport, transport_options=filesystem_options(filesystem_root(url))
@@ -114,7 +120,7 @@ def connection(url: str) -> kombu.Connection:
     if url.startswith(AMQP_SCHEMES):
         return kombu.Connection(
             url,
-            heartbeat=HEARTBEAT,
+            heartbeat=heartbeat,
             connect_timeout=CONNECT_TIMEOUT,
             transport_options={"confirm_publish": True, "max_retries": 1},
         )
@@ -166,7 +172,7 @@ def declare(
     return [spec.name for spec in work]
 
 
-def declare_all(channel_or_conn: Any, retry_delays: tuple[int, ...] = (1, 5, 30)) -> None:
+def declare_all(channel_or_conn: Any, retry_delays: tuple[int, ...] = DEFAULT_RETRY_DELAYS) -> None:
     """Declare the whole topology (every service, every region): `top100`, the relay and tests."""
     for service in topology.SUBSCRIPTIONS:
         declare(channel_or_conn, service, region_codes(), retry_delays)

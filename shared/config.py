@@ -13,6 +13,9 @@ from pathlib import Path
 
 SERVICES: tuple[str, ...] = ("intake", "review", "media", "notify")
 DEFAULT_PORTS: dict[str, int] = {"intake": 8001, "review": 8002, "media": 8003, "notify": 8004}
+#: Seconds before each retry of a failed handler (then it is parked): from a second to an hour, so
+#: an outage of a provider of up to about two hours is retried through rather than parked.
+DEFAULT_RETRY_DELAYS: tuple[int, ...] = (1, 5, 30, 120, 600, 1800, 3600)
 
 
 def data_dir() -> Path:
@@ -55,6 +58,9 @@ class Settings:
     #: An S3-compatible server other than AWS (MinIO and the like) for `s3://` blob URLs.
     s3_endpoint_url: str | None = None
     notify: NotifySettings = field(default_factory=NotifySettings)
+    #: Seconds a handler may run: its PostgreSQL statements are cancelled after it, and a handler
+    #: still running a few seconds later makes the worker exit (see `shared.worker`).
+    handler_timeout: float = 120.0
 
 
 def broker_url() -> str:
@@ -69,7 +75,7 @@ def load(service: str) -> Settings:
         raise ValueError(f"unknown service {service!r}; expected one of {', '.join(SERVICES)}")
     root = data_dir()
     upper = service.upper()
-    delays = _env("TOP100_RETRY_DELAYS", "1,5,30")
+    delays = _env("TOP100_RETRY_DELAYS", ",".join(map(str, DEFAULT_RETRY_DELAYS)))
     return Settings(
         service=service,
         data_dir=root,
@@ -82,6 +88,7 @@ def load(service: str) -> Settings:
         relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
         s3_endpoint_url=_env("S3_ENDPOINT_URL", "") or None,
         notify=_notify() if service == "notify" else NotifySettings(),
+        handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared import events, inbox
@@ -52,7 +53,32 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
         correlation_id=event.correlation_id,
     )
     with runtime.db.unit_of_work() as session:
+        if runtime.db.is_postgres:  # a statement stuck on a lock or a slow query ends with the handler's time
+            timeout = str(round(runtime.settings.handler_timeout * 1000))
+            session.execute(select(func.set_config("statement_timeout", timeout, True)))
         if not inbox.claim(session, str(event.id), consumer, event.type):
             return False
         handler(HandlerContext(session=session, runtime=runtime), typed)
     return True
+
+
+def failure_summary(exc: BaseException) -> str:
+    """What a failure was, without what it was about: for logs and the headers of retried messages.
+
+    An exception's text may quote personal data (a database error quotes the value it refused, a
+    provider the address it could not reach), so only the exception's type is kept, with, for a
+    database error, the driver's error class, its SQLSTATE and the constraint or table it names.
+    """
+    parts = [type(exc).__name__]
+    original = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    sqlstate = getattr(original, "sqlstate", None)
+    if original is not exc:
+        parts.append(f"from {type(original).__module__}.{type(original).__name__}")
+    if sqlstate:
+        parts.append(f"SQLSTATE {sqlstate}")
+    diag = getattr(original, "diag", None)
+    for label in ("constraint_name", "table_name"):
+        name = getattr(diag, label, None)
+        if name:
+            parts.append(f"{label.split('_')[0]} {name}")
+    return " ".join(parts)

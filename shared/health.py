@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Callable
+from functools import partial
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from prometheus_client import (
@@ -21,6 +24,9 @@ from shared.db import Database
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
 LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["service", "endpoint"])
+#: `/readyz` answers from its last check for this long: anyone may call it, and every check opens a
+#: broker connection, so a burst of calls must not become a burst of connections.
+READY_CACHE_SECONDS = 2.0
 
 
 def broker_reachable(url: str) -> None:
@@ -33,6 +39,31 @@ def broker_reachable(url: str) -> None:
         return
     with broker.connection(url) as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
+
+
+def _probe(probe: Callable[[], None]) -> str:
+    try:
+        probe()
+    except Exception as exc:  # a readiness probe reports every failure, whatever its kind
+        return f"unreachable: {type(exc).__name__}"
+    return "ok"
+
+
+class _Readiness:
+    """The last readiness check, answered again for `READY_CACHE_SECONDS`."""
+
+    def __init__(self, db: Database, broker_url: str) -> None:
+        self.probes = (("database", db.ping), ("broker", partial(broker_reachable, broker_url)))
+        self._lock = threading.Lock()  # one check at a time; callers meanwhile wait for its answer
+        self._until = 0.0
+        self._checks: dict[str, str] = {}
+
+    def checks(self) -> dict[str, str]:
+        with self._lock:
+            if time.monotonic() >= self._until:
+                self._checks = {name: _probe(probe) for name, probe in self.probes}
+                self._until = time.monotonic() + READY_CACHE_SECONDS
+            return self._checks
 
 
 def _registry() -> CollectorRegistry:
@@ -51,15 +82,11 @@ def health_blueprint(service: str, db: Database, broker_url: str) -> Blueprint:
     def healthz() -> Response:
         return jsonify(status="ok", service=service)
 
+    readiness = _Readiness(db, broker_url)
+
     @bp.get("/readyz")
     def readyz() -> tuple[Response, int]:
-        checks: dict[str, str] = {}
-        for name, probe in (("database", db.ping), ("broker", lambda: broker_reachable(broker_url))):
-            try:
-                probe()
-                checks[name] = "ok"
-            except Exception as exc:  # a readiness probe reports every failure, whatever its kind
-                checks[name] = f"unreachable: {type(exc).__name__}"
+        checks = readiness.checks()
         ready = all(value == "ok" for value in checks.values())
         return jsonify(status="ok" if ready else "unavailable", service=service, checks=checks), (
             200 if ready else 503

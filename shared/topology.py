@@ -3,19 +3,34 @@
 - `top100.events` (topic): every event, routing key `<aggregate>.<event>.<region>`.
 - A queue per consuming service and region, `<service>.<region>`, bound by the aggregates the
   service follows (`nomination.*.<region>`...), so a busy region gets its own workers.
-- Retries: a failed message is published to `top100.wait` with key `<delay>s.<queue>`; it sits in
-  the service's wait queue for that delay (queue TTL), is dead-lettered to `top100.retry` with the
+- Retries: a failed message is published to `top100.wait` with key `<wait>s.<queue>`; it sits in
+  the service's wait queue for that long (queue TTL), is dead-lettered to `top100.retry` with the
   same key and lands back in `<queue>` only (bound there by `*.<queue>`). RabbitMQ 3.10 has no
   delayed-retry feature of its own, so TTL wait queues and a dead-letter exchange build it.
+- Jitter: each retry delay has a few wait queues, at `JITTER` times the delay (±20% in steps of
+  10%), and a retry picks one at random, so a burst of failures comes back spread out rather than
+  all at once. Each wait queue has one TTL for all its messages, so they expire in the order they
+  arrived. Per-message expiration on one queue per delay would not do: RabbitMQ expires a message
+  only when it reaches the head of its queue, so a short wait queued behind a long one would wait
+  as long, and the jitter would bunch up again behind the longest wait.
 - Parking: after the last retry, or at once for a malformed message, `<service>.parked` (bound on
   `top100.parking` by the service name) keeps it with the reason until an operator replays it.
+- A message delivered `DELIVERY_LIMIT` times without an ack (a worker that dies or hangs in its
+  handler every time) is dead-lettered by RabbitMQ itself to the same parking queue. Quorum queues
+  dead-letter at most once by default (the message is dropped if the parking queue does not
+  confirm it); the work queues ask for `at-least-once`, which RabbitMQ (3.10+) allows only with
+  `x-overflow: reject-publish` (nothing sets a length limit, so nothing is ever rejected). Queue
+  arguments cannot change on an existing queue (a redeclare fails with PRECONDITION_FAILED): work
+  queues declared before this must be drained and deleted before they are declared again.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.config import DEFAULT_RETRY_DELAYS
 from shared.regions import region_codes
 
 EVENTS_EXCHANGE = "top100.events"
@@ -33,6 +48,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
 
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).
 DELIVERY_LIMIT = 10
+#: A retry waits its delay times one of these (one wait queue each; see the module's docstring).
+JITTER: tuple[float, ...] = (0.8, 0.9, 1.0, 1.1, 1.2)
 
 
 @dataclass(frozen=True)
@@ -50,12 +67,22 @@ def parking_queue(service: str) -> str:
     return f"{service}.parked"
 
 
-def wait_queue(service: str, delay: int) -> str:
-    return f"{service}.wait.{delay}s"
+def wait_queue(service: str, wait: int) -> str:
+    return f"{service}.wait.{wait}s"
 
 
-def wait_routing_key(queue: str, delay: int) -> str:
-    return f"{delay}s.{queue}"
+def wait_routing_key(queue: str, wait: int) -> str:
+    return f"{wait}s.{queue}"
+
+
+def jittered_waits(delay: int) -> tuple[int, ...]:
+    """The waits (whole seconds, at least one) a retry of `delay` seconds may get."""
+    return tuple(sorted({max(1, round(delay * factor)) for factor in JITTER}))
+
+
+def pick_wait(delay: int) -> int:
+    """A wait for a retry of `delay` seconds, at random among its wait queues."""
+    return random.choice(jittered_waits(delay))
 
 
 def replay_routing_key(queue: str) -> str:
@@ -77,6 +104,8 @@ def service_queues(service: str, regions: tuple[str, ...] | None = None) -> list
                     "x-delivery-limit": DELIVERY_LIMIT,
                     "x-dead-letter-exchange": PARKING_EXCHANGE,
                     "x-dead-letter-routing-key": service,
+                    "x-dead-letter-strategy": "at-least-once",
+                    "x-overflow": "reject-publish",
                 },
                 bindings=(*bindings, (RETRY_EXCHANGE, f"*.{name}")),
             )
@@ -85,14 +114,15 @@ def service_queues(service: str, regions: tuple[str, ...] | None = None) -> list
 
 
 def support_queues(service: str, retry_delays: tuple[int, ...]) -> list[QueueSpec]:
-    """The wait queues (one per delay, shared by the service's regions) and the parking queue."""
+    """The wait queues (per jittered delay, shared by the service's regions) and the parking queue."""
+    waits = sorted({wait for delay in retry_delays for wait in jittered_waits(delay)})
     specs = [
         QueueSpec(
-            name=wait_queue(service, delay),
-            arguments={"x-message-ttl": delay * 1000, "x-dead-letter-exchange": RETRY_EXCHANGE},
-            bindings=((WAIT_EXCHANGE, f"{delay}s.{service}.*"),),
+            name=wait_queue(service, wait),
+            arguments={"x-message-ttl": wait * 1000, "x-dead-letter-exchange": RETRY_EXCHANGE},
+            bindings=((WAIT_EXCHANGE, f"{wait}s.{service}.*"),),
         )
-        for delay in retry_delays
+        for wait in waits
     ]
     specs.append(
         QueueSpec(
@@ -112,7 +142,9 @@ EXCHANGES: tuple[tuple[str, str], ...] = (
 )
 
 
-def rabbitmq_definitions(retry_delays: tuple[int, ...] = (1, 5, 30), vhost: str = "/") -> dict[str, Any]:
+def rabbitmq_definitions(
+    retry_delays: tuple[int, ...] = DEFAULT_RETRY_DELAYS, vhost: str = "/"
+) -> dict[str, Any]:
     """The whole topology as a RabbitMQ definitions document (`deploy/rabbitmq/definitions.json`)."""
     exchanges = [
         {

@@ -8,10 +8,16 @@ has nothing else of notify: its own metadata (`effects`, outbox, inbox) and one 
 - `fail`: insert, then raise (the row rolls back) - always;
 - `fail_unless:<path>`: raise unless the file exists (an operator "fixes" it by creating the file);
 - `sleep_once:<path>:<seconds>`: the first time (the file does not exist yet) create the file and
-  sleep inside the transaction, so a test can SIGKILL the worker in the middle of the handler.
+  sleep inside the transaction, so a test can SIGKILL the worker in the middle of the handler;
+- `depth_fail:<path>`: append to the file how many AMQP deliveries are being dispatched on this
+  thread's stack (py-amqp's `_on_basic_deliver` frames: 1 unless the worker re-entered itself), then
+  raise;
+- `leak`: raise an exception whose text carries an IIN, an email and a phone number;
+- `db_leak`: make PostgreSQL fail on a value that is an email (its error text quotes the value);
+- `sleep:<seconds>`: sleep in Python; `pg_sleep:<seconds>`: sleep in the database.
 
 `python -m shared.tests.busapp worker|relay` runs it as a real process (env: BUSAPP_DATABASE_URL,
-BROKER_URL, TOP100_RETRY_DELAYS, BUSAPP_REGIONS); it stops cleanly on SIGTERM/SIGINT.
+BROKER_URL, TOP100_RETRY_DELAYS, TOP100_HANDLER_TIMEOUT, BUSAPP_REGIONS); it stops cleanly on SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ import signal
 import sys
 import threading
 import time
+import traceback
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, String, Table, func, select
+from sqlalchemy import Column, Integer, String, Table, func, select, text
 
 from shared.config import Settings
 from shared.envelope import Event
@@ -35,6 +42,8 @@ from shared.runtime import Runtime, build_runtime
 
 SERVICE = "notify"
 EVENT_TYPE = "review.candidate_registered"
+#: Personal data a failing handler's exception may carry (an IIN, an email, a phone number).
+PERSONAL = ("990101300123", "aigerim.n@example.kz", "+77011234567")
 
 
 metadata = service_base().metadata
@@ -61,6 +70,7 @@ def settings(
         secret_key="test",
         retry_delays=retry_delays,
         relay_batch=500,
+        handler_timeout=float(os.environ.get("TOP100_HANDLER_TIMEOUT", "120")),
     )
 
 
@@ -96,6 +106,19 @@ def handle_registered(ctx: HandlerContext, event: Event) -> None:
         raise RuntimeError("this handler always fails")
     if command.startswith("fail_unless:") and not Path(command.split(":", 1)[1]).exists():
         raise RuntimeError("not fixed yet")
+    if command.startswith("depth_fail:"):
+        depth = sum(frame.name == "_on_basic_deliver" for frame in traceback.extract_stack())
+        with Path(command.split(":", 1)[1]).open("a") as out:
+            out.write(f"{depth}\n")
+        raise RuntimeError("failing to make the worker republish")
+    if command == "leak":
+        raise ValueError(f"cannot reach {PERSONAL[1]} or {PERSONAL[2]} for IIN {PERSONAL[0]}")
+    if command == "db_leak":
+        ctx.session.execute(text("SELECT CAST(:value AS integer)"), {"value": PERSONAL[1]})
+    if command.startswith("sleep:"):
+        time.sleep(float(command.split(":", 1)[1]))
+    if command.startswith("pg_sleep:"):
+        ctx.session.execute(text("SELECT pg_sleep(:s)"), {"s": float(command.split(":", 1)[1])})
     if command.startswith("sleep_once:"):
         _, path, seconds = command.split(":")
         if not Path(path).exists():

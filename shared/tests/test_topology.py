@@ -98,8 +98,28 @@ def test_parking_is_per_service() -> None:
 def test_definitions_document_is_complete() -> None:
     document = topology.rabbitmq_definitions((1, 5))
     names = {queue["name"] for queue in document["queues"]}
-    assert len(names) == len(document["queues"]) == 4 * (len(region_codes()) + 3)
+    waits = len(topology.jittered_waits(1) + topology.jittered_waits(5))  # 1s; 4, 5 and 6s
+    assert waits == 4
+    assert len(names) == len(document["queues"]) == 4 * (len(region_codes()) + waits + 1)
     assert {exchange["name"] for exchange in document["exchanges"]} == {
         name for name, _ in topology.EXCHANGES
     }
     assert all(binding["destination"] in names for binding in document["bindings"])
+
+
+def test_retries_wait_their_delay_give_or_take_a_fifth_in_a_few_fixed_queues() -> None:
+    assert topology.jittered_waits(600) == (480, 540, 600, 660, 720)
+    assert topology.jittered_waits(1) == (1,)
+    assert {topology.pick_wait(3600) for _ in range(200)} == set(topology.jittered_waits(3600))
+    names = [spec.name for spec in topology.support_queues("notify", (1, 5, 30, 120, 600, 1800, 3600))]
+    assert len(names) == len(set(names)) == 1 + 3 + 5 * 5 + 1  # finite: the waits, then parking
+    for spec in topology.support_queues("notify", (600,))[:-1]:
+        wait = int(spec.name.rsplit(".", 1)[1].rstrip("s"))
+        assert spec.arguments["x-message-ttl"] == wait * 1000  # one TTL per queue: expiry in FIFO order
+        assert routed(topology.WAIT_EXCHANGE, topology.wait_routing_key("notify.almaty", wait), [spec])
+
+
+def test_work_queues_dead_letter_at_least_once() -> None:
+    for spec in topology.service_queues("media"):
+        assert spec.arguments["x-dead-letter-strategy"] == "at-least-once"
+        assert spec.arguments["x-overflow"] == "reject-publish"  # what RabbitMQ requires for it
