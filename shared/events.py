@@ -3,6 +3,12 @@
 A consumer loads a payload only through `load_payload`; an unknown (type, version) raises
 `UnknownEvent` and the message is parked, never guessed at. Personal data is kept to the minimum each
 consumer needs: no IIN ever appears here.
+
+Order: the bus reorders (retries, returned rows, several relays), so every event about a nomination
+carries `revision`, the nomination's revision at intake when the event was written (1 at submission,
+one more with each amendment, photo and withdrawal), and media's events carry `nomination_revision`,
+the revision of the event whose photo they report on. Both are optional, so a v1 event written before
+they existed still loads; a consumer applies such an event as it always did.
 """
 
 from __future__ import annotations
@@ -64,6 +70,11 @@ class _Strict(Schema):
         unknown = "exclude"
 
 
+def _revision() -> fields.Integer:
+    """An optional revision (older producers did not send one)."""
+    return fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+
+
 class CandidateName(_Strict):
     last_name = fields.String(required=True)
     first_name = fields.String(required=True)
@@ -113,6 +124,7 @@ class NominationSubmittedV1(_Strict):
     achievements = fields.List(fields.Nested(Achievement), required=True)
     statements = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String())
     photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
+    revision = _revision()
 
 
 @payload("nomination.amended", 1)
@@ -133,12 +145,14 @@ class NominationAmendedV1(_Strict):
     course = fields.Integer(load_default=None, allow_none=True)
     academic_standing = fields.String(load_default=None, allow_none=True)
     minor = fields.Boolean(load_default=None, allow_none=True)
+    revision = _revision()
 
 
 @payload("nomination.withdrawn", 1)
 class NominationWithdrawnV1(_Strict):
     nomination_id = fields.String(required=True)
     reason = fields.String(load_default=None, allow_none=True)
+    revision = _revision()
 
 
 @payload("media.photo_processed", 1)
@@ -146,12 +160,14 @@ class PhotoProcessedV1(_Strict):
     nomination_id = fields.String(required=True)
     asset_id = fields.String(required=True)
     derivatives = fields.List(fields.String(), required=True)
+    nomination_revision = _revision()
 
 
 @payload("media.photo_rejected", 1)
 class PhotoRejectedV1(_Strict):
     nomination_id = fields.String(required=True)
     reason = fields.String(required=True)
+    nomination_revision = _revision()
 
 
 @payload("review.candidate_registered", 1)

@@ -13,11 +13,13 @@ from shared.handling import Handler, HandlerContext
 
 
 def photo_processed(ctx: HandlerContext, event: Event) -> None:
-    progress.photo_processed(ctx.session, event.payload["nomination_id"], event.payload["asset_id"])
+    p = event.payload
+    progress.photo_processed(ctx.session, p["nomination_id"], p["asset_id"], p.get("nomination_revision"))
 
 
 def photo_rejected(ctx: HandlerContext, event: Event) -> None:
-    progress.photo_rejected(ctx.session, event.payload["nomination_id"], event.payload["reason"])
+    p = event.payload
+    progress.photo_rejected(ctx.session, p["nomination_id"], p["reason"], p.get("nomination_revision"))
 
 
 def candidate_registered(ctx: HandlerContext, event: Event) -> None:

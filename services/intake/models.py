@@ -145,6 +145,9 @@ class Nomination(Base):
     submitted_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
+    #: 1 at submission, one more with each change that emits an event (`operations.events`), so the
+    #: consumers can tell an older event from a newer one whatever order the bus delivers them in.
+    revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
     achievements: Mapped[list[Achievement]] = relationship(
         order_by="Achievement.position", cascade="all, delete-orphan", lazy="selectin"
@@ -201,6 +204,9 @@ class Photo(Base):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[datetime]
+    #: The nomination's revision when this photo came (None: with the submission, revision 1), so a
+    #: late report from media on an older photo does not overwrite the status of this one.
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Progress(Base):

@@ -20,6 +20,37 @@ def candidate_registered(ctx: HandlerContext, event: Event) -> None:
     """Delivered by media's subscription to review's events; nothing to do until banners and kits."""
 
 
+#: What media does not print (yet): everything about a nomination but its photo and withdrawal.
+_NOT_PRINTED = frozenset(
+    {
+        "year",
+        "college_code",
+        "college_names",
+        "candidate",
+        "language",
+        "contacts",
+        "specialty",
+        "course",
+        "academic_standing",
+        "minor",
+        "categories",
+        "achievements",
+        "statements",
+    }
+)
+
+#: Fixed at submission: an amendment has no such field.
+_NEVER_AMENDED = frozenset({"year", "college_code", "college_names"})
+
+#: The payload fields each handler leaves alone on purpose (every other one changes media's state;
+#: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
+IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    "nomination.submitted": _NOT_PRINTED,
+    "nomination.amended": (_NOT_PRINTED - _NEVER_AMENDED) | {"changed"},
+    "nomination.withdrawn": frozenset({"reason"}),
+    "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
+}
+
 HANDLERS: dict[str, Handler] = {
     "nomination.submitted": nomination_with_photo,
     "nomination.amended": nomination_with_photo,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.inbox import INBOX
 from shared.models import service_base
+from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
 ASSET_STATUSES = ("pending", "processed", "rejected", "missing", "superseded", "withdrawn")
@@ -43,5 +44,12 @@ class Asset(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The nomination revision of the event that brought the photo: an older one delivered late
+    #: is not processed over a newer one (the derivatives' keys are the same for both).
+    revision: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class Followed(FollowedNomination, Base):
+    """Media's lock and tombstone per nomination: no photo is made for a withdrawn student."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.media import imaging, rules
-from services.media.models import Asset
-from shared import clock
+from services.media.models import Asset, Followed
+from shared import clock, ordering
 from shared.blobs import BlobStore
 from shared.envelope import Event
 from shared.outbox import emit
@@ -29,15 +29,23 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
 
     A submission without a photo is recorded as `missing` and announced as `media.photo_rejected`
     with reason `missing`, so review and notify learn of it the same way as of any other refusal.
+    Nothing is made for a withdrawn nomination, nor from a photo older than the latest one taken.
     """
     data = event.payload
     photo = data.get("photo")
     if photo is None and event.type != "nomination.submitted":
         return None
     nomination_id = data["nomination_id"]
+    revision = data.get("revision")
+    if ordering.follow(session, Followed, nomination_id).withdrawn:
+        return None
+    latest = session.scalar(select(func.max(Asset.revision)).where(Asset.nomination_id == nomination_id))
+    if not ordering.newer(revision, latest):
+        return None
     if photo is not None:
         same = _live(session, nomination_id, photo["sha256"])
         if same is not None:
+            same.revision = revision
             return same
     for older in session.scalars(
         select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(LIVE))
@@ -53,6 +61,7 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         source_url=photo and photo["url"],
         source_sha256=photo and photo["sha256"],
         derivatives=[],
+        revision=revision,
         created_at=now,
         updated_at=now,
     )
@@ -82,15 +91,25 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         event.caused(
             PRODUCER,
             "media.photo_processed",
-            {"nomination_id": nomination_id, "asset_id": asset.id, "derivatives": keys},
+            {
+                "nomination_id": nomination_id,
+                "asset_id": asset.id,
+                "derivatives": keys,
+                "nomination_revision": revision,
+            },
         ),
     )
     return asset
 
 
 def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
-    """A withdrawn student's photo is not to be published: delete the derivatives, keep the record."""
+    """A withdrawn student's photo is not to be published: delete the derivatives, keep the record.
+
+    The withdrawal is recorded first, whether or not a photo was taken yet, so one that arrives
+    later (a retried fetch, a reordered amendment) is never made.
+    """
     nomination_id = event.payload["nomination_id"]
+    ordering.withdraw(session, Followed, nomination_id, event.payload.get("revision"))
     for asset in session.scalars(
         select(Asset).where(Asset.nomination_id == nomination_id, Asset.status != "withdrawn")
     ):
@@ -107,7 +126,9 @@ def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
     emit(
         session,
         event.caused(
-            PRODUCER, "media.photo_rejected", {"nomination_id": asset.nomination_id, "reason": reason}
+            PRODUCER,
+            "media.photo_rejected",
+            {"nomination_id": asset.nomination_id, "reason": reason, "nomination_revision": asset.revision},
         ),
     )
 

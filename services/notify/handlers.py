@@ -9,25 +9,67 @@ from shared.handling import Handler, HandlerContext
 
 
 def nomination_submitted(ctx: HandlerContext, event: Event) -> None:
-    operations.receipt(ctx.session, delivery_for(ctx.runtime.settings), event)
+    operations.receipt(ctx.session, event)
+    _send_after_commit(ctx, event)
 
 
 def nomination_amended(ctx: HandlerContext, event: Event) -> None:
     operations.amend(ctx.session, event)
 
 
+def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
+    operations.withdraw(ctx.session, event)
+
+
 def photo_rejected(ctx: HandlerContext, event: Event) -> None:
-    operations.photo_rejected(ctx.session, delivery_for(ctx.runtime.settings), event)
+    operations.photo_rejected(ctx.session, event)
+    _send_after_commit(ctx, event)
+
+
+def _send_after_commit(ctx: HandlerContext, event: Event) -> None:
+    """The messages the handler queued go out one by one once its transaction has committed."""
+    operations.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings), event)
 
 
 def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
     """Delivered by notify's subscriptions; no message is due for it (yet)."""
 
 
+#: What a message to the student does not say. The photo only marks the revision a new one came at
+#: (so a rejection of a replaced photo is not sent); its contents are media's.
+_NOT_SAID = frozenset(
+    {
+        "year",
+        "college_code",
+        "college_names",
+        "specialty",
+        "course",
+        "academic_standing",
+        "minor",
+        "categories",
+        "achievements",
+        "statements",
+        "photo",
+    }
+)
+
+#: Fixed at submission: an amendment has no such field.
+_NEVER_AMENDED = frozenset({"year", "college_code", "college_names"})
+
+#: The payload fields each handler leaves alone on purpose (every other one changes notify's state;
+#: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
+IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    "nomination.submitted": _NOT_SAID,
+    "nomination.amended": (_NOT_SAID - _NEVER_AMENDED) | {"changed"},
+    "nomination.withdrawn": frozenset({"reason"}),
+    "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
+    "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
+}
+
 HANDLERS: dict[str, Handler] = {
     "nomination.submitted": nomination_submitted,
     "nomination.amended": nomination_amended,
-    "nomination.withdrawn": nothing_to_say,
+    "nomination.withdrawn": nomination_withdrawn,
     "media.photo_rejected": photo_rejected,
     "media.photo_processed": nothing_to_say,
     "review.candidate_registered": nothing_to_say,

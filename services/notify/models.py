@@ -1,19 +1,21 @@
 """Notify's store: whom to write to (from intake's events) and every message with its delivery status.
 
 A message row is keyed by (event id, channel): a second delivery of the same event can never record,
-and therefore never send, a second message on the same channel.
+and therefore never send, a second message on the same channel. Every message of an event goes to
+the nomination's student, so the key is also (event, recipient, channel).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.i18n import LANGUAGES
 from shared.inbox import INBOX
 from shared.models import one_of, service_base
+from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
 CHANNELS = ("email", "sms")
@@ -39,6 +41,8 @@ class Recipient(Base):
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
+    #: The nomination revision each part (contacts, language, name, photo) was last applied at.
+    revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
 
     @property
@@ -74,3 +78,7 @@ class Message(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+
+
+class Followed(FollowedNomination, Base):
+    """Notify's lock and tombstone per nomination: nothing is sent to a withdrawn student."""

@@ -1,86 +1,122 @@
 """What changes notify's data and sends: one function per use case, in the caller's unit of work.
 
-At-least-once delivery, exactly-once effect: a message is first recorded in the handler's
-transaction under the unique key (event id, channel) and sent only when that row is new; the inbox
-claim shares the transaction. The one window left: the process dies after the provider took the
-message and before the commit. The redelivered event then sends again, with the same Message-ID
-(the file mailer overwrites the same `.eml`; an SMTP reader sees a repeat of the same message).
+At-least-once delivery, exactly-once effect, one message at a time. A handler records what is to be
+sent (one `queued` row per event and channel, unique, so a redelivery records nothing new) in its
+transaction, with the inbox claim. Each row is then sent in a unit of work of its own, after that
+commit, and marked `sent` or `failed` there: a failure of the SMS cannot undo the email sent before
+it. When a row could not be sent now (a temporary failure, or an error no provider foresaw), the
+event's inbox claim is released and the error raised, so the bus retries the event; the retry
+records nothing new and sends only the rows still queued.
 
-Failures: a temporary email failure raises, the transaction rolls back and the bus retries the
-event (nothing was sent). A permanent one is recorded as `failed`. An SMS failure of either kind is
-recorded as `failed` and not retried, because the email of the same event has already gone out and
-a retry of the event would send it twice.
+The windows left: the process dies after the provider took a message and before its row is marked,
+and the row is sent again with the same Message-ID (the file mailer overwrites the same `.eml`; an
+SMTP reader sees a repeat of the same message); or it dies between the handler's commit and the
+sending, and the rows stay queued until `send_left_behind` finds them (any later send does).
+
+A withdrawal is recorded (a tombstone) whether or not the nomination is known, and nothing is sent
+to the student after it: a message still queued then is marked `failed` with reason `withdrawn`.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete, select
+from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session
 
 from services.notify import compose, rules
 from services.notify.messages import OTHER_REASON, REASONS
-from services.notify.models import Message, Recipient
+from services.notify.models import Followed, Message, Recipient, inbox
 from services.notify.providers import Delivery, PermanentFailure
-from services.notify.providers.base import DeliveryError
-from shared import clock, db, i18n, regions
+from shared import clock, i18n, ordering, regions
+from shared.db import Database, insert_ignore
 from shared.envelope import Event
 from shared.outbox import emit
 
+log = logging.getLogger(__name__)
+
 PRODUCER = "notify"
+CONSUMER = "notify"
+
+#: The parts of an amendment notify follows; `photo` only to tell a late report on an old photo.
+PARTS = ("contacts", "language", "candidate", "photo")
+
+#: A row queued longer than this was left behind by a worker that died before sending it.
+LEFT_BEHIND = timedelta(minutes=5)
 
 
 class UnknownRecipient(LookupError):
     """A media event about a nomination notify has not heard of yet; the bus retries it later."""
 
 
-def receipt(session: Session, delivery: Delivery, event: Event) -> None:
-    """Remember whom to write to, then confirm the nomination by email and SMS in their language."""
+def receipt(session: Session, event: Event) -> None:
+    """Remember whom to write to, then queue the confirmation by email and SMS in their language."""
     recipient = remember(session, event)
-    params = _params(recipient)
-    _send_email(session, delivery, event, recipient, "receipt", params)
-    _send_sms(
-        session,
-        delivery,
-        event,
-        recipient,
-        "receipt",
-        {"reference": rules.short_reference(recipient.nomination_id)},
-    )
+    if ordering.follow(session, Followed, recipient.nomination_id).withdrawn:
+        return
+    email = compose.email_text("receipt", recipient.language, **_params(recipient))
+    _record(session, event, recipient, "email", "receipt", recipient.email, email)
+    reference = rules.short_reference(recipient.nomination_id)
+    sms = compose.sms_text("receipt", recipient.language, reference=reference)
+    _record(session, event, recipient, "sms", "receipt", recipient.phone, sms)
 
 
 def amend(session: Session, event: Event) -> None:
-    """Follow changed contacts, language or name; an amendment of other fields changes nothing here."""
+    """Follow changed contacts, language or name, unless a newer event has set them already."""
     data = event.payload
+    ordering.follow(session, Followed, data["nomination_id"])
     recipient = session.get(Recipient, data["nomination_id"])
     if recipient is None:
         raise UnknownRecipient(f"nomination {data['nomination_id']} is not known (yet)")
-    if data.get("contacts"):
+    parts = ordering.parts_to_apply(data, PARTS, recipient.revisions or {})
+    if "contacts" in parts:
         recipient.email, recipient.phone = data["contacts"]["email"], data["contacts"]["phone"]
-    if data.get("language"):
+    if "language" in parts:
         recipient.language = data["language"]
-    if data.get("candidate"):
+    if "candidate" in parts:
         name = data["candidate"]
         recipient.last_name, recipient.first_name = name["last_name"], name["first_name"]
         recipient.patronymic = name.get("patronymic")
+    recipient.revisions = ordering.stamped(recipient.revisions or {}, parts, data.get("revision"))
     recipient.updated_at = clock.utcnow()
 
 
-def photo_rejected(session: Session, delivery: Delivery, event: Event) -> None:
+def withdraw(session: Session, event: Event) -> None:
+    """Record the withdrawal, even of a nomination not heard of yet: nothing is sent after it."""
+    ordering.withdraw(session, Followed, event.payload["nomination_id"], event.payload.get("revision"))
+
+
+def photo_rejected(session: Session, event: Event) -> None:
     """Ask the student for a usable photo, saying what was wrong with the last one.
 
     A nomination submitted without a photo is not an error (the photo is needed by 20 October, for
     the republican stage), so media's `missing` is not worth a letter the same minute as the receipt.
+    Nor is a rejection of a photo the student has replaced since, nor anything after a withdrawal.
     """
-    if event.payload["reason"] == "missing":
+    data = event.payload
+    if data["reason"] == "missing":
         return
-    recipient = session.get(Recipient, event.payload["nomination_id"])
+    if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
+        return
+    recipient = session.get(Recipient, data["nomination_id"])
     if recipient is None:
-        raise UnknownRecipient(f"nomination {event.payload['nomination_id']} is not known (yet)")
-    reason = REASONS.get(event.payload["reason"], OTHER_REASON)
+        raise UnknownRecipient(f"nomination {data['nomination_id']} is not known (yet)")
+    current_photo = (recipient.revisions or {}).get("photo")
+    if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
+        return
+    reason = REASONS.get(data["reason"], OTHER_REASON)
     params = {**_params(recipient), "reason": i18n.translate(reason, recipient.language)}
-    _send_email(session, delivery, event, recipient, "photo_rejected", params)
+    text = compose.email_text("photo_rejected", recipient.language, **params)
+    _record(session, event, recipient, "email", "photo_rejected", recipient.email, text)
+
+
+def _before(revision: int | None) -> int | None:
+    """One less than `revision`: a report on the photo of that very revision is still current."""
+    return None if revision is None else revision - 1
 
 
 def remember(session: Session, event: Event) -> Recipient:
@@ -96,6 +132,8 @@ def remember(session: Session, event: Event) -> Recipient:
         name.get("patronymic"),
     )
     recipient.email, recipient.phone = contacts["email"], contacts["phone"]
+    parts = [part for part in PARTS if data.get(part) is not None]
+    recipient.revisions = ordering.stamped({}, parts, data.get("revision"))
     recipient.updated_at = clock.utcnow()
     session.add(recipient)
     return recipient
@@ -110,54 +148,6 @@ def _params(recipient: Recipient) -> dict[str, Any]:
     }
 
 
-def _send_email(
-    session: Session,
-    delivery: Delivery,
-    event: Event,
-    recipient: Recipient,
-    template: str,
-    params: dict[str, Any],
-) -> None:
-    text = compose.email_text(template, recipient.language, **params)
-    row = _record(session, event, recipient, "email", template, recipient.email, text)
-    if row is None:
-        return
-    letter = compose.email(
-        from_header=delivery.sender,
-        to_address=recipient.email,
-        text=text,
-        language=recipient.language,
-        event_id=str(event.id),
-        at=clock.local_now(),
-    )
-    try:
-        provider_id = delivery.mailer.send(letter)
-    except PermanentFailure as exc:
-        _failed(row, delivery.mailer.name, exc)
-        return
-    _sent(session, event, row, delivery.mailer.name, provider_id)
-
-
-def _send_sms(
-    session: Session,
-    delivery: Delivery,
-    event: Event,
-    recipient: Recipient,
-    template: str,
-    params: dict[str, Any],
-) -> None:
-    text = compose.sms_text(template, recipient.language, **params)
-    row = _record(session, event, recipient, "sms", template, recipient.phone, text)
-    if row is None:
-        return
-    try:
-        provider_id = delivery.sms.send(recipient.phone, text.body, f"{event.id}.sms")
-    except DeliveryError as exc:
-        _failed(row, delivery.sms.name, exc)
-        return
-    _sent(session, event, row, delivery.sms.name, provider_id)
-
-
 def _record(
     session: Session,
     event: Event,
@@ -166,11 +156,10 @@ def _record(
     template: str,
     address: str,
     text: compose.Text,
-) -> Message | None:
-    """Insert the message as `queued`; None when this event already has a message on this channel."""
-    message_id = str(uuid.uuid4())
+) -> None:
+    """Insert the message as `queued`, unless this event already has a message on this channel."""
     row = {
-        "id": message_id,
+        "id": str(uuid.uuid4()),
         "event_id": str(event.id),
         "nomination_id": recipient.nomination_id,
         "region": event.region,
@@ -183,22 +172,115 @@ def _record(
         "status": "queued",
         "created_at": clock.utcnow(),
     }
-    if not db.insert_ignore(session, Message.__table__, row, conflict=("event_id", "channel")):
-        return None
-    return session.get(Message, message_id)
+    insert_ignore(session, Message.__table__, row, conflict=("event_id", "channel"))
 
 
-def _sent(session: Session, event: Event, row: Message, provider: str, provider_id: str) -> None:
-    row.status, row.provider, row.provider_id, row.sent_at = "sent", provider, provider_id, clock.utcnow()
-    emit(
-        session,
-        event.caused(
-            PRODUCER,
-            "notify.message_sent",
-            {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template},
-        ),
+def send_after_commit(session: Session, db: Database, delivery: Delivery, event: Event) -> None:
+    """Once the handler's transaction has committed, send the event's queued rows one by one."""
+
+    def send(_session: Session) -> None:
+        send_queued(db, delivery, event)
+
+    orm_event.listen(session, "after_commit", send, once=True)
+
+
+def send_queued(db: Database, delivery: Delivery, event: Event) -> None:
+    """Send every row of `event` still queued, each in its own unit of work.
+
+    A row that could not be sent now stays queued (the others are still tried); the event's inbox
+    claim is then released and the first error raised, so the bus retries the event and the retry
+    sends only what is left.
+    """
+    with db.unit_of_work() as session:
+        ids = list(
+            session.scalars(
+                select(Message.id).where(Message.event_id == str(event.id), Message.status == "queued")
+            )
+        )
+    failure: Exception | None = None
+    for message_id in ids:
+        try:
+            _send_one(db, delivery, message_id, event.correlation_id)
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
+        with db.unit_of_work() as session:
+            session.execute(
+                delete(inbox).where(inbox.c.event_id == str(event.id), inbox.c.consumer == CONSUMER)
+            )
+        raise failure
+    send_left_behind(db, delivery)
+
+
+def send_left_behind(db: Database, delivery: Delivery, limit: int = 20) -> None:
+    """Send rows queued long ago by a worker that died between its commit and the sending.
+
+    Their events are in the inbox already, so no retry of the event would send them. A row that
+    fails again stays queued for the next sweep; it does not fail the event being handled now.
+    """
+    with db.unit_of_work() as session:
+        ids = list(
+            session.scalars(
+                select(Message.id)
+                .where(Message.status == "queued", Message.created_at < clock.utcnow() - LEFT_BEHIND)
+                .order_by(Message.created_at)
+                .limit(limit)
+            )
+        )
+    for message_id in ids:
+        try:
+            _send_one(db, delivery, message_id, None)
+        except Exception as exc:
+            log.warning("a message left behind could not be sent yet (%s)", type(exc).__name__)
+
+
+def _send_one(db: Database, delivery: Delivery, message_id: str, correlation_id: str | None) -> None:
+    """Send one queued row and mark it, in a unit of work of its own (the row locked meanwhile).
+
+    A temporary failure, or any error no provider foresaw, rolls this unit back: the row stays queued.
+    """
+    with db.unit_of_work() as session:
+        locking = {"skip_locked": True} if db.is_postgres else True
+        row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
+        if row is None or row.status != "queued":
+            return
+        followed = session.get(Followed, row.nomination_id) if row.nomination_id else None
+        if followed is not None and followed.withdrawn:
+            row.status, row.error = "failed", "withdrawn"
+            return
+        provider = delivery.mailer if row.channel == "email" else delivery.sms
+        try:
+            provider_id = _hand_over(delivery, row)
+        except PermanentFailure as exc:
+            row.status, row.provider, row.error = "failed", provider.name, str(exc)[:1000]
+            return
+        row.status, row.provider, row.provider_id = "sent", provider.name, provider_id
+        row.sent_at = clock.utcnow()
+        sent = {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template}
+        wiring: dict[str, Any] = {"correlation_id": correlation_id} if correlation_id else {}
+        emit(
+            session,
+            Event(
+                type="notify.message_sent",
+                version=1,
+                region=row.region,
+                producer=PRODUCER,
+                payload=sent,
+                **wiring,
+            ),
+        )
+
+
+def _hand_over(delivery: Delivery, row: Message) -> str:
+    """Give the provider the message as recorded; returns the provider's id for it."""
+    if row.channel == "sms":
+        return delivery.sms.send(row.recipient, row.body, f"{row.event_id}.sms")
+    letter = compose.email(
+        from_header=delivery.sender,
+        to_address=row.recipient,
+        text=compose.Text(subject=row.subject, body=row.body),
+        language=row.language,
+        event_id=row.event_id,
+        at=clock.local_now(),
     )
-
-
-def _failed(row: Message, provider: str, error: Exception) -> None:
-    row.status, row.provider, row.error = "failed", provider, str(error)[:1000]
+    return delivery.mailer.send(letter)

@@ -27,6 +27,14 @@ def photo_rejected(ctx: HandlerContext, event: Event) -> None:
     operations.record_photo_rejected(ctx.session, event)
 
 
+#: The payload fields each handler leaves alone on purpose (every other one changes review's state;
+#: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
+IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    # The student's contacts stay with intake and notify; `changed` only names what the payload has.
+    "nomination.submitted": frozenset({"contacts"}),
+    "nomination.amended": frozenset({"contacts", "changed"}),
+}
+
 HANDLERS: dict[str, Handler] = {
     "nomination.submitted": nomination_submitted,
     "nomination.amended": nomination_amended,

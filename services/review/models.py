@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.i18n import LANGUAGES
 from shared.inbox import INBOX
 from shared.models import one_of, service_base
+from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
 STAGES = ("internal", "regional", "republican")
@@ -60,6 +61,9 @@ class Candidate(Base):
     stage: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    #: The nomination revision each part (name, statements, categories...) was last applied at, so
+    #: an older amendment delivered late changes only the parts no newer event has set.
+    revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -90,8 +94,10 @@ class Statement(Base):
 class Photo(Base):
     """Where a nomination's photo stands: sent to media, processed into derivatives, or rejected.
 
-    `as_of` is when the event that set the state occurred: a late copy of an older event (the
-    amendment that sent a new photo, arriving after media already processed it) must not win.
+    A state is ordered by the nomination revision of the photo it is about, then by who said it
+    (intake sends a photo, media reports on it), so a late copy of an older event (the amendment
+    that sent a new photo, arriving after media already processed it) does not win. Events without
+    a revision (written before revisions existed) are ordered by `as_of`, when they occurred.
     """
 
     __tablename__ = "photos"
@@ -104,3 +110,12 @@ class Photo(Base):
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(String(100))
     as_of: Mapped[datetime]
+    revision: Mapped[int | None] = mapped_column(Integer)
+    #: Set by media's report on the photo, not by intake's event that sent it.
+    reported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Followed(FollowedNomination, Base):
+    """Review's lock and tombstone per nomination: a withdrawal may arrive before the submission."""
+
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)

@@ -13,21 +13,35 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review.models import Candidate, Photo, Statement
-from shared import clock
+from services.review.models import Candidate, Followed, Photo, Statement
+from shared import clock, ordering
 from shared.envelope import Event
 from shared.outbox import emit
 
 PRODUCER = "review"
 
+#: The parts of a nomination review keeps, each applied from an amendment when it is newer.
+PARTS = (
+    "candidate",
+    "language",
+    "statements",
+    "specialty",
+    "course",
+    "academic_standing",
+    "minor",
+    "categories",
+    "achievements",
+)
+
 
 class UnknownNomination(LookupError):
-    """An amendment or withdrawal of a nomination not registered yet; the bus retries it later."""
+    """An amendment of a nomination not registered yet; the bus retries it later."""
 
 
 def register_candidate(session: Session, event: Event) -> Candidate:
     """Take a submitted nomination in as a candidate of the internal stage and say so."""
     data = event.payload
+    followed = ordering.follow(session, Followed, data["nomination_id"])
     existing = _by_nomination(session, data["nomination_id"])
     if existing is not None:
         return existing
@@ -51,7 +65,10 @@ def register_candidate(session: Session, event: Event) -> Candidate:
         categories=list(data["categories"]),
         achievements=list(data["achievements"]),
         stage="internal",
-        status="nominated",
+        # A withdrawal handled before the submission (the bus reordered them) stays in force.
+        status="withdrawn" if followed.withdrawn else "nominated",
+        withdrawal_reason=followed.withdrawal_reason,
+        revisions=ordering.stamped({}, list(PARTS), data.get("revision")),
         created_at=now,
         updated_at=now,
     )
@@ -64,6 +81,7 @@ def register_candidate(session: Session, event: Event) -> Candidate:
         session,
         data["nomination_id"],
         event.occurred_at,
+        data.get("revision"),
         status="pending" if photo else "missing",
         source_key=photo["key"] if photo else None,
         asset_id=None,
@@ -87,26 +105,23 @@ def register_candidate(session: Session, event: Event) -> Candidate:
 
 
 def amend_candidate(session: Session, event: Event) -> Candidate:
-    """Apply the parts of a nomination that changed; contacts are not kept here, so they are ignored."""
+    """Apply the parts of a nomination that changed and are newer than what review holds.
+
+    Contacts are not kept here, so they are ignored; a withdrawn candidate stays withdrawn.
+    """
     data = event.payload
+    ordering.follow(session, Followed, data["nomination_id"])
     candidate = _require(session, data["nomination_id"])
-    if data.get("candidate"):
-        name = data["candidate"]
-        candidate.last_name, candidate.first_name = name["last_name"], name["first_name"]
-        candidate.patronymic = name.get("patronymic")
-    if data.get("language"):
-        candidate.language = data["language"]
-    current = {statement.language: statement for statement in candidate.statements}
-    for lang, text in sorted((data.get("statements") or {}).items()):
-        if lang in current:
-            current[lang].text = text
-        else:
-            candidate.statements.append(Statement(language=lang, text=text))
+    parts = ordering.parts_to_apply(data, PARTS, candidate.revisions or {})
+    for part in parts:
+        _apply_part(candidate, part, data[part])
+    candidate.revisions = ordering.stamped(candidate.revisions or {}, parts, data.get("revision"))
     if data.get("photo"):
         _set_photo(
             session,
             candidate.nomination_id,
             event.occurred_at,
+            data.get("revision"),
             status="pending",
             source_key=data["photo"]["key"],
             asset_id=None,
@@ -117,10 +132,38 @@ def amend_candidate(session: Session, event: Event) -> Candidate:
     return candidate
 
 
-def withdraw_candidate(session: Session, event: Event) -> Candidate:
-    candidate = _require(session, event.payload["nomination_id"])
+def _apply_part(candidate: Candidate, part: str, value: Any) -> None:
+    if part == "candidate":
+        candidate.last_name, candidate.first_name = value["last_name"], value["first_name"]
+        candidate.patronymic = value.get("patronymic")
+    elif part == "statements":
+        # Intake sends every statement the nomination has: one no longer there was removed.
+        current = {statement.language: statement for statement in candidate.statements}
+        for lang, statement in current.items():
+            if lang not in value:
+                candidate.statements.remove(statement)
+        for lang, text in sorted(value.items()):
+            if lang in current:
+                current[lang].text = text
+            else:
+                candidate.statements.append(Statement(language=lang, text=text))
+    elif part in ("categories", "achievements"):
+        setattr(candidate, part, list(value))
+    else:
+        setattr(candidate, part, value)
+
+
+def withdraw_candidate(session: Session, event: Event) -> Candidate | None:
+    """Record the withdrawal (a tombstone, even before the submission arrives) and apply it."""
+    data = event.payload
+    followed = ordering.withdraw(session, Followed, data["nomination_id"], data.get("revision"))
+    if followed.withdrawal_reason is None:
+        followed.withdrawal_reason = data.get("reason")
+    candidate = _by_nomination(session, data["nomination_id"])
+    if candidate is None:
+        return None
     candidate.status = "withdrawn"
-    candidate.withdrawal_reason = event.payload.get("reason")
+    candidate.withdrawal_reason = followed.withdrawal_reason
     candidate.updated_at = clock.utcnow()
     return candidate
 
@@ -131,6 +174,8 @@ def record_photo_processed(session: Session, event: Event) -> None:
         session,
         data["nomination_id"],
         event.occurred_at,
+        data.get("nomination_revision"),
+        reported=True,
         status="processed",
         asset_id=data["asset_id"],
         derivatives=list(data["derivatives"]),
@@ -145,21 +190,35 @@ def record_photo_rejected(session: Session, event: Event) -> None:
         session,
         data["nomination_id"],
         event.occurred_at,
+        data.get("nomination_revision"),
+        reported=True,
         status=status,
         derivatives=[],
         reason=data["reason"],
     )
 
 
-def _set_photo(session: Session, nomination_id: str, as_of: datetime, **values: Any) -> None:
-    """Record a photo state unless a later event already set one (events of two producers race)."""
+def _set_photo(
+    session: Session,
+    nomination_id: str,
+    as_of: datetime,
+    revision: int | None,
+    reported: bool = False,
+    **values: Any,
+) -> None:
+    """Record a photo state unless a later one is already recorded (events of two producers race)."""
     photo = session.get(Photo, nomination_id)
     if photo is None:
-        session.add(Photo(nomination_id=nomination_id, as_of=as_of, **values))
+        session.add(
+            Photo(nomination_id=nomination_id, as_of=as_of, revision=revision, reported=reported, **values)
+        )
         return
-    if as_of < photo.as_of:
+    if revision is None or photo.revision is None:
+        if as_of < photo.as_of:
+            return
+    elif (revision, reported) <= (photo.revision, photo.reported):
         return
-    photo.as_of = as_of
+    photo.as_of, photo.revision, photo.reported = as_of, revision, reported
     for key, value in values.items():
         setattr(photo, key, value)
 

@@ -1,6 +1,10 @@
 """The events intake publishes, with the minimum personal data each consumer needs (never the IIN).
 
 Sandbox nominations publish nothing: they never reach a commission and never send a message.
+
+Every event carries the nomination's `revision`: 1 at submission (set when the row is made), and
+`next_revision` adds one in the transaction of each later change that emits an event, on the row the
+change holds locked, so revisions follow the order of the changes whatever order the bus delivers in.
 """
 
 from __future__ import annotations
@@ -39,6 +43,12 @@ def contacts(n: Nomination) -> dict[str, Any]:
     return {"email": n.email, "phone": n.phone}
 
 
+def next_revision(n: Nomination) -> int:
+    """The revision of the change being made now (the caller holds the nomination's row locked)."""
+    n.revision += 1
+    return n.revision
+
+
 def publish(session: Session, nomination: Nomination, event_type: str, payload: dict[str, Any]) -> None:
     """Write the event to the outbox in the caller's transaction, unless the nomination is a sandbox one."""
     if nomination.sandbox:
@@ -70,6 +80,7 @@ def submitted(session: Session, n: Nomination, college_names: dict[str, str]) ->
             "achievements": achievements(n),
             "statements": {s.language: s.text for s in n.statements},
             "photo": photo_ref(n.photo),
+            "revision": n.revision,
         },
     )
 
@@ -78,7 +89,8 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
     """The changed parts only (`changed` names them as field paths); consumers apply what is present."""
     tops = {path.split(".")[0] for path in changed}
     student = {path.split(".", 1)[1] for path in changed if path.startswith("student.")}
-    payload: dict[str, Any] = {"nomination_id": n.id, "changed": sorted(changed)}
+    revision = next_revision(n)
+    payload: dict[str, Any] = {"nomination_id": n.id, "changed": sorted(changed), "revision": revision}
     if student & {"last_name", "first_name", "patronymic"}:
         payload["candidate"] = candidate(n)
     if "language" in student:
@@ -88,6 +100,8 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
     if "statements" in tops:
         payload["statements"] = {s.language: s.text for s in n.statements}
     if "photo" in tops:
+        if n.photo is not None:
+            n.photo.revision = revision
         payload["photo"] = photo_ref(n.photo)
     if "categories" in tops:
         payload["categories"] = list(n.categories)
@@ -102,4 +116,5 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
 
 
 def withdrawn(session: Session, n: Nomination, reason: str | None = None) -> None:
-    publish(session, n, "nomination.withdrawn", {"nomination_id": n.id, "reason": reason})
+    payload = {"nomination_id": n.id, "reason": reason, "revision": next_revision(n)}
+    publish(session, n, "nomination.withdrawn", payload)

@@ -29,14 +29,34 @@ def _progress(session: Session, nomination_id: str) -> Progress | None:
     return nomination.progress
 
 
-def photo_processed(session: Session, nomination_id: str, asset_id: str) -> None:
+def _about_current_photo(session: Session, nomination_id: str, nomination_revision: int | None) -> bool:
+    """Whether media's report is about the photo the nomination has now, not an older one.
+
+    The bus may deliver media's report on a replaced photo after the replacement: it carries the
+    revision of the photo it processed, and a photo attached at submission has revision 1.
+    """
+    nomination = session.get(Nomination, nomination_id)
+    if nomination is None or nomination.photo is None or nomination_revision is None:
+        return True
+    return nomination_revision >= (nomination.photo.revision or 1)
+
+
+def photo_processed(
+    session: Session, nomination_id: str, asset_id: str, nomination_revision: int | None = None
+) -> None:
+    if not _about_current_photo(session, nomination_id, nomination_revision):
+        return
     progress = _progress(session, nomination_id)
     if progress is not None:
         progress.photo_status, progress.photo_reason = "processed", None
         progress.photo_asset_id, progress.updated_at = asset_id, clock.utcnow()
 
 
-def photo_rejected(session: Session, nomination_id: str, reason: str) -> None:
+def photo_rejected(
+    session: Session, nomination_id: str, reason: str, nomination_revision: int | None = None
+) -> None:
+    if not _about_current_photo(session, nomination_id, nomination_revision):
+        return
     progress = _progress(session, nomination_id)
     if progress is not None:
         progress.photo_status, progress.photo_reason, progress.updated_at = "rejected", reason, clock.utcnow()

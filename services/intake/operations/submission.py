@@ -238,6 +238,7 @@ def _new_nomination(
         sandbox=portal.sandbox,
         status="submitted",
         submitted_at=now,
+        revision=1,
     )
     apply(nomination, data, now)
     nomination.progress = None  # created when review or media first report on it

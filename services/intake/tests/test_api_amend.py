@@ -123,7 +123,7 @@ def test_withdrawal_frees_the_slot_once(
     assert response.status_code == 200 and response.json["status"] == "withdrawn"
     assert last_event(runtime) == (
         "nomination.withdrawn.almaty",
-        {"nomination_id": nomination_id, "reason": None},
+        {"nomination_id": nomination_id, "reason": None, "revision": 2},
     )
     assert client.delete(f"/api/v1/nominations/{nomination_id}", headers=auth).status_code == 200
     assert len(outbox_rows(runtime)) == 2

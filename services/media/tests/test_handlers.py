@@ -58,6 +58,7 @@ def test_processes_once_and_strips_exif_and_gps(runtime: Runtime, tmp_path: Path
         "nomination_id": "nom-0001",
         "asset_id": asset.id,
         "derivatives": asset.derivatives,
+        "nomination_revision": None,
     }
 
 
@@ -84,7 +85,7 @@ def test_unusable_photos_are_rejected_with_a_reason(
     assert not runtime.blobs.exists("media/nom-0001/web.jpg")
     [message] = _outbox(runtime)
     assert message["type"] == "media.photo_rejected"
-    assert message["payload"] == {"nomination_id": "nom-0001", "reason": reason}
+    assert message["payload"] == {"nomination_id": "nom-0001", "reason": reason, "nomination_revision": None}
 
 
 def test_a_photo_altered_in_transit_is_rejected(runtime: Runtime, tmp_path: Path) -> None:
@@ -98,7 +99,8 @@ def test_no_photo_is_recorded_as_missing_and_announced(runtime: Runtime) -> None
     handle(runtime, HANDLERS, "media", submitted(None))
     [asset] = _assets(runtime)
     assert (asset.status, asset.reason) == ("missing", "missing")
-    assert _outbox(runtime)[0]["payload"] == {"nomination_id": "nom-0001", "reason": "missing"}
+    missing = {"nomination_id": "nom-0001", "reason": "missing", "nomination_revision": None}
+    assert _outbox(runtime)[0]["payload"] == missing
 
 
 def test_a_new_photo_in_an_amendment_supersedes_the_old_one(runtime: Runtime, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from services.notify.tests.factories import from_environment, submitted
 from shared import inbox, testing
 from shared.handling import handle
 from shared.runtime import Runtime
+from shared.tests import nomination_story as story
 
 
 class _Smtp(socketserver.StreamRequestHandler):
@@ -71,6 +72,10 @@ def gateway() -> Iterator[HTTPServer]:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             self.server.requests.append((dict(self.headers), body))  # type: ignore[attr-defined]
             status = self.server.status  # type: ignore[attr-defined]
+            if status == 0:  # not HTTP at all: urllib raises http.client.BadStatusLine
+                self.wfile.write(b"SMS-GW busy\r\n")
+                self.close_connection = True
+                return
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -85,6 +90,11 @@ def gateway() -> Iterator[HTTPServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(params=story.DATABASES)
+def store(request: pytest.FixtureRequest) -> Runtime:
+    return story.runtime_for(request)
 
 
 def _rows(runtime: Runtime) -> dict[str, Message]:
@@ -137,31 +147,50 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
         assert "recipient_refused" in shown and "nobody@" not in shown
 
 
-def test_an_unreachable_smtp_server_rolls_back_for_a_retry(
+def _inbox_rows(runtime: Runtime) -> int:
+    with runtime.db.unit_of_work() as session:
+        return session.scalar(select(func.count()).select_from(runtime.db.metadata.tables[inbox.INBOX]))
+
+
+def test_an_unreachable_smtp_server_leaves_the_email_for_the_retry(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
     submission = submitted()
     with pytest.raises(TemporaryFailure):
         handle(from_environment(runtime), HANDLERS, "notify", submission)
-    with runtime.db.unit_of_work() as session:
-        assert session.scalar(select(func.count()).select_from(Message)) == 0
-        assert session.scalar(select(func.count()).select_from(runtime.db.metadata.tables[inbox.INBOX])) == 0
-    assert not (tmp_path / "sms").exists()
+    rows = _rows(runtime)
+    assert (rows["email"].status, rows["sms"].status) == ("queued", "sent")
+    assert _inbox_rows(runtime) == 0  # released: the retry is not dropped as a duplicate
     monkeypatch.delenv("NOTIFY_SMTP_URL")
     assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
     assert {row.status for row in _rows(runtime).values()} == {"sent"}
+    assert len((tmp_path / "sms" / "outbox.log").read_text(encoding="utf-8").splitlines()) == 1
 
 
-def test_a_failing_sms_gateway_does_not_resend_the_email(
-    runtime: Runtime, gateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("status", [503, 0], ids=["gateway-503", "not-http"])
+def test_a_failing_sms_gateway_never_resends_the_email(
+    store: Runtime, smtp_server, gateway, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
+    """The SMS fails after the email went out, by a delivery error or one no provider foresaw
+    (a gateway that does not speak HTTP); the retries send the SMS, and the email exactly once."""
+    runtime = store
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp_server.server_address[1]}")
     monkeypatch.setenv("NOTIFY_SMS_URL", f"http://127.0.0.1:{gateway.server_address[1]}/send")
-    gateway.status = 503
-    assert handle(from_environment(runtime), HANDLERS, "notify", submitted()) is True
+    submission = submitted()
+    gateway.status = status
+    for _retry in range(2):
+        with pytest.raises(Exception) as failure:
+            handle(from_environment(runtime), HANDLERS, "notify", submission)
+        assert not isinstance(failure.value, AssertionError)
     rows = _rows(runtime)
-    assert rows["email"].status == "sent" and rows["sms"].status == "failed" and "503" in rows["sms"].error
-    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    assert (rows["email"].status, rows["sms"].status) == ("sent", "queued")
+    gateway.status = 200
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is False
+    assert len(smtp_server.received) == 1
+    assert len(gateway.requests) == 3
+    assert {row.status for row in _rows(runtime).values()} == {"sent"}
 
 
 def test_provider_urls_are_checked() -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Photo, outbox
-from services.review.operations import UnknownNomination
 from services.review.tests.factories import event, submitted
 from shared import clock
 from shared.handling import handle
@@ -78,11 +76,8 @@ def test_amendment_applies_the_present_fields_only(runtime: Runtime) -> None:
         texts = {statement.language: statement.text for statement in candidate.statements}
         assert candidate.full_name == "Сәрсенбаев Әлихан"
         assert candidate.language == "kk"
-    assert texts == {
-        "kk": "Мен өз мамандығымды сүйемін.",
-        "ru": "Я очень люблю свою профессию.",
-        "en": "I love my trade.",
-    }
+    # Intake sends every statement the nomination has now: the Kazakh one was removed.
+    assert texts == {"ru": "Я очень люблю свою профессию.", "en": "I love my trade."}
 
 
 def test_withdrawal_marks_the_candidate_withdrawn(runtime: Runtime) -> None:
@@ -97,13 +92,13 @@ def test_withdrawal_marks_the_candidate_withdrawn(runtime: Runtime) -> None:
     assert (candidate.status, candidate.withdrawal_reason) == ("withdrawn", "student's request")
 
 
-def test_withdrawal_of_an_unknown_nomination_fails_so_the_bus_retries_it(runtime: Runtime) -> None:
-    withdrawal = event("nomination.withdrawn", {"nomination_id": "nom-404"})
-    with pytest.raises(UnknownNomination):
-        handle(runtime, HANDLERS, "review", withdrawal)
-    handle(runtime, HANDLERS, "review", submitted("nom-404"))
+def test_a_withdrawal_before_the_submission_is_kept_and_wins(runtime: Runtime) -> None:
+    withdrawal = event("nomination.withdrawn", {"nomination_id": "nom-404", "reason": "moved abroad"})
     assert handle(runtime, HANDLERS, "review", withdrawal) is True
-    assert _candidates(runtime)[0].status == "withdrawn"
+    assert _candidates(runtime) == []
+    handle(runtime, HANDLERS, "review", submitted("nom-404"))
+    [candidate] = _candidates(runtime)
+    assert (candidate.status, candidate.withdrawal_reason) == ("withdrawn", "moved abroad")
 
 
 def test_photo_processed_before_the_submission_is_kept(runtime: Runtime) -> None:

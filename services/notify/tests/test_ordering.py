@@ -1,0 +1,126 @@
+"""Notify ends knowing the same recipient whatever order a nomination's events arrive in, and writes
+nothing to a student after their withdrawal.
+
+Every order of one nomination's five events goes through the real inbox. The recipient (contacts,
+language, name) must end as in-order delivery left it; the receipt goes out only when the submission
+was handled before the withdrawal, and never after it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from services.notify.handlers import HANDLERS
+from services.notify.models import Message, Recipient
+from services.notify.operations import LEFT_BEHIND, send_queued
+from services.notify.providers import delivery_for
+from shared.envelope import Event
+from shared.handling import handle
+from shared.runtime import Runtime
+from shared.tests import nomination_story as story
+
+
+def _state(runtime: Runtime, nomination_id: str) -> dict[str, Any]:
+    with runtime.db.unit_of_work() as session:
+        recipient = session.get(Recipient, nomination_id)
+        assert recipient is not None
+        volatile = {"nomination_id", "updated_at"}
+        return {
+            c.key: getattr(recipient, c.key) for c in Recipient.__table__.columns if c.key not in volatile
+        }
+
+
+def _sent(runtime: Runtime, nomination_id: str) -> list[tuple[str, str]]:
+    with runtime.db.unit_of_work() as session:
+        rows = session.scalars(select(Message).where(Message.nomination_id == nomination_id))
+        return sorted((row.channel, row.status) for row in rows)
+
+
+def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(runtime: Runtime) -> None:
+    first = story.new_id()
+    events = story.story(first, None, None)
+    story.deliver(runtime, HANDLERS, "notify", [events[step] for step in story.STEPS])
+    expected = _state(runtime, first)
+    assert (expected["email"], expected["language"], expected["last_name"]) == (
+        "alikhan.s@example.kz",
+        "ru",
+        "Сәрсенбайұлы",
+    )
+    assert _sent(runtime, first) == [("email", "sent"), ("sms", "sent")]
+
+    for order in story.orders():
+        nomination_id = story.new_id()
+        events = story.story(nomination_id, None, None)
+        story.deliver(runtime, HANDLERS, "notify", [events[step] for step in order])
+        assert _state(runtime, nomination_id) == expected, order
+        receipt_first = order.index("submitted") < order.index("withdrawn")
+        assert _sent(runtime, nomination_id) == (
+            [("email", "sent"), ("sms", "sent")] if receipt_first else []
+        )
+
+
+def test_nothing_queued_before_a_withdrawal_is_sent_after_it(runtime: Runtime, tmp_path: Path) -> None:
+    """The receipt could not go out (the mail server was away), then the student withdrew."""
+    nomination_id = story.new_id()
+    events = story.story(nomination_id, None, None)
+    story.deliver(runtime, HANDLERS, "notify", [events["submitted"]])
+    with runtime.db.unit_of_work() as session:
+        for row in session.scalars(select(Message).where(Message.nomination_id == nomination_id)):
+            row.status, row.sent_at = "queued", None
+    story.deliver(runtime, HANDLERS, "notify", [events["withdrawn"]])
+    rejected = Event(
+        type="media.photo_rejected",
+        version=1,
+        region="almaty",
+        producer="media",
+        payload={"nomination_id": nomination_id, "reason": "too_small", "nomination_revision": 1},
+    )
+    assert handle(runtime, HANDLERS, "notify", rejected) is True
+    send_queued(runtime.db, delivery_for(runtime.settings), events["submitted"])
+    with runtime.db.unit_of_work() as session:
+        rows = list(session.scalars(select(Message).where(Message.nomination_id == nomination_id)))
+    assert sorted((row.template, row.status, row.error) for row in rows) == [
+        ("receipt", "failed", "withdrawn"),
+        ("receipt", "failed", "withdrawn"),
+    ]
+
+
+def test_a_rejection_of_a_replaced_photo_is_not_worth_a_letter(runtime: Runtime) -> None:
+    nomination_id = story.new_id()
+    photo = {"key": "k", "url": "file:///x.jpg", "sha256": "a" * 64, "content_type": "image/jpeg"}
+    photo |= {"width": 600, "height": 800}
+    events = story.story(nomination_id, photo, {**photo, "sha256": "b" * 64})
+    story.deliver(runtime, HANDLERS, "notify", [events["submitted"], events["photo_replaced"]])
+
+    def rejected(revision: int) -> Event:
+        payload = {"nomination_id": nomination_id, "reason": "too_small", "nomination_revision": revision}
+        return Event(
+            type="media.photo_rejected", version=1, region="almaty", producer="media", payload=payload
+        )
+
+    handle(runtime, HANDLERS, "notify", rejected(1))
+    assert [t for t, _ in _sent(runtime, nomination_id)] == ["email", "sms"]
+    handle(runtime, HANDLERS, "notify", rejected(4))
+    assert _sent(runtime, nomination_id) == [("email", "sent"), ("email", "sent"), ("sms", "sent")]
+
+
+def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The worker died between its commit and the sending: the event is in the inbox, its rows queued."""
+    left = story.story(story.new_id(), None, None)["submitted"]
+    story.deliver(runtime, HANDLERS, "notify", [left])
+    with runtime.db.unit_of_work() as session:
+        for row in session.scalars(select(Message)):
+            row.status, row.sent_at = "queued", None
+            row.created_at -= LEFT_BEHIND * 2
+    for path in (tmp_path / "mail").glob("*.eml"):
+        path.unlink()
+
+    story.deliver(runtime, HANDLERS, "notify", [story.story(story.new_id(), None, None)["submitted"]])
+    with runtime.db.unit_of_work() as session:
+        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
