@@ -213,5 +213,9 @@ def test_smtp_refusals_and_failing_handlers_log_no_personal_data(
             worker.join(30)
     output = logs.getvalue()
     assert [row.nomination_id for row in failed] == ["n-refused"]
-    assert "recipient_refused" in output and "recipient_refused" in failed[0].error
+    # Both failures reached a log or a row (so the scan below reads them): the temporary one as the
+    # worker's retry and parking lines, which name the exception's type only, the permanent one as
+    # the message's recorded reason.
+    assert "failed (attempt 1): TemporaryFailure" in output and "PARKED" in output
+    assert "recipient_refused" in failed[0].error
     assert testing.personal_data_in(output + failed[0].error, corpus) == [], output
