@@ -13,6 +13,7 @@ Isolation: a scratch vhost and a scratch database per service (`shared.testing`)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import subprocess
@@ -20,7 +21,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +28,18 @@ from pathlib import Path
 import psycopg
 import requests
 
-from shared import testing, topology
+from services.intake import bootstrap as intake_bootstrap
+from services.intake.operations import keys as portal_keys
+from services.intake.operations import refdata as reference
+from shared import broker, config, migrate, testing, topology
 from shared.regions import region_codes
-from tests.e2e.system import ROOT, SERVICES, clean_env, key_from, processes_with_data_dir, top100
+from tests.e2e.system import ROOT, SERVICES, clean_env, processes_with_data_dir, top100
 from tests.faults.smtp_sink import SmtpSink
 
 #: Short retries keep a run bounded in time; the faults here are brief (seconds), not outages.
 RETRY_DELAYS = "1,2,5"
 TAP_QUEUE = "faults.tap"
+_ALEMBIC = threading.Lock()
 
 
 @dataclass
@@ -98,6 +102,7 @@ class System:
         self.keys: dict[str, str] = {}
         self.restarts: dict[str, int] = {}
         self._stop = threading.Event()
+        self._held: set[str] = set()
         self._watcher: threading.Thread | None = None
         self.errors: list[str] = []
 
@@ -105,22 +110,32 @@ class System:
     def prepare(self, colleges_csv: str, regions: tuple[str, ...]) -> None:
         """Migrate, declare the topology, load the regions and the load's colleges, issue a key per region.
 
-        Independent commands run side by side: each `top100` process spends seconds importing.
+        What `top100 migrate`, `topology declare`, `refdata load` and `keys issue` do, called in this
+        process with this run's settings: on a loaded machine each `top100` process spends many
+        seconds importing, and the e2e tests already walk the commands themselves.
         """
         csv = self.workdir / "colleges.csv"
         csv.write_text(colleges_csv, encoding="utf-8")
-        regions_csv = ROOT / "shared" / "refdata" / "regions.csv"
-        self._commands([["migrate"], ["topology", "declare"]])
-        self._commands([["refdata", "load", str(regions_csv), str(csv)]])
-        issued = self._commands([["keys", "issue", "--region", region] for region in regions])
-        self.keys = {region: key_from(out) for region, out in zip(regions, issued, strict=True)}
-
-    def _commands(self, commands: list[list[str]]) -> list[str]:
-        with ThreadPoolExecutor(len(commands)) as pool:
-            done = list(pool.map(lambda command: top100(self.env, *command, timeout=240), commands))
-        for command, result in zip(commands, done, strict=True):
-            assert result.returncode == 0, f"top100 {' '.join(command)}: {result.stdout}\n{result.stderr}"
-        return [result.stdout for result in done]
+        with _ALEMBIC:  # alembic's `context` is one per process: one migration at a time
+            for service, url in self.database_urls.items():
+                migrate.upgrade(service, url)
+        with broker.connection(self.vhost_url) as connection:
+            broker.declare_all(connection, tuple(int(d) for d in RETRY_DELAYS.split(",")))
+        settings = dataclasses.replace(
+            config.load("intake"),
+            data_dir=self.data_dir,
+            database_url=self.database_urls["intake"],
+            broker_url=self.vhost_url,
+            blob_url=f"file://{self.data_dir / 'blobs' / 'intake'}",
+        )
+        runtime = intake_bootstrap.build(settings)
+        try:
+            with runtime.db.unit_of_work() as session:
+                reference.load_paths(session, [ROOT / "shared" / "refdata" / "regions.csv", csv])
+            with runtime.db.unit_of_work() as session:
+                self.keys = {region: portal_keys.issue(session, region)[1] for region in regions}
+        finally:
+            runtime.db.dispose()
 
     def declare_tap(self) -> None:
         """A queue that receives a copy of every event, for the duplicate injector to draw from."""
@@ -167,7 +182,7 @@ class System:
         """Restart a dead worker after a short pause, as an orchestrator restarts a container."""
         while not self._stop.wait(0.3):
             for name, piece in self.pieces.items():
-                if piece.alive():
+                if piece.alive() or name in self._held:
                     continue
                 if name.endswith("-web"):
                     self.errors.append(f"{name} exited with {piece.process and piece.process.returncode}")
@@ -188,14 +203,19 @@ class System:
         return pid
 
     @contextmanager
-    def paused(self, service: str) -> Iterator[None]:
-        """The service's worker stopped (SIGSTOP) meanwhile: alive, holding what it took, doing nothing."""
-        piece = self.pieces[f"{service}-worker"]
-        piece.signal_group(signal.SIGSTOP)
+    def down(self, service: str) -> Iterator[None]:
+        """The service's worker killed (SIGKILL) and kept down meanwhile, then restarted by the watcher.
+
+        What it held unacked goes back to its queues when the broker sees the connection drop, so
+        its deliveries wait there, ready, for as long as this lasts.
+        """
+        name = f"{service}-worker"
+        self._held.add(name)
         try:
+            self.kill_worker(service)
             yield
         finally:
-            piece.signal_group(signal.SIGCONT)
+            self._held.discard(name)
 
     def stop(self) -> None:
         self._stop.set()

@@ -5,12 +5,13 @@
 - `connections`: the broker closes every connection of the run's vhost (`rabbitmqctl
   close_connection` on each connection `list_connections` shows in that vhost: `close_all_connections`
   would reach every other test on this machine).
-- `backends`: PostgreSQL terminates every backend of the run's four databases.
+- `backends`: PostgreSQL terminates every backend of the run's four databases, a few times in a row.
 - `duplicates`: copies of events already published (taken from a tap queue bound to every routing
   key) are published again, shuffled: the same event ids, new deliveries, late.
-- `reorder`: a batch of ready deliveries is taken off one work queue and put back shuffled, some of
-  them twice: a nomination's events then reach the consumer in another order than they were produced,
-  as retries, returned rows and several relays can make happen.
+- `reorder`: a worker is killed and kept down a few seconds; the deliveries waiting on its queues
+  are taken off and put back shuffled, some of them twice: a nomination's events then reach the
+  consumer in another order than they were produced, as retries, returned rows and several relays
+  can make happen.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ class Driver:
         elif kind == "duplicates":
             self.record.duplicated += duplicate_from_tap(self.system, self.rng)
         elif kind == "reorder":
-            self.record.reordered += reorder_a_queue(self.system, self.rng, self.regions)
+            service = self.rng.choice(SERVICES)
+            self.record.reordered += reorder_queues(self.system, self.rng, service, self.regions)
+            self.record.killed[service] += 1
         self.record.injected[kind] += 1
 
 
@@ -187,18 +190,19 @@ def duplicate_from_tap(system: System, rng: random.Random, batch: int = 40) -> i
         return len(chosen)
 
 
-def reorder_a_queue(system: System, rng: random.Random, regions: tuple[str, ...], batch: int = 60) -> int:
-    """Stall one service's worker, then put its waiting deliveries back in another order.
+def reorder_queues(
+    system: System, rng: random.Random, service: str, regions: tuple[str, ...], batch: int = 60
+) -> int:
+    """Take one service's worker down, then put its waiting deliveries back in another order.
 
-    The worker is stopped (SIGSTOP: a long pause, a stuck handler) for a few seconds so that its
-    queues fill; up to `batch` ready deliveries of each of its region queues are taken off and
-    published back shuffled, a fifth of them twice, then the worker goes on (SIGCONT). The copies
+    The worker is killed and kept down for a few seconds so that its queues fill (what it held
+    unacked comes back too); up to `batch` ready deliveries of each of its region queues are taken
+    off and published back shuffled, a fifth of them twice, then the worker is restarted. The copies
     are confirmed by the broker before the originals are acked, so nothing is lost if this
     connection dies half-way (then there are duplicates). Returns how many copies went back.
     """
-    service = rng.choice(("review", "media", "notify", "intake"))
     moved = 0
-    with system.paused(service):
+    with system.down(service):
         time.sleep(3)
         connection, channel = _channel(system)
         with contextlib.closing(connection):
