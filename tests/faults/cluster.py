@@ -25,6 +25,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pika
 import psycopg
 import requests
 
@@ -39,6 +40,8 @@ from tests.faults.smtp_sink import SmtpSink
 #: Short retries keep a run bounded in time; the faults here are brief (seconds), not outages.
 RETRY_DELAYS = "1,2,5"
 TAP_QUEUE = "faults.tap"
+#: A copy of every message sent to wait for a retry, headers included (`x-last-error`...).
+WAIT_TAP_QUEUE = "faults.wait-tap"
 _ALEMBIC = threading.Lock()
 
 
@@ -138,13 +141,31 @@ class System:
             runtime.db.dispose()
 
     def declare_tap(self) -> None:
-        """A queue that receives a copy of every event, for the duplicate injector to draw from."""
-        import pika
-
+        """A queue with a copy of every event (the duplicate injector draws from it)."""
         with contextlib.closing(pika.BlockingConnection(pika.URLParameters(self.vhost_url))) as conn:
             channel = conn.channel()
             channel.queue_declare(TAP_QUEUE, durable=True)
             channel.queue_bind(TAP_QUEUE, topology.EVENTS_EXCHANGE, "#")
+
+    def declare_wait_tap(self) -> None:
+        """A queue with a copy of every message sent to wait for its retry, for the headers it carried."""
+        with contextlib.closing(pika.BlockingConnection(pika.URLParameters(self.vhost_url))) as conn:
+            channel = conn.channel()
+            channel.queue_declare(WAIT_TAP_QUEUE, durable=True)
+            channel.queue_bind(WAIT_TAP_QUEUE, topology.WAIT_EXCHANGE, "#")
+
+    def retry_headers(self) -> str:
+        """The headers of every message that waited for a retry, one line each (then drop the tap)."""
+        lines = []
+        with contextlib.closing(pika.BlockingConnection(pika.URLParameters(self.vhost_url))) as conn:
+            channel = conn.channel()
+            while True:
+                method, properties, _ = channel.basic_get(WAIT_TAP_QUEUE, auto_ack=True)
+                if method is None:
+                    break
+                lines.append(repr(properties.headers))
+            channel.queue_delete(WAIT_TAP_QUEUE)
+        return "\n".join(lines)
 
     # -- the processes -----------------------------------------------------------------------
     def url(self, service: str, path: str = "/") -> str:
@@ -292,7 +313,7 @@ class System:
         queues = {
             name: counts
             for name, counts in self.queue_counts().items()
-            if sum(counts) and name != TAP_QUEUE and not name.endswith(".parked")
+            if sum(counts) and not name.startswith("faults.") and not name.endswith(".parked")
         }
         if queues:
             found["queues"] = queues
@@ -330,8 +351,6 @@ class System:
         return count, done.stdout
 
     def drop_tap(self) -> None:
-        import pika
-
         with contextlib.closing(pika.BlockingConnection(pika.URLParameters(self.vhost_url))) as conn:
             conn.channel().queue_delete(TAP_QUEUE)
 

@@ -22,7 +22,7 @@ class Profile:
     quiet_timeout: float
 
 
-QUICK = Profile("quick", nominations=72, faults=12, interval=3.0, quiet_timeout=150)
+QUICK = Profile("quick", nominations=60, faults=10, interval=3.0, quiet_timeout=150)
 FULL = Profile("full", nominations=300, faults=60, interval=2.5, quiet_timeout=600)
 
 
@@ -50,6 +50,7 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
         system.prepare(load.colleges_csv(), REGIONS)
         if faults:
             system.declare_tap()
+        system.declare_wait_tap()
         system.start()
         seconds["setup"] = time.monotonic() - started
         driver = None
@@ -74,7 +75,8 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
             [s.email for s in load.students.values()],
         )
         texts = [(path.name, path.read_text(encoding="utf-8", errors="replace")) for path in system.logs()]
-        findings = pii.scan([*texts, ("top100 parked list", parked_lines)], needles)
+        texts += [("top100 parked list", parked_lines), ("headers on top100.wait", system.retry_headers())]
+        findings = pii.scan(texts, needles)
         seconds["total"] = time.monotonic() - started
         return RunResult(
             name,
