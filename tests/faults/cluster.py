@@ -278,10 +278,17 @@ class System:
 
     # -- what is still moving ----------------------------------------------------------------
     def outbox_rows(self) -> dict[str, int]:
+        return self._count("outbox")
+
+    def inbox_rows(self) -> dict[str, int]:
+        """Events each service handled (its inbox keeps one row per event id)."""
+        return self._count("inbox")
+
+    def _count(self, table: str) -> dict[str, int]:
         counts = {}
         for service, url in self.database_urls.items():
             with psycopg.connect(libpq(url), autocommit=True) as conn:
-                counts[service] = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]  # type: ignore[index]
+                counts[service] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
         return counts
 
     def queue_counts(self) -> dict[str, tuple[int, int]]:

@@ -40,6 +40,7 @@ class RunResult:
     errors: list[str]
     restarts: dict[str, int]
     record: Record | None
+    handled: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -91,6 +92,7 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
             list(system.errors),
             dict(system.restarts),
             record,
+            system.inbox_rows(),
             seconds,
         )
 

@@ -68,6 +68,7 @@ def _figures(
         "nominations": len(load.students),
         "operations": load.counts(),
         "withdrawn": len(load.withdrawn),
+        "events_handled": {run.name: run.handled for run in (clean, faulty)},
         "sent": {
             run.name: {"sms": sum(run.sms.values()), "emails": sum(run.emails.values())}
             for run in (clean, faulty)
