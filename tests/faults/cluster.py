@@ -371,3 +371,14 @@ class System:
 def libpq(url: str) -> str:
     """psycopg's DSN of a SQLAlchemy URL."""
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@contextmanager
+def running_system(name: str, workdir: Path) -> Iterator[System]:
+    """A `System` with its scratch servers; everything it started is stopped and dropped afterwards."""
+    with ExitStack() as stack:
+        system = System(name, workdir, stack)
+        try:
+            yield system
+        finally:
+            system.stop()
