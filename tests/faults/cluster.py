@@ -358,7 +358,10 @@ class System:
 
     def parked(self) -> tuple[int, str]:
         """`top100 parked list`: the count it reports and its lines (each a parked message)."""
-        done = top100(self.env, "parked", "list", timeout=120)
+        for _ in range(3):  # an operator's read-only command, retried when the shared broker is slow
+            done = top100(self.env, "parked", "list", timeout=120)
+            if done.returncode == 0:
+                break
         assert done.returncode == 0, done.stderr
         count = int(done.stderr.strip().splitlines()[-1].split()[0])
         return count, done.stdout
