@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.faults import pii, state
+from shared import testing
+from tests.faults import state
 from tests.faults.cluster import running_system
 from tests.faults.faults import Driver, Record
 from tests.faults.load import REGIONS, Load, Outcome, Portal
@@ -35,7 +36,7 @@ class RunResult:
     emails: Any
     parked: int
     parked_lines: str
-    findings: list[pii.Finding]
+    findings: list[str]
     stale: list[str]
     errors: list[str]
     restarts: dict[str, int]
@@ -70,14 +71,19 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
         stale = state.stale(system, outcome.ids)
         sms, emails = state.sends(system)
         parked, parked_lines = system.parked()
-        needles = pii.corpus(
-            [s.iin for s in load.students.values()],
-            [s.phone for s in load.students.values()] + _patched_phones(load),
-            [s.email for s in load.students.values()],
-        )
+        values = [
+            *(s.iin for s in load.students.values()),
+            *(s.phone for s in load.students.values()),
+            *_patched_phones(load),
+            *(s.email for s in load.students.values()),
+        ]
         texts = [(path.name, path.read_text(encoding="utf-8", errors="replace")) for path in system.logs()]
         texts += [("top100 parked list", parked_lines), ("headers on top100.wait", system.retry_headers())]
-        findings = pii.scan(texts, needles)
+        findings = [
+            f"{name}: {len(found)} value(s) of the load, e.g. {found[0][:4]}…"
+            for name, text in texts
+            if (found := testing.personal_data_in(text, values))
+        ]
         seconds["total"] = time.monotonic() - started
         return RunResult(
             name,
