@@ -1,0 +1,111 @@
+"""One run of a load on a fresh system, with or without the fault driver, and what it ended with."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shared import testing
+from tests.faults import state
+from tests.faults.cluster import running_system
+from tests.faults.faults import Driver, Record
+from tests.faults.load import REGIONS, Load, Outcome, Portal
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    nominations: int
+    faults: int
+    interval: float
+    quiet_timeout: float
+
+
+QUICK = Profile("quick", nominations=60, faults=10, interval=3.0, quiet_timeout=150)
+FULL = Profile("full", nominations=300, faults=60, interval=2.5, quiet_timeout=600)
+
+
+@dataclass
+class RunResult:
+    name: str
+    outcome: Outcome
+    state: dict[str, dict[str, Any]]
+    sms: Any
+    emails: Any
+    parked: int
+    parked_lines: str
+    findings: list[str]
+    stale: list[str]
+    errors: list[str]
+    restarts: dict[str, int]
+    record: Record | None
+    handled: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool) -> RunResult:
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+    with running_system(name, workdir) as system:
+        system.prepare(load.colleges_csv(), REGIONS)
+        if faults:
+            system.declare_tap()
+        system.declare_wait_tap()
+        system.start()
+        seconds["setup"] = time.monotonic() - started
+        driver = None
+        if faults:
+            driver = Driver(system, load.seed, REGIONS, interval=profile.interval, limit=profile.faults)
+            driver.start()
+        outcome = Portal(system.url("intake"), system.keys).run(load)
+        seconds["load"] = outcome.seconds
+        record = None
+        if driver is not None:
+            driver.join(timeout=profile.faults * profile.interval * 2 + 120)
+            record = driver.stop()
+            system.drop_tap()
+        seconds["quiet"] = system.wait_quiet(profile.quiet_timeout)
+        end = state.snapshot(system, outcome.ids)
+        stale = state.stale(system, outcome.ids)
+        sms, emails = state.sends(system)
+        parked, parked_lines = system.parked()
+        values = [
+            *(s.iin for s in load.students.values()),
+            *(s.phone for s in load.students.values()),
+            *_patched_phones(load),
+            *(s.email for s in load.students.values()),
+        ]
+        texts = [(path.name, path.read_text(encoding="utf-8", errors="replace")) for path in system.logs()]
+        texts += [("top100 parked list", parked_lines), ("headers on top100.wait", system.retry_headers())]
+        findings = [
+            f"{name}: {len(found)} value(s) of the load, e.g. {found[0][:4]}…"
+            for name, text in texts
+            if (found := testing.personal_data_in(text, values))
+        ]
+        seconds["total"] = time.monotonic() - started
+        return RunResult(
+            name,
+            outcome,
+            end,
+            sms,
+            emails,
+            parked,
+            parked_lines,
+            findings,
+            stale,
+            list(system.errors),
+            dict(system.restarts),
+            record,
+            system.inbox_rows(),
+            seconds,
+        )
+
+
+def _patched_phones(load: Load) -> list[str]:
+    return [
+        op.patch["student"]["phone"]
+        for op in load.operations
+        if op.patch and "phone" in op.patch.get("student", {})
+    ]

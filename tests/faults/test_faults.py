@@ -1,0 +1,154 @@
+"""The same load twice on RabbitMQ + PostgreSQL: once clean, once with faults; the end states must agree.
+
+Faults (see `tests.faults.faults`): every worker type killed with SIGKILL, the vhost's connections
+closed by the broker, the databases' backends terminated, late duplicates and reordered deliveries.
+Checks, each reported on its own so that a failing run says everything that went wrong at once:
+the load itself was accepted in both runs; the same candidates (review), the same live photo and
+derivatives (media, none for the withdrawn), the same messages (notify) and the same progress
+(intake) for every student; each email and SMS sent once; nothing parked; no IIN, phone or email
+of the load in any process's output or in a parked message.
+
+Quick run in the default suite; the long one with `./scripts/test tests/faults --full` (or
+`TOP100_FAULTS_FULL=1`). `TOP100_FAULTS_SEED` changes the load; figures go to stdout (`-s`) and to
+`faults-report.json` in the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.faults import harness, state
+from tests.faults.load import generate
+
+pytestmark = [pytest.mark.integration, pytest.mark.e2e]
+
+SEED = int(os.environ.get("TOP100_FAULTS_SEED", "20261130"))
+
+
+def full_run(config: pytest.Config) -> bool:
+    return bool(config.getoption("--full", default=False)) or os.environ.get("TOP100_FAULTS_FULL") == "1"
+
+
+def _both(tmp_path: Path, profile: harness.Profile) -> tuple[Any, harness.RunResult, harness.RunResult]:
+    """The clean and the fault run side by side (each its own vhost, databases, ports and processes)."""
+    load = generate(SEED, profile.nominations)
+    results: dict[str, harness.RunResult] = {}
+    failures: dict[str, BaseException] = {}
+
+    def one(name: str, faults: bool) -> None:
+        try:
+            results[name] = harness.run(name, tmp_path / name, load, profile, faults=faults)
+        except BaseException as exc:
+            failures[name] = exc
+
+    threads = [threading.Thread(target=one, args=(n, f)) for n, f in (("clean", False), ("faulty", True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for name, exc in failures.items():
+        raise AssertionError(f"the {name} run could not finish: {exc}") from exc
+    return load, results["clean"], results["faulty"]
+
+
+def _figures(
+    load: Any, clean: harness.RunResult, faulty: harness.RunResult, problems: list[str]
+) -> dict[str, Any]:
+    record = faulty.record
+    assert record is not None
+    return {
+        "seed": load.seed,
+        "nominations": len(load.students),
+        "operations": load.counts(),
+        "withdrawn": len(load.withdrawn),
+        "events_handled": {run.name: run.handled for run in (clean, faulty)},
+        "sent": {
+            run.name: {"sms": sum(run.sms.values()), "emails": sum(run.emails.values())}
+            for run in (clean, faulty)
+        },
+        "faults": {
+            "injected": dict(record.injected),
+            "killed": dict(record.killed),
+            "restarts": faulty.restarts,
+            "connections_closed": record.closed_connections,
+            "backends_terminated": record.terminated_backends,
+            "duplicated_deliveries": record.duplicated,
+            "reordered_deliveries": record.reordered,
+            "could_not_inject": record.failures,
+        },
+        "portal_retries": {run.name: run.outcome.retried for run in (clean, faulty)},
+        "seconds": {run.name: {k: round(v, 1) for k, v in run.seconds.items()} for run in (clean, faulty)},
+        "problems": problems,
+    }
+
+
+def _check(load: Any, clean: harness.RunResult, faulty: harness.RunResult) -> list[str]:
+    problems: list[str] = []
+    for run in (clean, faulty):
+        if run.outcome.unexpected:
+            problems.append(f"{run.name}: intake refused part of the load: {run.outcome.unexpected[:5]}")
+        if run.errors:
+            problems.append(f"{run.name}: a web server died: {run.errors}")
+        if run.parked:
+            problems.append(f"{run.name}: {run.parked} message(s) parked:\n{run.parked_lines[:3000]}")
+        if run.findings:
+            shown = "\n  ".join(str(f) for f in run.findings[:15])
+            problems.append(f"{run.name}: personal data in logs ({len(run.findings)} hits):\n  {shown}")
+        if run.stale:
+            shown = "\n  ".join(run.stale[:15])
+            problems.append(f"{run.name}: consumers disagree with intake ({len(run.stale)}):\n  {shown}")
+        for kind, sent in (("SMS", run.sms), ("email", run.emails)):
+            twice = {key: n for key, n in sent.items() if n > 1}
+            if twice:
+                problems.append(
+                    f"{run.name}: {len(twice)} {kind}(s) sent more than once: {list(twice.items())[:5]}"
+                )
+    if set(clean.outcome.ids) != set(faulty.outcome.ids):
+        problems.append("the two runs accepted different nominations")
+    differences = state.diff(clean.state, faulty.state)
+    if differences:
+        parts = Counter(line.split(" ", 2)[1] for line in differences)
+        shown = "\n  ".join(line[:600] for line in differences[:20])
+        problems.append(f"end states differ ({len(differences)}: {dict(parts)}):\n  {shown}")
+    for kind in ("sms", "emails"):
+        counts = (len(getattr(clean, kind)), len(getattr(faulty, kind)))
+        if counts[0] != counts[1]:
+            problems.append(f"distinct {kind} sent: clean {counts[0]}, faulty {counts[1]}")
+    record = faulty.record
+    assert record is not None
+    if record.failures:
+        problems.append(f"faults that could not be injected: {record.failures}")
+    if set(record.killed) != {"intake", "review", "media", "notify"}:
+        problems.append(f"not every worker type was killed: {dict(record.killed)}")
+    return problems
+
+
+def _prove(tmp_path: Path, profile: harness.Profile) -> None:
+    load, clean, faulty = _both(tmp_path, profile)
+    problems = _check(load, clean, faulty)
+    figures = _figures(load, clean, faulty, problems)
+    report = json.dumps(figures, ensure_ascii=False, indent=2)
+    (tmp_path / "faults-report.json").write_text(report, encoding="utf-8")
+    print(report)
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.timeout(900)
+def test_quick_fault_run_ends_as_the_clean_run(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    if full_run(request.config):
+        pytest.skip("--full runs the long fault run instead")
+    _prove(tmp_path, harness.QUICK)
+
+
+@pytest.mark.timeout(3600)
+def test_full_fault_run_ends_as_the_clean_run(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    if not full_run(request.config):
+        pytest.skip("the long fault run: ./scripts/test tests/faults --full (or TOP100_FAULTS_FULL=1)")
+    _prove(tmp_path, harness.FULL)
