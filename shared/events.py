@@ -184,3 +184,18 @@ class MessageSentV1(_Strict):
     nomination_id = fields.String(load_default=None, allow_none=True)
     channel = fields.String(required=True, validate=validate.OneOf(("email", "sms")))
     template = fields.String(required=True)
+
+
+#: The parts of a nomination fixed at submission (its year and college): a submission tells them,
+#: an amendment never does.
+FIXED_AT_SUBMISSION = frozenset(NominationSubmittedV1().fields) - frozenset(NominationAmendedV1().fields)
+
+
+def ignored_in_amendment(ignored_in_submission: frozenset[str]) -> frozenset[str]:
+    """What a consumer leaves alone in an amendment, given what it leaves alone in a submission.
+
+    The same parts, less those fixed at submission (an amendment has none), plus `changed`, which
+    only names the parts the amendment carries. One rule for every consumer, so their
+    `handlers.IGNORED_FIELDS` cannot drift apart on it.
+    """
+    return (ignored_in_submission - FIXED_AT_SUBMISSION) | {"changed"}

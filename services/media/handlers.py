@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from services.media import operations
+from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
 
 def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
-    """A submission (photo or not) or an amendment that may bring a new photo."""
+    """A submission (photo or not) or an amendment that may bring a new photo.
+
+    Derivatives are written before the commit; should it fail, the files no committed asset names go.
+    """
+    nomination_id = event.payload["nomination_id"]
+    ctx.undo.append(lambda: operations.discard_orphans(ctx.runtime.db, ctx.runtime.blobs, nomination_id))
     operations.take_photo(ctx.session, ctx.runtime.blobs, event)
 
 
@@ -39,14 +45,11 @@ _NOT_PRINTED = frozenset(
     }
 )
 
-#: Fixed at submission: an amendment has no such field.
-_NEVER_AMENDED = frozenset({"year", "college_code", "college_names"})
-
 #: The payload fields each handler leaves alone on purpose (every other one changes media's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.submitted": _NOT_PRINTED,
-    "nomination.amended": (_NOT_PRINTED - _NEVER_AMENDED) | {"changed"},
+    "nomination.amended": events.ignored_in_amendment(_NOT_PRINTED),
     "nomination.withdrawn": frozenset({"reason"}),
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
 }

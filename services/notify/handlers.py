@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.notify import operations
 from services.notify.providers import delivery_for
+from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -53,14 +54,11 @@ _NOT_SAID = frozenset(
     }
 )
 
-#: Fixed at submission: an amendment has no such field.
-_NEVER_AMENDED = frozenset({"year", "college_code", "college_names"})
-
 #: The payload fields each handler leaves alone on purpose (every other one changes notify's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.submitted": _NOT_SAID,
-    "nomination.amended": (_NOT_SAID - _NEVER_AMENDED) | {"changed"},
+    "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
     "nomination.withdrawn": frozenset({"reason"}),
     "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),

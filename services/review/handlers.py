@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.review import operations
+from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -27,12 +28,14 @@ def photo_rejected(ctx: HandlerContext, event: Event) -> None:
     operations.record_photo_rejected(ctx.session, event)
 
 
+#: What review does not keep: the student's contacts stay with intake and notify.
+_NOT_KEPT = frozenset({"contacts"})
+
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
-    # The student's contacts stay with intake and notify; `changed` only names what the payload has.
-    "nomination.submitted": frozenset({"contacts"}),
-    "nomination.amended": frozenset({"contacts", "changed"}),
+    "nomination.submitted": _NOT_KEPT,
+    "nomination.amended": events.ignored_in_amendment(_NOT_KEPT),
 }
 
 HANDLERS: dict[str, Handler] = {
