@@ -6,8 +6,9 @@ crash before commit means redelivery and a crash after commit means a duplicate 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from shared import events, inbox
 from shared.envelope import Event
 from shared.runtime import Runtime
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class HandlerContext:
@@ -23,6 +26,9 @@ class HandlerContext:
 
     session: Session
     runtime: Runtime
+    #: What to undo outside the database if the transaction does not commit (blobs written for it):
+    #: run after the rollback, in order, each on its own so one failing does not stop the others.
+    undo: list[Callable[[], None]] = field(default_factory=list)
 
 
 Handler = Callable[[HandlerContext, Event], None]
@@ -52,14 +58,30 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
         occurred_at=event.occurred_at,
         correlation_id=event.correlation_id,
     )
-    with runtime.db.unit_of_work() as session:
-        if runtime.db.is_postgres:  # a statement stuck on a lock or a slow query ends with the handler's time
-            timeout = str(round(runtime.settings.handler_timeout * 1000))
-            session.execute(select(func.set_config("statement_timeout", timeout, True)))
-        if not inbox.claim(session, str(event.id), consumer, event.type):
-            return False
-        handler(HandlerContext(session=session, runtime=runtime), typed)
+    undo: list[Callable[[], None]] = []
+    try:
+        with runtime.db.unit_of_work() as session:
+            if (
+                runtime.db.is_postgres
+            ):  # a statement stuck on a lock or a slow query ends with the handler's time
+                timeout = str(round(runtime.settings.handler_timeout * 1000))
+                session.execute(select(func.set_config("statement_timeout", timeout, True)))
+            if not inbox.claim(session, str(event.id), consumer, event.type):
+                return False
+            handler(HandlerContext(session=session, runtime=runtime, undo=undo), typed)
+    except BaseException:
+        _undo(undo)
+        raise
     return True
+
+
+def _undo(steps: list[Callable[[], None]]) -> None:
+    """Best effort: the handler's own failure is what the worker reports and retries."""
+    for step in steps:
+        try:
+            step()
+        except Exception as exc:
+            log.warning("could not undo part of a failed handler: %s", failure_summary(exc))
 
 
 def failure_summary(exc: BaseException) -> str:

@@ -1,8 +1,9 @@
 """What changes media's data: one function per use case, run in the caller's unit of work.
 
-Derivatives are written to the blob store inside the handler, before the transaction commits. If the
-commit then fails, the blobs stay behind, but under the same deterministic keys that the retry
-writes again, so nothing is duplicated and nothing points at a missing file.
+Derivatives are written to the blob store inside the handler, before the transaction commits, under
+the nomination's fixed keys (a retry writes the same ones again, nothing is duplicated). If the
+commit fails, `discard_orphans` deletes the files no committed asset names; a worker killed before it
+could leaves them until the retry commits or the withdrawal deletes every key of the nomination.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from services.media import imaging, rules
 from services.media.models import Asset, Followed
 from shared import clock, ordering
 from shared.blobs import BlobStore
+from shared.db import Database
 from shared.envelope import Event
 from shared.outbox import emit
 
@@ -110,12 +112,33 @@ def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
     """
     nomination_id = event.payload["nomination_id"]
     ordering.withdraw(session, Followed, nomination_id, event.payload.get("revision"))
+    keys = set(rules.derivative_keys(nomination_id))  # also files no asset names (a killed worker's)
     for asset in session.scalars(
         select(Asset).where(Asset.nomination_id == nomination_id, Asset.status != "withdrawn")
     ):
-        for key in asset.derivatives:
-            blobs.delete(key)
+        keys.update(asset.derivatives)
         asset.status, asset.derivatives, asset.updated_at = "withdrawn", [], clock.utcnow()
+    for key in sorted(keys):
+        blobs.delete(key)
+
+
+def discard_orphans(db: Database, blobs: BlobStore, nomination_id: str) -> None:
+    """After a photo's transaction failed: delete the derivatives that no committed asset names.
+
+    The nomination's row lock waits for any other handler of it still writing under the same keys.
+    """
+    with db.unit_of_work() as session:
+        ordering.follow(session, Followed, nomination_id)
+        named = {
+            key
+            for asset in session.scalars(
+                select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed")
+            )
+            for key in asset.derivatives
+        }
+        for key in rules.derivative_keys(nomination_id):
+            if key not in named:
+                blobs.delete(key)
 
 
 def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:

@@ -30,3 +30,8 @@ def fit(width: int, height: int, longest: int) -> tuple[int, int]:
 
 def derivative_key(nomination_id: str, name: str) -> str:
     return f"media/{nomination_id}/{name}.jpg"
+
+
+def derivative_keys(nomination_id: str) -> list[str]:
+    """Every key a nomination's derivatives can have: each photo of it is written under the same ones."""
+    return [derivative_key(nomination_id, name) for name in DERIVATIVES]
