@@ -90,7 +90,22 @@ def snapshot(system: System, labels: Mapping[str, str]) -> dict[str, dict[str, A
             state[label].setdefault("notify", []).append(row)
     for entry in state.values():
         entry["notify"] = sorted(entry.get("notify", []), key=lambda r: tuple(str(v) for v in r.values()))
+        _forget_photo_progress_of_the_withdrawn(entry)
     return state
+
+
+def _forget_photo_progress_of_the_withdrawn(entry: dict[str, Any]) -> None:
+    """Leave out what a withdrawn student's photo came to before the withdrawal won: it is timing.
+
+    Media may process the photo before the withdrawal arrives (then deletes the derivatives) or after
+    it (then makes none), so intake's photo progress and review's photo may end `processed` in one run
+    and `pending` in the other, both correct. What must still agree is compared as before: the status
+    `withdrawn` in intake and review, no live asset in media and no derivative on disk.
+    """
+    if (entry.get("intake") or {}).get("status") != "withdrawn":
+        return
+    entry["intake"] = {k: v for k, v in entry["intake"].items() if k not in ("photo_status", "photo_reason")}
+    entry.pop("review_photo", None)
 
 
 def sends(system: System) -> tuple[Counter[str], Counter[str]]:
