@@ -170,12 +170,9 @@ def withdraw_candidate(session: Session, event: Event) -> Candidate | None:
 
 def record_photo_processed(session: Session, event: Event) -> None:
     data = event.payload
-    _set_photo(
+    _reported_by_media(
         session,
-        data["nomination_id"],
-        event.occurred_at,
-        data.get("nomination_revision"),
-        reported=True,
+        event,
         status="processed",
         asset_id=data["asset_id"],
         derivatives=list(data["derivatives"]),
@@ -186,16 +183,13 @@ def record_photo_processed(session: Session, event: Event) -> None:
 def record_photo_rejected(session: Session, event: Event) -> None:
     data = event.payload
     status = "missing" if data["reason"] == "missing" else "rejected"
-    _set_photo(
-        session,
-        data["nomination_id"],
-        event.occurred_at,
-        data.get("nomination_revision"),
-        reported=True,
-        status=status,
-        derivatives=[],
-        reason=data["reason"],
-    )
+    _reported_by_media(session, event, status=status, derivatives=[], reason=data["reason"])
+
+
+def _reported_by_media(session: Session, event: Event, **values: Any) -> None:
+    """Record what media's report says of the photo it processed (the revision it reports on)."""
+    nomination_id, revision = event.payload["nomination_id"], event.payload.get("nomination_revision")
+    _set_photo(session, nomination_id, event.occurred_at, revision, reported=True, **values)
 
 
 def _set_photo(
