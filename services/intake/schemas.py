@@ -286,7 +286,7 @@ class StudentOut(Schema):
     course = fields.Integer()
     academic_standing = fields.String(metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
     minor = ComputedBoolean(
-        compute=lambda n: rules.guardian_required(n.birth_date, render.submission_day(n)),
+        compute=render.minor,
         metadata={"description": "under 18 on the day of submission"},
     )
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.intake import rules
 from services.intake.models import Nomination, Photo
-from services.intake.operations.render import achievements, submission_day
+from services.intake.operations.render import achievements, minor, statement_texts
 from shared.envelope import Event
 from shared.outbox import emit
 
@@ -75,10 +74,10 @@ def submitted(session: Session, n: Nomination, college_names: dict[str, str]) ->
             "specialty": n.specialty,
             "course": n.course,
             "academic_standing": n.academic_standing,
-            "minor": rules.guardian_required(n.birth_date, submission_day(n)),
+            "minor": minor(n),
             "categories": list(n.categories),
             "achievements": achievements(n),
-            "statements": {s.language: s.text for s in n.statements},
+            "statements": statement_texts(n),
             "photo": photo_ref(n.photo),
             "revision": n.revision,
         },
@@ -98,7 +97,7 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
     if student & {"email", "phone"}:
         payload["contacts"] = contacts(n)
     if "statements" in tops:
-        payload["statements"] = {s.language: s.text for s in n.statements}
+        payload["statements"] = statement_texts(n)
     if "photo" in tops:
         if n.photo is not None:
             n.photo.revision = revision
@@ -111,7 +110,7 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
         if name in student:
             payload[name] = getattr(n, name)
     if "birth_date" in student:
-        payload["minor"] = rules.guardian_required(n.birth_date, submission_day(n))
+        payload["minor"] = minor(n)
     publish(session, n, "nomination.amended", payload)
 
 

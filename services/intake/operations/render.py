@@ -29,6 +29,32 @@ def submission_day(nomination: Nomination) -> date:
     return nomination.submitted_at.astimezone(KAZAKHSTAN).date()
 
 
+def minor(nomination: Nomination) -> bool:
+    """Whether the student was under 18 on the day of submission (a guardian had to consent)."""
+    return rules.guardian_required(nomination.birth_date, submission_day(nomination))
+
+
+def student(n: Nomination) -> dict[str, Any]:
+    """The student as the portal wrote them, less the IIN (shown masked, or in full to amend)."""
+    return {
+        "last_name": n.last_name,
+        "first_name": n.first_name,
+        "patronymic": n.patronymic,
+        "birth_date": n.birth_date.isoformat(),
+        "email": n.email,
+        "phone": n.phone,
+        "language": n.language,
+        "specialty": n.specialty,
+        "course": n.course,
+        "academic_standing": n.academic_standing,
+    }
+
+
+def statement_texts(n: Nomination) -> dict[str, str]:
+    """The statements' texts by language, as a portal writes them and as events carry them."""
+    return {s.language: s.text for s in n.statements}
+
+
 def missing(nomination: Nomination) -> list[str]:
     """What the candidate still lacks for the republican stage: all three statements and a photo."""
     present = {statement.language for statement in nomination.statements}
@@ -49,20 +75,7 @@ def represent(nomination: Nomination) -> dict[str, Any]:
         "year": n.year,
         "college_code": n.college_code,
         "region": n.region_code,
-        "student": {
-            "iin_masked": rules.mask_iin(n.iin),
-            "last_name": n.last_name,
-            "first_name": n.first_name,
-            "patronymic": n.patronymic,
-            "birth_date": n.birth_date.isoformat(),
-            "email": n.email,
-            "phone": n.phone,
-            "language": n.language,
-            "specialty": n.specialty,
-            "course": n.course,
-            "academic_standing": n.academic_standing,
-            "minor": rules.guardian_required(n.birth_date, submission_day(n)),
-        },
+        "student": {"iin_masked": rules.mask_iin(n.iin), **student(n), "minor": minor(n)},
         "categories": list(n.categories),
         "achievements": achievements(n),
         "statements": {
@@ -125,22 +138,10 @@ def document(nomination: Nomination) -> dict[str, Any]:
     return {
         "college_code": n.college_code,
         "year": n.year,
-        "student": {
-            "iin": n.iin,
-            "last_name": n.last_name,
-            "first_name": n.first_name,
-            "patronymic": n.patronymic,
-            "birth_date": n.birth_date.isoformat(),
-            "email": n.email,
-            "phone": n.phone,
-            "language": n.language,
-            "specialty": n.specialty,
-            "course": n.course,
-            "academic_standing": n.academic_standing,
-        },
+        "student": {"iin": n.iin, **student(n)},
         "categories": list(n.categories),
         "achievements": achievements(n),
-        "statements": {s.language: s.text for s in n.statements},
+        "statements": statement_texts(n),
         "consent": consent(n),
         "coordinator": coordinator(n),
     }
