@@ -41,12 +41,17 @@ def _about_current_photo(session: Session, nomination_id: str, nomination_revisi
     return nomination_revision >= (nomination.photo.revision or 1)
 
 
+def _photo_progress(session: Session, nomination_id: str, nomination_revision: int | None) -> Progress | None:
+    """Where media's report on the photo goes: None if it is about a photo since replaced (or unknown)."""
+    if not _about_current_photo(session, nomination_id, nomination_revision):
+        return None
+    return _progress(session, nomination_id)
+
+
 def photo_processed(
     session: Session, nomination_id: str, asset_id: str, nomination_revision: int | None = None
 ) -> None:
-    if not _about_current_photo(session, nomination_id, nomination_revision):
-        return
-    progress = _progress(session, nomination_id)
+    progress = _photo_progress(session, nomination_id, nomination_revision)
     if progress is not None:
         progress.photo_status, progress.photo_reason = "processed", None
         progress.photo_asset_id, progress.updated_at = asset_id, clock.utcnow()
@@ -55,9 +60,7 @@ def photo_processed(
 def photo_rejected(
     session: Session, nomination_id: str, reason: str, nomination_revision: int | None = None
 ) -> None:
-    if not _about_current_photo(session, nomination_id, nomination_revision):
-        return
-    progress = _progress(session, nomination_id)
+    progress = _photo_progress(session, nomination_id, nomination_revision)
     if progress is not None:
         progress.photo_status, progress.photo_reason, progress.updated_at = "rejected", reason, clock.utcnow()
 
