@@ -61,9 +61,7 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
     undo: list[Callable[[], None]] = []
     try:
         with runtime.db.unit_of_work() as session:
-            if (
-                runtime.db.is_postgres
-            ):  # a statement stuck on a lock or a slow query ends with the handler's time
+            if runtime.db.is_postgres:  # a stuck statement ends with the handler's time
                 timeout = str(round(runtime.settings.handler_timeout * 1000))
                 session.execute(select(func.set_config("statement_timeout", timeout, True)))
             if not inbox.claim(session, str(event.id), consumer, event.type):
