@@ -69,20 +69,8 @@ def amend(session: Session, event: Event) -> None:
     """Follow changed contacts, language or name, unless a newer event has set them already."""
     data = event.payload
     ordering.follow(session, Followed, data["nomination_id"])
-    recipient = session.get(Recipient, data["nomination_id"])
-    if recipient is None:
-        raise UnknownRecipient(f"nomination {data['nomination_id']} is not known (yet)")
-    parts = ordering.parts_to_apply(data, PARTS, recipient.revisions or {})
-    if "contacts" in parts:
-        recipient.email, recipient.phone = data["contacts"]["email"], data["contacts"]["phone"]
-    if "language" in parts:
-        recipient.language = data["language"]
-    if "candidate" in parts:
-        name = data["candidate"]
-        recipient.last_name, recipient.first_name = name["last_name"], name["first_name"]
-        recipient.patronymic = name.get("patronymic")
-    recipient.revisions = ordering.stamped(recipient.revisions or {}, parts, data.get("revision"))
-    recipient.updated_at = clock.utcnow()
+    recipient = _known(session, data["nomination_id"])
+    _take(recipient, data, ordering.parts_to_apply(data, PARTS, recipient.revisions or {}))
 
 
 def withdraw(session: Session, event: Event) -> None:
@@ -102,9 +90,7 @@ def photo_rejected(session: Session, event: Event) -> None:
         return
     if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
         return
-    recipient = session.get(Recipient, data["nomination_id"])
-    if recipient is None:
-        raise UnknownRecipient(f"nomination {data['nomination_id']} is not known (yet)")
+    recipient = _known(session, data["nomination_id"])
     current_photo = (recipient.revisions or {}).get("photo")
     if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
         return
@@ -121,22 +107,35 @@ def _before(revision: int | None) -> int | None:
 
 def remember(session: Session, event: Event) -> Recipient:
     data = event.payload
-    name, contacts = data["candidate"], data["contacts"]
     recipient = session.get(Recipient, data["nomination_id"]) or Recipient(
         nomination_id=data["nomination_id"]
     )
-    recipient.region, recipient.language = event.region, data["language"]
-    recipient.last_name, recipient.first_name, recipient.patronymic = (
-        name["last_name"],
-        name["first_name"],
-        name.get("patronymic"),
-    )
-    recipient.email, recipient.phone = contacts["email"], contacts["phone"]
-    parts = [part for part in PARTS if data.get(part) is not None]
-    recipient.revisions = ordering.stamped({}, parts, data.get("revision"))
-    recipient.updated_at = clock.utcnow()
+    recipient.region, recipient.revisions = event.region, {}
+    _take(recipient, data, [part for part in PARTS if data.get(part) is not None])
     session.add(recipient)
     return recipient
+
+
+def _known(session: Session, nomination_id: str) -> Recipient:
+    """The nomination's recipient; an event that overtook the submission is retried by the bus."""
+    recipient = session.get(Recipient, nomination_id)
+    if recipient is None:
+        raise UnknownRecipient(f"nomination {nomination_id} is not known (yet)")
+    return recipient
+
+
+def _take(recipient: Recipient, data: dict[str, Any], parts: list[str]) -> None:
+    """Take the recipient's `parts` (contacts, language, name) from a payload, at its revision."""
+    if "contacts" in parts:
+        recipient.email, recipient.phone = data["contacts"]["email"], data["contacts"]["phone"]
+    if "language" in parts:
+        recipient.language = data["language"]
+    if "candidate" in parts:
+        name = data["candidate"]
+        recipient.last_name, recipient.first_name = name["last_name"], name["first_name"]
+        recipient.patronymic = name.get("patronymic")
+    recipient.revisions = ordering.stamped(recipient.revisions or {}, parts, data.get("revision"))
+    recipient.updated_at = clock.utcnow()
 
 
 def _params(recipient: Recipient) -> dict[str, Any]:
