@@ -52,13 +52,13 @@ OVERRIDDEN = [
     (
         "werkzeug.formparser.FormDataParser._parse_multipart",
         "78294c63b4fdbcaf",
-        "services/intake/multipart.py MultipartFormParser",
+        "services/intake/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
         "werkzeug",
     ),
     (
         "werkzeug.formparser.FormDataParser.parse",  # picks `_parse_multipart` for multipart bodies
         "ee2137d085091687",
-        "services/intake/multipart.py MultipartFormParser",
+        "services/intake/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
         "werkzeug",
     ),
 ]
