@@ -31,22 +31,26 @@ def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
     return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
 
 
-def not_found_page(
-    render: Callable[..., tuple[str, int]], message: i18n.Text
-) -> Callable[[HTTPException], tuple[str, int] | None]:
+#: A rendered page: its HTML, status and headers.
+Page = tuple[str, int, dict[str, str]]
+
+
+def not_found_page(render: Callable[..., Page], message: i18n.Text) -> Callable[[HTTPException], Page | None]:
     """The error page of a service whose pages render with `render`: a missing page is a page in the
     reader's language (the service's `error.html` saying `message`); any other error answers as a
     problem."""
 
-    def error_page(error: HTTPException) -> tuple[str, int] | None:
+    def error_page(error: HTTPException) -> Page | None:
         return render("error.html", 404, message=message, params={}) if error.code == 404 else None
 
     return error_page
 
 
-def render(template: str, terms: Terms, home: str, status: int = 200, **context: object) -> tuple[str, int]:
+def render(template: str, terms: Terms, home: str, status: int = 200, **context: object) -> Page:
     """Render `template` in the page's language; `terms` are the service's codes in words (the
-    programme's vocabulary is added), `home` is the endpoint of the service's front page."""
+    programme's vocabulary is added), `home` is the endpoint of the service's front page.
+
+    The language may come from `Accept-Language`, so the answer says so (`Vary`) for caches."""
     lang = page_language()
     words = {**vocabulary.TERMS, **terms}
 
@@ -74,4 +78,4 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
         home=home,
         **context,
     )
-    return html, status
+    return html, status, {"Content-Language": lang, "Vary": "Accept-Language"}

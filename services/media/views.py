@@ -13,7 +13,7 @@ bp = Blueprint("media", __name__)
 
 
 @bp.get("/")
-def index() -> tuple[str, int]:
+def index() -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         assets = queries.recent_assets(session)
     return pages.render("index.html", TERMS, "media.index", assets=assets)

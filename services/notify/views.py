@@ -19,7 +19,7 @@ def _moment(value: datetime | None, lang: str) -> str:
     return "" if value is None else i18n.format_moment(value, lang)
 
 
-def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
+def _render(template: str, status: int = 200, **context: object) -> pages.Page:
     return pages.render(
         template,
         TERMS,
@@ -33,14 +33,14 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
 
 
 @bp.get("/")
-def index() -> tuple[str, int]:
+def index() -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         messages = queries.recent_messages(session)
     return _render("index.html", messages=messages)
 
 
 @bp.get("/messages/<message_id>")
-def message(message_id: str) -> tuple[str, int]:
+def message(message_id: str) -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         found = queries.get_message(session, message_id)
     if found is None:

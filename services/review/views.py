@@ -29,7 +29,7 @@ def photo_label(photo: Photo | None) -> str:
     return i18n.translate(PHOTO_REJECTED, lang, {"reason": reason})
 
 
-def _render(template: str, status: int = 200, **context: object) -> tuple[str, int]:
+def _render(template: str, status: int = 200, **context: object) -> pages.Page:
     return pages.render(
         template,
         TERMS,
@@ -42,7 +42,7 @@ def _render(template: str, status: int = 200, **context: object) -> tuple[str, i
 
 
 @bp.get("/")
-def index() -> tuple[str, int]:
+def index() -> pages.Page:
     code = request.args.get("region", "").strip()
     region = regions.resolve(code) if code else None
     if code and region is None:
@@ -53,7 +53,7 @@ def index() -> tuple[str, int]:
 
 
 @bp.get("/candidates/<candidate_id>")
-def candidate(candidate_id: str) -> tuple[str, int]:
+def candidate(candidate_id: str) -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         found = queries.get_candidate(session, candidate_id)
     if found is None:

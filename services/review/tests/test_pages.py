@@ -94,3 +94,10 @@ def test_pages_name_the_college_in_the_page_language(client: FlaskClient) -> Non
     candidate_id = client.get("/api/v1/candidates?region=almaty").json["items"][0]["id"]
     english = client.get(f"/candidates/{candidate_id}?lang=en").get_data(as_text=True)
     assert "Almaty State Polytechnic College" in english
+
+
+def test_a_page_in_the_browser_language_says_it_varies_by_it(client: FlaskClient) -> None:
+    answer = client.get("/", headers={"Accept-Language": "kk"})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Language"] == "kk"
+    assert "Accept-Language" in answer.headers.get("Vary", "")
