@@ -210,7 +210,7 @@ def _invoke(*args: str) -> None:
 
 def _embedded_intake() -> bool:
     """The demo data goes only into the embedded default store, never into a configured database."""
-    return not os.environ.get("INTAKE_DATABASE_URL", "").strip()
+    return not config.configured("intake")
 
 
 def _port_free(port: int) -> bool:

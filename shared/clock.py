@@ -6,10 +6,11 @@ to the same instant for demos, drills and acceptance tests of the calendar.
 
 from __future__ import annotations
 
-import os
 import zoneinfo
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from shared import config
 
 # Every time zone of this process comes from the pinned `tzdata` package, never from the host's own
 # database. Why: Kazakhstan moved to UTC+5 on 1 March 2024 (tzdata 2024a), and every deadline of the
@@ -31,7 +32,7 @@ KAZAKHSTAN = zone("Asia/Almaty")
 
 def now() -> datetime:
     """The current instant, timezone-aware; `TOP100_NOW` (ISO 8601 with an offset) overrides it."""
-    fixed = os.environ.get("TOP100_NOW", "").strip()
+    fixed = config.fixed_now()
     if not fixed:
         return datetime.now(UTC)
     moment = datetime.fromisoformat(fixed)

@@ -28,6 +28,22 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+def fixed_now() -> str:
+    """`TOP100_NOW`, the fixed clock of every process ("" for the real one); read on every call, so a
+    test or a drill that sets it takes effect at once (`shared.clock` parses it)."""
+    return _env("TOP100_NOW", "")
+
+
+def fault() -> str:
+    """`TOP100_FAULT`: a fault a test injects into this process ("" in normal operation)."""
+    return _env("TOP100_FAULT", "")
+
+
+def configured(service: str) -> bool:
+    """Whether `<SERVICE>_DATABASE_URL` names a database, rather than the embedded default."""
+    return bool(_env(f"{service.upper()}_DATABASE_URL", ""))
+
+
 #: The sender of notify's email unless `NOTIFY_MAIL_FROM` names another.
 DEFAULT_MAIL_FROM = "TOP 100 <noreply@top100.kz>"
 

@@ -33,13 +33,12 @@ import kombu
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from shared import broker, topology
+from shared import broker, config, topology
 from shared.db import Database
 from shared.pika_confirms import ConfirmingPublisher
 
 log = logging.getLogger(__name__)
 
-FAULT_ENV = "TOP100_FAULT"
 FAULT_EXIT_AFTER_PUBLISH = "relay_exit_after_publish"
 MAX_BACKOFF = 30.0
 RETURNED_BACKOFF_MAX = 60.0
@@ -170,7 +169,7 @@ class Relay:
             )
         for event_id in confirmed:
             self._returned.pop(event_id, None)
-        if confirmed and os.environ.get(FAULT_ENV) == FAULT_EXIT_AFTER_PUBLISH:
+        if confirmed and config.fault() == FAULT_EXIT_AFTER_PUBLISH:
             log.warning("fault injection: exiting after the broker confirmed %d events", len(confirmed))
             os._exit(1)
         return confirmed
