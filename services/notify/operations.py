@@ -108,10 +108,12 @@ def _before(revision: int | None) -> int | None:
 def remember(session: Session, event: Event) -> Recipient:
     data = event.payload
     recipient = session.get(Recipient, data["nomination_id"]) or Recipient(
-        nomination_id=data["nomination_id"]
+        nomination_id=data["nomination_id"], revisions={}
     )
-    recipient.region, recipient.revisions = event.region, {}
-    _take(recipient, data, [part for part in PARTS if data.get(part) is not None])
+    recipient.region = event.region
+    # A submission handled again (its sending failed, so the bus retries it) must not undo an
+    # amendment applied in between: only parts newer than what the recipient holds are taken.
+    _take(recipient, data, ordering.parts_to_apply(data, PARTS, recipient.revisions or {}))
     session.add(recipient)
     return recipient
 

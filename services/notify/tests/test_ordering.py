@@ -11,12 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, Recipient
 from services.notify.operations import LEFT_BEHIND, send_queued
-from services.notify.providers import delivery_for
+from services.notify.providers import TemporaryFailure, delivery_for
+from services.notify.tests.factories import event, from_environment, submitted
+from shared import testing
 from shared.envelope import Event
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -124,3 +127,26 @@ def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
     with runtime.db.unit_of_work() as session:
         assert {row.status for row in session.scalars(select(Message))} == {"sent"}
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
+
+
+def test_a_retried_receipt_keeps_a_newer_amendment(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
+    submission = submitted()
+    submission.payload["revision"] = 1
+    with pytest.raises(TemporaryFailure):
+        handle(from_environment(runtime), HANDLERS, "notify", submission)
+    nomination_id = submission.payload["nomination_id"]
+    amended = event(
+        "nomination.amended",
+        {
+            "nomination_id": nomination_id,
+            "changed": ["candidate"],
+            "revision": 2,
+            "candidate": {"last_name": "Нұрланұлы", "first_name": "Жаңа", "patronymic": "Қайратұлы"},
+        },
+    )
+    assert handle(runtime, HANDLERS, "notify", amended) is True
+    monkeypatch.delenv("NOTIFY_SMTP_URL")
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
+    with runtime.db.unit_of_work() as session:
+        assert session.get(Recipient, nomination_id).first_name == "Жаңа"
