@@ -92,11 +92,12 @@ def worker_command(service: str, regions: str, exclude_regions: str, no_relay: b
 
     retain_freed_memory()  # media's photos: 15% less CPU each, see shared/memory.py
     runtime = importlib.import_module(f"services.{service}.bootstrap").build()
-    handlers = importlib.import_module(f"services.{service}.handlers").HANDLERS
+    entrypoints = importlib.import_module(f"services.{service}.handlers")
+    handlers, chores = entrypoints.HANDLERS, getattr(entrypoints, "CHORES", ())
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())
-    run_worker(runtime, handlers, chosen, stop=stop, with_relay=not no_relay)
+    run_worker(runtime, handlers, chosen, stop=stop, with_relay=not no_relay, chores=chores)
 
 
 @cli.command("relay")

@@ -49,7 +49,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
@@ -130,6 +130,12 @@ class _Watchdog:
                 os._exit(EXIT_STUCK)
 
 
+#: Work a service's worker does on a clock rather than on an event: every so many seconds, a function
+#: of the runtime (notify sends what a dead worker left queued). Run between deliveries, never
+#: inside one, and a chore that fails is logged by its type and tried again at its next turn.
+Chore = tuple[float, Callable[[Runtime], None]]
+
+
 class Worker(ConsumerMixin):
     """The consumers of one service's region queues, on one connection kombu keeps up."""
 
@@ -140,8 +146,11 @@ class Worker(ConsumerMixin):
         regions: tuple[str, ...],
         prefetch: int,
         stop: threading.Event,
+        chores: Sequence[Chore] = (),
     ) -> None:
         self.runtime = runtime
+        self.chores = list(chores)
+        self._chores_due = [0.0] * len(self.chores)  # each runs once the worker consumes, then every N s
         self.handlers = handlers
         self.regions = regions
         self.prefetch = prefetch
@@ -203,6 +212,19 @@ class Worker(ConsumerMixin):
             self._wait_for_database()
         else:
             self._retry_due()
+            self._run_chores()
+
+    def _run_chores(self) -> None:
+        now = time.monotonic()
+        for index, (every, chore) in enumerate(self.chores):
+            if now < self._chores_due[index]:
+                continue
+            self._chores_due[index] = now + every
+            try:
+                with self.watchdog.watching(f"chore {chore.__name__}"):
+                    chore(self.runtime)
+            except Exception as exc:
+                log.warning("chore %s of %s failed: %s", chore.__name__, self.service, failure_summary(exc))
 
     # -- one message ---------------------------------------------------------------------------
     def _on_message(self, queue: str, message: kombu.Message) -> None:
@@ -387,8 +409,10 @@ def run_worker(
     stop: threading.Event | None = None,
     with_relay: bool = True,
     prefetch: int = 10,
+    chores: Sequence[Chore] = (),
 ) -> None:
-    """Consume `<service>.<region>` for `regions` until `stop` is set (and relay the outbox)."""
+    """Consume `<service>.<region>` for `regions` until `stop` is set (and relay the outbox), doing
+    the service's `chores` between deliveries."""
     stop = stop or threading.Event()
     settings = runtime.settings
     relay_thread: threading.Thread | None = None
@@ -398,7 +422,7 @@ def run_worker(
             target=relay.run, args=(stop,), name=f"{settings.service}-relay", daemon=True
         )
         relay_thread.start()
-    worker = Worker(runtime, handlers, tuple(regions), prefetch, stop)
+    worker = Worker(runtime, handlers, tuple(regions), prefetch, stop, chores)
     threading.Thread(target=worker.watchdog.run, name=f"{settings.service}-watchdog", daemon=True).start()
     try:
         while not stop.is_set():

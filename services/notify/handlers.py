@@ -7,6 +7,8 @@ from services.notify.providers import delivery_for
 from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
+from shared.runtime import Runtime
+from shared.worker import Chore
 
 
 def nomination_submitted(ctx: HandlerContext, event: Event) -> None:
@@ -34,6 +36,11 @@ def _send_after_commit(ctx: HandlerContext, event: Event) -> None:
 
 def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
     """Delivered by notify's subscriptions; no message is due for it (yet)."""
+
+
+def sweep_queued(runtime: Runtime) -> None:
+    """Send what is still queued: a worker killed between its commit and the sending left it."""
+    operations.send_left_behind(runtime.db, delivery_for(runtime.settings))
 
 
 #: What a message to the student does not say. The photo only marks the revision a new one came at
@@ -72,3 +79,6 @@ HANDLERS: dict[str, Handler] = {
     "media.photo_processed": nothing_to_say,
     "review.candidate_registered": nothing_to_say,
 }
+
+#: What the worker does on a clock rather than on an event.
+CHORES: tuple[Chore, ...] = ((operations.SWEEP_EVERY, sweep_queued),)

@@ -11,7 +11,8 @@ records nothing new and sends only the rows still queued.
 The windows left: the process dies after the provider took a message and before its row is marked,
 and the row is sent again with the same Message-ID (the file mailer overwrites the same `.eml`; an
 SMTP reader sees a repeat of the same message); or it dies between the handler's commit and the
-sending, and the rows stay queued until `send_left_behind` finds them (any later send does).
+sending, and the rows stay queued until the worker's sweep (`send_left_behind`, a chore every
+`SWEEP_EVERY` seconds, and after every send) finds them.
 
 A withdrawal is recorded (a tombstone) whether or not the nomination is known, and nothing is sent
 to the student after it: a message still queued then is marked `failed` with reason `withdrawn`.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -46,7 +46,8 @@ CONSUMER = "notify"
 PARTS = ("contacts", "language", "candidate", "photo")
 
 #: A row queued longer than this was left behind by a worker that died before sending it.
-LEFT_BEHIND = timedelta(minutes=5)
+#: Seconds between two sweeps of queued rows by the worker (see `send_left_behind`).
+SWEEP_EVERY = 30.0
 
 
 class UnknownRecipient(LookupError):
@@ -214,18 +215,18 @@ def send_queued(db: Database, delivery: Delivery, event: Event) -> None:
 
 
 def send_left_behind(db: Database, delivery: Delivery, limit: int = 20) -> None:
-    """Send rows queued long ago by a worker that died between its commit and the sending.
+    """Send rows still queued, such as those of a worker that died between its commit and the sending.
 
-    Their events are in the inbox already, so no retry of the event would send them. A row that
-    fails again stays queued for the next sweep; it does not fail the event being handled now.
+    Their events are in the inbox already, so no retry of the event would send them. Any queued row
+    may be taken: one that another worker is sending is locked (and skipped), and one it has sent is
+    no longer queued, so nothing goes twice; a row whose sending failed for now goes out here at the
+    latest when its event's retry would have sent it. A row that fails again stays queued for the
+    next sweep; it does not fail the event being handled now.
     """
     with db.unit_of_work() as session:
         ids = list(
             session.scalars(
-                select(Message.id)
-                .where(Message.status == "queued", Message.created_at < clock.utcnow() - LEFT_BEHIND)
-                .order_by(Message.created_at)
-                .limit(limit)
+                select(Message.id).where(Message.status == "queued").order_by(Message.created_at).limit(limit)
             )
         )
     for message_id in ids:

@@ -8,15 +8,17 @@ was handled before the withdrawal, and never after it.
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from services.notify.handlers import HANDLERS
+from services.notify.handlers import CHORES, HANDLERS
 from services.notify.models import Message, Recipient
-from services.notify.operations import LEFT_BEHIND, send_queued
+from services.notify.operations import send_queued
 from services.notify.providers import TemporaryFailure, delivery_for
 from services.notify.tests.factories import event, from_environment, submitted
 from shared import testing
@@ -24,6 +26,7 @@ from shared.envelope import Event
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests import nomination_story as story
+from shared.worker import run_worker
 
 
 def _state(runtime: Runtime, nomination_id: str) -> dict[str, Any]:
@@ -119,7 +122,6 @@ def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
     with runtime.db.unit_of_work() as session:
         for row in session.scalars(select(Message)):
             row.status, row.sent_at = "queued", None
-            row.created_at -= LEFT_BEHIND * 2
     for path in (tmp_path / "mail").glob("*.eml"):
         path.unlink()
 
@@ -150,3 +152,34 @@ def test_a_retried_receipt_keeps_a_newer_amendment(runtime: Runtime, monkeypatch
     assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
     with runtime.db.unit_of_work() as session:
         assert session.get(Recipient, nomination_id).first_name == "Жаңа"
+
+
+def test_the_worker_sends_what_a_dead_worker_left_queued_without_waiting_for_an_event(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """No event comes after the last one of the season: the worker's sweep alone sends its rows."""
+    left = story.story(story.new_id(), None, None)["submitted"]
+    story.deliver(runtime, HANDLERS, "notify", [left])
+    with runtime.db.unit_of_work() as session:
+        for row in session.scalars(select(Message)):
+            row.status, row.sent_at = "queued", None
+    for path in (tmp_path / "mail").glob("*.eml"):
+        path.unlink()
+
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=run_worker,
+        args=(runtime, HANDLERS, ("almaty",)),
+        kwargs={"stop": stop, "with_relay": False, "chores": CHORES},
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 1:
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        worker.join(30)
+    with runtime.db.unit_of_work() as session:
+        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
