@@ -113,10 +113,9 @@ def test_a_rejection_of_a_replaced_photo_is_not_worth_a_letter(runtime: Runtime)
     assert _sent(runtime, nomination_id) == [("email", "sent"), ("email", "sent"), ("sms", "sent")]
 
 
-def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
-    runtime: Runtime, tmp_path: Path
-) -> None:
-    """The worker died between its commit and the sending: the event is in the inbox, its rows queued."""
+def _left_queued_by_a_dead_worker(runtime: Runtime, tmp_path: Path) -> None:
+    """A submission handled, then its rows as a worker killed before sending leaves them: queued,
+    the event in the inbox, no mail written."""
     left = story.story(story.new_id(), None, None)["submitted"]
     story.deliver(runtime, HANDLERS, "notify", [left])
     with runtime.db.unit_of_work() as session:
@@ -124,6 +123,13 @@ def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
             row.status, row.sent_at = "queued", None
     for path in (tmp_path / "mail").glob("*.eml"):
         path.unlink()
+
+
+def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The worker died between its commit and the sending: the event is in the inbox, its rows queued."""
+    _left_queued_by_a_dead_worker(runtime, tmp_path)
 
     story.deliver(runtime, HANDLERS, "notify", [story.story(story.new_id(), None, None)["submitted"]])
     with runtime.db.unit_of_work() as session:
@@ -158,13 +164,7 @@ def test_the_worker_sends_what_a_dead_worker_left_queued_without_waiting_for_an_
     runtime: Runtime, tmp_path: Path
 ) -> None:
     """No event comes after the last one of the season: the worker's sweep alone sends its rows."""
-    left = story.story(story.new_id(), None, None)["submitted"]
-    story.deliver(runtime, HANDLERS, "notify", [left])
-    with runtime.db.unit_of_work() as session:
-        for row in session.scalars(select(Message)):
-            row.status, row.sent_at = "queued", None
-    for path in (tmp_path / "mail").glob("*.eml"):
-        path.unlink()
+    _left_queued_by_a_dead_worker(runtime, tmp_path)
 
     stop = threading.Event()
     worker = threading.Thread(
