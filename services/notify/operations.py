@@ -8,11 +8,12 @@ it. When a row could not be sent now (a temporary failure, or an error no provid
 event's inbox claim is released and the error raised, so the bus retries the event; the retry
 records nothing new and sends only the rows still queued.
 
-The windows left: the process dies after the provider took a message and before its row is marked,
-and the row is sent again with the same Message-ID (the file mailer overwrites the same `.eml`; an
-SMTP reader sees a repeat of the same message); or it dies between the handler's commit and the
-sending, and the rows stay queued until the worker's sweep (`send_left_behind`, a chore every
-`SWEEP_EVERY` seconds, and after every send) finds them.
+A lost database connection while a taken message is marked does not send it again: the mark is
+retried on a fresh connection. The windows left: the process dies after the provider took a
+message and before its row is marked, and the row is sent again with the same Message-ID (the file
+mailer overwrites the same `.eml`; an SMTP reader sees a repeat of the same message); or it dies
+between the handler's commit and the sending, and the rows stay queued until the worker's sweep
+(`send_left_behind`, a chore every `SWEEP_EVERY` seconds, and after every send) finds them.
 
 A withdrawal is recorded (a tombstone) whether or not the nomination is known, and nothing is sent
 to the student after it: a message still queued then is marked `failed` with reason `withdrawn`.
@@ -21,11 +22,13 @@ to the student after it: a message still queued then is marked `failed` with rea
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy import event as orm_event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.notify import compose, rules
@@ -46,6 +49,8 @@ CONSUMER = "notify"
 PARTS = ("contacts", "language", "candidate", "photo")
 
 #: A row queued longer than this was left behind by a worker that died before sending it.
+#: Tries to mark a message the provider took, on fresh connections (0.2, 0.4, 0.8... s apart).
+MARK_ATTEMPTS = 6
 #: Seconds between two sweeps of queued rows by the worker (see `send_left_behind`).
 SWEEP_EVERY = 30.0
 
@@ -240,37 +245,71 @@ def _send_one(db: Database, delivery: Delivery, message_id: str, correlation_id:
     """Send one queued row and mark it, in a unit of work of its own (the row locked meanwhile).
 
     A temporary failure, or any error no provider foresaw, rolls this unit back: the row stays queued.
+    Once the provider has taken the message, a database error (a connection lost while marking) no
+    longer rolls it back to `queued`, where it would be sent again: the mark is retried on a fresh
+    connection (`_mark_after_hand_over`).
     """
-    with db.unit_of_work() as session:
-        locking = {"skip_locked": True} if db.is_postgres else True
-        row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
-        if row is None or row.status != "queued":
-            return
-        followed = session.get(Followed, row.nomination_id) if row.nomination_id else None
-        if followed is not None and followed.withdrawn:
-            row.status, row.error = "failed", "withdrawn"
-            return
-        provider = delivery.mailer if row.channel == "email" else delivery.sms
+    taken: tuple[str, str] | None = None
+    try:
+        with db.unit_of_work() as session:
+            locking = {"skip_locked": True} if db.is_postgres else True
+            row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
+            if row is None or row.status != "queued":
+                return
+            followed = session.get(Followed, row.nomination_id) if row.nomination_id else None
+            if followed is not None and followed.withdrawn:
+                row.status, row.error = "failed", "withdrawn"
+                return
+            provider = delivery.mailer if row.channel == "email" else delivery.sms
+            try:
+                provider_id = _hand_over(delivery, row)
+            except PermanentFailure as exc:
+                row.status, row.provider, row.error = "failed", provider.name, str(exc)[:1000]
+                return
+            taken = (provider.name, provider_id)
+            _mark_sent(session, row, provider.name, provider_id, correlation_id)
+    except SQLAlchemyError:
+        if taken is None:
+            raise
+        _mark_after_hand_over(db, message_id, *taken, correlation_id)
+
+
+def _mark_sent(
+    session: Session, row: Message, provider: str, provider_id: str, correlation_id: str | None
+) -> None:
+    row.status, row.provider, row.provider_id = "sent", provider, provider_id
+    row.sent_at = clock.utcnow()
+    sent = {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template}
+    wiring: dict[str, Any] = {"correlation_id": correlation_id} if correlation_id else {}
+    emit(
+        session,
+        Event(
+            type="notify.message_sent",
+            version=1,
+            region=row.region,
+            producer=PRODUCER,
+            payload=sent,
+            **wiring,
+        ),
+    )
+
+
+def _mark_after_hand_over(
+    db: Database, message_id: str, provider: str, provider_id: str, correlation_id: str | None
+) -> None:
+    """Mark a row the provider has taken, on fresh connections, a few times before giving up."""
+    for attempt in range(MARK_ATTEMPTS):
         try:
-            provider_id = _hand_over(delivery, row)
-        except PermanentFailure as exc:
-            row.status, row.provider, row.error = "failed", provider.name, str(exc)[:1000]
+            with db.unit_of_work() as session:
+                row = session.get(Message, message_id, with_for_update=True, populate_existing=True)
+                if row is not None and row.status == "queued":
+                    _mark_sent(session, row, provider, provider_id, correlation_id)
             return
-        row.status, row.provider, row.provider_id = "sent", provider.name, provider_id
-        row.sent_at = clock.utcnow()
-        sent = {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template}
-        wiring: dict[str, Any] = {"correlation_id": correlation_id} if correlation_id else {}
-        emit(
-            session,
-            Event(
-                type="notify.message_sent",
-                version=1,
-                region=row.region,
-                producer=PRODUCER,
-                payload=sent,
-                **wiring,
-            ),
-        )
+        except SQLAlchemyError as exc:
+            if attempt == MARK_ATTEMPTS - 1:
+                raise
+            log.warning("marking a sent message failed (%s); trying again", type(exc).__name__)
+            time.sleep(0.2 * 2**attempt)
 
 
 def _hand_over(delivery: Delivery, row: Message) -> str:

@@ -8,13 +8,16 @@ was handled before the withdrawal, and never after it.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.notify.handlers import CHORES, HANDLERS
 from services.notify.models import Message, Recipient
@@ -182,4 +185,28 @@ def test_the_worker_sends_what_a_dead_worker_left_queued_without_waiting_for_an_
         worker.join(30)
     with runtime.db.unit_of_work() as session:
         assert {row.status for row in session.scalars(select(Message))} == {"sent"}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+
+
+def test_a_message_the_provider_took_is_not_sent_again_when_marking_it_loses_the_database(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The database connection fails as the sent mark is written (a terminated backend): the mark is
+    written again on a fresh connection, and the message is not handed to the provider twice."""
+    lost: list[str] = []
+
+    def lose_the_first_mark(_conn, _cursor, statement, params, _context, _many):  # type: ignore[no-untyped-def]
+        # The SMS's mark: the log mailer would overwrite a resent email, the SMS log appends a line.
+        if statement.startswith("INSERT INTO outbox") and '"sms"' in str(params) and not lost:
+            lost.append(statement)
+            raise sqlite3.OperationalError("the connection to the database was lost")
+
+    sqlalchemy_event.listen(runtime.db.engine, "before_cursor_execute", lose_the_first_mark)
+    submitted = story.story(story.new_id(), None, None)["submitted"]
+    story.deliver(runtime, HANDLERS, "notify", [submitted], retried=(LookupError, SQLAlchemyError))
+
+    assert lost, "no mark failed: the test did not reach the window it is about"
+    with runtime.db.unit_of_work() as session:
+        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
+    assert len((tmp_path / "sms" / "outbox.log").read_text(encoding="utf-8").splitlines()) == 1
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
