@@ -50,7 +50,7 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
     """Render `template` in the page's language; `terms` are the service's codes in words (the
     programme's vocabulary is added), `home` is the endpoint of the service's front page.
 
-    The language may come from `Accept-Language`, so the answer says so (`Vary`) for caches."""
+    The answer names its language (`Content-Language`); `shared.web` adds `Vary: Accept-Language`."""
     lang = page_language()
     words = {**vocabulary.TERMS, **terms}
 
@@ -78,4 +78,4 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
         home=home,
         **context,
     )
-    return html, status, {"Content-Language": lang, "Vary": "Accept-Language"}
+    return html, status, {"Content-Language": lang}

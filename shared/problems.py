@@ -121,7 +121,6 @@ def respond(body: Mapping[str, Any], lang: str, headers: Mapping[str, str] | Non
         if name.lower() != "content-type":  # werkzeug's errors bring their own text/html
             response.headers[name] = value
     response.headers["Content-Language"] = lang
-    response.vary.add("Accept-Language")
     return response
 
 

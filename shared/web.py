@@ -101,6 +101,14 @@ def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
             response.headers[CORRELATION_HEADER] = cid
         return response
 
+    @app.after_request
+    def _vary_by_language(response: Response) -> Response:
+        """An answer in a language (a page, a problem, names) may be chosen by Accept-Language:
+        whatever says its Content-Language tells caches it varies by it."""
+        if "Content-Language" in response.headers:
+            response.vary.add("Accept-Language")
+        return response
+
     @app.teardown_request
     def _reset(_exc: BaseException | None) -> None:
         token = g.pop("_correlation_token", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask
 from flask_smorest import Api
 
 from services.intake import schemas
@@ -64,12 +64,4 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(nominations.blp)
     api.register_blueprint(reference.blp)
     app.register_blueprint(reference.assets)
-    app.after_request(vary_by_language)
     return api
-
-
-def vary_by_language(response: Response) -> Response:
-    """An answer in a language (problems, names) is chosen by Accept-Language: caches must know."""
-    if "Content-Language" in response.headers:
-        response.vary.add("Accept-Language")
-    return response
