@@ -8,6 +8,8 @@ code base asks which column it runs in.
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,12 @@ class Settings:
     #: Seconds a handler may run: its PostgreSQL statements are cancelled after it, and a handler
     #: still running a few seconds later makes the worker exit (see `shared.worker`).
     handler_timeout: float = 120.0
+    #: Review's login page, where every service sends an anonymous visitor of its pages.
+    login_url: str = "http://127.0.0.1:8002/login"
+    #: Where a page may send a visitor back to after login (the services' own addresses).
+    public_origins: tuple[str, ...] = ()
+    #: Whether the session cookie is `Secure` (HTTPS only): everywhere but the embedded mode.
+    secure_cookies: bool = True
 
 
 def broker_url() -> str:
@@ -99,13 +107,78 @@ def load(service: str) -> Settings:
         broker_url=broker_url(),
         blob_url=_env(f"{upper}_BLOB_URL", f"file://{root / 'blobs' / service}"),
         port=int(_env(f"{upper}_PORT", str(DEFAULT_PORTS[service]))),
-        secret_key=_env("TOP100_SECRET_KEY", f"embedded-demo-only-{service}"),
+        secret_key=secret_key(),
         retry_delays=tuple(int(part) for part in delays.split(",") if part.strip()),
         relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
         s3_endpoint_url=_env("S3_ENDPOINT_URL", "") or None,
         notify=_notify() if service == "notify" else NotifySettings(),
         handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
+        login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
+        public_origins=public_origins(),
+        secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
     )
+
+
+def _port(service: str) -> str:
+    return _env(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
+
+
+def _flag(name: str, *, default: bool) -> bool:
+    value = _env(name, "").lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, not {value!r}")
+
+
+def public_origins() -> tuple[str, ...]:
+    """`TOP100_PUBLIC_ORIGINS` (comma-separated), else each service on 127.0.0.1 and localhost."""
+    listed = _env("TOP100_PUBLIC_ORIGINS", "")
+    if listed:
+        return tuple(part.strip().rstrip("/") for part in listed.split(",") if part.strip())
+    return tuple(
+        f"http://{host}:{_port(service)}" for service in SERVICES for host in ("127.0.0.1", "localhost")
+    )
+
+
+#: The file under the data dir that keeps the embedded mode's generated secret.
+SECRET_FILE = "secret_key"
+
+
+def secret_key() -> str:
+    """`TOP100_SECRET_KEY`, shared by every service (they verify each other's credentials).
+
+    Without it (the embedded mode) a random key is made once and kept under the data dir, so every
+    process of this machine signs with the same one and a restart keeps everyone signed in; no
+    fixed demo value that anyone could sign a session with.
+    """
+    configured_key = _env("TOP100_SECRET_KEY", "")
+    if configured_key:
+        return configured_key
+    path = data_dir() / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = secrets.token_urlsafe(48)
+    try:
+        # O_EXCL: of several processes starting at once, one writes and the others read its key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(candidate)
+    return candidate
+
+
+def _read_secret(path: Path) -> str:
+    """The key another process wrote; it may be a moment between creating the file and writing it."""
+    for _ in range(100):
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it, or set TOP100_SECRET_KEY")
 
 
 def _notify() -> NotifySettings:

@@ -186,6 +186,32 @@ class MessageSentV1(_Strict):
     template = fields.String(required=True)
 
 
+@payload("user.changed", 1)
+class UserChangedV1(_Strict):
+    """A user's account at review changed (created, password, role, scope, language, college).
+
+    Every service remembers `generation` and refuses the user's older credentials; notify also keeps
+    the email, language, role and scope of commission members for their digests and reminders.
+    """
+
+    user_id = fields.String(required=True)
+    generation = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    email = fields.Email(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    scope = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    college = fields.String(load_default=None, allow_none=True)
+
+
+@payload("user.disabled", 1)
+class UserDisabledV1(_Strict):
+    """A user may no longer sign in: every credential of theirs stops working in every service."""
+
+    user_id = fields.String(required=True)
+    generation = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
 #: The parts of a nomination fixed at submission (its year and college): a submission tells them,
 #: an amendment never does.
 FIXED_AT_SUBMISSION = frozenset(NominationSubmittedV1().fields) - frozenset(NominationAmendedV1().fields)

@@ -19,7 +19,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from shared import broker
+from shared import broker, identity
 from shared.db import Database
 
 REQUESTS = Counter("http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
@@ -76,7 +76,7 @@ def _registry() -> CollectorRegistry:
 
 
 def health_blueprint(service: str, db: Database, broker_url: str) -> Blueprint:
-    bp = Blueprint("health", __name__)
+    bp = identity.public_blueprint(Blueprint("health", __name__))
 
     @bp.get("/healthz")
     def healthz() -> Response:

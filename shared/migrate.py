@@ -146,3 +146,23 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def identity_generations_created() -> None:
+    """`identity_generations` (`shared.identity`): the newest credential generation per user."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "identity_generations",
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("generation", sa.Integer(), nullable=False),
+        sa.Column("disabled", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_identity_generations")),
+    )
+
+
+def identity_generations_dropped() -> None:
+    from alembic import op
+
+    op.drop_table("identity_generations")

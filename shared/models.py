@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Dialect, Integer, MetaData,
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from shared import identity
 from shared.inbox import INBOX
 from shared.outbox import OUTBOX
 
@@ -79,12 +80,14 @@ def bus_tables(metadata: MetaData) -> tuple[Table, Table]:
 
 
 def service_base() -> type[DeclarativeBase]:
-    """A new declarative base for one service's models, its metadata holding the outbox and inbox.
+    """A new declarative base for one service's models, its metadata holding the outbox, the inbox
+    and the generations of users' credentials (`shared.identity`).
 
     `Mapped[datetime]` columns are `UTCDateTime` without saying so.
     """
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     bus_tables(metadata)
+    identity.generations_table(metadata)
     return type(
         "Base",
         (DeclarativeBase,),

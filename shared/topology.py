@@ -39,11 +39,12 @@ RETRY_EXCHANGE = "top100.retry"
 PARKING_EXCHANGE = "top100.parking"
 
 #: What each consuming service follows, by aggregate (the first part of the routing key).
+#: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("review", "media", "notify"),
-    "review": ("nomination", "media"),
-    "media": ("nomination", "review"),
-    "notify": ("nomination", "review", "media"),
+    "intake": ("review", "media", "notify", "user"),
+    "review": ("nomination", "media", "user"),
+    "media": ("nomination", "review", "user"),
+    "notify": ("nomination", "review", "media", "user"),
 }
 
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).

@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, logs, problems
+from shared import i18n, identity, logs, problems
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -46,19 +46,43 @@ def create_service_app(
     config: Mapping[str, Any] | None = None,
     init: Callable[[Flask], object] | None = None,
     error_page: ErrorPage | None = None,
+    people: bool = True,
 ) -> Flask:
-    """The Flask app of one service: the shared parts, then the service's own, in that order."""
+    """The Flask app of one service: the shared parts, then the service's own, in that order.
+
+    `people=False` for an app no person signs in to (intake: regional portals call it with their own
+    keys): its routes are then open to the shared identity's anonymous callers, and it checks its own.
+    """
     app = base_app(import_name, runtime.settings, runtime.db)
     app.extensions[RUNTIME] = runtime
     if request_class is not None:
         app.request_class = request_class
     app.config.update(config or {})
     _answer_errors(app, error_page)
+    _verify_callers(app, runtime, people)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     if init is not None:
         init(app)
     return app
+
+
+def _verify_callers(app: Flask, runtime: Runtime, people: bool) -> None:
+    """Every service checks its callers the same way, against its own generation table."""
+    table = runtime.db.metadata.tables[identity.GENERATIONS]
+
+    def is_valid(caller: identity.Identity) -> bool:
+        with runtime.db.unit_of_work() as session:
+            return identity.still_valid(session, table, caller)
+
+    settings = runtime.settings
+    identity.install(
+        app,
+        is_valid=is_valid,
+        login_url=settings.login_url,
+        secure_cookies=settings.secure_cookies,
+        open_by_default=not people,
+    )
 
 
 def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:

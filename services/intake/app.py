@@ -29,6 +29,7 @@ def create_app(runtime: Runtime | None = None) -> Flask:
         request_class=IntakeRequest,
         config={"MAX_CONTENT_LENGTH": limit, "MAX_FORM_MEMORY_SIZE": limit},
         init=_init,
+        people=False,
     )
 
 

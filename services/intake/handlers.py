@@ -7,7 +7,7 @@ validated the payload and claimed the event in the inbox within the same unit of
 from __future__ import annotations
 
 from services.intake.operations import progress
-from shared import events
+from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -62,6 +62,7 @@ def _every(prefix: str, handler: Handler) -> dict[str, Handler]:
 
 
 HANDLERS: dict[str, Handler] = {
+    **identity.HANDLERS,
     **_every("review.", review_decision),
     **_every("media.", ignore),
     "media.photo_processed": photo_processed,

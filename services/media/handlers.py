@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.media import operations
-from shared import events
+from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -48,6 +48,7 @@ _NOT_PRINTED = frozenset(
 #: The payload fields each handler leaves alone on purpose (every other one changes media's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    **identity.IGNORED_FIELDS,
     "nomination.submitted": _NOT_PRINTED,
     "nomination.amended": events.ignored_in_amendment(_NOT_PRINTED),
     "nomination.withdrawn": frozenset({"reason"}),
@@ -55,6 +56,7 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
 }
 
 HANDLERS: dict[str, Handler] = {
+    **identity.HANDLERS,
     "nomination.submitted": nomination_with_photo,
     "nomination.amended": nomination_with_photo,
     "nomination.withdrawn": nomination_withdrawn,

@@ -6,10 +6,11 @@ from flask import Blueprint
 
 from services.media import queries
 from services.media.messages import TERMS
-from shared import pages
+from shared import identity, pages
 from shared.web import current_runtime
 
-bp = Blueprint("media", __name__)
+# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
+bp = identity.public_blueprint(Blueprint("media", __name__))
 
 
 @bp.get("/")

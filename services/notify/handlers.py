@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.notify import operations
 from services.notify.providers import delivery_for
-from shared import events
+from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 from shared.runtime import Runtime
@@ -64,6 +64,7 @@ _NOT_SAID = frozenset(
 #: The payload fields each handler leaves alone on purpose (every other one changes notify's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    **identity.IGNORED_FIELDS,
     "nomination.submitted": _NOT_SAID,
     "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
     "nomination.withdrawn": frozenset({"reason"}),
@@ -72,6 +73,7 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
 }
 
 HANDLERS: dict[str, Handler] = {
+    **identity.HANDLERS,
     "nomination.submitted": nomination_submitted,
     "nomination.amended": nomination_amended,
     "nomination.withdrawn": nomination_withdrawn,

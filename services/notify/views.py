@@ -9,10 +9,11 @@ from flask import Blueprint, abort
 
 from services.notify import queries, rules
 from services.notify.messages import NOT_FOUND, TERMS
-from shared import i18n, pages
+from shared import i18n, identity, pages
 from shared.web import current_runtime
 
-bp = Blueprint("notify", __name__)
+# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
+bp = identity.public_blueprint(Blueprint("notify", __name__))
 
 
 def _moment(value: datetime | None, lang: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.review import operations
-from shared import events
+from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 
@@ -34,11 +34,13 @@ _NOT_KEPT = frozenset({"contacts"})
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
+    **identity.IGNORED_FIELDS,
     "nomination.submitted": _NOT_KEPT,
     "nomination.amended": events.ignored_in_amendment(_NOT_KEPT),
 }
 
 HANDLERS: dict[str, Handler] = {
+    **identity.HANDLERS,
     "nomination.submitted": nomination_submitted,
     "nomination.amended": nomination_amended,
     "nomination.withdrawn": nomination_withdrawn,

@@ -81,6 +81,17 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
             "candidate_id": "c-1",
             "stage": "internal",
         },
+        "user.changed": {
+            "user_id": "u-1",
+            "generation": 2,
+            "email": "member@example.kz",
+            "name": "Әлия Нұрғалиқызы",
+            "role": "regional_member",
+            "scope": "almaty",
+            "language": "kk",
+            "college": None,
+        },
+        "user.disabled": {"user_id": "u-1", "generation": 3},
     }
 
 

@@ -1,0 +1,22 @@
+"""identity generations: every service refuses credentials older than the user's newest generation
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from collections.abc import Sequence
+
+from shared.migrate import identity_generations_created, identity_generations_dropped
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    identity_generations_created()
+
+
+def downgrade() -> None:
+    identity_generations_dropped()
