@@ -186,6 +186,128 @@ class MessageSentV1(_Strict):
     template = fields.String(required=True)
 
 
+STAGES = ("regional", "republican")
+
+#: Payloads agreed before their producer or every consumer exists (review's decisions, notify's
+#: status, media's banners are being built): `tests/contracts` leaves these out of its
+#: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
+PLANNED: frozenset[str] = frozenset(
+    {
+        "candidate.advanced",
+        "candidate.not_advanced",
+        "candidate.incomplete",
+        "stage.closed",
+        "winners.published",
+        "notification.sent",
+        "notification.delivered",
+        "notification.failed",
+        "media.banner_ready",
+    }
+)
+
+
+@payload("candidate.advanced", 1)
+class CandidateAdvancedV1(_Strict):
+    """A commission's decision advanced the candidate: from the regional stage to the republican one,
+    or from the republican stage to the winners (`to_stage` = `winner`).
+
+    `missing` is what the candidate still lacks for the republican stage (as intake names it:
+    `statements.kk`, `photo`...) and `amend_by` the last moment the region may supply it, so notify
+    can write both without knowing the calendar or the rules.
+    """
+
+    candidate_id = fields.String(required=True)
+    nomination_id = fields.String(required=True)
+    year = fields.Integer(required=True, strict=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    to_stage = fields.String(required=True, validate=validate.OneOf(("republican", "winner")))
+    decision_id = fields.String(required=True)
+    missing = fields.List(fields.String(), load_default=list)
+    amend_by = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+@payload("candidate.not_advanced", 1)
+class CandidateNotAdvancedV1(_Strict):
+    candidate_id = fields.String(required=True)
+    nomination_id = fields.String(required=True)
+    year = fields.Integer(required=True, strict=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    decision_id = fields.String(required=True)
+
+
+@payload("candidate.incomplete", 1)
+class CandidateIncompleteV1(_Strict):
+    """A republican candidate still lacks statements or a processed photo (for the region's
+    coordinator, until `amend_by`)."""
+
+    candidate_id = fields.String(required=True)
+    nomination_id = fields.String(required=True)
+    year = fields.Integer(required=True, strict=True)
+    missing = fields.List(fields.String(), required=True)
+    amend_by = fields.AwareDateTime(required=True)
+
+
+@payload("stage.closed", 1)
+class StageClosedV1(_Strict):
+    """A commission recorded its decision for a region (regional) or the country (republican)."""
+
+    year = fields.Integer(required=True, strict=True)
+    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    decision_id = fields.String(required=True)
+    candidates = fields.Integer(required=True, strict=True)
+    advanced = fields.Integer(required=True, strict=True)
+    quota = fields.Integer(required=True, strict=True)
+
+
+@payload("winners.published", 1)
+class WinnersPublishedV1(_Strict):
+    """The winners of a region (one event per region of the national decision)."""
+
+    year = fields.Integer(required=True, strict=True)
+    decision_id = fields.String(required=True)
+    candidate_ids = fields.List(fields.String(), required=True)
+    nomination_ids = fields.List(fields.String(), required=True)
+
+
+NOTIFICATION_CHANNELS = ("email", "sms")
+RECIPIENT_KINDS = ("student", "coordinator", "member", "region")
+
+
+class _NotificationBase(_Strict):
+    message_id = fields.String(required=True)
+    nomination_id = fields.String(load_default=None, allow_none=True)
+    template = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(NOTIFICATION_CHANNELS))
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(RECIPIENT_KINDS))
+
+
+@payload("notification.sent", 1)
+class NotificationSentV1(_NotificationBase):
+    """A provider took the message (an SMTP server, an SMS gateway)."""
+
+
+@payload("notification.delivered", 1)
+class NotificationDeliveredV1(_NotificationBase):
+    """The provider's receipt says it reached the phone (SMS; email has no such receipt)."""
+
+
+@payload("notification.failed", 1)
+class NotificationFailedV1(_NotificationBase):
+    """Given up: a permanent failure or the last retry; `reason` is a code, never personal data."""
+
+    reason = fields.String(required=True)
+
+
+@payload("media.banner_ready", 1)
+class BannerReadyV1(_Strict):
+    """Media made the banner and social cards of an advanced candidate or a winner."""
+
+    nomination_id = fields.String(required=True)
+    candidate_id = fields.String(required=True)
+    stage = fields.String(required=True, validate=validate.OneOf(("republican", "winner")))
+    derivatives = fields.List(fields.String(), required=True)
+
+
 @payload("user.changed", 1)
 class UserChangedV1(_Strict):
     """A user's account at review changed (created, password, role, scope, language, college).

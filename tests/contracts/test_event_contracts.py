@@ -20,7 +20,11 @@ def _handlers(service: str) -> dict:
 
 @pytest.mark.parametrize("service", sorted(topology.SUBSCRIPTIONS))
 def test_every_event_a_service_receives_has_a_handler(service: str) -> None:
-    received = {t for t, _ in events.known() if t.split(".")[0] in topology.SUBSCRIPTIONS[service]}
+    received = {
+        t
+        for t, _ in events.known()
+        if t.split(".")[0] in topology.SUBSCRIPTIONS[service] and t not in events.PLANNED
+    }
     missing = received - set(_handlers(service))
     assert not missing, f"{service} would park {sorted(missing)}"
 
@@ -29,7 +33,7 @@ def test_every_event_type_has_a_follower() -> None:
     for service in topology.SUBSCRIPTIONS:
         _handlers(service)  # importing registers the payload schemas the services add
     followed = {aggregate for aggregates in topology.SUBSCRIPTIONS.values() for aggregate in aggregates}
-    orphans = [t for t, _ in events.known() if t.split(".")[0] not in followed]
+    orphans = [t for t, _ in events.known() if t.split(".")[0] not in followed and t not in events.PLANNED]
     assert not orphans, f"no service follows {orphans}: RabbitMQ would return them as unroutable"
 
 
