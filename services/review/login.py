@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 
 from services.review import signin
-from services.review.messages import LOGIN_FAILED, LOGIN_LOCKED, TERMS
-from shared import clock, i18n, identity, pages
+from services.review.messages import LOGIN_EXPIRED, LOGIN_FAILED, LOGIN_LOCKED, TERMS
+from shared import clock, i18n, identity, pages, problems
 from shared.web import current_runtime
 
 bp = Blueprint("login", __name__)
@@ -61,3 +62,12 @@ def submit() -> ResponseReturnValue:
     identity.sign_in(outcome.identity)
     target = identity.safe_next(request.form.get("next"), settings.public_origins, url_for("review.index"))
     return redirect(target, 303)
+
+
+@bp.app_errorhandler(CSRFError)
+def expired_form(error: CSRFError) -> ResponseReturnValue:
+    """A login form without a valid CSRF token (left open past the session, cookies cleared) is shown
+    again, fresh, with a word on why; elsewhere the refusal is a problem like any other."""
+    if request.endpoint == "login.submit":
+        return _form(400, LOGIN_EXPIRED)
+    return problems.from_http_error(error)
