@@ -8,13 +8,14 @@ tries for 15 minutes (`signin`, counted in the database). Signing out is every s
 
 from __future__ import annotations
 
+from babel.dates import format_time
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
 from services.review import signin
 from services.review.messages import LOGIN_EXPIRED, LOGIN_FAILED, LOGIN_LOCKED, TERMS
-from shared import clock, i18n, identity, pages, problems
+from shared import clock, identity, pages, problems
 from shared.web import current_runtime
 
 bp = Blueprint("login", __name__)
@@ -53,7 +54,10 @@ def submit() -> ResponseReturnValue:
             request.remote_addr or "unknown",
         )
     if outcome.locked_until is not None:
-        moment = i18n.format_moment(outcome.locked_until, pages.page_language())
+        # The hour and minute in Kazakhstan: the lock ends within the quarter of an hour.
+        moment = format_time(
+            outcome.locked_until, "short", tzinfo=clock.KAZAKHSTAN, locale=pages.page_language()
+        )
         html, status, headers = _form(429, LOGIN_LOCKED, time=moment)
         seconds = max(1, int((outcome.locked_until - clock.utcnow()).total_seconds()))
         return html, status, {**headers, "Retry-After": str(seconds)}
