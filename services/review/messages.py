@@ -32,3 +32,11 @@ NOT_FOUND = N_("Candidate not found.")
 
 #: The codes the pages name with `term(kind, code)`.
 TERMS: dict[str, dict[str, Text]] = {"stage": STAGES, "status": STATUSES}
+
+#: The login page's answers: one for every wrong email, password or disabled account (no answer
+#: tells whether an account exists), one for the throttle's lock.
+LOGIN_FAILED = N_("Wrong email or password.")
+LOGIN_EXPIRED = N_("The form had expired. Please sign in again.")
+LOGIN_LOCKED = N_(
+    "Too many failed sign-in attempts. Signing in is locked for 15 minutes: try again after %(time)s."
+)
