@@ -6,6 +6,7 @@ templates.
 
 from __future__ import annotations
 
+from shared import problems
 from shared.i18n import N_, Text
 
 STAGES: dict[str, Text] = {
@@ -32,3 +33,86 @@ NOT_FOUND = N_("Candidate not found.")
 
 #: The codes the pages name with `term(kind, code)`.
 TERMS: dict[str, dict[str, Text]] = {"stage": STAGES, "status": STATUSES}
+
+# --- Decisions: problems and the protocol's words ------------------------------------------------
+
+
+CATALOG: dict[str, Text] = {
+    **problems.CATALOG,
+    **problems.texts(
+        "validation_failed", N_("Invalid decision"), N_("Some fields are missing or invalid; see `errors`.")
+    ),
+    **problems.texts(
+        "quota_exceeded",
+        N_("Quota exceeded"),
+        N_("At most %(quota)s candidates may advance at this stage; the decision names %(advanced)s."),
+    ),
+    **problems.texts(
+        "candidate_incomplete",
+        N_("Candidates incomplete"),
+        N_("These candidates lack the three statements of at least 250 words or a processed photo: %(ids)s."),
+    ),
+    **problems.texts(
+        "stage_closed", N_("Stage closed"), N_("The stage's deadline has passed (%(deadline)s).")
+    ),
+    **problems.texts(
+        "already_decided",
+        N_("Already decided"),
+        N_("This scope and stage have a decision already (%(decision_id)s); record a correction of it."),
+    ),
+    **problems.texts(
+        "not_in_scope",
+        N_("Not candidates of this decision"),
+        N_("These are not candidates of this region and stage: %(ids)s."),
+    ),
+    **problems.texts(
+        "duplicate_candidates",
+        N_("Candidates named twice"),
+        N_("A candidate is named more than once: %(ids)s."),
+    ),
+    "field.required": N_("required"),
+    "field.invalid": N_("invalid value"),
+    "field.empty": N_("must not be empty"),
+}
+
+#: The protocol's headings and labels (PDF and XLSX), in the commission's language.
+PROTOCOL: dict[str, Text] = {
+    "title": N_("Protocol of the commission's meeting"),
+    "correction": N_("Correction of decision %(id)s"),
+    "reason": N_("Reason for the correction"),
+    "commission.regional": N_("Regional commission: %(region)s"),
+    "commission.republican": N_("National working group"),
+    "stage": N_("Stage"),
+    "year": N_("Year"),
+    "date": N_("Date"),
+    "place": N_("Place"),
+    "chair": N_("Chair"),
+    "members": N_("Members present"),
+    "rubric": N_("Rubric"),
+    "criterion": N_("Criterion"),
+    "weight": N_("Weight"),
+    "range": N_("Range"),
+    "scores": N_("Members' scores"),
+    "member": N_("Member"),
+    "candidate": N_("Candidate"),
+    "ranking": N_("Ranking"),
+    "rank": N_("Rank"),
+    "weighted_mean": N_("Weighted mean"),
+    "normalized": N_("Normalised"),
+    "scores_count": N_("Scores"),
+    "tie_break": N_("Tie-break"),
+    "decision": N_("Decision"),
+    "advanced": N_("Advanced"),
+    "not_advanced": N_("Not advanced"),
+    "justification": N_("Justification"),
+    "quota": N_("Quota used: %(used)s of %(quota)s"),
+    "corrections": N_("Corrections"),
+    "signatures": N_("Signatures"),
+    "signature": N_("signature"),
+    "none": N_("none"),
+    "decision_id": N_("Decision"),
+}
+STAGE_NAMES: dict[str, Text] = {
+    **STAGES,
+    "winner": N_("Winner"),
+}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.i18n import LANGUAGES
@@ -20,8 +20,8 @@ from shared.models import one_of, service_base
 from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
-STAGES = ("internal", "regional", "republican")
-STATUSES = ("nominated", "withdrawn")
+STAGES = ("internal", "regional", "republican", "winner")
+STATUSES = ("nominated", "under_review", "advanced", "not_advanced", "withdrawn", "winner")
 PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
 
 
@@ -119,3 +119,81 @@ class Followed(FollowedNomination, Base):
     """Review's lock and tombstone per nomination: a withdrawal may arrive before the submission."""
 
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+DECISION_STAGES = ("regional", "republican")
+
+
+class Decision(Base):
+    """A commission's decision for one scope (a region, or `national`) and stage: never updated or
+    deleted (triggers refuse it in the database). A correction is a new decision that `supersedes`
+    the one it corrects, with a `reason`; the current decision of a scope is the one nothing supersedes.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", DECISION_STAGES), name="stage"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        CheckConstraint("(supersedes IS NULL) = (reason IS NULL)", name="correction_reason"),
+        # One first decision per scope and stage, and one correction per decision: two chairs'
+        # tabs cannot both record, whatever the lock below did.
+        Index(
+            "uq_decisions_first",
+            "year",
+            "stage",
+            "scope",
+            unique=True,
+            postgresql_where=text("supersedes IS NULL"),
+            sqlite_where=text("supersedes IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(40))
+    advanced: Mapped[list[str]] = mapped_column(JSON)
+    not_advanced: Mapped[list[str]] = mapped_column(JSON)
+    quota: Mapped[int] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text)
+    members_present: Mapped[list[str]] = mapped_column(JSON)
+    place: Mapped[str | None] = mapped_column(String(200))
+    #: The commission's language: the chair's, the protocol's default.
+    language: Mapped[str] = mapped_column(String(2))
+    chair_id: Mapped[str] = mapped_column(String(36))
+    chair_email: Mapped[str] = mapped_column(String(254))
+    chair_name: Mapped[str] = mapped_column(String(200))
+    supersedes: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: The ranking and scores the commission saw, frozen with the decision for its protocol.
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[datetime]
+
+
+class Extension(Base):
+    """An admin moved a stage's deadline for one scope, with a reason (append-only as decisions)."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (CheckConstraint(one_of("stage", DECISION_STAGES), name="stage"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(40))
+    until: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    admin_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+
+
+class DecisionScope(Base):
+    """One row per (year, stage, scope) that a decision locks (SELECT ... FOR UPDATE) while it checks
+    the quota and what is already decided, so two decisions at once are taken one after the other."""
+
+    __tablename__ = "decision_scopes"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    current_decision: Mapped[str | None] = mapped_column(String(36))
+    advanced: Mapped[int] = mapped_column(Integer, default=0)
