@@ -40,7 +40,9 @@ def sample() -> protocol.Protocol:
         ],
         normalization="z-score",
         tie_break={"kk": "ең жоғары ықпал", "ru": "наибольшее влияние", "en": "highest impact"},
-        corrections=[protocol.Correction("d-2", datetime(2026, 10, 14, 9, 30, tzinfo=UTC), "Қате балл", "d-1")],
+        corrections=[
+            protocol.Correction("d-2", datetime(2026, 10, 14, 9, 30, tzinfo=UTC), "Қате балл", "d-1")
+        ],
         language="kk",
     )
 
