@@ -116,3 +116,27 @@ STAGE_NAMES: dict[str, Text] = {
     **STAGES,
     "winner": N_("Winner"),
 }
+
+#: The dashboard's words.
+DASHBOARD: dict[str, Text] = {
+    "title": N_("Dashboard %(year)s"),
+    "national": N_("Nationally"),
+    "region": N_("Region"),
+    "nominations_received": N_("Nominations received"),
+    "candidates": N_("Candidates"),
+    "scored": N_("Scored"),
+    "decided": N_("Decided"),
+    "advanced": N_("Advanced"),
+    "quota_left": N_("Quota left"),
+    "incomplete_republican": N_("Incomplete republican candidates"),
+    "winners": N_("Winners"),
+    "deadlines": N_("Deadlines"),
+    "days_left": N_("Days left"),
+    "chart.decided": N_("Candidates decided, per region"),
+    "chart.advanced": N_("Advanced of the quota of 10, per region"),
+    "chart.scored": N_("Candidates with a score, per region"),
+    "submission_closes": N_("Nominations close"),
+    "regional_decisions_close": N_("Regional decisions close"),
+    "amendments_close": N_("Statements and photos amended until"),
+    "republican_decision_closes": N_("Republican decision closes"),
+}
