@@ -6,12 +6,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from services.review import queries
 from services.review.schemas import CandidateQuery, CandidateSchema
-from shared import identity
 from shared.problems import load_query
 from shared.web import current_runtime
 
-# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
-bp = identity.public_blueprint(Blueprint("review_api", __name__, url_prefix="/api/v1"))
+bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 _candidate = CandidateSchema()
 
 

@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review import decisions, messages, protocol
+from services.review import audit, decisions, messages, protocol
 from services.review.models import Candidate, Decision
 from services.review.rules.decisions import DECIDED_STAGES
 from shared import i18n, identity, problems, regions
@@ -287,4 +287,27 @@ def _record(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _audit(session: Session, caller: identity.Identity, action: str, subject: Any) -> None:
-    """Write the action to the audit log (review's `audit.record`)."""
+    """Write the action to the audit log, in the same transaction: ids and codes, no personal data."""
+    if isinstance(subject, Decision):
+        audit.record(
+            session,
+            caller,
+            action,
+            region=subject.scope if subject.stage == "regional" else None,
+            decision_id=subject.id,
+            stage=subject.stage,
+            year=subject.year,
+            advanced=list(subject.advanced),
+            supersedes=subject.supersedes,
+        )
+    else:
+        audit.record(
+            session,
+            caller,
+            action,
+            region=subject.scope if subject.stage == "regional" else None,
+            extension_id=subject.id,
+            stage=subject.stage,
+            year=subject.year,
+            until=subject.until.isoformat(),
+        )

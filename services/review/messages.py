@@ -140,3 +140,10 @@ DASHBOARD: dict[str, Text] = {
     "amendments_close": N_("Statements and photos amended until"),
     "republican_decision_closes": N_("Republican decision closes"),
 }
+
+#: The login page's answers: one for every wrong email, password or disabled account (no answer
+#: tells whether an account exists), one for the throttle's lock.
+LOGIN_FAILED = N_("Wrong email or password.")
+LOGIN_LOCKED = N_(
+    "Too many failed sign-in attempts. Signing in is locked for 15 minutes: try again after %(time)s."
+)

@@ -11,11 +11,10 @@ from flask import Blueprint, abort, request
 from services.review import queries
 from services.review.messages import NOT_FOUND, PHOTO_REJECTED, PHOTO_STATES, REASONS, TERMS, UNKNOWN_REGION
 from services.review.models import Photo
-from shared import i18n, identity, pages, regions
+from shared import i18n, pages, regions
 from shared.web import current_runtime
 
-# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
-bp = identity.public_blueprint(Blueprint("review", __name__))
+bp = Blueprint("review", __name__)
 
 
 def photo_label(photo: Photo | None) -> str:

@@ -75,7 +75,8 @@ def test_a_wrong_query_parameter_is_named_in_the_callers_language(
     monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
     with testing.migrated_runtime(service, config.load(service)) as runtime:
         client = importlib.import_module(f"services.{service}.app").create_app(runtime).test_client()
-        response = client.get(LISTS[service] + query, headers={"Accept-Language": "ru"})
+        headers = {"Accept-Language": "ru", **testing.bearer(runtime.settings.secret_key)}
+        response = client.get(LISTS[service] + query, headers=headers)
     body = _is_problem(response, 400, "ru")
     assert body["code"] == "invalid_query" and body["title"] == "Неверные параметры запроса"
     assert list(body["errors"].values()) == [[message]]

@@ -248,3 +248,32 @@ def test_decisions_are_never_updated_or_deleted_in_the_database(
         with pytest.raises(Exception, match="append-only"), runtime.db.unit_of_work() as session:
             session.execute(text(statement))
     assert client.get(f"/api/v1/decisions/{decision['id']}", headers=chair(runtime)).status_code == 200
+
+
+def test_decisions_corrections_and_extensions_are_audited_and_the_log_is_append_only(
+    runtime: Runtime, client: FlaskClient
+) -> None:
+    from services.review.models import AuditEntry
+
+    ids = seed(runtime, 2)
+    first = client.post("/api/v1/decisions", json=body(ids[:1]), headers=chair(runtime)).get_json()
+    client.post(
+        f"/api/v1/decisions/{first['id']}/corrections",
+        json=body(ids[1:], reason="Қате."),
+        headers=chair(runtime),
+    )
+    admin = seeding.token(runtime.settings.secret_key, "admin", "national", "en", "admin@example.kz")
+    extension = {"year": 2026, "stage": "regional", "region": "almaty", "until": "2026-10-17T18:00:00+05:00"}
+    client.post("/api/v1/extensions", json={**extension, "reason": "Су тасқыны"}, headers=admin)
+    with runtime.db.unit_of_work() as session:
+        entries = [(e.action, e.region) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert entries == [
+        ("decision.recorded", "almaty"),
+        ("decision.corrected", "almaty"),
+        ("extension.granted", "almaty"),
+    ]
+    log = client.get("/api/v1/audit?action=decision.corrected", headers=chair(runtime)).get_json()["items"]
+    assert [item["details"]["supersedes"] for item in log] == [first["id"]]
+    for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(Exception, match="append-only"), runtime.db.unit_of_work() as session:
+            session.execute(text(statement))

@@ -1,10 +1,12 @@
 """decisions: commissions' decisions and corrections (append-only), extensions, per-scope lock rows
 
+The audit log becomes append-only in the database too (triggers refusing UPDATE and DELETE).
+
 Candidates gain the stages and statuses a decision gives them (winner; under_review, advanced,
 not_advanced, winner).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -15,10 +17,11 @@ from alembic import op
 from shared.migrate import append_only_created, append_only_dropped
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+APPEND_ONLY = ("decisions", "extensions", "audit_log")
 STAGES = "stage IN ('internal', 'regional', 'republican', 'winner')"
 STATUSES = "status IN ('nominated', 'under_review', 'advanced', 'not_advanced', 'withdrawn', 'winner')"
 
@@ -90,12 +93,12 @@ def upgrade() -> None:
         sa.Column("advanced", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("year", "stage", "scope", name=op.f("pk_decision_scopes")),
     )
-    for table in ("decisions", "extensions"):
+    for table in APPEND_ONLY:
         append_only_created(table)
 
 
 def downgrade() -> None:
-    for table in ("decisions", "extensions"):
+    for table in APPEND_ONLY:
         append_only_dropped(table)
     op.drop_table("decision_scopes")
     op.drop_table("extensions")
