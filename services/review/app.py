@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.review import api, audit_api, bootstrap, dashboard, decisions_api, login, views
+from services.review import api, audit_api, audit_pages, bootstrap, dashboard, decisions_api, login, views
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
@@ -16,6 +16,6 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (views.bp, api.bp, login.bp, audit_api.bp, decisions_api.bp, dashboard.bp),
+        (views.bp, api.bp, login.bp, audit_api.bp, audit_pages.bp, decisions_api.bp, dashboard.bp),
         error_page=views.error_page,
     )

@@ -147,3 +147,20 @@ LOGIN_FAILED = N_("Wrong email or password.")
 LOGIN_LOCKED = N_(
     "Too many failed sign-in attempts. Signing in is locked for 15 minutes: try again after %(time)s."
 )
+
+#: The audit page's words.
+AUDIT: dict[str, Text] = {
+    "title": N_("Audit log"),
+    "actor": N_("Who (id or email)"),
+    "action": N_("Action"),
+    "candidate": N_("Candidate id"),
+    "from": N_("From"),
+    "to": N_("To (exclusive)"),
+    "filter": N_("Filter"),
+    "export": N_("Export CSV"),
+    "at": N_("When"),
+    "role": N_("Role"),
+    "region": N_("Region"),
+    "details": N_("Details"),
+    "empty": N_("No entries."),
+}
