@@ -124,3 +124,31 @@ def test_postgres_refuses_to_update_or_delete_the_audit_log(pg_runtime: Runtime)
     for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(Exception, match="append-only"), pg_runtime.db.unit_of_work() as session:
             session.execute(text(statement))
+
+
+def test_the_production_role_may_not_update_or_delete_what_is_append_only(pg_runtime: Runtime) -> None:
+    """deploy/postgres/review-roles.sql, applied in a transaction that is rolled back (roles are
+    cluster-wide): as `review_app`, an insert into the audit log works, an UPDATE or DELETE is denied."""
+    from pathlib import Path
+
+    sql = (Path(__file__).resolve().parents[3] / "deploy" / "postgres" / "review-roles.sql").read_text()
+    with pg_runtime.db.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            connection.exec_driver_sql(sql)
+            connection.exec_driver_sql("SET LOCAL ROLE review_app")
+            connection.exec_driver_sql(
+                "INSERT INTO audit_log (at, action, details) VALUES (now(), 'login', '{}')"
+            )
+            for statement in (
+                "UPDATE audit_log SET action = 'x'",
+                "DELETE FROM audit_log",
+                "DELETE FROM decisions",
+            ):
+                savepoint = connection.begin_nested()
+                with pytest.raises(Exception, match="permission denied"):
+                    connection.exec_driver_sql(statement)
+                savepoint.rollback()
+            connection.exec_driver_sql("UPDATE candidates SET course = course")
+        finally:
+            transaction.rollback()
