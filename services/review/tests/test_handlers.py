@@ -11,6 +11,7 @@ from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Photo, outbox
 from services.review.tests.factories import event, submitted
+from services.review.tests.people import bearer
 from shared import clock
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -32,7 +33,7 @@ def test_submitted_registers_a_candidate_once_and_emits_candidate_registered(run
     assert handle(runtime, HANDLERS, "review", submission) is False
 
     [candidate] = _candidates(runtime)
-    assert (candidate.stage, candidate.status, candidate.region) == ("internal", "nominated", "almaty")
+    assert (candidate.stage, candidate.status, candidate.region) == ("regional", "under_review", "almaty")
     assert candidate.full_name == "Нұрланұлы Әлихан Қайратұлы"
     [message] = _outbox(runtime)
     assert message["type"] == "review.candidate_registered"
@@ -41,7 +42,7 @@ def test_submitted_registers_a_candidate_once_and_emits_candidate_registered(run
     assert message["payload"] == {
         "nomination_id": "nom-0001",
         "candidate_id": candidate.id,
-        "stage": "internal",
+        "stage": "regional",
     }
     with runtime.db.unit_of_work() as session:
         assert session.get(Photo, "nom-0001").status == "pending"
@@ -138,7 +139,12 @@ def test_photo_rejected_records_the_reason(runtime: Runtime) -> None:
     with runtime.db.unit_of_work() as session:
         photo = session.get(Photo, "nom-0001")
         assert (photo.status, photo.reason) == ("rejected", "too_small")
-    page = create_app(runtime).test_client().get("/?lang=ru").get_data(as_text=True)
+    page = (
+        create_app(runtime)
+        .test_client()
+        .get("/?lang=ru", headers=bearer(runtime, "admin"))
+        .get_data(as_text=True)
+    )
     assert "Отклонено: слишком маленькое" in page
 
 

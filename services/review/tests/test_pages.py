@@ -9,6 +9,7 @@ from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.messages import PHOTO_REJECTED, PHOTO_STATES, REASONS, TERMS
 from services.review.tests.factories import submitted
+from services.review.tests.people import bearer
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests.catalogs import unknown
@@ -23,7 +24,9 @@ def client(runtime: Runtime) -> FlaskClient:
         candidate={"last_name": "Өмірзақова", "first_name": "Гүлназ", "patronymic": None},
     )
     handle(runtime, HANDLERS, "review", other)
-    return create_app(runtime).test_client()
+    client = create_app(runtime).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = bearer(runtime, "admin")["Authorization"]
+    return client
 
 
 def test_every_word_the_pages_pick_is_in_the_catalogs() -> None:
@@ -74,7 +77,7 @@ def test_candidate_page(client: FlaskClient) -> None:
 def test_api_lists_candidates_without_contacts(client: FlaskClient) -> None:
     reply = client.get("/api/v1/candidates?region=shymkent")
     [item] = reply.get_json()["items"]
-    assert item["full_name"] == "Өмірзақова Гүлназ" and item["photo_status"] == "pending"
+    assert item["name"]["full"] == "Өмірзақова Гүлназ" and item["photo"] == "pending"
     assert "contacts" not in item and "email" not in reply.get_data(as_text=True)
     assert len(client.get("/api/v1/candidates").get_json()["items"]) == 2
     assert client.get("/api/v1/candidates?region=atlantis").status_code == 400
