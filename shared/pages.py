@@ -1,6 +1,8 @@
 """What every service's server-rendered pages do the same way: pick kk/ru/en and render with it.
 
-The language is `?lang=` when it names one of kk/ru/en, else the browser's `Accept-Language`. The
+The language is `?lang=` when it names one of kk/ru/en (the language switch's links; the choice is
+then remembered in a cookie shared by the services), else that cookie, else the signed-in caller's
+own language, else the browser's `Accept-Language`. The
 templates say their words with gettext (`_()`, `ngettext()`, installed by `i18n.install`) in the
 page's `lang`; for words picked at run time they get `t(message, **params)` (a message the code
 named) and `term(kind, code)` (a code in words), and links to the page in each language.
@@ -10,17 +12,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flask import render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, regions, vocabulary
+from shared import i18n, identity, regions, vocabulary
 
 Terms = Mapping[str, Mapping[str, i18n.Text]]
 
 
+#: The cookie that remembers the language a visitor picked (path `/`: every service on the host).
+LANGUAGE_COOKIE = "top100_lang"
+#: How long a picked language is remembered.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+
 def page_language() -> str:
+    """The page's language: asked for, else picked before, else the caller's own, else the browser's."""
     asked = request.args.get("lang", "")
-    return asked if asked in i18n.LANGUAGES else i18n.negotiate(request.headers.get("Accept-Language"))
+    if asked in i18n.LANGUAGES:
+        return asked
+    remembered = request.cookies.get(LANGUAGE_COOKIE, "")
+    if remembered in i18n.LANGUAGES:
+        return remembered
+    caller = identity.current_identity()
+    if caller is not None:
+        return caller.language
+    return i18n.negotiate(request.headers.get("Accept-Language"))
+
+
+def remember_language(response: Response, secure: bool) -> Response:
+    """Keep a language asked for with `?lang=` in the cookie, so the next page is in it too."""
+    asked = request.args.get("lang", "")
+    if (
+        asked in i18n.LANGUAGES
+        and asked != request.cookies.get(LANGUAGE_COOKIE)
+        and not request.path.startswith("/api/")
+    ):
+        response.set_cookie(
+            LANGUAGE_COOKIE, asked, max_age=LANGUAGE_COOKIE_AGE, path="/", secure=secure, httponly=True,
+            samesite="Lax",
+        )  # fmt: skip
+    return response
 
 
 def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:

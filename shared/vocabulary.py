@@ -35,4 +35,19 @@ LEVELS: dict[str, str] = {
 }
 
 #: Each kind of code a page names in words (`term("category", code)`).
-TERMS: dict[str, dict[str, str]] = {"category": CATEGORIES, "language": LANGUAGE_NAMES, "level": LEVELS}
+ROLES: dict[str, str] = {
+    # TRANSLATORS: a person's role in the programme, shown next to their name at the top of a page.
+    "regional_member": N_("regional commission member"),
+    "regional_chair": N_("regional commission chair"),
+    "national_member": N_("working group member"),
+    "national_chair": N_("working group chair"),
+    "media": N_("media team"),
+    "admin": N_("administrator"),
+}
+
+TERMS: dict[str, dict[str, str]] = {
+    "category": CATEGORIES,
+    "language": LANGUAGE_NAMES,
+    "level": LEVELS,
+    "role": ROLES,
+}

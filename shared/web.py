@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Request, Response, current_app, g, request
+from flask import Blueprint, Flask, Request, Response, current_app, g, redirect, request
 from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, logs, problems
+from shared import i18n, identity, logs, pages, problems
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -60,6 +61,8 @@ def create_service_app(
     app.config.update(config or {})
     _answer_errors(app, error_page)
     _verify_callers(app, runtime, people)
+    if people:
+        app.register_blueprint(_shared_blueprint())
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     if init is not None:
@@ -83,6 +86,32 @@ def _verify_callers(app: Flask, runtime: Runtime, people: bool) -> None:
         secure_cookies=settings.secure_cookies,
         open_by_default=not people,
     )
+
+
+SHARED_STATIC = Path(__file__).parent / "static"
+
+
+def _shared_blueprint() -> Blueprint:
+    """What every service's pages share: the layout's stylesheet and script (`/static/top100/`; the
+    security headers allow no inline ones) and signing out (`POST /logout`).
+
+    Signing out only clears the session cookie, which the services share, so each service does it on
+    its own address: the layout's form posts to its own origin, as the CSP's `form-action` wants.
+    """
+    bp = Blueprint("top100", __name__, static_folder=str(SHARED_STATIC), static_url_path="/static/top100")
+
+    @bp.post("/logout")
+    @identity.public
+    def logout() -> ResponseReturnValue:
+        identity.sign_out()
+        return redirect(current_app.extensions["top100.login_url"])
+
+    @bp.app_context_processor
+    def _who() -> dict[str, object]:
+        """The layout names the signed-in caller and offers to sign out."""
+        return {"signed_in": identity.current_identity()}
+
+    return bp
 
 
 def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:
@@ -128,10 +157,12 @@ def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
     @app.after_request
     def _vary_by_language(response: Response) -> Response:
         """An answer in a language (a page, a problem, names) may be chosen by Accept-Language:
-        whatever says its Content-Language tells caches it varies by it."""
+        whatever says its Content-Language tells caches it varies by it (and by the cookie that
+        remembers a picked language, which it also sets)."""
         if "Content-Language" in response.headers:
             response.vary.add("Accept-Language")
-        return response
+            response.vary.add("Cookie")  # the remembered language (`shared.pages`)
+        return pages.remember_language(response, settings.secure_cookies)
 
     @app.teardown_request
     def _reset(_exc: BaseException | None) -> None:

@@ -132,3 +132,10 @@ PROBLEMS: dict[str, Text] = {
     "rubric.weight": N_("a whole number from 1 to 100"),
     "rubric.range": N_("whole numbers with 0 ≤ min < max ≤ 1000"),
 }
+
+#: The login page's answers: one for every wrong email, password or disabled account (no answer
+#: tells whether an account exists), one for the throttle's lock.
+LOGIN_FAILED = N_("Wrong email or password.")
+LOGIN_LOCKED = N_(
+    "Too many failed sign-in attempts. Signing in is locked for 15 minutes: try again after %(time)s."
+)

@@ -11,11 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.review.rules import SCORED_STAGES
 from shared.i18n import LANGUAGES
+from shared.identity import ROLES
 from shared.inbox import INBOX
 from shared.models import one_of, service_base
 from shared.ordering import FollowedNomination
@@ -211,3 +223,82 @@ class Assignment(Base):
     )
     stage: Mapped[str] = mapped_column(String(20), primary_key=True)
     member_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+# --- People: accounts, login attempts, the audit log ------------------------------------------------
+
+#: An id that is a BIGINT on PostgreSQL and SQLite's autoincrementing INTEGER.
+_ROW_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class User(Base):
+    """A person who signs in: a commission member or chair, the media team, an administrator.
+
+    `generation` grows with every change that must end the user's sessions and tokens (password,
+    role, scope, disabling): every service refuses credentials of an older generation.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(one_of("role", ROLES), name="role"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        CheckConstraint("generation >= 1", name="generation"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: Lower-cased: one account per address, however it is typed at login.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    #: A region code for a regional role, `national` for every other role.
+    scope: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(2))
+    #: The college a member is attached to: its candidates are not theirs to score.
+    college: Mapped[str | None] = mapped_column(String(40))
+    generation: Mapped[int] = mapped_column(Integer)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class LoginAttempt(Base):
+    """One try at the login form, kept a day: the throttle counts recent failures per account and
+    per address in the database, so it holds across gunicorn workers and replicas.
+
+    The account is kept as a keyed hash of the typed email (an unknown address is throttled the same
+    way as a known one, and the table names nobody).
+    """
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        CheckConstraint(one_of("outcome", ("succeeded", "failed", "refused")), name="outcome"),
+        Index("ix_login_attempts_account_at", "account", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
+    account: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditEntry(Base):
+    """Who did or saw what, when: logins, reads of personal data, scores, decisions, user changes.
+
+    `details` holds codes and ids, never personal data (a failed login keeps a masked email).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_candidate_id_at", "candidate_id", "at"),)
+
+    id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    actor_email: Mapped[str | None] = mapped_column(String(254))
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    candidate_id: Mapped[str | None] = mapped_column(String(36))
+    region: Mapped[str | None] = mapped_column(String(40), index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

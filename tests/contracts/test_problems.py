@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from shared import clock, config, identity, testing
+from shared import config, testing
 
 #: A read-only address of each service's API, which takes GET only.
 LISTS = {
@@ -23,19 +22,6 @@ LISTS = {
     "media": "/api/v1/assets",
     "notify": "/api/v1/messages",
 }
-
-
-def _admin() -> identity.Identity:
-    return identity.Identity(
-        user_id="admin-1",
-        email="admin@example.kz",
-        name="Админ",
-        role="admin",
-        scope=identity.NATIONAL,
-        language="ru",
-        generation=1,
-        expires_at=clock.utcnow() + timedelta(hours=1),
-    )
 
 
 @pytest.fixture(params=sorted(LISTS))
@@ -89,9 +75,7 @@ def test_a_wrong_query_parameter_is_named_in_the_callers_language(
     monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
     with testing.migrated_runtime(service, config.load(service)) as runtime:
         client = importlib.import_module(f"services.{service}.app").create_app(runtime).test_client()
-        # Signed in: review's list answers an anonymous caller 401 before reading its query.
-        token = identity.issue_token(runtime.settings.secret_key, _admin())
-        headers = {"Accept-Language": "ru", "Authorization": f"Bearer {token}"}
+        headers = {"Accept-Language": "ru", **testing.bearer(runtime.settings.secret_key)}
         response = client.get(LISTS[service] + query, headers=headers)
     body = _is_problem(response, 400, "ru")
     assert body["code"] == "invalid_query" and body["title"] == "Неверные параметры запроса"

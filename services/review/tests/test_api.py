@@ -13,7 +13,7 @@ from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Conflict, Score
 from services.review.tests.factories import event, submitted
-from services.review.tests.people import bearer
+from services.review.tests.tokens import token_headers as bearer
 from shared.handling import handle
 from shared.runtime import Runtime
 

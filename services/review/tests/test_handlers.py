@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate, Photo, outbox
 from services.review.tests.factories import event, submitted
-from services.review.tests.people import bearer
 from shared import clock
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -123,7 +123,7 @@ def test_photo_processed_before_the_submission_is_kept(runtime: Runtime) -> None
         assert photo.derivatives == ["media/nom-0001/web.jpg", "media/nom-0001/thumb.jpg"]
 
 
-def test_photo_rejected_records_the_reason(runtime: Runtime) -> None:
+def test_photo_rejected_records_the_reason(runtime: Runtime, client_as: Callable[..., FlaskClient]) -> None:
     handle(runtime, HANDLERS, "review", submitted())
     handle(
         runtime,
@@ -139,12 +139,7 @@ def test_photo_rejected_records_the_reason(runtime: Runtime) -> None:
     with runtime.db.unit_of_work() as session:
         photo = session.get(Photo, "nom-0001")
         assert (photo.status, photo.reason) == ("rejected", "too_small")
-    page = (
-        create_app(runtime)
-        .test_client()
-        .get("/?lang=ru", headers=bearer(runtime, "admin"))
-        .get_data(as_text=True)
-    )
+    page = client_as("national_member", "national").get("/?lang=ru").get_data(as_text=True)
     assert "Отклонено: слишком маленькое" in page
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from services.review.app import create_app
 from services.review.handlers import HANDLERS
 from services.review.messages import PHOTO_REJECTED, PHOTO_STATES, REASONS, TERMS
 from services.review.tests.factories import submitted
-from services.review.tests.people import bearer
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests.catalogs import unknown
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> FlaskClient:
+def client(runtime: Runtime, client_as: Callable[..., FlaskClient]) -> FlaskClient:
     handle(runtime, HANDLERS, "review", submitted("nom-0001", "almaty"))
     other = submitted(
         "nom-0002",
@@ -24,9 +25,7 @@ def client(runtime: Runtime) -> FlaskClient:
         candidate={"last_name": "Өмірзақова", "first_name": "Гүлназ", "patronymic": None},
     )
     handle(runtime, HANDLERS, "review", other)
-    client = create_app(runtime).test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = bearer(runtime, "admin")["Authorization"]
-    return client
+    return client_as("national_member", "national")
 
 
 def test_every_word_the_pages_pick_is_in_the_catalogs() -> None:
@@ -55,11 +54,11 @@ def test_region_filter(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("header", "word"),
-    [("kk-KZ,ru;q=0.8", "Кандидаттар"), ("ru", "Кандидаты"), ("en-GB", "Candidates"), (None, "Кандидаты")],
+    [("kk-KZ,ru;q=0.8", "Кіру"), ("ru", "Войти"), ("en-GB", "Sign in"), (None, "Войти")],
 )
-def test_language_from_accept_language(client: FlaskClient, header: str | None, word: str) -> None:
+def test_an_anonymous_visitor_gets_the_browser_language(app: Flask, header: str | None, word: str) -> None:
     headers = {"Accept-Language": header} if header else {}
-    assert word in client.get("/", headers=headers).get_data(as_text=True)
+    assert word in app.test_client().get("/login", headers=headers).get_data(as_text=True)
 
 
 def test_candidate_page(client: FlaskClient) -> None:
@@ -99,8 +98,8 @@ def test_pages_name_the_college_in_the_page_language(client: FlaskClient) -> Non
     assert "Almaty State Polytechnic College" in english
 
 
-def test_a_page_in_the_browser_language_says_it_varies_by_it(client: FlaskClient) -> None:
-    answer = client.get("/", headers={"Accept-Language": "kk"})
+def test_a_page_in_the_browser_language_says_it_varies_by_it(app: Flask) -> None:
+    answer = app.test_client().get("/login", headers={"Accept-Language": "kk"})
     assert answer.status_code == 200
     assert answer.headers["Content-Language"] == "kk"
     assert "Accept-Language" in answer.headers.get("Vary", "")

@@ -2,7 +2,7 @@
 scores, conflicts, rubrics, stage settings (blind, assigned) and assignments
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from services.review.rules import fold
 from shared.words import count_words
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,128 @@
+"""Review's operator commands for the `top100` console script: people's accounts.
+
+Passwords come from standard input (one line; a terminal is asked twice without echo), never from
+the command line, where `ps` and the shell's history would keep them. Each command migrates review's
+database first (idempotent), so the first administrator can be created on a fresh data folder.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from services.review import accounts
+from services.review.bootstrap import SERVICE, build
+from shared import identity, migrate
+from shared.i18n import LANGUAGES
+from shared.runtime import Runtime
+
+
+def _runtime() -> Runtime:
+    runtime = build()
+    migrate.upgrade(SERVICE, runtime.settings.database_url)
+    return runtime
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.ClickException("no password on standard input")
+    return line
+
+
+@click.group("users")
+def users() -> None:
+    """People's accounts: commission members and chairs, the media team, administrators."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(identity.ROLES))
+@click.option("--scope", required=True, help="a region code for regional roles, else national")
+@click.option("--name", default=None, help="as shown on pages (default: the email's local part)")
+@click.option("--language", default="ru", show_default=True, type=click.Choice(LANGUAGES))
+@click.option("--college", default=None, help="the college code a member is attached to")
+def users_create(
+    email: str, role: str, scope: str, name: str | None, language: str, college: str | None
+) -> None:
+    """Create an account; its password is read from standard input."""
+    password = _password()
+    try:
+        with _runtime().db.unit_of_work() as session:
+            user = accounts.create(
+                session,
+                email=email,
+                password=password,
+                role=role,
+                scope=scope,
+                name=name,
+                language=language,
+                college=college,
+            )
+            click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@users.command("reset")
+@click.option("--email", required=True)
+def users_reset(email: str) -> None:
+    """Set a new password (from standard input); every session and token of the user ends."""
+    password = _password()
+    try:
+        with _runtime().db.unit_of_work() as session:
+            user = accounts.reset(session, email, password)
+            click.echo(f"new password for {user.email}; their sessions and tokens are ended")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@users.command("token")
+@click.option("--email", required=True)
+@click.option("--days", default=identity.TOKEN_LIFETIME.days, show_default=True, type=click.IntRange(1, 366))
+def users_token(email: str, days: int) -> None:
+    """Issue a personal API token; it is printed once, alone on the last line, and kept nowhere."""
+    runtime = _runtime()
+    try:
+        with runtime.db.unit_of_work() as session:
+            token = accounts.issue_token(session, email, runtime.settings.secret_key, days)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"token for {accounts.normal_email(email)}, valid {days} days or until their next change; "
+        "store it now, it is not shown again:"
+    )
+    click.echo(token)
+
+
+@users.command("disable")
+@click.option("--email", required=True)
+def users_disable(email: str) -> None:
+    """Disable an account: it may not sign in, and its sessions and tokens stop working everywhere."""
+    try:
+        with _runtime().db.unit_of_work() as session:
+            user = accounts.disable(session, email)
+            click.echo(f"disabled {user.email}")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every account: email, role, scope, language, college, state."""
+    with _runtime().db.unit_of_work() as session:
+        rows = accounts.listing(session)
+        for user in rows:
+            state = "disabled" if user.disabled else "active"
+            click.echo(
+                f"{user.email}\t{user.role}\t{user.scope}\t{user.language}\t{user.college or ''}\t{state}\t"
+                f"{user.name}"
+            )
+    if not rows:
+        click.echo("no users; create the first administrator with `top100 users create --role admin`")
+
+
+COMMANDS = (users,)
