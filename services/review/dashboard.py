@@ -8,7 +8,6 @@ style: the security headers forbid both), so it reads on a phone as well as on a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +16,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from services.review import decision_rules as rules
+from services.review import rules as scoring_rules
 from services.review.messages import DASHBOARD, STAGES, STATUSES
-from services.review.models import Candidate, Decision, Photo
-from services.review.rules import decisions as rules
+from services.review.models import Candidate, Decision, Photo, Score
 from shared import clock, i18n, identity, pages, problems, regions
 from shared.calendar import default_calendar
 from shared.web import current_runtime
@@ -27,15 +27,16 @@ from shared.web import current_runtime
 bp = Blueprint("review_dashboard", __name__)
 
 VIEWERS = ("regional_member", "regional_chair", "national_member", "national_chair", "admin")
-#: Counted elsewhere once the scores exist (review's scoring): candidates with at least one score.
-Scored = Callable[[Session, int], dict[str, int]]
 
 
-def _no_scores(session: Session, year: int) -> dict[str, int]:
-    return {}
-
-
-scored_counts: Scored = _no_scores
+def scored_counts(session: Session, year: int) -> dict[str, int]:
+    """Per region, the candidates of the regional stage with at least one member's score."""
+    query = (
+        select(Score.region, func.count(func.distinct(Score.candidate_id)))
+        .where(Score.year == year, Score.stage == "regional")
+        .group_by(Score.region)
+    )
+    return dict(session.execute(query).all())
 
 
 def deadlines(year: int) -> list[tuple[str, Any]]:
@@ -84,8 +85,8 @@ def figures(session: Session, year: int, only: str | None = None) -> dict[str, A
     }
     incomplete: dict[str, int] = {}
     for candidate in republican:
-        statements = {s.language: s.text for s in candidate.statements}
-        if rules.missing_for_republican(statements, photos.get(candidate.nomination_id)):
+        counts = {s.language: s.words for s in candidate.statements}
+        if scoring_rules.missing_for_republican(counts, photos.get(candidate.nomination_id)):
             incomplete[candidate.region] = incomplete.get(candidate.region, 0) + 1
     now = clock.local_now()
     rows = []

@@ -21,8 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from services.review.models import Candidate, Decision, DecisionScope, Extension, Photo
-from services.review.rules import decisions as rules
+from services.review import decision_rules as rules
+from services.review import queries, stages
+from services.review import rules as scoring_rules
+from services.review.models import Candidate, Decision, DecisionScope, Extension, Photo, Score
 from shared import clock
 from shared.calendar import default_calendar
 from shared.db import insert_ignore
@@ -162,6 +164,42 @@ def extend(session: Session, caller: Identity, data: Mapping[str, Any]) -> Exten
     return extension
 
 
+def snapshot(session: Session, caller: Identity, year: int, stage: str, region: str | None) -> dict[str, Any]:
+    """The rubric, each member's values per criterion and the ranking (review's `queries.ranking`) of
+    the scope, as plain JSON for the decision's `record` and its protocol."""
+    scope_region = region if stage == "regional" else None
+    ranked, candidates, names, _min_scores = queries.ranking(session, caller, year, stage, scope_region)
+    rubric = stages.rubric(session, year, stage)
+    score_query = select(Score).where(Score.year == year, Score.stage == stage).order_by(Score.member_name)
+    if scope_region:
+        score_query = score_query.where(Score.region == scope_region)
+    scores = [
+        {
+            "member": score.member_name,
+            "candidate": candidates[score.candidate_id].full_name,
+            "values": score.values,
+        }
+        for score in session.scalars(score_query)
+        if score.candidate_id in candidates
+    ]
+    return {
+        "rubric": [criterion.as_dict() for criterion in rubric.criteria],
+        "scores": scores,
+        "ranking": [
+            {
+                "rank": row.rank,
+                "candidate_id": row.candidate_id,
+                "name": candidates[row.candidate_id].full_name,
+                "weighted_mean": row.weighted_mean,
+                "normalized": row.normalized,
+                "scores_count": row.scores_count,
+            }
+            for row in ranked
+        ],
+        "members": names,
+    }
+
+
 def _lock(session: Session, year: int, stage: str, scope: str) -> DecisionScope:
     key = {"year": year, "stage": stage, "scope": scope}
     insert_ignore(session, DecisionScope.__table__, {**key, "advanced": 0}, list(key))  # type: ignore[arg-type]
@@ -192,8 +230,8 @@ def _scope_candidates(
 
 def _missing(session: Session, candidate: Candidate) -> list[str]:
     photo = session.get(Photo, candidate.nomination_id)
-    statements = {statement.language: statement.text for statement in candidate.statements}
-    return rules.missing_for_republican(statements, photo.status if photo else None)
+    counts = {statement.language: statement.words for statement in candidate.statements}
+    return scoring_rules.missing_for_republican(counts, photo.status if photo else None)
 
 
 def _apply(

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review import audit, decisions, messages, protocol
+from services.review.decision_rules import DECIDED_STAGES
 from services.review.models import Candidate, Decision
-from services.review.rules.decisions import DECIDED_STAGES
 from shared import i18n, identity, problems, regions
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -159,7 +159,7 @@ def _decide(corrects: str | None) -> tuple[Response, int] | Response:
                 if (old.year, old.stage, old.scope) != (data["year"], data["stage"], scope):
                     raise problems.Problem(422, "validation_failed", {"stage": ["field.invalid"]})
             decision = decisions.record_decision(
-                session, caller, data, corrects=corrects, record=_record(session, data)
+                session, caller, data, corrects=corrects, record=_record(session, caller, data)
             )
             _audit(session, caller, "decision.corrected" if corrects else "decision.recorded", decision)
             body = dump(decision)
@@ -281,9 +281,10 @@ def post_extension() -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-def _record(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The rubric, scores and ranking the commission saw, frozen with its decision for the protocol."""
-    return {}
+def _record(session: Session, caller: identity.Identity, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The rubric, every member's scores and the ranking the commission saw, frozen with its
+    decision, so the protocol prints what was decided on even if scores change later."""
+    return decisions.snapshot(session, caller, data["year"], data["stage"], data.get("region"))
 
 
 def _audit(session: Session, caller: identity.Identity, action: str, subject: Any) -> None:

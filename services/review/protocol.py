@@ -84,7 +84,7 @@ class Protocol:
     rubric: Sequence[Criterion] = ()
     scores: Sequence[MemberScore] = ()
     ranking: Sequence[Ranked] = ()
-    normalization: str = ""
+    normalization: Mapping[str, str] = field(default_factory=dict)
     tie_break: Mapping[str, str] = field(default_factory=dict)
     #: The decisions of the same scope and stage, oldest first (this one included) with reasons.
     corrections: Sequence[Correction] = ()
@@ -111,8 +111,8 @@ def protocol_of(decision: Any, names: Mapping[str, str], history: Sequence[Any])
         rubric=[Criterion(**criterion) for criterion in record.get("rubric", [])],
         scores=[MemberScore(**score) for score in record.get("scores", [])],
         ranking=[Ranked(**row) for row in record.get("ranking", [])],
-        normalization=record.get("normalization", ""),
-        tie_break=record.get("tie_break", {}),
+        normalization={lang: i18n.translate(messages.NORMALISATION, lang) for lang in i18n.LANGUAGES},
+        tie_break={lang: i18n.translate(messages.TIE_BREAK, lang) for lang in i18n.LANGUAGES},
         corrections=[
             Correction(d.id, d.decided_at, d.reason, d.supersedes)
             for d in history
@@ -210,9 +210,9 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
         story.append(table(rows))
     story.append(para(word("ranking"), heading))
     if protocol.normalization:
-        story.append(para(f"{word('normalized')}: {protocol.normalization}"))
+        story.append(para(protocol.normalization.get(lang) or ""))
     if protocol.tie_break:
-        story.append(para(f"{word('tie_break')}: {protocol.tie_break.get(lang) or ''}"))
+        story.append(para(protocol.tie_break.get(lang) or ""))
     rows = [
         [word("rank"), word("candidate"), word("weighted_mean"), word("normalized"), word("scores_count")]
     ]
@@ -268,6 +268,8 @@ def xlsx(protocol: Protocol, lang: str) -> bytes:
         sheet.append([label, value])
     sheet.append([word("quota", used=len(protocol.advanced), quota=protocol.quota)])
     sheet.append([word("justification"), protocol.justification])
+    sheet.append([word("normalized"), protocol.normalization.get(lang) or ""])
+    sheet.append([word("tie_break"), protocol.tie_break.get(lang) or ""])
     for key, group in (("advanced", protocol.advanced), ("not_advanced", protocol.not_advanced)):
         for cid, name in group:
             sheet.append([word(key), name, cid])

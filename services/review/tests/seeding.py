@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.review.models import Candidate, Photo, Statement
 from shared import identity
 from shared.i18n import LANGUAGES
+from shared.words import count_words
 
 #: 250 words in each language (a word repeated: the count is what the rule reads).
 LONG = {
@@ -59,7 +60,11 @@ def candidate(
         updated_at=now,
     )
     texts = LONG if complete else {"kk": "қысқа мәтін"}
-    row.statements = [Statement(language=lang, text=texts[lang]) for lang in LANGUAGES if lang in texts]
+    row.statements = [
+        Statement(language=lang, text=texts[lang], words=count_words(texts[lang]))
+        for lang in LANGUAGES
+        if lang in texts
+    ]
     session.add(row)
     session.add(
         Photo(

@@ -52,7 +52,9 @@ def test_figures_per_region_and_nationally(runtime: Runtime, client: FlaskClient
     assert client.get("/api/v1/dashboard?year=2026", headers=media).status_code == 403
 
 
-@pytest.mark.parametrize(("lang", "words"), [("kk", "Өтті"), ("ru", "Прошли"), ("en", "Advanced")])
+@pytest.mark.parametrize(
+    ("lang", "words"), [("kk", "Қалған квота"), ("ru", "Остаток квоты"), ("en", "Quota left")]
+)
 def test_the_page_draws_svg_charts_in_each_language(
     runtime: Runtime, client: FlaskClient, lang: str, words: str
 ) -> None:

@@ -38,7 +38,7 @@ def sample() -> protocol.Protocol:
             protocol.Ranked(1, "c1", "Нұрланұлы Әлихан", 9.0, 1.25, 2),
             protocol.Ranked(2, "c2", "Өмірзақова Гүлназ", 6.5, -1.25, 2),
         ],
-        normalization="z-score",
+        normalization={"kk": "z-score (kk)", "ru": "z-score (ru)", "en": "z-score (en)"},
         tie_break={"kk": "ең жоғары ықпал", "ru": "наибольшее влияние", "en": "highest impact"},
         corrections=[
             protocol.Correction("d-2", datetime(2026, 10, 14, 9, 30, tzinfo=UTC), "Қате балл", "d-1")

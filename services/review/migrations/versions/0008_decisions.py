@@ -2,11 +2,8 @@
 
 The audit log becomes append-only in the database too (triggers refusing UPDATE and DELETE).
 
-Candidates gain the stages and statuses a decision gives them (winner; under_review, advanced,
-not_advanced, winner).
-
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -17,21 +14,14 @@ from alembic import op
 from shared.migrate import append_only_created, append_only_dropped
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY = ("decisions", "extensions", "audit_log")
-STAGES = "stage IN ('internal', 'regional', 'republican', 'winner')"
-STATUSES = "status IN ('nominated', 'under_review', 'advanced', 'not_advanced', 'withdrawn', 'winner')"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("candidates", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_candidates_stage"), type_="check")
-        batch_op.drop_constraint(op.f("ck_candidates_status"), type_="check")
-        batch_op.create_check_constraint(op.f("ck_candidates_stage"), STAGES)
-        batch_op.create_check_constraint(op.f("ck_candidates_status"), STATUSES)
     op.create_table(
         "decisions",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -104,10 +94,3 @@ def downgrade() -> None:
     op.drop_table("extensions")
     op.drop_index("uq_decisions_first", table_name="decisions")
     op.drop_table("decisions")
-    with op.batch_alter_table("candidates", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_candidates_stage"), type_="check")
-        batch_op.drop_constraint(op.f("ck_candidates_status"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_candidates_stage"), "stage IN ('internal', 'regional', 'republican')"
-        )
-        batch_op.create_check_constraint(op.f("ck_candidates_status"), "status IN ('nominated', 'withdrawn')")

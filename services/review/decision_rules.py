@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from services.review import rules as scoring_rules
 from shared.calendar import END_OF_DAY, Calendar
 from shared.clock import KAZAKHSTAN
-from shared.i18n import LANGUAGES
-from shared.words import MIN_STATEMENT_WORDS, count_words
+from shared.words import count_words
 
 #: The stages a commission decides, and where each sends the candidates it advances.
 DECIDED_STAGES: tuple[str, ...] = ("regional", "republican")
@@ -38,18 +38,10 @@ def quota_left(stage: str, advanced: int) -> int:
 
 
 def missing_for_republican(statements: Mapping[str, str], photo_status: str | None) -> list[str]:
-    """What a candidate still lacks for the republican stage, named as intake names it.
-
-    The three statements (kk, ru, en) of at least 250 words each (R) and a photo media processed.
-    """
-    missing = [
-        f"statements.{language}"
-        for language in LANGUAGES
-        if count_words(statements.get(language) or "") < MIN_STATEMENT_WORDS
-    ]
-    if photo_status != "processed":
-        missing.append("photo")
-    return missing
+    """What a candidate still lacks for the republican stage, from the statements' texts: the rule is
+    review's one (`rules.missing_for_republican`, on word counts as intake counts them)."""
+    counts = {language: count_words(text or "") for language, text in statements.items()}
+    return scoring_rules.missing_for_republican(counts, photo_status)
 
 
 def stage_deadline(calendar: Calendar, stage: str) -> datetime:

@@ -1,1 +1,0 @@
-"""Review's domain rules: plain functions of the programme's words, no I/O, unit-tested."""
