@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from services.review import api, audit_api, audit_pages, bootstrap, dashboard, decisions_api, login, views
+from services.review import (
+    api,
+    audit_api,
+    audit_pages,
+    bootstrap,
+    dashboard,
+    decision_pages,
+    decisions_api,
+    login,
+    views,
+)
 from services.review.messages import PROBLEMS, ReviewProblem
 from shared import problems
 from shared.runtime import Runtime
@@ -27,7 +37,16 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (views.bp, api.bp, login.bp, audit_api.bp, audit_pages.bp, decisions_api.bp, dashboard.bp),
+        (
+            views.bp,
+            api.bp,
+            login.bp,
+            audit_api.bp,
+            audit_pages.bp,
+            decisions_api.bp,
+            decision_pages.bp,
+            dashboard.bp,
+        ),
         error_page=views.error_page,
         init=_answer_review_problems,
     )

@@ -263,3 +263,22 @@ AUDIT: dict[str, Text] = {
     "details": N_("Details"),
     "empty": N_("No entries."),
 }
+
+#: The decision page's words.
+DECISION_PAGE: dict[str, Text] = {
+    "title": N_("The commission's decision"),
+    "recorded": N_("Decision recorded on %(date)s"),
+    "advance": N_("Advance"),
+    "justification": N_("Justification"),
+    "members": N_("Members present (emails, separated by commas)"),
+    "place": N_("Place of the meeting"),
+    "record": N_("Record the decision"),
+    "correct": N_("Record a correction"),
+    "reason": N_("Reason for the correction"),
+    "refused": N_("The decision was not recorded."),
+    "protocol_pdf": N_("Protocol (PDF)"),
+    "protocol_xlsx": N_("Protocol (XLSX)"),
+    "quota": N_("At most %(quota)s may advance."),
+    "advanced": N_("Advanced"),
+    "not_advanced": N_("Not advanced"),
+}
