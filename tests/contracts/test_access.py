@@ -35,13 +35,41 @@ SERVICES = ("review", "media", "notify")
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
 PUBLIC: dict[str, set[str]] = {
-    "review": _COMMON | {"login.form", "login.submit"},
+    "review": _COMMON | {"login.form", "login.submit", "review.static"},
     "media": set(_COMMON),
     "notify": set(_COMMON),
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
+_CHAIRS = frozenset({"regional_chair", "national_chair"})
+_AUDITORS = frozenset({"admin", "regional_chair", "national_chair"})
+#: Commissions and admins, not the media team (decisions, protocols, the dashboard).
+_COMMISSIONS = frozenset(identity.MEMBER_ROLES | {"admin"})
+_MEMBERS = frozenset(identity.MEMBER_ROLES)
 ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
-    ("review", "review_audit.audit_log"): frozenset({"admin", "regional_chair", "national_chair"}),
+    ("review", "review_audit.audit_log"): _AUDITORS,
+    ("review", "review_audit_pages.audit_page"): _AUDITORS,
+    ("review", "review_audit_pages.audit_csv"): _AUDITORS,
+    ("review", "review_api.put_rubric"): frozenset({"admin"}),
+    ("review", "review_api.put_blind"): frozenset({"admin"}),
+    ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review.score_page"): _MEMBERS,
+    ("review", "review.score_form"): _MEMBERS,
+    ("review", "review.conflict_form"): _MEMBERS,
+    ("review", "review_api.declare_conflict"): _MEMBERS,
+    # The seeded candidate is at the regional stage: national members score republican ones only.
+    ("review", "review_api.put_score"): frozenset(identity.REGIONAL_ROLES),
+    ("review", "review_decisions.post_decision"): _CHAIRS,
+    ("review", "review_decisions.post_correction"): _CHAIRS,
+    ("review", "review_decisions.post_extension"): frozenset({"admin"}),
+    ("review", "review_decisions.list_decisions"): _COMMISSIONS,
+    ("review", "review_decisions.get_decision"): _COMMISSIONS,
+    ("review", "review_decisions.protocol_pdf"): _COMMISSIONS,
+    ("review", "review_decisions.protocol_xlsx"): _COMMISSIONS,
+    ("review", "review_decision_pages.new_decision"): _CHAIRS,
+    ("review", "review_decision_pages.post_decision"): _CHAIRS,
+    ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
+    ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
+    ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
 }
 #: A caller of each role; regional roles sit in almaty.
 CALLERS = {
@@ -64,9 +92,12 @@ class Service:
                 yield rule, method
 
     def path(self, rule: Rule) -> str:
-        values = {
+        values: dict[str, object] = {
             name: self.candidate_id or FILLER if "candidate" in name else FILLER for name in rule.arguments
         }
+        for name, converter in (rule._converters or {}).items():
+            if converter.__class__.__name__ in ("IntegerConverter", "NumberConverter"):
+                values[name] = 2026
         if rule.rule.startswith("/static"):
             values = {"filename": "top100.css"}
         return rule.build(values, append_unknown=False)[1]
