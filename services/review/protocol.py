@@ -31,6 +31,8 @@ from shared import i18n, regions
 
 FONTS = Path(__file__).resolve().parents[2] / "shared" / "fonts"
 REGULAR, BOLD = "NotoSans", "NotoSans-Bold"
+#: Rows of a table laid out at once (about a page of the members' scores at 8 pt).
+CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -184,10 +186,17 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         return Paragraph(_escape(text), style)
 
-    def table(rows: list[list[Any]], widths: list[float] | None = None) -> LongTable:
-        grid = LongTable(rows, colWidths=widths, repeatRows=1)
-        grid.setStyle(_GRID)
-        return grid
+    def table(rows: list[list[Any]], widths: list[float] | None = None) -> Any:
+        """A table in pieces of `CHUNK` rows, each with the header: reportlab splits one long table
+        across pages again and again (quadratic in its rows); pieces that fit a page are laid out once.
+        """
+        header, body = rows[0], rows[1:]
+        pieces = []
+        for start in range(0, max(len(body), 1), CHUNK):
+            grid = LongTable([header, *body[start : start + CHUNK]], colWidths=widths, repeatRows=1)
+            grid.setStyle(_GRID)
+            pieces.append(grid)
+        return pieces if len(pieces) > 1 else pieces[0]
 
     story: list[Any] = [para(word("title"), title), para(_commission(protocol, lang), heading)]
     story.append(
@@ -199,7 +208,7 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
         rows += [
             [para(c.names.get(lang) or c.code), f"{c.weight:g}", f"{c.min}–{c.max}"] for c in protocol.rubric
         ]
-        story.append(table(rows, [110 * mm, 25 * mm, 35 * mm]))
+        _add(story, table(rows, [110 * mm, 25 * mm, 35 * mm]))
     if protocol.scores:
         story.append(para(word("scores"), heading))
         codes = [c.code for c in protocol.rubric] or sorted({k for s in protocol.scores for k in s.values})
@@ -207,7 +216,7 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
         rows += [
             [s.member, s.candidate, *(str(s.values.get(code, "")) for code in codes)] for s in protocol.scores
         ]
-        story.append(table(rows))
+        _add(story, table(rows))
     story.append(para(word("ranking"), heading))
     if protocol.normalization:
         story.append(para(protocol.normalization.get(lang) or ""))
@@ -220,7 +229,7 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
         [str(r.rank), para(r.name), _fmt(r.weighted_mean), _fmt(r.normalized), str(r.scores_count)]
         for r in protocol.ranking
     ]
-    story.append(table(rows, [15 * mm, 85 * mm, 25 * mm, 25 * mm, 20 * mm]))
+    _add(story, table(rows, [15 * mm, 85 * mm, 25 * mm, 25 * mm, 20 * mm]))
     story.append(para(word("decision"), heading))
     story.append(para(word("quota", used=len(protocol.advanced), quota=protocol.quota)))
     for key, group in (("advanced", protocol.advanced), ("not_advanced", protocol.not_advanced)):
@@ -309,6 +318,10 @@ def xlsx(protocol: Protocol, lang: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _add(story: list[Any], flowable: Any) -> None:
+    story.extend(flowable if isinstance(flowable, list) else [flowable])
 
 
 def _escape(text: str) -> str:
