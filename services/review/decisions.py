@@ -178,6 +178,7 @@ def snapshot(session: Session, caller: Identity, year: int, stage: str, region: 
             "member": score.member_name,
             "candidate": candidates[score.candidate_id].full_name,
             "values": score.values,
+            "weighted": score.weighted,
         }
         for score in session.scalars(score_query)
         if score.candidate_id in candidates

@@ -59,6 +59,8 @@ class MemberScore:
     member: str
     candidate: str
     values: Mapping[str, int]
+    #: Σ weight × value ÷ Σ weight under the rubric the score was given with.
+    weighted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -210,13 +212,7 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
         ]
         _add(story, table(rows, [110 * mm, 25 * mm, 35 * mm]))
     if protocol.scores:
-        story.append(para(word("scores"), heading))
-        codes = [c.code for c in protocol.rubric] or sorted({k for s in protocol.scores for k in s.values})
-        rows = [[word("member"), word("candidate"), *codes]]
-        rows += [
-            [s.member, s.candidate, *(str(s.values.get(code, "")) for code in codes)] for s in protocol.scores
-        ]
-        _add(story, table(rows))
+        _add(story, _score_matrix(protocol, word, para, heading, table))
     story.append(para(word("ranking"), heading))
     if protocol.normalization:
         story.append(para(protocol.normalization.get(lang) or ""))
@@ -263,6 +259,32 @@ def pdf(protocol: Protocol, lang: str) -> bytes:
     return out.getvalue()
 
 
+def _score_matrix(protocol: Protocol, word: Any, para: Any, heading: Any, table: Any) -> list[Any]:
+    """Every member's score of every candidate, as one matrix (a row per candidate, a column per
+    member, the weighted value in each cell) with the members named in a legend: 200 candidates by 15
+    members fit on a few pages this way. Each criterion's value is in the XLSX's scores sheet."""
+    members = sorted({s.member for s in protocol.scores})
+    column = {member: index for index, member in enumerate(members)}
+    order = [r.name for r in protocol.ranking] or sorted({s.candidate for s in protocol.scores})
+    cells: dict[str, list[str]] = {name: [""] * len(members) for name in order}
+    for score in protocol.scores:
+        row = cells.setdefault(score.candidate, [""] * len(members))
+        row[column[score.member]] = _fmt(score.weighted) if score.weighted is not None else "·"
+    legend = "; ".join(f"M{index + 1}: {member}" for index, member in enumerate(members))
+    width = (174 * mm - 52 * mm) / max(len(members), 1)
+    rows = [[word("candidate"), *(f"M{index + 1}" for index in range(len(members)))]]
+    rows += [[name, *values] for name, values in cells.items()]
+    return [
+        para(word("scores"), heading),
+        para(legend),
+        *_as_list(table(rows, [52 * mm, *[width] * len(members)])),
+    ]
+
+
+def _as_list(flowable: Any) -> list[Any]:
+    return flowable if isinstance(flowable, list) else [flowable]
+
+
 def xlsx(protocol: Protocol, lang: str) -> bytes:
     """The protocol as a workbook: the summary and decision, the rubric, the scores, the ranking."""
     word = _words(lang)
@@ -307,8 +329,11 @@ def xlsx(protocol: Protocol, lang: str) -> bytes:
     codes = [c.code for c in protocol.rubric] or sorted({k for s in protocol.scores for k in s.values})
     add(
         word("scores"),
-        [word("member"), word("candidate"), *codes],
-        [[s.member, s.candidate, *(s.values.get(code) for code in codes)] for s in protocol.scores],
+        [word("member"), word("candidate"), *codes, word("weighted_mean")],
+        [
+            [s.member, s.candidate, *(s.values.get(code) for code in codes), s.weighted]
+            for s in protocol.scores
+        ],
     )
     add(
         word("ranking"),
@@ -321,7 +346,7 @@ def xlsx(protocol: Protocol, lang: str) -> bytes:
 
 
 def _add(story: list[Any], flowable: Any) -> None:
-    story.extend(flowable if isinstance(flowable, list) else [flowable])
+    story.extend(_as_list(flowable))
 
 
 def _escape(text: str) -> str:

@@ -33,7 +33,7 @@ def sample() -> protocol.Protocol:
         advanced=[("c1", "Нұрланұлы Әлихан")],
         not_advanced=[("c2", "Өмірзақова Гүлназ")],
         rubric=[protocol.Criterion("impact", {"kk": "Ықпал", "ru": "Влияние", "en": "Impact"}, 2.0, 0, 10)],
-        scores=[protocol.MemberScore("a@example.kz", "Нұрланұлы Әлихан", {"impact": 9})],
+        scores=[protocol.MemberScore("Сәрсенова Айгүл", "Нұрланұлы Әлихан", {"impact": 9}, 9.0)],
         ranking=[
             protocol.Ranked(1, "c1", "Нұрланұлы Әлихан", 9.0, 1.25, 2),
             protocol.Ranked(2, "c2", "Өмірзақова Гүлназ", 6.5, -1.25, 2),
@@ -59,6 +59,7 @@ def test_the_pdf_reads_back_in_each_language_with_kazakh_letters(lang: str) -> N
     for kazakh in ("Нұрланұлы Әлихан", "Өмірзақова Гүлназ", "Сәрсенова Айгүл", "ғылыми жобалар", "Қате балл"):
         assert kazakh in text
     assert "a@example.kz" in text and "z-score" in text and "d-1" in text
+    assert "M1: Сәрсенова Айгүл" in text and "9.00" in text
     assert {"kk": "Ықпал", "ru": "Влияние", "en": "Impact"}[lang] in text
 
 
