@@ -58,3 +58,17 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     with open(path, "rb") as handle:
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(handle.read())).pages)
     assert "Комиссия отырысының хаттамасы" in text and "Қасымов00 Ұлан" in text and "Қолдар" in text
+
+
+def test_the_dashboard_reads_on_a_phone_in_russian(
+    phone: Any, system: System, sign_in: Callable[..., None], shot: Callable[[Any, str], Any]
+) -> None:
+    admin = system.user("admin", "national", name="Админ Әкімшісі", language="ru")
+    sign_in(phone, admin)
+    phone.goto(system.url("review", "/dashboard?year=2026"))
+    assert phone.locator("html").get_attribute("lang") == "ru"
+    assert phone.locator("svg.chart").count() == 3
+    assert "Остаток квоты" in phone.locator("main").inner_text()
+    wider = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not wider, "the dashboard scrolls sideways on a 360 px phone"
+    shot(phone, "dashboard-phone-ru")
