@@ -310,12 +310,17 @@ def install(
     login_url: str,
     secure_cookies: bool,
     open_by_default: bool = False,
+    trusted_origins: Iterable[str] = (),
 ) -> None:
     """Make `app` verify callers, refuse anonymous ones where a view is not public, and check CSRF.
 
     `is_valid` asks the service's own generation table; `login_url` is review's login page;
-    `open_by_default` makes a view that says nothing public (an app no person signs in to).
+    `open_by_default` makes a view that says nothing public (an app no person signs in to);
+    `trusted_origins` are the other services' addresses, where a form may lead (the CSP's
+    `form-action` also governs the redirect after a form: signing out at media lands on review's login
+    page, signing in at review goes back to media's page; on one domain they are all 'self').
     """
+    form_action = " ".join(["'self'", *sorted(set(trusted_origins))])
     app.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE,
         SESSION_COOKIE_HTTPONLY=True,
@@ -357,7 +362,7 @@ def install(
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            f"object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'",
         )
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")

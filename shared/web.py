@@ -85,6 +85,7 @@ def _verify_callers(app: Flask, runtime: Runtime, people: bool) -> None:
         login_url=settings.login_url,
         secure_cookies=settings.secure_cookies,
         open_by_default=not people,
+        trusted_origins=settings.public_origins,
     )
 
 
