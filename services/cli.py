@@ -137,6 +137,7 @@ def run_command(only: str | None) -> None:
         migrate.upgrade(service, settings[service].database_url)
     runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")
     demo_key = _seed_demo(root) if "intake" in services and _embedded_intake() else None
+    nobody = "review" in services and _nobody_signs_in(settings["review"])
     supervisor = runner.Supervisor(runner.child_specs(services))
     waiting = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
 
@@ -156,11 +157,32 @@ def run_command(only: str | None) -> None:
             )
             click.echo(demo_key)
             (root / DEMO_KEY_MARKER).touch()
+        if nobody:
+            runner.say(
+                f"nobody can sign in yet: create the first administrator with `{FIRST_USER_COMMAND}` "
+                f"(it asks for a password), then sign in at {settings['review'].login_url}"
+            )
         runner.say("all services answer; Ctrl-C stops everything")
 
     status = supervisor.run(ready, announce)
     lock.close()
     sys.exit(status)
+
+
+#: What `top100 run` suggests while review has no account: no default user, no default password.
+FIRST_USER_COMMAND = ".venv/bin/top100 users create --email you@example.kz --role admin --scope national"
+
+
+def _nobody_signs_in(settings: config.Settings) -> bool:
+    """Whether review has no account yet (a fresh data folder)."""
+    from services.review import accounts, bootstrap
+
+    runtime = bootstrap.build(settings)
+    try:
+        with runtime.db.unit_of_work() as session:
+            return not accounts.listing(session)
+    finally:
+        runtime.db.dispose()
 
 
 def _lock_data_dir(root: Path) -> IO[str]:

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review import audit
+from services.review import audit, scoring
 from services.review.models import User, metadata
 from shared import clock, identity, outbox, regions
 from shared.envelope import Event
@@ -107,6 +107,8 @@ def create(
     session.add(user)
     _announce(session, user)
     audit.record(session, None, audit.USER_CREATED, region=_region(user), user_id=user.id, role=role)
+    session.flush()
+    scoring.member_added(session, role, scope)
     return user
 
 
@@ -116,6 +118,32 @@ def reset(session: Session, email: str, password: str) -> User:
     user.password_hash = hash_password(password)
     _bump(session, user)
     audit.record(session, None, audit.USER_RESET, region=_region(user), user_id=user.id)
+    return user
+
+
+def update(session: Session, email: str, **changes: str | None) -> User:
+    """Change a user's name, role, scope, language or college (the keys given); every credential of
+    theirs ends, since it carries the old values."""
+    user = _get(session, email)
+    unknown = set(changes) - {"name", "role", "scope", "language", "college"}
+    if unknown:
+        raise AccountError(f"cannot change {sorted(unknown)}")
+    if changes.get("scope"):
+        known = regions.resolve(changes["scope"])
+        changes["scope"] = known.code if known else changes["scope"]
+    role = changes.get("role") or user.role
+    scope = changes.get("scope") or user.scope
+    language = changes.get("language") or user.language
+    _checked(role, scope, language)
+    user.role, user.scope, user.language = role, scope, language
+    if changes.get("name"):
+        user.name = str(changes["name"]).strip()
+    if "college" in changes:
+        user.college = changes["college"] or None
+    _bump(session, user)
+    audit.record(
+        session, None, audit.USER_CHANGED, region=_region(user), user_id=user.id, changed=sorted(changes)
+    )
     return user
 
 

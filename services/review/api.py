@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from services.review import present, queries, rules, schemas, scoping, scoring, stages
+from services.review import audit, present, queries, rules, schemas, scoping, scoring, stages
 from services.review.messages import ReviewProblem
 from services.review.models import Candidate
 from shared import identity
@@ -43,6 +43,13 @@ def list_candidates() -> tuple[Response, int]:
     with current_runtime().db.unit_of_work() as session:
         page = queries.list_candidates(session, caller, filters)
         items = [present.item(listed) for listed in page.items]
+        audit.record(
+            session,
+            caller,
+            scoring.CANDIDATES_LISTED,
+            region=filters.region or scoping.own_region(caller),
+            count=len(items),
+        )
     return jsonify(
         items=items, total=page.total, page=page.page, pages=page.pages, per_page=page.per_page
     ), 200
@@ -57,6 +64,7 @@ def get_candidate(candidate_id: str) -> tuple[Response, int]:
         if found is None:
             raise ReviewProblem(404, "not_found")
         body = present.detail(found, runtime.settings.media_url)
+        audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
     return jsonify(body), 200
 
 
@@ -162,7 +170,7 @@ def put_blind(year: int, stage: str) -> tuple[Response, int]:
     if not isinstance(body.get("blind"), bool):
         raise ReviewProblem(422, "validation_failed", {"blind": ["field.invalid"]})
     with current_runtime().db.unit_of_work() as session:
-        scoring.set_blind(session, year, stage, body["blind"])
+        scoring.set_blind(session, identity.caller(), year, stage, body["blind"])
     return jsonify(year=year, stage=stage, blind=body["blind"]), 200
 
 
@@ -183,6 +191,5 @@ def put_assignment(year: int, stage: str) -> tuple[Response, int]:
         raise ReviewProblem(422, "validation_failed", {"scorers": ["field.invalid"]})
     scope = caller.scope if caller.scope != NATIONAL else NATIONAL
     with current_runtime().db.unit_of_work() as session:
-        members = stages.members_of(session, stage, scope)
-        plan = scoring.set_assignment(session, year, stage, scope, scorers, members)
+        plan = scoring.set_assignment(session, caller, year, stage, scope, scorers)
     return jsonify(year=year, stage=stage, scope=scope, scorers=scorers, assignments=plan), 200

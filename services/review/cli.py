@@ -98,6 +98,34 @@ def users_token(email: str, days: int) -> None:
     click.echo(token)
 
 
+@users.command("update")
+@click.option("--email", required=True)
+@click.option("--name", default=None)
+@click.option("--role", default=None, type=click.Choice(identity.ROLES))
+@click.option("--scope", default=None)
+@click.option("--language", default=None, type=click.Choice(LANGUAGES))
+@click.option("--college", default=None, help="a college code; an empty string detaches the member")
+def users_update(
+    email: str,
+    name: str | None,
+    role: str | None,
+    scope: str | None,
+    language: str | None,
+    college: str | None,
+) -> None:
+    """Change a user's name, role, scope, language or college; their sessions and tokens end."""
+    given = {"name": name, "role": role, "scope": scope, "language": language, "college": college}
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change")
+    try:
+        with _runtime().db.unit_of_work() as session:
+            user = accounts.update(session, email, **changes)
+            click.echo(f"updated {user.email} ({user.role}, {user.scope}, {user.language})")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @users.command("disable")
 @click.option("--email", required=True)
 def users_disable(email: str) -> None:

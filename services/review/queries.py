@@ -8,13 +8,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import exists, func, not_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from services.review import rules, scoping, stages
 from services.review.models import Candidate, Conflict, Photo, Score, Statement
 from shared.identity import Identity
 
 PER_PAGE = 50
+#: What a list shows of a candidate: the rest (achievements, statements...) waits for their page.
+_LISTED_COLUMNS = (
+    Candidate.nomination_id,
+    Candidate.year,
+    Candidate.region,
+    Candidate.college_code,
+    Candidate.college_names,
+    Candidate.last_name,
+    Candidate.first_name,
+    Candidate.patronymic,
+    Candidate.stage,
+    Candidate.status,
+)
 
 
 @dataclass
@@ -104,7 +117,8 @@ def list_candidates(session: Session, caller: Identity, filters: Filters) -> Pag
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, filters.page), pages)
     rows = session.scalars(
-        query.order_by(Candidate.region, Candidate.search_name, Candidate.id)
+        query.options(load_only(*_LISTED_COLUMNS))
+        .order_by(Candidate.region, Candidate.search_name, Candidate.id)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
@@ -134,13 +148,20 @@ def _listed(session: Session, caller: Identity, candidates: list[Candidate]) -> 
         words.setdefault(candidate_id, {})[language] = count
     stage_of = {c.id: c.stage for c in candidates}
     counts: dict[str, int] = {}
-    own: dict[str, Score] = {}
-    for score in session.scalars(select(Score).where(Score.candidate_id.in_(ids))):
-        if score.stage != stage_of[score.candidate_id]:
-            continue
-        counts[score.candidate_id] = counts.get(score.candidate_id, 0) + 1
-        if score.member_id == caller.user_id:
-            own[score.candidate_id] = score
+    for candidate_id, stage, count in session.execute(
+        select(Score.candidate_id, Score.stage, func.count())
+        .where(Score.candidate_id.in_(ids))
+        .group_by(Score.candidate_id, Score.stage)
+    ):
+        if stage == stage_of[candidate_id]:
+            counts[candidate_id] = count
+    own = {
+        score.candidate_id: score
+        for score in session.scalars(
+            select(Score).where(Score.candidate_id.in_(ids), Score.member_id == caller.user_id)
+        )
+        if score.stage == stage_of[score.candidate_id]
+    }
     blind: dict[tuple[int, str, str], bool] = {}
     listed = []
     for c in candidates:

@@ -42,3 +42,8 @@ def candidate(session: Session, caller: Identity, candidate_id: str) -> Candidat
 def sees_region(caller: Identity, region: str) -> bool:
     """Whether `caller` may look at `region`'s candidates at all (a regional role: only its own)."""
     return caller.role not in REGIONAL_ROLES or caller.scope == region
+
+
+def own_region(caller: Identity) -> str | None:
+    """The one region a regional caller works in; None for national roles."""
+    return caller.scope if caller.role in REGIONAL_ROLES else None

@@ -13,11 +13,22 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.review import rules, stages
+from services.review import audit, rules, stages
 from services.review.messages import ReviewProblem
 from services.review.models import Assignment, Candidate, Conflict, RubricChange, Score, StageSetting
 from shared import clock
 from shared.identity import NATIONAL, REGIONAL_ROLES, Identity
+
+#: The audit log's actions of the commissions' work.
+SCORE_PUT = "score.put"
+CONFLICT_DECLARED = "conflict.declared"
+RUBRIC_CHANGED = "rubric.changed"
+STAGE_BLIND = "stage.blind"
+STAGE_ASSIGNMENT = "stage.assignment"
+#: Reading one candidate's personal data (their page, the API's detail, the scoring page).
+CANDIDATE_READ = "candidate.read"
+#: Reading a list of candidates (names and colleges): one entry per list, not per name.
+CANDIDATES_LISTED = "candidates.listed"
 
 MAX_COMMENT = 4000
 MAX_REASON = 2000
@@ -77,6 +88,7 @@ def put_score(session: Session, caller: Identity, candidate: Candidate, body: An
     score.comment = comment
     score.updated_at = now
     session.flush()
+    audit.record(session, caller, SCORE_PUT, candidate=candidate, stage=candidate.stage, values=values)
     return score
 
 
@@ -124,15 +136,20 @@ def declare_conflict(
         declared_at=clock.utcnow(),
     )
     session.add(conflict)
-    session.execute(
+    withdrawn = session.execute(
         delete(Score).where(Score.candidate_id == candidate.id, Score.member_id == caller.user_id)
-    )
-    session.execute(
-        delete(Assignment).where(
-            Assignment.candidate_id == candidate.id, Assignment.member_id == caller.user_id
-        )
-    )
+    ).rowcount
     session.flush()
+    audit.record(session, caller, CONFLICT_DECLARED, candidate=candidate, scores_withdrawn=withdrawn)
+    if candidate.stage in rules.SCORED_STAGES:
+        scope = stages.scope_of(candidate.stage, candidate.region)
+        rebalance(
+            session,
+            candidate.year,
+            candidate.stage,
+            scope,
+            stages.members_of(session, candidate.stage, scope),
+        )
     return conflict, True
 
 
@@ -157,26 +174,44 @@ def set_rubric(session: Session, caller: Identity, year: int, stage: str, body: 
         session.add(row)
     row.data, row.changed_by, row.changed_at = data, caller.user_id, clock.utcnow()
     session.flush()
+    audit.record(session, caller, RUBRIC_CHANGED, year=year, stage=stage)
     return rules.rubric_from(stage, data)
 
 
-def set_blind(session: Session, year: int, stage: str, blind: bool) -> StageSetting:
+def set_blind(session: Session, caller: Identity, year: int, stage: str, blind: bool) -> StageSetting:
     """An admin makes a stage blind (names, photos, colleges hidden from members) or not."""
     row = _setting(session, year, stage, NATIONAL)
     row.blind = blind
     session.flush()
+    audit.record(session, caller, STAGE_BLIND, year=year, stage=stage, blind=blind)
     return row
 
 
 def set_assignment(
-    session: Session, year: int, stage: str, scope: str, scorers: int | None, members: Iterable[str]
+    session: Session, caller: Identity, year: int, stage: str, scope: str, scorers: int | None
 ) -> dict[str, list[str]]:
     """A chair's choice for their scope: every member scores every candidate (`scorers` None), or
     each candidate gets `scorers` assigned members; the plan is made now."""
     row = _setting(session, year, stage, scope)
     row.scorers = scorers
     session.flush()
-    return rebalance(session, year, stage, scope, members)
+    audit.record(session, caller, STAGE_ASSIGNMENT, region=scope, year=year, stage=stage, scorers=scorers)
+    return rebalance(session, year, stage, scope, stages.members_of(session, stage, scope))
+
+
+def member_added(session: Session, role: str, scope: str) -> None:
+    """A new member joins a commission: every assigned stage of their scope is planned again, so
+    they get their share of what nobody has scored yet."""
+    for stage, roles in stages.SCORERS.items():
+        if role not in roles:
+            continue
+        settings = session.scalars(
+            select(StageSetting).where(
+                StageSetting.stage == stage, StageSetting.scope == scope, StageSetting.scorers.is_not(None)
+            )
+        )
+        for setting in list(settings):
+            rebalance(session, setting.year, stage, scope, stages.members_of(session, stage, scope))
 
 
 def rebalance(

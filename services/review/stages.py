@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from services.review import rules
-from services.review.models import Candidate, Decision, Extension, RubricChange, Score, StageSetting
+from services.review.models import Candidate, Decision, Extension, RubricChange, Score, StageSetting, User
 from shared import clock
 from shared.calendar import default_calendar
 from shared.identity import NATIONAL, Identity
@@ -91,3 +91,28 @@ def hidden_from(session: Session, caller: Identity, candidate: Candidate) -> boo
     if not blind(session, candidate.year, candidate.stage):
         return False
     return not decided(session, candidate.year, candidate.stage, candidate.region)
+
+
+#: Who scores each stage: the region's commission (members and chair), then the working group.
+SCORERS = {
+    "regional": ("regional_member", "regional_chair"),
+    "republican": ("national_member", "national_chair"),
+}
+
+
+def members_of(session: Session, stage: str, scope: str) -> list[str]:
+    """The ids of the users who score `stage` in `scope` (enabled accounts only)."""
+    query = select(User.id).where(User.role.in_(SCORERS[stage]), User.disabled.is_(False))
+    if stage == "regional":
+        query = query.where(User.scope == scope)
+    return list(session.scalars(query.order_by(User.id)))
+
+
+def member_colleges(session: Session, member_ids: list[str]) -> dict[str, str]:
+    """The college each of these members is attached to, for those who are."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(User.id, User.college).where(User.id.in_(member_ids), User.college.is_not(None))
+    )
+    return {user_id: college for user_id, college in rows if college}

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from services.review import present, queries, rules, schemas, scoping, scoring, stages
+from services.review import audit, present, queries, rules, schemas, scoping, scoring, stages
 from services.review.messages import (
     NORMALISATION,
     NOT_FOUND,
@@ -84,6 +84,13 @@ def index() -> pages.Page:
     filters, kept = _filters()
     with current_runtime().db.unit_of_work() as session:
         page = queries.list_candidates(session, caller, filters)
+        audit.record(
+            session,
+            caller,
+            scoring.CANDIDATES_LISTED,
+            region=filters.region or scoping.own_region(caller),
+            count=len(page.items),
+        )
     return _render(
         "index.html",
         page=page,
@@ -104,6 +111,7 @@ def candidate(candidate_id: str) -> pages.Page:
         if found is None:
             abort(404)
         links = present.photo_links(found, runtime.settings.media_url)
+        audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
     return _render("candidate.html", d=found, links=links, filters=_filters()[1])
 
 
@@ -111,6 +119,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
     found = queries.candidate_detail(session, caller, candidate_id)
     if found is None:
         abort(404)
+    audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
     filters, kept = _filters()
     previous, following = queries.neighbours(session, caller, filters, candidate_id)
     candidate = found.candidate
@@ -153,31 +162,29 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
     """The form without script: saved, then back to the same candidate (or on to the next)."""
     caller = identity.caller()
     runtime = current_runtime()
-    with runtime.db.unit_of_work() as session:
-        candidate = scoping.candidate(session, caller, candidate_id)
-        if candidate is None:
-            abort(404)
-        rubric = stages.rubric(session, candidate.year, candidate.stage)
-        values: dict[str, Any] = {}
-        for criterion in rubric.criteria:
-            raw = request.form.get(f"criteria.{criterion.code}", "").strip()
-            values[criterion.code] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
-        body = {"criteria": values, "comment": request.form.get("comment", "")}
-        try:
+    values: dict[str, Any] = {}
+    try:
+        with runtime.db.unit_of_work() as session:
+            candidate = scoping.candidate(session, caller, candidate_id)
+            if candidate is None:
+                abort(404)
+            for criterion in stages.rubric(session, candidate.year, candidate.stage).criteria:
+                raw = request.form.get(f"criteria.{criterion.code}", "").strip()
+                values[criterion.code] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
+            body = {"criteria": values, "comment": request.form.get("comment", "")}
             scoring.put_score(session, caller, candidate, body)
-        except ReviewProblem as problem:
-            session.rollback()
-            lang = pages.page_language()
-            errors = {
-                field: [text(PROBLEMS, key, lang) for key in keys]
-                for field, keys in (problem.errors or {}).items()
-            }
+    except ReviewProblem as problem:
+        # Nothing was saved (the unit of work rolled back): the same page, each error by its field.
+        lang = pages.page_language()
+        errors = {
+            field: [text(PROBLEMS, key, lang) for key in keys]
+            for field, keys in (problem.errors or {}).items()
+        }
+        with runtime.db.unit_of_work() as session:
             context = _scoring_context(session, caller, candidate_id)
-            if problem.code != "validation_failed":
-                context["refusal"] = problem.code
-            return _render(
-                "score.html", problem.status, saved=False, errors=errors, submitted=values, **context
-            )
+        if problem.code != "validation_failed":
+            context["refusal"] = problem.code
+        return _render("score.html", problem.status, saved=False, errors=errors, submitted=values, **context)
     _, kept = _filters()
     target = request.form.get("then")
     if target and target != candidate_id:
@@ -189,15 +196,14 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
 @identity.roles(*sorted(MEMBER_ROLES))
 def conflict_form(candidate_id: str) -> ResponseReturnValue:
     caller = identity.caller()
-    with current_runtime().db.unit_of_work() as session:
-        candidate = scoping.candidate(session, caller, candidate_id)
-        if candidate is None:
-            abort(404)
-        try:
+    try:
+        with current_runtime().db.unit_of_work() as session:
+            candidate = scoping.candidate(session, caller, candidate_id)
+            if candidate is None:
+                abort(404)
             scoring.declare_conflict(session, caller, candidate, {"reason": request.form.get("reason", "")})
-        except ReviewProblem:
-            session.rollback()
-            return redirect(url_for("review.candidate", candidate_id=candidate_id, conflict="missing"))
+    except ReviewProblem:
+        return redirect(url_for("review.candidate", candidate_id=candidate_id))
     return redirect(url_for("review.candidate", candidate_id=candidate_id))
 
 

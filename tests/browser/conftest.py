@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from services.review.models import LoginAttempt
 from services.review.tests import people
 from shared import config, identity, testing
 from shared.runtime import Runtime
@@ -63,6 +65,12 @@ class System:
 
     def runtime(self, service: str) -> Runtime:
         return self.runtimes[service]
+
+    def forget_login_attempts(self) -> None:
+        """Every browser comes from 127.0.0.1: one test's failed logins must not lock the next test
+        out (the throttle counts per address too). The `page` and `phone` fixtures call this."""
+        with self.runtimes["review"].db.unit_of_work() as session:
+            session.execute(delete(LoginAttempt))
 
     def user(self, role: str = "regional_chair", scope: str = "almaty", **fields: Any) -> identity.Identity:
         """A new account in review's database; its password is `people.PASSWORD`."""
@@ -128,6 +136,7 @@ def _context(browser: Any, viewport: dict[str, int], **options: Any) -> Any:
 @pytest.fixture
 def page(browser: Any, system: System) -> Iterator[Any]:
     """A desktop window in a fresh context (no cookies), its browser asking for Russian."""
+    system.forget_login_attempts()
     context = _context(browser, DESKTOP)
     try:
         yield context.new_page()
@@ -138,6 +147,7 @@ def page(browser: Any, system: System) -> Iterator[Any]:
 @pytest.fixture
 def phone(browser: Any, system: System) -> Iterator[Any]:
     """A 360 px wide phone screen in a fresh context."""
+    system.forget_login_attempts()
     context = _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
         yield context.new_page()

@@ -40,24 +40,23 @@ PUBLIC: dict[str, set[str]] = {
     "notify": set(_COMMON),
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
-_CHAIRS = frozenset({"regional_chair", "national_chair"})
+_MEMBERS = frozenset(identity.MEMBER_ROLES)
+_CHAIRS = frozenset(identity.CHAIR_ROLES)
 _AUDITORS = frozenset({"admin", "regional_chair", "national_chair"})
 #: Commissions and admins, not the media team (decisions, protocols, the dashboard).
 _COMMISSIONS = frozenset(identity.MEMBER_ROLES | {"admin"})
-_MEMBERS = frozenset(identity.MEMBER_ROLES)
 ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
-    ("review", "review_audit.audit_log"): _AUDITORS,
-    ("review", "review_audit_pages.audit_page"): _AUDITORS,
-    ("review", "review_audit_pages.audit_csv"): _AUDITORS,
-    ("review", "review_api.put_rubric"): frozenset({"admin"}),
-    ("review", "review_api.put_blind"): frozenset({"admin"}),
-    ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_audit.audit_log"): frozenset({"admin", "regional_chair", "national_chair"}),
     ("review", "review.score_page"): _MEMBERS,
     ("review", "review.score_form"): _MEMBERS,
     ("review", "review.conflict_form"): _MEMBERS,
+    ("review", "review_api.put_score"): _MEMBERS,
     ("review", "review_api.declare_conflict"): _MEMBERS,
-    # The seeded candidate is at the regional stage: national members score republican ones only.
-    ("review", "review_api.put_score"): frozenset(identity.REGIONAL_ROLES),
+    ("review", "review_api.put_rubric"): frozenset({"admin"}),
+    ("review", "review_api.put_blind"): frozenset({"admin"}),
+    ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_audit_pages.audit_page"): _AUDITORS,
+    ("review", "review_audit_pages.audit_csv"): _AUDITORS,
     ("review", "review_decisions.post_decision"): _CHAIRS,
     ("review", "review_decisions.post_correction"): _CHAIRS,
     ("review", "review_decisions.post_extension"): frozenset({"admin"}),
@@ -71,12 +70,22 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
 }
+#: Routes about the regional stage here (the seeded candidate is at it, a stage in a path is
+#: `regional`), where the national working group is refused by the stage (403 `not_your_stage`),
+#: not by its role: it scores the republican stage.
+STAGE_BOUND: set[tuple[str, str]] = {
+    ("review", "review.score_form"),
+    ("review", "review_api.put_score"),
+    ("review", "review_api.put_assignment"),
+}
 #: A caller of each role; regional roles sit in almaty.
 CALLERS = {
     role: ("almaty" if role in identity.REGIONAL_ROLES else identity.NATIONAL) for role in identity.ROLES
 }
 #: What a path's variables are filled with (a candidate's id is the seeded candidate's).
 FILLER = "00000000-0000-4000-8000-000000000000"
+#: Variables that are not ids: a year and a stage of the programme.
+NAMED_FILLERS = {"year": 2026, "stage": "regional"}
 
 
 @dataclass
@@ -92,12 +101,10 @@ class Service:
                 yield rule, method
 
     def path(self, rule: Rule) -> str:
-        values: dict[str, object] = {
-            name: self.candidate_id or FILLER if "candidate" in name else FILLER for name in rule.arguments
+        values = {
+            name: self.candidate_id or FILLER if "candidate" in name else NAMED_FILLERS.get(name, FILLER)
+            for name in rule.arguments
         }
-        for name, converter in (rule._converters or {}).items():
-            if converter.__class__.__name__ in ("IntegerConverter", "NumberConverter"):
-                values[name] = 2026
         if rule.rule.startswith("/static"):
             values = {"filename": "top100.css"}
         return rule.build(values, append_unknown=False)[1]
@@ -188,6 +195,9 @@ def test_each_role_reaches_what_it_may_and_no_more(service: Service, role: str) 
         if allowed is not None and role not in allowed:
             if status != 403:
                 wrong.append(f"{method} {rule.rule}: a {role} got {status}, expected 403")
+        elif (service.name, rule.endpoint) in STAGE_BOUND and role not in identity.REGIONAL_ROLES:
+            if status != 403:
+                wrong.append(f"{method} {rule.rule}: a {role} got {status}, expected 403 (not their stage)")
         elif status in (401, 403) or (status == 302 and "/login" in location):
             wrong.append(
                 f"{method} {rule.rule}: a {role} got {status} {location}, expected to be let through"

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
 from email import message_from_bytes, policy
@@ -49,7 +50,9 @@ def clean_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, 
     return env
 
 
-def top100(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def top100(
+    env: dict[str, str], *args: str, timeout: float = 60, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """One `top100` command, as an operator types it (through the same interpreter as the tests)."""
     return subprocess.run(
         [sys.executable, "-m", "services.cli", *args],
@@ -59,7 +62,22 @@ def top100(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.C
         text=True,
         timeout=timeout,
         check=False,
+        input=stdin,
     )
+
+
+def person(system: RunningSystem, role: str, scope: str = "national") -> dict[str, str]:
+    """An account made with `top100 users create`, as the `Authorization` header of the personal token
+    `top100 users token` prints (review's and media's pages and APIs are for signed-in people)."""
+    email = f"{role}.{uuid.uuid4().hex[:6]}@example.kz"
+    created = top100(
+        system.env, "users", "create", "--email", email, "--role", role, "--scope", scope,
+        stdin="correct horse battery staple\n",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stdout + created.stderr
+    issued = top100(system.env, "users", "token", "--email", email, "--days", "1")
+    assert issued.returncode == 0, issued.stdout + issued.stderr
+    return {"Authorization": f"Bearer {issued.stdout.strip().splitlines()[-1]}"}
 
 
 def processes_with_data_dir(data_dir: Path) -> list[int]:
@@ -281,16 +299,22 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
     response = submit(system, key, body)
     assert response.status_code == 201, f"{response.status_code} {response.text}\n" + system.diagnostics()
     nomination_id = response.json()["id"]
+    reviewer, media_team = person(system, "national_member"), person(system, "media")
 
     def review_lists_candidate() -> bool:
-        page = requests.get(system.url("review", "/"), params={"region": "almaty"}, timeout=5)
+        page = requests.get(
+            system.url("review", "/"), params={"region": "almaty"}, headers=reviewer, timeout=5
+        )
         return page.status_code == 200 and KAZAKH_LAST_NAME in page.text and KAZAKH_FIRST_NAME in page.text
 
     system.wait_until("review to list the candidate with the Kazakh name", review_lists_candidate, 60)
 
     def processed_asset() -> dict[str, Any] | None:
         found = requests.get(
-            system.url("media", "/api/v1/assets"), params={"nomination_id": nomination_id}, timeout=5
+            system.url("media", "/api/v1/assets"),
+            params={"nomination_id": nomination_id},
+            headers=media_team,
+            timeout=5,
         ).json()["items"]
         return next((asset for asset in found if asset["status"] == "processed"), None)
 

@@ -110,8 +110,10 @@ def test_a_terminal_shows_each_service_ready_with_its_url_the_demo_key_and_nothi
     ready = dict(match.groups() for line in lines if (match := READY.match(line)))
     assert sorted(ready) == sorted(SERVICES), terminal.text()
     assert len(KEY_LINE.findall(terminal.text())) == 1, terminal.text()
-    # data dir, 4 ready, the key's title and the key, "all services answer", and two lines on Ctrl-C.
-    assert len(lines) == 10, terminal.text()
+    # data dir, 4 ready, the key's title and the key, how to create the first user, "all services
+    # answer", and two lines on Ctrl-C.
+    assert len(lines) == 11, terminal.text()
+    assert "top100 users create --email you@example.kz --role admin --scope national" in terminal.text()
     assert "alembic" not in terminal.text() and "Running upgrade" not in terminal.text()
     assert "/healthz" not in terminal.text()  # no access line
     assert not [line for line in lines if line.startswith("{")], terminal.text()

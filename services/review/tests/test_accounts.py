@@ -122,3 +122,17 @@ def test_the_console_creates_issues_a_token_once_and_lists(runtime: Runtime, tmp
     assert bad.exit_code != 0 and "region code" in bad.output
     assert runner.invoke(cli, ["users", "disable", "--email", "admin@example.kz"]).exit_code == 0
     assert runner.invoke(cli, ["users", "token", "--email", "admin@example.kz"]).exit_code != 0
+
+
+def test_update_changes_the_role_and_scope_and_ends_old_credentials(runtime: Runtime) -> None:
+    runner = CliRunner()
+    args = ["users", "create", "--email", "u@example.kz", "--role", "regional_member", "--scope", "almaty"]
+    assert runner.invoke(cli, args, input=PASSWORD + "\n").exit_code == 0
+    moved = runner.invoke(
+        cli, ["users", "update", "--email", "u@example.kz", "--scope", "Shymkent", "--language", "en"]
+    )
+    assert moved.exit_code == 0, moved.output
+    refused = runner.invoke(cli, ["users", "update", "--email", "u@example.kz", "--role", "admin"])
+    assert refused.exit_code != 0 and "national" in refused.output
+    (_, changed) = _events(runtime)[-1]
+    assert (changed["scope"], changed["language"], changed["generation"]) == ("shymkent", "en", 2)
