@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.review import audit, decisions, messages, protocol
 from services.review.decision_rules import DECIDED_STAGES
-from services.review.models import Candidate, Decision
+from services.review.models import Candidate, Decision, User
 from shared import i18n, identity, problems, regions
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -233,7 +233,12 @@ def _protocol(decision_id: str) -> tuple[protocol.Protocol, str]:
             )
             .order_by(Decision.decided_at, Decision.id)
         ).all()
-        built = protocol.protocol_of(decision, names, history)
+        emails = [email.lower() for email in decision.members_present]
+        people = dict(session.execute(select(User.email, User.name).where(User.email.in_(emails))).all())
+        people = {
+            email: people[email.lower()] for email in decision.members_present if email.lower() in people
+        }
+        built = protocol.protocol_of(decision, names, history, people)
     lang = request.args.get("lang") or built.language
     if lang not in i18n.LANGUAGES:
         raise problems.Problem(400, "invalid_query", {"lang": ["field.invalid"]})

@@ -95,9 +95,12 @@ class Protocol:
     language: str = "ru"
 
 
-def protocol_of(decision: Any, names: Mapping[str, str], history: Sequence[Any]) -> Protocol:
-    """The protocol of `decision` (a `models.Decision`), with candidates' `names` by id and the
-    decisions of its scope and stage (`history`, oldest first)."""
+def protocol_of(
+    decision: Any, names: Mapping[str, str], history: Sequence[Any], people: Mapping[str, str] | None = None
+) -> Protocol:
+    """The protocol of `decision` (a `models.Decision`), with candidates' `names` by id, the
+    decisions of its scope and stage (`history`, oldest first) and the members' names by email."""
+    people = people or {}
     record = decision.record or {}
     return Protocol(
         decision_id=decision.id,
@@ -107,7 +110,9 @@ def protocol_of(decision: Any, names: Mapping[str, str], history: Sequence[Any])
         decided_at=decision.decided_at,
         place=decision.place,
         chair=f"{decision.chair_name} <{decision.chair_email}>",
-        members_present=list(decision.members_present),
+        members_present=[
+            f"{people[email]} <{email}>" if email in people else email for email in decision.members_present
+        ],
         justification=decision.justification,
         quota=decision.quota,
         advanced=[(cid, names.get(cid, cid)) for cid in decision.advanced],

@@ -100,6 +100,6 @@ def token(
         scope=scope,
         language=language,
         generation=1,
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
+        expires_at=datetime.now(UTC) + timedelta(days=365),  # a drill may move the clock months ahead
     )
     return {"Authorization": f"Bearer {identity.issue_token(secret, who)}", "Accept-Language": language}

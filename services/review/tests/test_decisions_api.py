@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 
@@ -277,3 +278,49 @@ def test_decisions_corrections_and_extensions_are_audited_and_the_log_is_append_
     for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
         with pytest.raises(Exception, match="append-only"), runtime.db.unit_of_work() as session:
             session.execute(text(statement))
+
+
+def test_the_season_drilled_with_top100_now(
+    runtime: Runtime, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The regional decision on 15 Oct's last second, the republican one after 20 Oct; the regional
+    stage closed from 16 Oct; the winners' decision closed after 31 Dec."""
+    from services.review.tests.people import create_user
+
+    ids = seed(runtime, 3)
+    member = create_user(runtime, "regional_member", "almaty", name="Серік Әбенов")
+    monkeypatch.setenv("TOP100_NOW", "2026-10-15T23:59:59+05:00")
+    regional = client.post(
+        "/api/v1/decisions",
+        json=body(ids[:2], members_present=[member.email.upper()]),
+        headers=chair(runtime),
+    )
+    assert regional.status_code == 201
+    workbook = client.get(
+        f"/api/v1/decisions/{regional.get_json()['id']}/protocol.xlsx?lang=en", headers=chair(runtime)
+    )
+    assert workbook.status_code == 200 and workbook.headers["Content-Language"] == "en"
+    from openpyxl import load_workbook
+
+    cells = {
+        str(c.value)
+        for sheet in load_workbook(io.BytesIO(workbook.data))
+        for row in sheet.iter_rows()
+        for c in row
+    }
+    assert any("Серік Әбенов" in cell for cell in cells)
+    national = seeding.token(runtime.settings.secret_key, "national_chair", "national", "ru", "nc@example.kz")
+    winners = {**body(ids[:1]), "stage": "republican", "region": None}
+    monkeypatch.setenv("TOP100_NOW", "2026-10-25T10:00:00+05:00")
+    late = client.post(
+        f"/api/v1/decisions/{regional.get_json()['id']}/corrections",
+        json=body(ids[:1], reason="x"),
+        headers=chair(runtime),
+    )
+    assert late.status_code == 409 and late.get_json()["code"] == "stage_closed"
+    monkeypatch.setenv("TOP100_NOW", "2027-01-01T00:00:00+05:00")
+    assert (
+        client.post("/api/v1/decisions", json=winners, headers=national).get_json()["code"] == "stage_closed"
+    )
+    monkeypatch.setenv("TOP100_NOW", "2026-12-31T23:59:59+05:00")
+    assert client.post("/api/v1/decisions", json=winners, headers=national).status_code == 201
