@@ -219,9 +219,18 @@ def get_decision(decision_id: str) -> Response:
     return jsonify(body)
 
 
-def _protocol(decision_id: str) -> tuple[protocol.Protocol, str]:
+def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
+    """The protocol's data; its download is a read of personal data (names), so it is audited."""
     with current_runtime().db.unit_of_work() as session:
         decision = _load(session, decision_id)
+        audit.record(
+            session,
+            identity.caller(),
+            "protocol.read",
+            region=decision.scope if decision.stage == "regional" else None,
+            decision_id=decision.id,
+            format=kind,
+        )
         ids = [*decision.advanced, *decision.not_advanced]
         names = {c.id: c.full_name for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
         history = session.scalars(
@@ -248,14 +257,14 @@ def _protocol(decision_id: str) -> tuple[protocol.Protocol, str]:
 @bp.get("/decisions/<decision_id>/protocol.pdf")
 @identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
 def protocol_pdf(decision_id: str) -> Response:
-    built, lang = _protocol(decision_id)
+    built, lang = _protocol(decision_id, "pdf")
     return _download(protocol.pdf(built, lang), "application/pdf", f"protocol-{decision_id}-{lang}.pdf", lang)
 
 
 @bp.get("/decisions/<decision_id>/protocol.xlsx")
 @identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
 def protocol_xlsx(decision_id: str) -> Response:
-    built, lang = _protocol(decision_id)
+    built, lang = _protocol(decision_id, "xlsx")
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(protocol.xlsx(built, lang), kind, f"protocol-{decision_id}-{lang}.xlsx", lang)
 

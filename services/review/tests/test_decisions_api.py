@@ -273,6 +273,12 @@ def test_decisions_corrections_and_extensions_are_audited_and_the_log_is_append_
         ("decision.corrected", "almaty"),
         ("extension.granted", "almaty"),
     ]
+    assert (
+        client.get(f"/api/v1/decisions/{first['id']}/protocol.pdf", headers=chair(runtime)).status_code == 200
+    )
+    with runtime.db.unit_of_work() as session:
+        read = session.scalars(select(AuditEntry).where(AuditEntry.action == "protocol.read")).one()
+        assert read.details == {"decision_id": first["id"], "format": "pdf"}
     log = client.get("/api/v1/audit?action=decision.corrected", headers=chair(runtime)).get_json()["items"]
     assert [item["details"]["supersedes"] for item in log] == [first["id"]]
     for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
