@@ -16,7 +16,7 @@
   }
 
   function showErrors(errors) {
-    form.querySelectorAll(".error").forEach(function (span) {
+    form.querySelectorAll(".field-error").forEach(function (span) {
       var field = span.getAttribute("data-field");
       var messages = (errors && errors[field]) || [];
       span.textContent = messages.join("; ");

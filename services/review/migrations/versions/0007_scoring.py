@@ -5,7 +5,8 @@ Revision ID: 0007
 Revises: 0006
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,34 @@ OLD_STATUSES = "status IN ('nominated', 'withdrawn')"
 SCORED = "stage IN ('regional', 'republican')"
 
 
+@contextmanager
+def _statements_kept() -> Iterator[None]:
+    """SQLite changes a check constraint by copying the table and dropping the old one; with foreign
+    keys on, dropping `candidates` deletes every statement (ON DELETE CASCADE). Keep them aside and
+    put them back. PostgreSQL alters in place and needs none of this."""
+    if op.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    op.execute("CREATE TEMP TABLE statements_kept AS SELECT candidate_id, language, text FROM statements")
+    yield
+    op.execute("DELETE FROM statements")
+    op.execute(
+        "INSERT INTO statements (candidate_id, language, text) "
+        "SELECT candidate_id, language, text FROM statements_kept"
+    )
+    op.execute("DROP TABLE statements_kept")
+
+
 def upgrade() -> None:
+    with _statements_kept():
+        _candidates_renamed()
+    with op.batch_alter_table("statements", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("words", sa.Integer(), nullable=False, server_default="0"))
+    _fill_folded_names_and_word_counts()
+    _scoring_tables_created()
+
+
+def _candidates_renamed() -> None:
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_candidates_stage"), type_="check")
         batch_op.drop_constraint(op.f("ck_candidates_status"), type_="check")
@@ -39,10 +67,9 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f("ck_candidates_stage"), NEW_STAGES)
         batch_op.create_check_constraint(op.f("ck_candidates_status"), NEW_STATUSES)
         batch_op.create_index("ix_candidates_year_stage_region", ["year", "stage", "region"], unique=False)
-    with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("words", sa.Integer(), nullable=False, server_default="0"))
-    _fill_folded_names_and_word_counts()
 
+
+def _scoring_tables_created() -> None:
     op.create_table(
         "scores",
         sa.Column("candidate_id", sa.String(length=36), nullable=False),
@@ -146,6 +173,11 @@ def downgrade() -> None:
     op.drop_table("scores")
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.drop_column("words")
+    with _statements_kept():
+        _candidates_named_as_before()
+
+
+def _candidates_named_as_before() -> None:
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.drop_index("ix_candidates_year_stage_region")
         batch_op.drop_constraint(op.f("ck_candidates_stage"), type_="check")
