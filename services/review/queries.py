@@ -191,7 +191,6 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
     )
     if found is None:
         return None
-    [listed] = _listed(session, caller, [found])
     photo = session.get(Photo, found.nomination_id)
     sees_all = caller.chair or caller.role == "admin"
     conflicts = session.scalars(
@@ -203,7 +202,13 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
         .order_by(Score.member_name)
     ).all()
     return Detail(
-        **vars(listed),
+        candidate=found,
+        photo_status=photo.status if photo else "none",
+        photo_reason=photo.reason if photo else None,
+        words={statement.language: statement.words for statement in found.statements},
+        scores_count=len(scores),
+        own=next((s for s in scores if s.member_id == caller.user_id), None),
+        hidden=stages.hidden_from(session, caller, found),
         photo=photo,
         conflicts=[c for c in conflicts if sees_all or c.member_id == caller.user_id],
         scores=[s for s in scores if sees_all or s.member_id == caller.user_id],
