@@ -208,6 +208,7 @@ def conflict_form(candidate_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/rankings")
+@identity.roles(*scoping.RANKING_ROLES)
 def rankings_page() -> pages.Page:
     caller = identity.caller()
     try:

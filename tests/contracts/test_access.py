@@ -52,6 +52,8 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_api.put_rubric"): frozenset({"admin"}),
     ("review", "review_api.put_blind"): frozenset({"admin"}),
     ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_api.rankings"): _MEMBERS | {"admin"},
+    ("review", "review.rankings_page"): _MEMBERS | {"admin"},
 }
 #: Routes about the regional stage here (the seeded candidate is at it, a stage in a path is
 #: `regional`), where the national working group is refused by the stage (403 `not_your_stage`),
