@@ -13,7 +13,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from services.review import accounts, audit, lockout
@@ -44,6 +44,7 @@ def attempt(session: Session, secret_key: str, email: str, password: str, addres
     now = clock.utcnow()
     account = account_key(secret_key, email)
     address = address[:64]
+    _serialise(session, account, address)
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEPT_FOR))
     until = _locked_until(session, account, address, now)
     masked = audit.mask_email(email)
@@ -61,6 +62,17 @@ def attempt(session: Session, secret_key: str, email: str, password: str, addres
     region = None if signed.national else signed.scope
     audit.record(session, signed, audit.LOGIN, region=region, address=address)
     return Outcome(identity=signed)
+
+
+def _serialise(session: Session, account: str, address: str) -> None:
+    """On PostgreSQL, one try at a time per account and per address (transaction-level advisory
+    locks, account first, then address: no cycle), so that a burst of concurrent tries cannot all
+    read "4 failures" before any of them is written. SQLite (the embedded mode) has one writer."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in (f"login-account:{account}", f"login-address:{address}"):
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": number})
 
 
 def _locked_until(session: Session, account: str, address: str, now: datetime) -> datetime | None:

@@ -204,6 +204,10 @@ def test_cookies_and_headers_stand_up_to_the_internet(app: Flask) -> None:
     page = client.get("/page")
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    # A form may lead to the other services (sign out at media, land on review's login) and nowhere else.
+    form_action = csp.split("form-action ", 1)[1].split(";", 1)[0].split()
+    assert form_action[0] == "'self'" and "http://127.0.0.1:8002" in form_action
+    assert all(origin.startswith(("http://127.0.0.1:", "http://localhost:")) for origin in form_action[1:])
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in page.headers["Cache-Control"]
