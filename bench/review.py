@@ -355,10 +355,10 @@ def main() -> None:
         by_region: dict[str, list[str]] = {}
         for c in data["candidates"]:
             by_region.setdefault(c["region"], []).append(c["id"])
-        results: dict[str, tuple[list[float], list[float]]] = {
-            "empty": ([], []),
-            "list": ([], []),
-            "score": ([], []),
+        results: dict[str, tuple[list[float], list[float], list[float]]] = {
+            "empty": ([], [], []),
+            "list": ([], [], []),
+            "score": ([], [], []),
         }
         for _ in range(20):  # warm every worker's connections and caches
             client.get("/bench/empty", {})

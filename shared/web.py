@@ -93,8 +93,8 @@ SHARED_STATIC = Path(__file__).parent / "static"
 
 
 def _shared_blueprint() -> Blueprint:
-    """What every service's pages share: the layout's stylesheet and script (`/static/top100/`; the
-    security headers allow no inline ones) and signing out (`POST /logout`).
+    """What every service's pages share: the layout's stylesheet (`/static/top100/`; the
+    security headers allow no inline style or script) and signing out (`POST /logout`).
 
     Signing out only clears the session cookie, which the services share, so each service does it on
     its own address: the layout's form posts to its own origin, as the CSP's `form-action` wants.

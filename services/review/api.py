@@ -126,6 +126,7 @@ def put_rubric(year: int, stage: str) -> tuple[Response, int]:
 
 
 @bp.get("/rankings")
+@identity.roles(*scoping.RANKING_ROLES)
 def rankings() -> tuple[Response, int]:
     caller = identity.caller()
     query = load_query(schemas.RankingQuery(), request.args)

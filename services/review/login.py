@@ -8,12 +8,14 @@ tries for 15 minutes (`signin`, counted in the database). Signing out is every s
 
 from __future__ import annotations
 
+from babel.dates import format_time
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 
 from services.review import signin
-from services.review.messages import LOGIN_FAILED, LOGIN_LOCKED, TERMS
-from shared import clock, i18n, identity, pages
+from services.review.messages import LOGIN_EXPIRED, LOGIN_FAILED, LOGIN_LOCKED, TERMS
+from shared import clock, identity, pages, problems
 from shared.web import current_runtime
 
 bp = Blueprint("login", __name__)
@@ -52,7 +54,10 @@ def submit() -> ResponseReturnValue:
             request.remote_addr or "unknown",
         )
     if outcome.locked_until is not None:
-        moment = i18n.format_moment(outcome.locked_until, pages.page_language())
+        # The hour and minute in Kazakhstan: the lock ends within the quarter of an hour.
+        moment = format_time(
+            outcome.locked_until, "short", tzinfo=clock.KAZAKHSTAN, locale=pages.page_language()
+        )
         html, status, headers = _form(429, LOGIN_LOCKED, time=moment)
         seconds = max(1, int((outcome.locked_until - clock.utcnow()).total_seconds()))
         return html, status, {**headers, "Retry-After": str(seconds)}
@@ -61,3 +66,12 @@ def submit() -> ResponseReturnValue:
     identity.sign_in(outcome.identity)
     target = identity.safe_next(request.form.get("next"), settings.public_origins, url_for("review.index"))
     return redirect(target, 303)
+
+
+@bp.app_errorhandler(CSRFError)
+def expired_form(error: CSRFError) -> ResponseReturnValue:
+    """A login form without a valid CSRF token (left open past the session, cookies cleared) is shown
+    again, fresh, with a word on why; elsewhere the refusal is a problem like any other."""
+    if request.endpoint == "login.submit":
+        return _form(400, LOGIN_EXPIRED)
+    return problems.from_http_error(error)

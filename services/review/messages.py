@@ -136,6 +136,7 @@ PROBLEMS: dict[str, Text] = {
 #: The login page's answers: one for every wrong email, password or disabled account (no answer
 #: tells whether an account exists), one for the throttle's lock.
 LOGIN_FAILED = N_("Wrong email or password.")
+LOGIN_EXPIRED = N_("The form had expired. Please sign in again.")
 LOGIN_LOCKED = N_(
     "Too many failed sign-in attempts. Signing in is locked for 15 minutes: try again after %(time)s."
 )

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, func, not_, select
+from sqlalchemy import exists, func, not_, or_, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from services.review import rules, scoping, stages
-from services.review.models import Candidate, Conflict, Photo, Score, Statement
-from shared.identity import Identity
+from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
+from shared.identity import NATIONAL, Identity
 
 PER_PAGE = 50
 #: What a list shows of a candidate: the rest (achievements, statements...) waits for their page.
@@ -100,10 +100,31 @@ def _filtered(caller: Identity, filters: Filters) -> Any:
         query = query.where(Candidate.search_name.like(pattern, escape="\\"))
     if filters.unscored:
         conflict = exists().where(Conflict.candidate_id == Candidate.id, Conflict.member_id == caller.user_id)
-        query = query.where(not_(_own_score(caller)), not_(conflict), Candidate.status == "under_review")
+        query = query.where(
+            not_(_own_score(caller)),
+            not_(conflict),
+            Candidate.status == "under_review",
+            _mine_to_score(caller),
+        )
         if caller.college:
             query = query.where(Candidate.college_code != caller.college)
     return query
+
+
+def _mine_to_score(caller: Identity) -> Any:
+    """In an assigned stage, only the candidates assigned to the caller; else every one."""
+    assigned_mode = exists().where(
+        StageSetting.year == Candidate.year,
+        StageSetting.stage == Candidate.stage,
+        StageSetting.scope.in_([Candidate.region, NATIONAL]),
+        StageSetting.scorers.is_not(None),
+    )
+    assigned = exists().where(
+        Assignment.candidate_id == Candidate.id,
+        Assignment.stage == Candidate.stage,
+        Assignment.member_id == caller.user_id,
+    )
+    return or_(not_(assigned_mode), assigned)
 
 
 def _escape_like(text: str) -> str:
@@ -191,7 +212,6 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
     )
     if found is None:
         return None
-    [listed] = _listed(session, caller, [found])
     photo = session.get(Photo, found.nomination_id)
     sees_all = caller.chair or caller.role == "admin"
     conflicts = session.scalars(
@@ -203,7 +223,13 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
         .order_by(Score.member_name)
     ).all()
     return Detail(
-        **vars(listed),
+        candidate=found,
+        photo_status=photo.status if photo else "none",
+        photo_reason=photo.reason if photo else None,
+        words={statement.language: statement.words for statement in found.statements},
+        scores_count=len(scores),
+        own=next((s for s in scores if s.member_id == caller.user_id), None),
+        hidden=stages.hidden_from(session, caller, found),
         photo=photo,
         conflicts=[c for c in conflicts if sees_all or c.member_id == caller.user_id],
         scores=[s for s in scores if sees_all or s.member_id == caller.user_id],

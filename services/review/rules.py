@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +92,9 @@ class Rubric:
         }
 
 
+@cache
 def default_rubric(stage: str) -> Rubric:
-    """The rubric the programme ships for `stage` (data in `rubrics/default.json`)."""
+    """The rubric the programme ships for `stage` (data in `rubrics/default.json`, read once)."""
     data = json.loads(DEFAULT_RUBRICS.read_text(encoding="utf-8"))[stage]
     return rubric_from(stage, data)
 

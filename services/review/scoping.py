@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from services.review.models import Candidate
 from shared.identity import REGIONAL_ROLES, Identity
 
+#: Who reads rankings and every member's scores: the commissions and administrators, not the media.
+RANKING_ROLES = ("admin", "national_chair", "national_member", "regional_chair", "regional_member")
+
 #: What the media team may see: the candidates the working group received, and the winners.
 PUBLISHABLE_STAGES = ("republican", "winner")
 PUBLISHABLE_STATUSES = ("advanced", "winner")

@@ -131,7 +131,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
     refusal = None
     if not scoring.may_score_stage(caller, candidate.stage):
         refusal = "not_your_stage"
-    elif scoring.excluded(session, caller, candidate):
+    elif found.declared_conflict or (caller.college is not None and caller.college == candidate.college_code):
         refusal = "conflict_declared"
     elif scoring.assigned_elsewhere(session, caller, candidate):
         refusal = "not_assigned"
@@ -208,6 +208,7 @@ def conflict_form(candidate_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/rankings")
+@identity.roles(*scoping.RANKING_ROLES)
 def rankings_page() -> pages.Page:
     caller = identity.caller()
     try:

@@ -82,3 +82,23 @@ def test_the_login_and_the_list_fit_a_360px_phone(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.get_by_role("button", name="Выйти").is_visible()
     shot(phone, "login-phone-signed-in")
+
+
+def test_five_wrong_passwords_lock_with_a_clear_message(
+    page: Any, system: System, shot: Callable[[Any, str], Any]
+) -> None:
+    who = system.user("regional_member", "almaty")
+    page.goto(system.url("review", "/login?lang=kk"))
+    for _ in range(5):
+        page.fill("#email", who.email)
+        page.fill("#password", "wrong password")
+        page.press("#password", "Enter")
+        page.wait_for_selector("[role=alert]")
+    page.fill("#email", who.email)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_selector("[role=alert]")
+    message = page.get_by_role("alert").inner_text()
+    assert message.startswith("Кіру әрекеттері тым көп рет сәтсіз болды. Кіру 15 минутқа бұғатталды")
+    assert "/login" in page.url
+    shot(page, "login-locked-kk")

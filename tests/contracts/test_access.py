@@ -55,6 +55,8 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_api.put_rubric"): frozenset({"admin"}),
     ("review", "review_api.put_blind"): frozenset({"admin"}),
     ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_api.rankings"): _MEMBERS | {"admin"},
+    ("review", "review.rankings_page"): _MEMBERS | {"admin"},
     ("review", "review_audit_pages.audit_page"): _AUDITORS,
     ("review", "review_audit_pages.audit_csv"): _AUDITORS,
     ("review", "review_decisions.post_decision"): _CHAIRS,

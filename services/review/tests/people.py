@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from flask.testing import FlaskClient
 
 from services.review import accounts
-from shared import identity
+from shared import clock, identity
 from shared.runtime import Runtime
 
 #: Every test account's password (long enough for `accounts.MIN_PASSWORD_LENGTH`).
@@ -70,8 +71,4 @@ def bearer(runtime: Runtime, who: identity.Identity, days: int = 1) -> dict[str,
 
 
 def _lasting(who: identity.Identity, days: int) -> identity.Identity:
-    from dataclasses import replace
-
-    from shared import clock
-
     return replace(who, expires_at=clock.utcnow() + timedelta(days=days), via="token")

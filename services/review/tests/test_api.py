@@ -109,6 +109,7 @@ def test_national_roles_see_every_region_and_media_only_the_advanced(
         assert client.get("/api/v1/candidates", headers=bearer(runtime, role)).get_json()["total"] == 3
     media = bearer(runtime, "media")
     assert client.get("/api/v1/candidates", headers=media).get_json()["items"] == []
+    assert client.get("/api/v1/rankings?year=2026&stage=regional", headers=media).status_code == 403
     ids = _ids(runtime)
     assert client.get(f"/api/v1/candidates/{ids['nom-0001']}", headers=media).status_code == 404
     with runtime.db.unit_of_work() as session:

@@ -62,6 +62,11 @@ def test_a_chair_assigns_two_scorers_each_balanced_and_others_may_not_score(
     load = _load(runtime)
     assert set(load) == {chair.user_id, *(m.user_id for m in members)} and sum(load.values()) == 12
     assert max(load.values()) - min(load.values()) <= 1
+    # "Not yet scored by me" lists only what is assigned to the member.
+    mine = client.get("/api/v1/candidates?unscored=1", headers=people.bearer(runtime, members[0])).get_json()
+    assert {item["id"] for item in mine["items"]} == {
+        c for c, chosen in plan.items() if members[0].user_id in chosen
+    }
     # Someone not assigned a candidate may not score it.
     outsider = next(m for m in [chair, *members] if m.user_id not in plan[candidates[0]])
     refused = client.put(

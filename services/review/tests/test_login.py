@@ -50,7 +50,8 @@ def test_a_login_without_its_csrf_token_is_refused(app: Flask, user: User) -> No
     client = app.test_client()
     client.get("/login")
     answer = client.post("/login", data={"email": user().email, "password": PASSWORD})
-    assert answer.status_code == 400
+    assert answer.status_code == 400 and answer.mimetype == "text/html"
+    assert "Срок действия формы истёк" in answer.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 

@@ -144,3 +144,23 @@ def test_the_ranking_page_names_its_normalisation_and_rule(
     )
     assert "z-балл" in html and "Порядок: сначала выше нормированный балл" in html
     assert html.count("data-candidate=") == 2
+
+
+def test_a_blind_stage_hides_names_and_colleges_on_the_members_pages(
+    client_as: Callable[..., FlaskClient], ids: list[str], runtime: Runtime
+) -> None:
+    admin = client_as("admin", "national")
+    token = _form(admin, "/?lang=en")
+    admin.put("/api/v1/stages/2026/regional/blind", json={"blind": True}, headers={"X-CSRF-Token": token})
+    member = client_as("regional_member", "almaty")
+    for path in (
+        "/?lang=en",
+        f"/candidates/{ids[0]}?lang=en",
+        f"/candidates/{ids[0]}/score?lang=en",
+        "/rankings?year=2026&stage=regional&lang=en",
+    ):
+        html = member.get(path).get_data(as_text=True)
+        assert "Әлихан" not in html and "Polytechnic" not in html, path
+    assert "This stage is blind" in member.get(f"/candidates/{ids[0]}?lang=en").get_data(as_text=True)
+    chair = client_as("regional_chair", "almaty").get("/?lang=en").get_data(as_text=True)
+    assert "Әлихан" in chair and "Polytechnic" in chair
