@@ -85,6 +85,8 @@ class Settings:
     public_origins: tuple[str, ...] = ()
     #: Whether the session cookie is `Secure` (HTTPS only): everywhere but the embedded mode.
     secure_cookies: bool = True
+    #: Media's address as people reach it: review's pages link a photo to media's assets there.
+    media_url: str = "http://127.0.0.1:8003"
 
 
 def broker_url() -> str:
@@ -114,6 +116,7 @@ def load(service: str) -> Settings:
         notify=_notify() if service == "notify" else NotifySettings(),
         handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
         login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
+        media_url=_env("TOP100_MEDIA_URL", f"http://127.0.0.1:{_port('media')}").rstrip("/"),
         public_origins=public_origins(),
         secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
     )

@@ -172,7 +172,7 @@ class PhotoRejectedV1(_Strict):
 
 @payload("review.candidate_registered", 1)
 class CandidateRegisteredV1(_Strict):
-    """Review has taken the nomination in as a candidate of the internal stage."""
+    """Review has taken the nomination in as a candidate (`stage`: `regional`, where review starts)."""
 
     nomination_id = fields.String(required=True)
     candidate_id = fields.String(required=True)
@@ -193,11 +193,6 @@ STAGES = ("regional", "republican")
 #: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
 PLANNED: frozenset[str] = frozenset(
     {
-        "candidate.advanced",
-        "candidate.not_advanced",
-        "candidate.incomplete",
-        "stage.closed",
-        "winners.published",
         "notification.sent",
         "notification.delivered",
         "notification.failed",

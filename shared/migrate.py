@@ -166,3 +166,42 @@ def identity_generations_dropped() -> None:
     from alembic import op
 
     op.drop_table("identity_generations")
+
+
+def append_only_created(table: str) -> None:
+    """Refuse every UPDATE and DELETE of `table`'s rows in the database itself (PostgreSQL and
+    SQLite), so a record that must never change (a decision, the audit log) cannot, whatever the
+    code or an operator's console does; production also withholds the grants (deploy/postgres)."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE OR REPLACE FUNCTION top100_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP "
+            "USING ERRCODE = 'insufficient_privilege'; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION top100_append_only()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION top100_append_only()"
+        )
+        return
+    for verb in ("UPDATE", "DELETE"):
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
+        )
+
+
+def append_only_dropped(table: str) -> None:
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_truncate ON {table}")
+        return
+    for verb in ("update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_{verb}")

@@ -43,8 +43,8 @@ PARKING_EXCHANGE = "top100.parking"
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("review", "media", "notify", "user"),
     "review": ("nomination", "media", "user"),
-    "media": ("nomination", "review", "user"),
-    "notify": ("nomination", "review", "media", "user"),
+    "media": ("nomination", "review", "candidate", "winners", "user"),
+    "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user"),
 }
 
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review import audit
+from services.review import audit, scoring
 from services.review.models import User, metadata
 from shared import clock, identity, outbox, regions
 from shared.envelope import Event
@@ -107,6 +107,8 @@ def create(
     session.add(user)
     _announce(session, user)
     audit.record(session, None, audit.USER_CREATED, region=_region(user), user_id=user.id, role=role)
+    session.flush()
+    scoring.member_added(session, role, scope)
     return user
 
 

@@ -5,17 +5,48 @@ Creating the app never migrates: `top100 run` (or the deploy job) upgrades the d
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 
-from services.review import api, audit_api, bootstrap, login, views
+from services.review import (
+    api,
+    audit_api,
+    audit_pages,
+    bootstrap,
+    dashboard,
+    decision_pages,
+    decisions_api,
+    login,
+    views,
+)
+from services.review.messages import PROBLEMS, ReviewProblem
+from shared import problems
 from shared.runtime import Runtime
 from shared.web import create_service_app
+
+
+def _answer_review_problems(app: Flask) -> None:
+    """Review's own problems (conflict_declared, stage_closed...) in words of its catalog."""
+
+    def answer(error: ReviewProblem) -> Response:
+        return problems.problem(error.status, error.code, errors=error.errors, catalog=PROBLEMS)
+
+    app.register_error_handler(ReviewProblem, answer)
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (views.bp, api.bp, login.bp, audit_api.bp),
+        (
+            views.bp,
+            api.bp,
+            login.bp,
+            audit_api.bp,
+            audit_pages.bp,
+            decisions_api.bp,
+            decision_pages.bp,
+            dashboard.bp,
+        ),
         error_page=views.error_page,
+        init=_answer_review_problems,
     )

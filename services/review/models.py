@@ -11,9 +11,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.review.rules import SCORED_STAGES
 from shared.i18n import LANGUAGES
 from shared.identity import ROLES
 from shared.inbox import INBOX
@@ -21,8 +34,9 @@ from shared.models import one_of, service_base
 from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
-STAGES = ("internal", "regional", "republican")
-STATUSES = ("nominated", "withdrawn")
+#: A candidate's stage and status as the review contract names them (`rules.STAGES`, `rules.STATUSES`).
+STAGES = ("regional", "republican", "winner")
+STATUSES = ("under_review", "advanced", "not_advanced", "withdrawn", "winner")
 PHOTO_STATUSES = ("pending", "processed", "rejected", "missing")
 
 
@@ -40,6 +54,8 @@ class Candidate(Base):
         CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint(one_of("language", LANGUAGES), name="language"),
         CheckConstraint("course >= 1", name="course"),
+        # The list's filters: a scope's candidates of a year at a stage.
+        Index("ix_candidates_year_stage_region", "year", "stage", "region"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -52,6 +68,9 @@ class Candidate(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     patronymic: Mapped[str | None] = mapped_column(String(100))
+    #: The full name case-folded in Python (`rules.fold`), filled on every write: the search finds
+    #: "әлихан" in "ӘЛИХАН" alike in SQLite and PostgreSQL, whose own lower() differ on Kazakh letters.
+    search_name: Mapped[str] = mapped_column(String(320), default="")
     language: Mapped[str] = mapped_column(String(2))
     specialty: Mapped[str] = mapped_column(String(200))
     course: Mapped[int] = mapped_column(Integer)
@@ -88,6 +107,8 @@ class Statement(Base):
     )
     language: Mapped[str] = mapped_column(String(2), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    #: Its words as `shared.words` counts them (as intake does), counted on write, not per page.
+    words: Mapped[int] = mapped_column(Integer, default=0)
 
     candidate: Mapped[Candidate] = relationship(back_populates="statements")
 
@@ -120,6 +141,167 @@ class Followed(FollowedNomination, Base):
     """Review's lock and tombstone per nomination: a withdrawal may arrive before the submission."""
 
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+DECISION_STAGES = ("regional", "republican")
+
+
+class Decision(Base):
+    """A commission's decision for one scope (a region, or `national`) and stage: never updated or
+    deleted (triggers refuse it in the database). A correction is a new decision that `supersedes`
+    the one it corrects, with a `reason`; the current decision of a scope is the one nothing supersedes.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", DECISION_STAGES), name="stage"),
+        CheckConstraint(one_of("language", LANGUAGES), name="language"),
+        CheckConstraint("(supersedes IS NULL) = (reason IS NULL)", name="correction_reason"),
+        # One first decision per scope and stage, and one correction per decision: two chairs'
+        # tabs cannot both record, whatever the lock below did.
+        Index(
+            "uq_decisions_first",
+            "year",
+            "stage",
+            "scope",
+            unique=True,
+            postgresql_where=text("supersedes IS NULL"),
+            sqlite_where=text("supersedes IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(40))
+    advanced: Mapped[list[str]] = mapped_column(JSON)
+    not_advanced: Mapped[list[str]] = mapped_column(JSON)
+    quota: Mapped[int] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text)
+    members_present: Mapped[list[str]] = mapped_column(JSON)
+    place: Mapped[str | None] = mapped_column(String(200))
+    #: The commission's language: the chair's, the protocol's default.
+    language: Mapped[str] = mapped_column(String(2))
+    chair_id: Mapped[str] = mapped_column(String(36))
+    chair_email: Mapped[str] = mapped_column(String(254))
+    chair_name: Mapped[str] = mapped_column(String(200))
+    supersedes: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: The ranking and scores the commission saw, frozen with the decision for its protocol.
+    record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[datetime]
+
+
+class Extension(Base):
+    """An admin moved a stage's deadline for one scope, with a reason (append-only as decisions)."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (CheckConstraint(one_of("stage", DECISION_STAGES), name="stage"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(40))
+    until: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    admin_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+
+
+class DecisionScope(Base):
+    """One row per (year, stage, scope) that a decision locks (SELECT ... FOR UPDATE) while it checks
+    the quota and what is already decided, so two decisions at once are taken one after the other."""
+
+    __tablename__ = "decision_scopes"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    current_decision: Mapped[str | None] = mapped_column(String(36))
+    advanced: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Score(Base):
+    """One member's score of one candidate at one stage: a value per criterion and a comment.
+
+    Replaced (not added to) when the member scores again; removed when they declare a conflict.
+    `weighted` is Σ weight × value ÷ Σ weight under the rubric it was given with, kept for rankings.
+    """
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", SCORED_STAGES), name="stage"),
+        Index("ix_scores_year_stage_region", "year", "stage", "region"),
+        Index("ix_scores_member_id", "member_id", "stage"),
+    )
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    region: Mapped[str] = mapped_column(String(40))
+    values: Mapped[dict[str, int]] = mapped_column(JSON)
+    weighted: Mapped[float] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Conflict(Base):
+    """A member's declared conflict of interest: they do not score the candidate, at any stage."""
+
+    __tablename__ = "conflicts"
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_at: Mapped[datetime]
+
+
+class RubricChange(Base):
+    """A year's rubric of a stage as an admin set it; without a row the shipped default applies."""
+
+    __tablename__ = "rubrics"
+    __table_args__ = (CheckConstraint(one_of("stage", SCORED_STAGES), name="stage"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime]
+
+
+class StageSetting(Base):
+    """How a stage is worked in one scope (a region, or `national`): blind or not (set by an admin for
+    the whole stage, scope `national`), and whether a chair assigned N scorers per candidate."""
+
+    __tablename__ = "stage_settings"
+    __table_args__ = (CheckConstraint(one_of("stage", SCORED_STAGES), name="stage"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: None: every member scores every candidate; N: each candidate gets at least N assigned scorers.
+    scorers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Assignment(Base):
+    """In assigned mode, a member who is to score a candidate at a stage."""
+
+    __tablename__ = "assignments"
+
+    candidate_id: Mapped[str] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 # --- People: accounts, login attempts, the audit log ------------------------------------------------

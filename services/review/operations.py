@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.review import rules
 from services.review.models import Candidate, Followed, Photo, Statement
 from shared import clock, ordering
 from shared.envelope import Event
 from shared.outbox import emit
+from shared.words import count_words
 
 PRODUCER = "review"
 
@@ -39,7 +41,10 @@ class UnknownNomination(LookupError):
 
 
 def register_candidate(session: Session, event: Event) -> Candidate:
-    """Take a submitted nomination in as a candidate of the internal stage and say so."""
+    """Take a submitted nomination in as a candidate of the regional stage and say so.
+
+    A nomination reaches review once its college's commission has sent it on (the internal stage is
+    the college's), so it is under review at the regional stage from the start."""
     data = event.payload
     followed = ordering.follow(session, Followed, data["nomination_id"])
     existing = _by_nomination(session, data["nomination_id"])
@@ -64,16 +69,18 @@ def register_candidate(session: Session, event: Event) -> Candidate:
         minor=data["minor"],
         categories=list(data["categories"]),
         achievements=list(data["achievements"]),
-        stage="internal",
+        stage="regional",
         # A withdrawal handled before the submission (the bus reordered them) stays in force.
-        status="withdrawn" if followed.withdrawn else "nominated",
+        status="withdrawn" if followed.withdrawn else "under_review",
         withdrawal_reason=followed.withdrawal_reason,
         revisions=ordering.stamped({}, list(PARTS), data.get("revision")),
         created_at=now,
         updated_at=now,
     )
+    candidate.search_name = rules.fold(candidate.full_name)
     candidate.statements = [
-        Statement(language=lang, text=text) for lang, text in sorted(data["statements"].items())
+        Statement(language=lang, text=text, words=count_words(text))
+        for lang, text in sorted(data["statements"].items())
     ]
     session.add(candidate)
     photo = data.get("photo")
@@ -136,6 +143,7 @@ def _apply_part(candidate: Candidate, part: str, value: Any) -> None:
     if part == "candidate":
         candidate.last_name, candidate.first_name = value["last_name"], value["first_name"]
         candidate.patronymic = value.get("patronymic")
+        candidate.search_name = rules.fold(candidate.full_name)
     elif part == "statements":
         # Intake sends every statement the nomination has: one no longer there was removed.
         current = {statement.language: statement for statement in candidate.statements}
@@ -144,9 +152,9 @@ def _apply_part(candidate: Candidate, part: str, value: Any) -> None:
                 candidate.statements.remove(statement)
         for lang, text in sorted(value.items()):
             if lang in current:
-                current[lang].text = text
+                current[lang].text, current[lang].words = text, count_words(text)
             else:
-                candidate.statements.append(Statement(language=lang, text=text))
+                candidate.statements.append(Statement(language=lang, text=text, words=count_words(text)))
     elif part in ("categories", "achievements"):
         setattr(candidate, part, list(value))
     else:

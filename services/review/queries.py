@@ -1,26 +1,298 @@
-"""What review's pages read: candidates with their statements and photo states, loaded eagerly
-so the templates never touch a closed session."""
+"""What review's pages and API read: candidates within the caller's scope (always through
+`scoping`), with what each caller may know of them, loaded eagerly so templates never touch a
+closed session."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from dataclasses import dataclass, field
+from typing import Any
 
-from services.review.models import Candidate, Photo
+from sqlalchemy import exists, func, not_, or_, select
+from sqlalchemy.orm import Session, load_only, selectinload
+
+from services.review import rules, scoping, stages
+from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
+from shared.identity import NATIONAL, Identity
+
+PER_PAGE = 50
+#: What a list shows of a candidate: the rest (achievements, statements...) waits for their page.
+_LISTED_COLUMNS = (
+    Candidate.nomination_id,
+    Candidate.year,
+    Candidate.region,
+    Candidate.college_code,
+    Candidate.college_names,
+    Candidate.last_name,
+    Candidate.first_name,
+    Candidate.patronymic,
+    Candidate.stage,
+    Candidate.status,
+)
 
 
-def list_candidates(session: Session, region: str | None = None) -> list[tuple[Candidate, Photo | None]]:
-    query = select(Candidate, Photo).outerjoin(Photo, Photo.nomination_id == Candidate.nomination_id)
+@dataclass
+class Filters:
+    year: int | None = None
+    region: str | None = None
+    stage: str | None = None
+    status: str | None = None
+    college: str | None = None
+    q: str | None = None
+    unscored: bool = False
+    page: int = 1
+
+
+@dataclass
+class Listed:
+    """One candidate as the list shows them to one caller."""
+
+    candidate: Candidate
+    photo_status: str
+    photo_reason: str | None
+    words: dict[str, int]
+    scores_count: int
+    own: Score | None
+    hidden: bool
+
+    @property
+    def missing(self) -> list[str]:
+        return rules.missing_for_republican(self.words, self.photo_status)
+
+
+@dataclass
+class Page:
+    items: list[Listed]
+    total: int
+    page: int
+    pages: int
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class Detail(Listed):
+    photo: Photo | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: Every member's score (chairs and administrators); a member sees only their own.
+    scores: list[Score] = field(default_factory=list)
+    declared_conflict: bool = False
+
+
+def _own_score(caller: Identity) -> Any:
+    return exists().where(
+        Score.candidate_id == Candidate.id, Score.stage == Candidate.stage, Score.member_id == caller.user_id
+    )
+
+
+def _filtered(caller: Identity, filters: Filters) -> Any:
+    query = scoping.candidates(caller)
+    if filters.year is not None:
+        query = query.where(Candidate.year == filters.year)
+    if filters.region:
+        query = query.where(Candidate.region == filters.region)
+    if filters.stage:
+        query = query.where(Candidate.stage == filters.stage)
+    if filters.status:
+        query = query.where(Candidate.status == filters.status)
+    if filters.college:
+        query = query.where(Candidate.college_code == filters.college)
+    if filters.q and rules.fold(filters.q):
+        pattern = "%" + _escape_like(rules.fold(filters.q)) + "%"
+        query = query.where(Candidate.search_name.like(pattern, escape="\\"))
+    if filters.unscored:
+        conflict = exists().where(Conflict.candidate_id == Candidate.id, Conflict.member_id == caller.user_id)
+        query = query.where(
+            not_(_own_score(caller)),
+            not_(conflict),
+            Candidate.status == "under_review",
+            _mine_to_score(caller),
+        )
+        if caller.college:
+            query = query.where(Candidate.college_code != caller.college)
+    return query
+
+
+def _mine_to_score(caller: Identity) -> Any:
+    """In an assigned stage, only the candidates assigned to the caller; else every one."""
+    assigned_mode = exists().where(
+        StageSetting.year == Candidate.year,
+        StageSetting.stage == Candidate.stage,
+        StageSetting.scope.in_([Candidate.region, NATIONAL]),
+        StageSetting.scorers.is_not(None),
+    )
+    assigned = exists().where(
+        Assignment.candidate_id == Candidate.id,
+        Assignment.stage == Candidate.stage,
+        Assignment.member_id == caller.user_id,
+    )
+    return or_(not_(assigned_mode), assigned)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_candidates(session: Session, caller: Identity, filters: Filters) -> Page:
+    """A page of the candidates `caller` may see, filtered, in the order of region then name."""
+    query = _filtered(caller, filters)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, filters.page), pages)
+    rows = session.scalars(
+        query.options(load_only(*_LISTED_COLUMNS))
+        .order_by(Candidate.region, Candidate.search_name, Candidate.id)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return Page(items=_listed(session, caller, list(rows)), total=total, page=page, pages=pages)
+
+
+def _listed(session: Session, caller: Identity, candidates: list[Candidate]) -> list[Listed]:
+    """What the list shows beside each candidate, in four queries whatever the page's size."""
+    if not candidates:
+        return []
+    ids = [c.id for c in candidates]
+    nominations = [c.nomination_id for c in candidates]
+    photos = {
+        nomination: (status, reason)
+        for nomination, status, reason in session.execute(
+            select(Photo.nomination_id, Photo.status, Photo.reason).where(
+                Photo.nomination_id.in_(nominations)
+            )
+        )
+    }
+    words: dict[str, dict[str, int]] = {}
+    for candidate_id, language, count in session.execute(
+        select(Statement.candidate_id, Statement.language, Statement.words).where(
+            Statement.candidate_id.in_(ids)
+        )
+    ):
+        words.setdefault(candidate_id, {})[language] = count
+    stage_of = {c.id: c.stage for c in candidates}
+    counts: dict[str, int] = {}
+    for candidate_id, stage, count in session.execute(
+        select(Score.candidate_id, Score.stage, func.count())
+        .where(Score.candidate_id.in_(ids))
+        .group_by(Score.candidate_id, Score.stage)
+    ):
+        if stage == stage_of[candidate_id]:
+            counts[candidate_id] = count
+    own = {
+        score.candidate_id: score
+        for score in session.scalars(
+            select(Score).where(Score.candidate_id.in_(ids), Score.member_id == caller.user_id)
+        )
+        if score.stage == stage_of[score.candidate_id]
+    }
+    blind: dict[tuple[int, str, str], bool] = {}
+    listed = []
+    for c in candidates:
+        key = (c.year, c.stage, c.region)
+        if key not in blind:
+            blind[key] = stages.hidden_from(session, caller, c)
+        listed.append(
+            Listed(
+                candidate=c,
+                photo_status=photos.get(c.nomination_id, ("none", None))[0],
+                photo_reason=photos.get(c.nomination_id, ("none", None))[1],
+                words=words.get(c.id, {}),
+                scores_count=counts.get(c.id, 0),
+                own=own.get(c.id),
+                hidden=blind[key],
+            )
+        )
+    return listed
+
+
+def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> Detail | None:
+    """One candidate as `caller` may see them, or None when outside the caller's scope."""
+    found = session.scalar(
+        scoping.candidates(caller)
+        .options(selectinload(Candidate.statements))
+        .where(Candidate.id == candidate_id)
+    )
+    if found is None:
+        return None
+    photo = session.get(Photo, found.nomination_id)
+    sees_all = caller.chair or caller.role == "admin"
+    conflicts = session.scalars(
+        select(Conflict).where(Conflict.candidate_id == found.id).order_by(Conflict.declared_at)
+    ).all()
+    scores = session.scalars(
+        select(Score)
+        .where(Score.candidate_id == found.id, Score.stage == found.stage)
+        .order_by(Score.member_name)
+    ).all()
+    return Detail(
+        candidate=found,
+        photo_status=photo.status if photo else "none",
+        photo_reason=photo.reason if photo else None,
+        words={statement.language: statement.words for statement in found.statements},
+        scores_count=len(scores),
+        own=next((s for s in scores if s.member_id == caller.user_id), None),
+        hidden=stages.hidden_from(session, caller, found),
+        photo=photo,
+        conflicts=[c for c in conflicts if sees_all or c.member_id == caller.user_id],
+        scores=[s for s in scores if sees_all or s.member_id == caller.user_id],
+        declared_conflict=any(c.member_id == caller.user_id for c in conflicts),
+    )
+
+
+def neighbours(
+    session: Session, caller: Identity, filters: Filters, candidate_id: str
+) -> tuple[str | None, str | None]:
+    """The previous and next candidate of the same filtered list, for the scoring page's arrows."""
+    ids = list(
+        session.scalars(
+            _filtered(caller, filters)
+            .with_only_columns(Candidate.id)
+            .order_by(Candidate.region, Candidate.search_name, Candidate.id)
+        )
+    )
+    if candidate_id not in ids:
+        return None, ids[0] if ids else None
+    at = ids.index(candidate_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+
+def ranking_entries(
+    session: Session, caller: Identity, year: int, stage: str, region: str | None
+) -> tuple[list[rules.Entry], dict[str, Candidate], dict[str, str]]:
+    """The candidates of a ranking (within scope, not withdrawn), their scores at `stage`, and the
+    members' names by id."""
+    query = scoping.candidates(caller).where(
+        Candidate.year == year, Candidate.stage == stage, Candidate.status != "withdrawn"
+    )
     if region:
         query = query.where(Candidate.region == region)
-    query = query.order_by(Candidate.region, Candidate.last_name, Candidate.first_name, Candidate.id)
-    return [(candidate, photo) for candidate, photo in session.execute(query).all()]
-
-
-def get_candidate(session: Session, candidate_id: str) -> tuple[Candidate, Photo | None] | None:
-    candidate = session.scalar(
-        select(Candidate).options(selectinload(Candidate.statements)).where(Candidate.id == candidate_id)
+    candidates = {c.id: c for c in session.scalars(query)}
+    scores: dict[str, dict[str, float]] = {cid: {} for cid in candidates}
+    names: dict[str, str] = {}
+    score_query = select(Score.candidate_id, Score.member_id, Score.member_name, Score.weighted).where(
+        Score.year == year, Score.stage == stage
     )
-    if candidate is None:
-        return None
-    return candidate, session.get(Photo, candidate.nomination_id)
+    if region:
+        score_query = score_query.where(Score.region == region)
+    for candidate_id, member_id, member_name, weighted in session.execute(score_query):
+        if candidate_id in scores:
+            scores[candidate_id][member_id] = weighted
+            names[member_id] = member_name
+    entries = [
+        rules.Entry(
+            candidate_id=c.id,
+            scores=scores[c.id],
+            achievement_levels=tuple(str(a.get("level")) for a in c.achievements),
+            submitted_at=c.created_at,
+        )
+        for c in candidates.values()
+    ]
+    return entries, candidates, names
+
+
+def ranking(
+    session: Session, caller: Identity, year: int, stage: str, region: str | None
+) -> tuple[list[rules.Ranked], dict[str, Candidate], dict[str, str], int]:
+    """The ranking of a stage in a scope (`rules.rank`), the candidates by id, the members' names by
+    id and the stage's minimum of scores. The decisions' protocols rank with this too."""
+    entries, candidates, names = ranking_entries(session, caller, year, stage, region)
+    min_scores = stages.rubric(session, year, stage).min_scores
+    return rules.rank(entries, min_scores), candidates, names, min_scores

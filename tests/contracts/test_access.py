@@ -35,13 +35,50 @@ SERVICES = ("review", "media", "notify")
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
 PUBLIC: dict[str, set[str]] = {
-    "review": _COMMON | {"login.form", "login.submit"},
+    "review": _COMMON | {"login.form", "login.submit", "review.static"},
     "media": set(_COMMON),
     "notify": set(_COMMON),
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
+_MEMBERS = frozenset(identity.MEMBER_ROLES)
+_CHAIRS = frozenset(identity.CHAIR_ROLES)
+_AUDITORS = frozenset({"admin", "regional_chair", "national_chair"})
+#: Commissions and admins, not the media team (decisions, protocols, the dashboard).
+_COMMISSIONS = frozenset(identity.MEMBER_ROLES | {"admin"})
 ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_audit.audit_log"): frozenset({"admin", "regional_chair", "national_chair"}),
+    ("review", "review.score_page"): _MEMBERS,
+    ("review", "review.score_form"): _MEMBERS,
+    ("review", "review.conflict_form"): _MEMBERS,
+    ("review", "review_api.put_score"): _MEMBERS,
+    ("review", "review_api.declare_conflict"): _MEMBERS,
+    ("review", "review_api.put_rubric"): frozenset({"admin"}),
+    ("review", "review_api.put_blind"): frozenset({"admin"}),
+    ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_api.rankings"): _MEMBERS | {"admin"},
+    ("review", "review.rankings_page"): _MEMBERS | {"admin"},
+    ("review", "review_audit_pages.audit_page"): _AUDITORS,
+    ("review", "review_audit_pages.audit_csv"): _AUDITORS,
+    ("review", "review_decisions.post_decision"): _CHAIRS,
+    ("review", "review_decisions.post_correction"): _CHAIRS,
+    ("review", "review_decisions.post_extension"): frozenset({"admin"}),
+    ("review", "review_decisions.list_decisions"): _COMMISSIONS,
+    ("review", "review_decisions.get_decision"): _COMMISSIONS,
+    ("review", "review_decisions.protocol_pdf"): _COMMISSIONS,
+    ("review", "review_decisions.protocol_xlsx"): _COMMISSIONS,
+    ("review", "review_decision_pages.new_decision"): _CHAIRS,
+    ("review", "review_decision_pages.post_decision"): _CHAIRS,
+    ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
+    ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
+    ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
+}
+#: Routes about the regional stage here (the seeded candidate is at it, a stage in a path is
+#: `regional`), where the national working group is refused by the stage (403 `not_your_stage`),
+#: not by its role: it scores the republican stage.
+STAGE_BOUND: set[tuple[str, str]] = {
+    ("review", "review.score_form"),
+    ("review", "review_api.put_score"),
+    ("review", "review_api.put_assignment"),
 }
 #: A caller of each role; regional roles sit in almaty.
 CALLERS = {
@@ -49,6 +86,8 @@ CALLERS = {
 }
 #: What a path's variables are filled with (a candidate's id is the seeded candidate's).
 FILLER = "00000000-0000-4000-8000-000000000000"
+#: Variables that are not ids: a year and a stage of the programme.
+NAMED_FILLERS = {"year": 2026, "stage": "regional"}
 
 
 @dataclass
@@ -65,7 +104,8 @@ class Service:
 
     def path(self, rule: Rule) -> str:
         values = {
-            name: self.candidate_id or FILLER if "candidate" in name else FILLER for name in rule.arguments
+            name: self.candidate_id or FILLER if "candidate" in name else NAMED_FILLERS.get(name, FILLER)
+            for name in rule.arguments
         }
         if rule.rule.startswith("/static"):
             values = {"filename": "top100.css"}
@@ -157,6 +197,9 @@ def test_each_role_reaches_what_it_may_and_no_more(service: Service, role: str) 
         if allowed is not None and role not in allowed:
             if status != 403:
                 wrong.append(f"{method} {rule.rule}: a {role} got {status}, expected 403")
+        elif (service.name, rule.endpoint) in STAGE_BOUND and role not in identity.REGIONAL_ROLES:
+            if status != 403:
+                wrong.append(f"{method} {rule.rule}: a {role} got {status}, expected 403 (not their stage)")
         elif status in (401, 403) or (status == 302 and "/login" in location):
             wrong.append(
                 f"{method} {rule.rule}: a {role} got {status} {location}, expected to be let through"

@@ -33,7 +33,7 @@ def test_submitted_registers_a_candidate_once_and_emits_candidate_registered(run
     assert handle(runtime, HANDLERS, "review", submission) is False
 
     [candidate] = _candidates(runtime)
-    assert (candidate.stage, candidate.status, candidate.region) == ("internal", "nominated", "almaty")
+    assert (candidate.stage, candidate.status, candidate.region) == ("regional", "under_review", "almaty")
     assert candidate.full_name == "Нұрланұлы Әлихан Қайратұлы"
     [message] = _outbox(runtime)
     assert message["type"] == "review.candidate_registered"
@@ -42,7 +42,7 @@ def test_submitted_registers_a_candidate_once_and_emits_candidate_registered(run
     assert message["payload"] == {
         "nomination_id": "nom-0001",
         "candidate_id": candidate.id,
-        "stage": "internal",
+        "stage": "regional",
     }
     with runtime.db.unit_of_work() as session:
         assert session.get(Photo, "nom-0001").status == "pending"

@@ -76,7 +76,7 @@ def test_candidate_page(client: FlaskClient) -> None:
 def test_api_lists_candidates_without_contacts(client: FlaskClient) -> None:
     reply = client.get("/api/v1/candidates?region=shymkent")
     [item] = reply.get_json()["items"]
-    assert item["full_name"] == "Өмірзақова Гүлназ" and item["photo_status"] == "pending"
+    assert item["name"]["full"] == "Өмірзақова Гүлназ" and item["photo"] == "pending"
     assert "contacts" not in item and "email" not in reply.get_data(as_text=True)
     assert len(client.get("/api/v1/candidates").get_json()["items"]) == 2
     assert client.get("/api/v1/candidates?region=atlantis").status_code == 400

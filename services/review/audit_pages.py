@@ -1,0 +1,95 @@
+"""The audit log for people: a filter page and a CSV export (administrators everything, chairs their
+region), with the same filters as `GET /api/v1/audit` and the same visibility (`audit.entries`).
+
+The CSV opens in a spreadsheet in any language: UTF-8 with a byte-order mark, so Excel reads Kazakh
+letters, and a cell that would start a formula (`=`, `+`, `-`, `@`) is quoted with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import Forbidden
+
+from services.review import audit
+from services.review.audit_api import AuditQuery, _with_days
+from services.review.messages import AUDIT, TERMS
+from services.review.models import AuditEntry
+from shared import i18n, identity, pages
+from shared.problems import load_query
+from shared.web import current_runtime
+
+bp = Blueprint("review_audit_pages", __name__)
+
+#: The most rows one export carries (a season has tens of thousands; filter by dates for more).
+EXPORT_LIMIT = 50_000
+COLUMNS = ("id", "at", "actor_id", "actor_email", "role", "action", "candidate_id", "region", "details")
+
+
+def _entries(limit: int) -> list[AuditEntry]:
+    viewer = identity.caller()
+    if not audit.visible_to(viewer):
+        raise Forbidden()
+    args = {key: value for key, value in request.args.items() if value and key != "lang"}
+    query = load_query(AuditQuery(), _with_days({**args, "limit": str(min(limit, 1000))}))
+    query["limit"] = limit
+    with current_runtime().db.unit_of_work() as session:
+        rows = audit.entries(session, viewer, audit.Filters(**query))
+        session.expunge_all()
+    return rows
+
+
+@bp.get("/audit")
+@identity.roles("admin", "regional_chair", "national_chair")
+def audit_page() -> pages.Page:
+    rows = _entries(200)
+    return pages.render(
+        "audit.html",
+        TERMS,
+        "review.index",
+        rows=rows,
+        words=AUDIT,
+        filters={key: request.args.get(key, "") for key in ("actor", "action", "candidate", "from", "to")},
+        export_query=request.query_string.decode(),
+        format_moment=i18n.format_moment,
+        details=lambda entry: json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.get("/audit.csv")
+@identity.roles("admin", "regional_chair", "national_chair")
+def audit_csv() -> Response:
+    rows = _entries(EXPORT_LIMIT)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for entry in rows:
+        writer.writerow(
+            [
+                _cell(value)
+                for value in (
+                    entry.id,
+                    entry.at.isoformat(),
+                    entry.actor_id,
+                    entry.actor_email,
+                    entry.role,
+                    entry.action,
+                    entry.candidate_id,
+                    entry.region,
+                    json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+                )
+            ]
+        )
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response

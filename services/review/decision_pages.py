@@ -1,0 +1,132 @@
+"""The chair's decision page: the ranking with a box per candidate, the justification, who was
+present; the refusal (quota, deadline, incomplete candidates...) in the chair's language, and the
+protocol's downloads once recorded. A plain form (CSRF token), no script needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from services.review import audit, decisions, messages, queries
+from services.review.models import Decision
+from shared import clock, identity, pages, problems, regions
+from shared.web import current_runtime
+
+bp = Blueprint("review_decision_pages", __name__)
+
+CHAIRS = ("regional_chair", "national_chair")
+VIEWERS = ("regional_member", "regional_chair", "national_member", "national_chair", "admin")
+
+
+def _stage(caller: identity.Identity) -> str:
+    return "regional" if caller.role == "regional_chair" else "republican"
+
+
+def _current(session: Any, year: int, stage: str, scope: str) -> Decision | None:
+    rows = session.scalars(
+        select(Decision).where(Decision.year == year, Decision.stage == stage, Decision.scope == scope)
+    ).all()
+    superseded = {d.supersedes for d in rows}
+    return next((d for d in rows if d.id not in superseded), None)
+
+
+def _render(status: int = 200, **context: Any) -> pages.Page:
+    return pages.render(
+        "decision.html", messages.TERMS, "review.index", status, words=messages.DECISION_PAGE, **context
+    )
+
+
+def _form_page(
+    status: int = 200, refusal: str | None = None, candidates: list[Any] | None = None
+) -> pages.Page:
+    caller = identity.caller()
+    stage = _stage(caller)
+    year = int(request.values.get("year") or clock.local_now().year)
+    scope = decisions.scope_of(stage, caller.scope)
+    region = caller.scope if stage == "regional" else None
+    with current_runtime().db.unit_of_work() as session:
+        ranked, found, _names, _min = queries.ranking(session, caller, year, stage, region)
+        rows = [{"row": row, "candidate": found[row.candidate_id]} for row in ranked]
+        current = _current(session, year, stage, scope)
+        session.expunge_all()
+    chosen = set(request.form.getlist("advanced"))
+    return _render(
+        status,
+        year=year,
+        stage=stage,
+        region=region,
+        rows=rows,
+        current=current,
+        refusal=refusal,
+        named=candidates or [],
+        chosen=chosen,
+        form=request.form,
+    )
+
+
+@bp.get("/decisions/new")
+@identity.roles(*CHAIRS)
+def new_decision() -> pages.Page:
+    return _form_page()
+
+
+@bp.post("/decisions/new")
+@identity.roles(*CHAIRS)
+def post_decision() -> ResponseReturnValue:
+    caller = identity.caller()
+    stage = _stage(caller)
+    lang = pages.page_language()
+    members = [
+        m.strip() for m in request.form.get("members_present", "").replace("\n", ",").split(",") if m.strip()
+    ]
+    data = {
+        "year": int(request.form.get("year") or clock.local_now().year),
+        "stage": stage,
+        "region": caller.scope if stage == "regional" else None,
+        "advanced": request.form.getlist("advanced"),
+        "justification": request.form.get("justification", ""),
+        "members_present": members,
+        "place": request.form.get("place") or None,
+        "reason": request.form.get("reason", ""),
+    }
+    corrects = request.form.get("corrects") or None
+    if not data["justification"].strip() or (corrects and not data["reason"].strip()):
+        message = problems.text(messages.CATALOG, "problem.validation_failed.detail", lang)
+        return _form_page(422, message)
+    try:
+        with current_runtime().db.unit_of_work() as session:
+            snapshot = decisions.snapshot(session, caller, data["year"], stage, data["region"])
+            decision = decisions.record_decision(session, caller, data, corrects=corrects, record=snapshot)
+            audit.record(
+                session,
+                caller,
+                "decision.corrected" if corrects else "decision.recorded",
+                region=data["region"],
+                decision_id=decision.id,
+                stage=stage,
+                year=data["year"],
+                advanced=list(decision.advanced),
+                supersedes=decision.supersedes,
+            )
+            decision_id = decision.id
+    except decisions.Refused as refused:
+        detail = problems.text(messages.CATALOG, f"problem.{refused.code}.detail", lang, refused.params)
+        return _form_page(refused.status, detail, refused.candidates)
+    return redirect(url_for("review_decision_pages.decision_page", decision_id=decision_id, lang=lang))
+
+
+@bp.get("/decisions/<decision_id>")
+@identity.roles(*VIEWERS)
+def decision_page(decision_id: str) -> pages.Page:
+    caller = identity.caller()
+    with current_runtime().db.unit_of_work() as session:
+        decision = session.get(Decision, decision_id)
+        if decision is None or not (caller.national or decision.scope == caller.scope):
+            abort(404)
+        session.expunge_all()
+    region = regions.resolve(decision.scope)
+    return _render(decision=decision, region_names=region.names if region else None, rows=[], current=None)

@@ -1,0 +1,91 @@
+"""The rules a commission's decision obeys: quotas, completeness for the republican stage, deadlines.
+
+Plain functions of plain values (no database, no clock of their own): `operations.decisions` reads
+the state and the clock and asks these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from services.review import rules as scoring_rules
+from shared.calendar import END_OF_DAY, Calendar
+from shared.clock import KAZAKHSTAN
+from shared.words import count_words
+
+#: The stages a commission decides, and where each sends the candidates it advances.
+DECIDED_STAGES: tuple[str, ...] = ("regional", "republican")
+NEXT_STAGE: dict[str, str] = {"regional": "republican", "republican": "winner"}
+#: At most 10 per region to the republican stage (R) and the TOP 100 nationally.
+QUOTAS: dict[str, int] = {"regional": 10, "republican": 100}
+#: The scope of the one republican decision (the national working group).
+NATIONAL = "national"
+
+
+def quota(stage: str) -> int:
+    """How many candidates one decision of `stage` may advance."""
+    return QUOTAS[stage]
+
+
+def quota_exceeded(stage: str, advanced: int) -> bool:
+    return advanced > quota(stage)
+
+
+def quota_left(stage: str, advanced: int) -> int:
+    return max(quota(stage) - advanced, 0)
+
+
+def missing_for_republican(statements: Mapping[str, str], photo_status: str | None) -> list[str]:
+    """What a candidate still lacks for the republican stage, from the statements' texts: the rule is
+    review's one (`rules.missing_for_republican`, on word counts as intake counts them)."""
+    counts = {language: count_words(text or "") for language, text in statements.items()}
+    return scoring_rules.missing_for_republican(counts, photo_status)
+
+
+def stage_deadline(calendar: Calendar, stage: str) -> datetime:
+    """The last second a commission of `stage` may decide: 15 Oct for the regions (R), the end of the
+    year for the working group (the republican stage runs to the end of the year, R)."""
+    if stage == "regional":
+        return calendar.regional_decisions_close
+    return datetime.combine(date(calendar.year, 12, 31), END_OF_DAY, tzinfo=KAZAKHSTAN)
+
+
+def stage_open(now: datetime, deadline: datetime, extensions: Iterable[datetime] = ()) -> bool:
+    """Whether a decision may be recorded at `now`: until the deadline, inclusive to the second, or
+    until the latest extension an admin granted."""
+    return now <= max([deadline, *extensions])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Which of a scope's candidates advance and which do not."""
+
+    advanced: tuple[str, ...]
+    not_advanced: tuple[str, ...]
+
+
+def split(scope_candidates: Iterable[str], advanced: Iterable[str]) -> Outcome:
+    """Every candidate of the scope either advances or does not (the decision names the advanced)."""
+    chosen = list(advanced)
+    chosen_set = set(chosen)
+    rest = tuple(sorted(c for c in scope_candidates if c not in chosen_set))
+    return Outcome(advanced=tuple(chosen), not_advanced=rest)
+
+
+def strangers(scope_candidates: Iterable[str], advanced: Iterable[str]) -> list[str]:
+    """The advanced ids that are not candidates of the scope and stage (another region, another
+    stage, withdrawn, unknown): a 422 names them."""
+    known = set(scope_candidates)
+    return [candidate for candidate in advanced if candidate not in known]
+
+
+def duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    twice: list[str] = []
+    for item in ids:
+        if item in seen and item not in twice:
+            twice.append(item)
+        seen.add(item)
+    return twice

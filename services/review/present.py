@@ -1,0 +1,105 @@
+"""Candidates, scores and rankings as the API answers them (the contract's field names).
+
+What a caller may not know is left out, not blanked: in a blind stage a member gets no `name`, no
+`college` and no photo links. The IIN, birth date and contacts are never here: review does not keep
+them (intake does; the events bring review neither).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from services.review import rules
+from services.review.models import Conflict, Score
+from services.review.queries import Detail, Listed
+
+#: The derivatives a commission's page shows: `thumb` in lists, `web` on the candidate's page.
+SHOWN_DERIVATIVES = ("thumb", "web")
+
+
+def score(found: Score | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "member_id": found.member_id,
+        "member_name": found.member_name,
+        "criteria": dict(found.values),
+        "weighted": round(found.weighted, 4),
+        "comment": found.comment,
+        "updated_at": found.updated_at.isoformat(),
+    }
+
+
+def item(listed: Listed) -> dict[str, Any]:
+    c = listed.candidate
+    body: dict[str, Any] = {
+        "id": c.id,
+        "nomination_id": c.nomination_id,
+        "year": c.year,
+        "region": c.region,
+        "stage": c.stage,
+        "status": c.status,
+        "photo": listed.photo_status,
+        "missing": listed.missing,
+        "score": score(listed.own),
+        "scores_count": listed.scores_count,
+    }
+    if not listed.hidden:
+        body["college"] = {"code": c.college_code, "names": dict(c.college_names or {})}
+        body["name"] = {
+            "last_name": c.last_name,
+            "first_name": c.first_name,
+            "patronymic": c.patronymic,
+            "full": c.full_name,
+        }
+    return body
+
+
+def photo_links(detail: Detail, media_url: str) -> dict[str, str]:
+    """Where the photo is: media's asset listing of the nomination (its answer carries the signed
+    derivative URLs) and the derivatives media reported. Media signs each file's URL itself, so review
+    links its asset listing rather than guessing a file's address."""
+    photo = detail.photo
+    if detail.hidden or photo is None or photo.status != "processed":
+        return {}
+    asset = f"{media_url}/api/v1/assets?{urlencode({'nomination_id': detail.candidate.nomination_id})}"
+    links = {"asset": asset}
+    for name in SHOWN_DERIVATIVES:
+        if name in (photo.derivatives or []):
+            links[name] = f"{asset}#{name}"
+    return links
+
+
+def conflict(found: Conflict) -> dict[str, Any]:
+    return {
+        "member_id": found.member_id,
+        "member_name": found.member_name,
+        "reason": found.reason,
+        "declared_at": found.declared_at.isoformat(),
+    }
+
+
+def detail(found: Detail, media_url: str) -> dict[str, Any]:
+    c = found.candidate
+    return {
+        **item(found),
+        "language": c.language,
+        "specialty": c.specialty,
+        "course": c.course,
+        "academic_standing": c.academic_standing,
+        "categories": list(c.categories),
+        "achievements": list(c.achievements),
+        "statements": {
+            s.language: {"text": s.text, "words": s.words}
+            for s in sorted(c.statements, key=lambda s: s.language)
+        },
+        "photo_links": photo_links(found, media_url),
+        "conflicts": [conflict(x) for x in found.conflicts],
+        "scores": [score(x) for x in found.scores],
+        "declared_conflict": found.declared_conflict,
+    }
+
+
+def rubric(year: int, found: rules.Rubric, frozen: bool) -> dict[str, Any]:
+    return {"year": year, **found.as_dict(), "frozen": frozen}
