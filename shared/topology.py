@@ -41,10 +41,10 @@ PARKING_EXCHANGE = "top100.parking"
 #: What each consuming service follows, by aggregate (the first part of the routing key).
 #: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("review", "media", "notify", "user"),
-    "review": ("nomination", "media", "user"),
+    "intake": ("review", "media", "notification", "user"),
+    "review": ("nomination", "media", "notification", "user"),
     "media": ("nomination", "review", "user"),
-    "notify": ("nomination", "review", "media", "user"),
+    "notify": ("nomination", "review", "media", "user", "candidate", "stage", "winners"),
 }
 
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).

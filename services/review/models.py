@@ -119,3 +119,17 @@ class Followed(FollowedNomination, Base):
     """Review's lock and tombstone per nomination: a withdrawal may arrive before the submission."""
 
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class StudentReach(Base):
+    """Whether notify reached the student of a nomination, per channel: its newest status report."""
+
+    __tablename__ = "student_reach"
+
+    nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: `sent`, `delivered` or `failed`, as the last `notification.*` event said.
+    status: Mapped[str] = mapped_column(String(10))
+    template: Mapped[str] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    at: Mapped[datetime]

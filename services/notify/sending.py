@@ -1,0 +1,182 @@
+"""Sending recorded messages: each in a unit of work of its own, marked in the same one.
+
+A handler records its messages (`queueing`) in its transaction, with the inbox claim; once that has
+committed, its rows are sent one by one here. A temporary failure (an SMTP server that refuses for
+now, every SMS gateway down) does not fail the event: the row stays `queued` with `send_after` pushed
+back (exponential backoff with jitter, `rules.backoff`), and the worker's sweep (`send_due`, a chore)
+sends it then; after `rules.MAX_ATTEMPTS` it is `failed` with the reason. A permanent failure is
+`failed` at once. So a known failure never parks the event, and no worker sleeps on a retry.
+
+Two workers cannot send one row twice: a row is locked while sent (`SKIP LOCKED` on PostgreSQL, so
+the other worker takes the next one) and is no longer due once marked. A lost database connection
+while a taken message is marked is retried on fresh connections; the window left is a process that
+dies after the provider took a message and before its row is marked (sent again, same Message-ID).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import or_, select
+from sqlalchemy import event as orm_event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from services.notify import compose, rules, status
+from services.notify.models import Followed, Message
+from services.notify.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
+from services.notify.unsubscribe import link
+from shared import clock
+from shared.db import Database
+
+log = logging.getLogger(__name__)
+
+#: Tries to mark a message the provider took, on fresh connections (0.2, 0.4, 0.8... s apart).
+MARK_ATTEMPTS = 6
+#: Seconds between two sweeps of due messages by the worker (see `send_due`).
+SWEEP_EVERY = 5.0
+
+
+def send_after_commit(session: Session, db: Database, delivery: Delivery, key: str) -> None:
+    """Once the handler's transaction has committed, send the rows it recorded for `key`."""
+
+    def send(_session: Session) -> None:
+        with db.unit_of_work() as reading:
+            ids = list(
+                reading.scalars(select(Message.id).where(Message.event_id == key, Message.status == "queued"))
+            )
+        for message_id in ids:
+            try:
+                send_one(db, delivery, message_id)
+            except Exception as exc:  # an error no provider foresaw: the sweep tries it again
+                log.warning("a message could not be sent now (%s)", type(exc).__name__)
+
+    orm_event.listen(session, "after_commit", send, once=True)
+
+
+def send_due(db: Database, delivery: Delivery, limit: int = 200) -> int:
+    """Send what is due: held until after the quiet hours, waiting out a backoff, or left behind by a
+    worker that died between its commit and the sending. Returns how many were looked at."""
+    now = clock.utcnow()
+    with db.unit_of_work() as session:
+        ids = list(
+            session.scalars(
+                select(Message.id)
+                .where(
+                    Message.status.in_(("queued", "held")),
+                    or_(Message.send_after.is_(None), Message.send_after <= now),
+                )
+                .order_by(Message.created_at)
+                .limit(limit)
+            )
+        )
+    for message_id in ids:
+        try:
+            send_one(db, delivery, message_id)
+        except Exception as exc:
+            log.warning("a due message could not be sent yet (%s)", type(exc).__name__)
+    return len(ids)
+
+
+def send_one(db: Database, delivery: Delivery, message_id: str) -> None:
+    """Send one due row and mark it, in a unit of work of its own (the row locked meanwhile)."""
+    taken: Taken | None = None
+    try:
+        with db.unit_of_work() as session:
+            locking = {"skip_locked": True} if db.is_postgres else True
+            row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
+            if row is None or row.status not in ("queued", "held") or not _due(row):
+                return
+            if _withdrawn(session, row):
+                _fail(session, row, "withdrawn")
+                return
+            if row.channel == "sms":
+                held_until = rules.quiet_until(clock.local_now())
+                if held_until is not None:
+                    row.status, row.send_after = "held", held_until
+                    return
+            try:
+                taken = _hand_over(delivery, row)
+            except PermanentFailure as exc:
+                row.attempts += 1
+                _fail(session, row, str(exc))
+                return
+            except TemporaryFailure as exc:
+                _later(session, row, str(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - unforeseen: retried like a temporary failure, then failed
+                log.warning("a provider failed unexpectedly (%s)", type(exc).__name__)
+                _later(session, row, f"unexpected: {type(exc).__name__}")
+                return
+            _mark_sent(session, row, taken)
+    except SQLAlchemyError:
+        if taken is None:
+            raise
+        _mark_after_hand_over(db, message_id, taken)
+
+
+def _due(row: Message) -> bool:
+    return row.send_after is None or row.send_after <= clock.utcnow()
+
+
+def _withdrawn(session: Session, row: Message) -> bool:
+    if row.recipient_kind not in ("student", "coordinator") or not row.nomination_id:
+        return False
+    followed = session.get(Followed, row.nomination_id)
+    return followed is not None and followed.withdrawn
+
+
+def _fail(session: Session, row: Message, reason: str) -> None:
+    row.status, row.error = "failed", reason[:1000]
+    status.failed(session, row, reason)
+
+
+def _later(session: Session, row: Message, reason: str) -> None:
+    """A temporary failure: again after a backoff, or failed for good after the last attempt."""
+    row.attempts += 1
+    if row.attempts >= rules.MAX_ATTEMPTS:
+        _fail(session, row, f"{reason} (after {row.attempts} attempts)")
+        return
+    row.status, row.error = "queued", reason[:1000]
+    row.send_after = clock.utcnow() + rules.backoff(row.attempts)
+
+
+def _mark_sent(session: Session, row: Message, taken: Taken) -> None:
+    row.status, row.provider, row.provider_id = "sent", taken.provider, taken.id
+    row.attempts += 1
+    row.sent_at, row.error, row.send_after = clock.utcnow(), None, None
+    status.sent(session, row)
+
+
+def _mark_after_hand_over(db: Database, message_id: str, taken: Taken) -> None:
+    """Mark a row the provider has taken, on fresh connections, a few times before giving up."""
+    for attempt in range(MARK_ATTEMPTS):
+        try:
+            with db.unit_of_work() as session:
+                row = session.get(Message, message_id, with_for_update=True, populate_existing=True)
+                if row is not None and row.status in ("queued", "held"):
+                    _mark_sent(session, row, taken)
+            return
+        except SQLAlchemyError as exc:
+            if attempt == MARK_ATTEMPTS - 1:
+                raise
+            log.warning("marking a sent message failed (%s); trying again", type(exc).__name__)
+            time.sleep(0.2 * 2**attempt)
+
+
+def _hand_over(delivery: Delivery, row: Message) -> Taken:
+    """Give the provider the message as recorded."""
+    if row.channel == "sms":
+        return delivery.sms.send(row.recipient, row.body or "", row.id)
+    letter = compose.email(
+        from_header=delivery.sender,
+        to_address=row.recipient,
+        subject=row.subject or "",
+        text=row.body or "",
+        language=row.language,
+        key=row.id,
+        at=clock.local_now(),
+        unsubscribe=link(delivery, row.recipient) if row.optional else None,
+    )
+    return Taken(delivery.mailer.name, delivery.mailer.send(letter))
