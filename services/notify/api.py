@@ -54,7 +54,11 @@ def get_template(code: str) -> tuple[Response, int] | Response:
     with current_runtime().db.unit_of_work() as session:
         template_store.seed(session)
         versions = template_store.history(session, code)
-        current = {t.channel: t for t in versions if t.version == max(v.version for v in versions if v.channel == t.channel)}
+        current = {
+            t.channel: t
+            for t in versions
+            if t.version == max(v.version for v in versions if v.channel == t.channel)
+        }
         return jsonify(
             code=code,
             channels=list(CHANNELS[code]),
@@ -102,10 +106,12 @@ def preview(code: str) -> tuple[Response, int] | Response:
     subject, body = _texts(subject), _texts(body) or {}
     try:
         templating.check(code, channel, subject, body)
-        rendered = templating.render(channel, subject, body, language, templating.sample(code, document.get("params")))
+        rendered = templating.render(
+            channel, subject, body, language, templating.sample(code, document.get("params"))
+        )
     except templating.TemplateRefused as exc:
         return _refused(exc.problems)
-    except Exception as exc:  # noqa: BLE001 - a parameter of the wrong shape: shown to the editor
+    except Exception as exc:
         return _refused({"params": f"{type(exc).__name__}: {exc}"})
     return jsonify(
         subject=rendered.subject,

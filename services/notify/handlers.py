@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 from services.notify import chores, operations, sending
 from services.notify.providers import delivery_for
 from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 from shared.worker import Chore
-from sqlalchemy.orm import Session
 
 
 def _sending(use_case: Callable[[Session, Event], str]) -> Handler:

@@ -146,7 +146,9 @@ def _to_student_and_coordinator(
         queue(
             session,
             key=key,
-            to=To("coordinator", f"coordinator:{recipient.nomination_id}", recipient.coordinator_email, language),
+            to=To(
+                "coordinator", f"coordinator:{recipient.nomination_id}", recipient.coordinator_email, language
+            ),
             channel="email",
             code=code,
             params={**common, **params, "audience": "coordinator"},
@@ -159,7 +161,11 @@ def submitted(session: Session, event: Event) -> str:
     """Remember whom to write to, then acknowledge the nomination (student by email and SMS)."""
     recipient = remember(session, event)
     _to_student_and_coordinator(
-        session, event, recipient, "nomination_received", {"region": region_name(recipient.region, recipient.language)}
+        session,
+        event,
+        recipient,
+        "nomination_received",
+        {"region": region_name(recipient.region, recipient.language)},
     )
     return str(event.id)
 

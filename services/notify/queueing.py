@@ -86,7 +86,9 @@ def queue(
             held_until = rules.quiet_until(clock.local_now())
             if held_until is not None:
                 row["status"], row["send_after"] = "held", held_until
-    recorded = db.insert_ignore(session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel"))
+    recorded = db.insert_ignore(
+        session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel")
+    )
     if recorded and row["status"] == "failed":
         status.failed(session, row, "not_sendable")
     return recorded

@@ -42,7 +42,11 @@ def due(day: date) -> list[tuple[str, datetime]]:
         ("decisions", cal.regional_decisions_close, 2),
         ("statements", cal.amendments_close, 2),
     ]
-    return [(kind, deadline) for kind, deadline, before in kinds if deadline.date() - timedelta(days=before) == day]
+    return [
+        (kind, deadline)
+        for kind, deadline, before in kinds
+        if deadline.date() - timedelta(days=before) == day
+    ]
 
 
 def run(session: Session, at: datetime) -> list[str]:
@@ -79,7 +83,11 @@ def run(session: Session, at: datetime) -> list[str]:
 def _cancel_unwanted(session: Session, key: str, wanted: set[str]) -> None:
     session.execute(
         update(Message)
-        .where(Message.event_id == key, Message.status.in_(("queued", "held")), Message.recipient_ref.not_in(wanted))
+        .where(
+            Message.event_id == key,
+            Message.status.in_(("queued", "held")),
+            Message.recipient_ref.not_in(wanted),
+        )
         .values(status="failed", error=CANCELLED)
     )
 
@@ -90,7 +98,7 @@ def _live_recipients(session: Session) -> Any:
 
 
 def _nominations(session: Session, year: int) -> list[tuple[str, To, int]]:
-    """Colleges under quota: per region, the chairs (count = such colleges) and each college's coordinators."""
+    """Colleges under quota: per region, its chairs (count: such colleges) and each college's coordinators."""
     by_college: dict[tuple[str, str], list[Recipient]] = defaultdict(list)
     for recipient in session.scalars(_live_recipients(session)):
         if recipient.college_code:
@@ -101,12 +109,18 @@ def _nominations(session: Session, year: int) -> list[tuple[str, To, int]]:
     for (region, _college), nominations in sorted(short.items()):
         per_region[region] += 1
         coordinators = {
-            (r.coordinator_email, r.language, r.coordinator_name or "") for r in nominations if r.coordinator_email
+            (r.coordinator_email, r.language, r.coordinator_name or "")
+            for r in nominations
+            if r.coordinator_email
         }
         for address, language, name in sorted(coordinators):
-            targets.append((region, To("coordinator", f"college:{address.lower()}", address, language, name), 1))
+            targets.append(
+                (region, To("coordinator", f"college:{address.lower()}", address, language, name), 1)
+            )
     for region, count in sorted(per_region.items()):
-        targets.extend((region, _user_to(person), count) for person in operations.region_coordinators(session, region))
+        targets.extend(
+            (region, _user_to(person), count) for person in operations.region_coordinators(session, region)
+        )
     return targets
 
 
@@ -123,7 +137,9 @@ def _decisions(session: Session, year: int) -> list[tuple[str, To, int]]:
         members = select(Person).where(
             Person.scope == region, Person.role.in_(identity.REGIONAL_ROLES), ~Person.disabled
         )
-        targets.extend((region, _user_to(person), count) for person in session.scalars(members.order_by(Person.user_id)))
+        targets.extend(
+            (region, _user_to(person), count) for person in session.scalars(members.order_by(Person.user_id))
+        )
     return targets
 
 
@@ -156,7 +172,12 @@ def digest(session: Session, local: datetime) -> list[str]:
     new = list(session.scalars(select(Candidate).where(Candidate.changed_at >= since)))
     if not new:
         return []
-    names = {r.nomination_id: r for r in session.scalars(select(Recipient).where(Recipient.nomination_id.in_([c.nomination_id for c in new])))}
+    names = {
+        r.nomination_id: r
+        for r in session.scalars(
+            select(Recipient).where(Recipient.nomination_id.in_([c.nomination_id for c in new]))
+        )
+    }
     members = select(Person).where(Person.role.in_(identity.MEMBER_ROLES), ~Person.disabled)
     for person in session.scalars(members.order_by(Person.user_id)):
         mine = [c for c in new if _to_score(person, c)]

@@ -18,8 +18,8 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy import or_, select
 from sqlalchemy import event as orm_event
+from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -105,7 +105,7 @@ def send_one(db: Database, delivery: Delivery, message_id: str) -> None:
             except TemporaryFailure as exc:
                 _later(session, row, str(exc))
                 return
-            except Exception as exc:  # noqa: BLE001 - unforeseen: retried like a temporary failure, then failed
+            except Exception as exc:
                 log.warning("a provider failed unexpectedly (%s)", type(exc).__name__)
                 _later(session, row, f"unexpected: {type(exc).__name__}")
                 return

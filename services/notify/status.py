@@ -25,7 +25,9 @@ def _emit(session: Session, kind: str, row: Any, extra: dict[str, Any] | None = 
     }
     emit(
         session,
-        Event(type=f"notification.{kind}", version=1, region=get("region"), producer=PRODUCER, payload=payload),
+        Event(
+            type=f"notification.{kind}", version=1, region=get("region"), producer=PRODUCER, payload=payload
+        ),
     )
 
 

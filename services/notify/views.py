@@ -79,7 +79,11 @@ def edit_template(code: str, channel: str) -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         current = template_store.current(session, code, channel)
     return _render(
-        "template.html", code=code, channel=channel, template=current, parameters=sorted(templating.sample(code))
+        "template.html",
+        code=code,
+        channel=channel,
+        current=current,
+        parameters=sorted(templating.sample(code)),
     )
 
 

@@ -136,7 +136,12 @@ class SmsRouter(SmsSender):
         now = time.monotonic()
         with self._lock:
             health = [self._health.setdefault(s.name, _Health()) for s in self.senders]
-            return [s for s, h in sorted(zip(self.senders, health, strict=True), key=lambda p: p[1].resting_until > now)]
+            return [
+                s
+                for s, h in sorted(
+                    zip(self.senders, health, strict=True), key=lambda p: p[1].resting_until > now
+                )
+            ]
 
     def send(self, phone: str, text: str, reference: str) -> Taken:
         problems = []

@@ -46,7 +46,9 @@ def from_environment(runtime: Runtime) -> Runtime:
     return dataclasses.replace(runtime, settings=config.load(runtime.settings.service))
 
 
-def bearer(runtime: Runtime, role: str = "admin", scope: str = "national", user_id: str = "u-admin") -> dict[str, str]:
+def bearer(
+    runtime: Runtime, role: str = "admin", scope: str = "national", user_id: str = "u-admin"
+) -> dict[str, str]:
     """An Authorization header for a signed-in caller of `role` in `scope`."""
     from datetime import timedelta
 

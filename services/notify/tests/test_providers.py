@@ -4,6 +4,7 @@ or `failed` rows."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from email import policy
@@ -77,7 +78,9 @@ def test_smtp_with_starttls_and_auth_delivers_text_and_html(
 
 def test_starttls_with_a_wrong_password_is_refused_and_never_sent_in_clear() -> None:
     with servers.smtp_server(starttls=True) as server:
-        wrong = SmtpMailer(f"smtp+starttls://{servers.USER}:nope@127.0.0.1:{server.port}", tls=server.client_tls())
+        wrong = SmtpMailer(
+            f"smtp+starttls://{servers.USER}:nope@127.0.0.1:{server.port}", tls=server.client_tls()
+        )
         from services.notify import compose
         from shared import clock
 
@@ -109,7 +112,10 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
     runtime: Runtime, smtp: servers.Smtp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{smtp.port}")
-    assert handle(from_environment(runtime), HANDLERS, "notify", submitted(email="nobody@refused.example")) is True
+    assert (
+        handle(from_environment(runtime), HANDLERS, "notify", submitted(email="nobody@refused.example"))
+        is True
+    )
     rows = _rows(runtime)
     assert rows["email"].status == "failed" and rows["sms"].status == "sent"
     # A reason code, the SMTP code and the address masked: the error is shown on the page and the API.
@@ -117,9 +123,9 @@ def test_a_refused_address_is_recorded_as_failed_not_retried(
     assert rows["email"].attempts == 1 and rows["email"].send_after is None
     client, admin = create_app(runtime).test_client(), bearer(runtime)
     page = client.get(f"/messages/{rows['email'].id}", headers=admin).get_data(as_text=True)
-    api = client.get(
-        f"/api/v1/messages?nomination_id={rows['email'].nomination_id}", headers=admin
-    ).get_data(as_text=True)
+    api = client.get(f"/api/v1/messages?nomination_id={rows['email'].nomination_id}", headers=admin).get_data(
+        as_text=True
+    )
     for shown in (page, api):
         assert "recipient_refused" in shown and "nobody@" not in shown
     with runtime.db.unit_of_work() as session:
@@ -153,7 +159,7 @@ def test_a_server_that_refuses_for_now_is_retried_with_backoff_then_failed_with_
         send_due(runtime.db, _delivery(runtime))
     row = _rows(runtime)["email"]
     assert waits == sorted(waits) and len(set(waits)) == len(waits)
-    gaps = [(b - a).total_seconds() for a, b in zip(waits, waits[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(waits)]
     assert gaps == sorted(gaps)  # exponential: every wait longer than the one before
     assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
     assert row.error == f"recipient_refused: 451 al*****@example.kz (after {MAX_ATTEMPTS} attempts)"
@@ -185,7 +191,11 @@ def test_the_next_gateway_takes_over_when_the_first_fails(
     assert headers_2["Authorization"] == "Bearer t2" and taken["sender"] == "TOP100-B"
     assert taken["to"] == "+77011234567" and "қабылданды" in taken["text"]
     row = _rows(runtime)["sms"]
-    assert (row.status, row.provider, row.provider_id) == ("sent", "beeline", f"{second.server.server_address[1]}-1")
+    assert (row.status, row.provider, row.provider_id) == (
+        "sent",
+        "beeline",
+        f"{second.server.server_address[1]}-1",
+    )
     assert taken["reference"] == row.id
 
 
@@ -213,7 +223,9 @@ def test_every_gateway_down_is_a_temporary_failure_and_the_sms_waits(
     first.status, second.status = 0, 502  # one not speaking HTTP, one answering 502
     monkeypatch.setenv(
         "NOTIFY_SMS_PROVIDERS",
-        _providers({"name": "a", "url": first.url, "priority": 1}, {"name": "b", "url": second.url, "priority": 2}),
+        _providers(
+            {"name": "a", "url": first.url, "priority": 1}, {"name": "b", "url": second.url, "priority": 2}
+        ),
     )
     assert handle(from_environment(runtime), HANDLERS, "notify", submitted()) is True
     row = _rows(runtime)["sms"]
@@ -232,7 +244,9 @@ def test_a_gateway_refusing_the_message_is_a_permanent_failure(
     first.status = 400
     monkeypatch.setenv(
         "NOTIFY_SMS_PROVIDERS",
-        _providers({"name": "a", "url": first.url, "priority": 1}, {"name": "b", "url": second.url, "priority": 2}),
+        _providers(
+            {"name": "a", "url": first.url, "priority": 1}, {"name": "b", "url": second.url, "priority": 2}
+        ),
     )
     handle(from_environment(runtime), HANDLERS, "notify", submitted())
     row = _rows(runtime)["sms"]
@@ -261,7 +275,9 @@ def test_a_landline_or_foreign_number_is_recorded_as_not_sendable(
         handle(from_environment(runtime), HANDLERS, "notify", event)
     with runtime.db.unit_of_work() as session:
         sms = list(session.scalars(select(Message).where(Message.channel == "sms")))
-    assert [(row.status, row.error) for row in sms] == [("failed", "not_sendable: not a Kazakhstan mobile number")] * 2
+    assert [(row.status, row.error) for row in sms] == [
+        ("failed", "not_sendable: not a Kazakhstan mobile number")
+    ] * 2
     assert gateways[0].requests == []
 
 
@@ -271,6 +287,8 @@ def test_provider_settings_are_checked() -> None:
     with pytest.raises(ValueError):
         GatewayConfig.parse_list(json.dumps([{"name": "x", "url": "ftp://sms.example"}]))
     with pytest.raises(ValueError):
-        GatewayConfig.parse_list(json.dumps([{"name": "x", "url": "http://a"}, {"name": "x", "url": "http://b"}]))
+        GatewayConfig.parse_list(
+            json.dumps([{"name": "x", "url": "http://a"}, {"name": "x", "url": "http://b"}])
+        )
     assert SmtpMailer("smtp+starttls://user:p%40ss@mail.example").port == 587
     assert issubclass(TemporaryFailure, Exception)
