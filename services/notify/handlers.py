@@ -14,12 +14,12 @@ from shared.handling import Handler, HandlerContext
 from shared.worker import Chore
 
 
-def _sending(use_case: Callable[[Session, Event], str]) -> Handler:
+def _sending(use_case: Callable[[Session, Event], object]) -> Handler:
     """A handler that records messages, then sends them once its transaction has committed."""
 
     def handler(ctx: HandlerContext, event: Event) -> None:
-        key = use_case(ctx.session, event)
-        sending.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings), key)
+        use_case(ctx.session, event)
+        sending.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings))
 
     handler.__name__ = handler.__qualname__ = use_case.__name__
     handler.__doc__ = use_case.__doc__

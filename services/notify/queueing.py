@@ -20,6 +20,8 @@ from services.notify.models import Message, OptOut
 from shared import clock, db
 
 NOT_SENDABLE = "not_sendable: not a Kazakhstan mobile number"
+#: Where a unit of work keeps the ids of the messages it recorded to send now (`sending`).
+TO_SEND = "notify.to_send"
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def queue(
     lacking = set(PARAMETERS[code]) - set(params)
     if lacking:
         raise ValueError(f"{code} needs the parameters {sorted(lacking)}")
-    template = template_store.current(session, code, channel)
+    template = template_store.current_texts(session, code, channel)
     if template is None:
         return False
     optional = code in OPTIONAL
@@ -91,4 +93,6 @@ def queue(
     )
     if recorded and row["status"] == "failed":
         status.failed(session, row, "not_sendable")
+    if recorded and row["status"] == "queued":
+        session.info.setdefault(TO_SEND, []).append(row["id"])
     return recorded

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from services.notify import compose, rules, status
 from services.notify.models import Followed, Message
 from services.notify.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
+from services.notify.queueing import TO_SEND
 from services.notify.unsubscribe import link
 from shared import clock
 from shared.db import Database
@@ -38,19 +39,17 @@ MARK_ATTEMPTS = 6
 SWEEP_EVERY = 5.0
 
 
-def send_after_commit(session: Session, db: Database, delivery: Delivery, key: str) -> None:
-    """Once the handler's transaction has committed, send the rows it recorded for `key`."""
+def send_after_commit(session: Session, db: Database, delivery: Delivery) -> None:
+    """Once the handler's transaction has committed, send the messages it recorded (`queueing`)."""
 
-    def send(_session: Session) -> None:
-        with db.unit_of_work() as reading:
-            ids = list(
-                reading.scalars(select(Message.id).where(Message.event_id == key, Message.status == "queued"))
-            )
-        for message_id in ids:
-            try:
-                send_one(db, delivery, message_id)
-            except Exception as exc:  # an error no provider foresaw: the sweep tries it again
-                log.warning("a message could not be sent now (%s)", type(exc).__name__)
+    def send(committed: Session) -> None:
+        ids = committed.info.pop(TO_SEND, [])
+        if not ids:
+            return
+        try:
+            send_batch(db, delivery, ids)
+        except Exception as exc:  # the database went away: the sweep sends them
+            log.warning("messages could not be sent now (%s)", type(exc).__name__)
 
     orm_event.listen(session, "after_commit", send, once=True)
 
@@ -80,51 +79,73 @@ def send_due(db: Database, delivery: Delivery, limit: int = 200) -> int:
 
 
 def send_one(db: Database, delivery: Delivery, message_id: str) -> None:
-    """Send one due row and mark it, in a unit of work of its own (the row locked meanwhile)."""
-    taken: Taken | None = None
+    send_batch(db, delivery, [message_id])
+
+
+def send_batch(db: Database, delivery: Delivery, ids: list[str]) -> None:
+    """Send due rows and mark them, in one unit of work (the rows locked meanwhile).
+
+    One transaction for an event's few messages: each row is marked as its provider answers, so a
+    failure of one (recorded on its row) never undoes another. If the database fails once a provider
+    has taken a message, its mark is retried on fresh connections, never rolled back to be sent again.
+    """
+    taken: dict[str, Taken] = {}
     try:
         with db.unit_of_work() as session:
-            locking = {"skip_locked": True} if db.is_postgres else True
-            row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
-            if row is None or row.status not in ("queued", "held") or not _due(row):
-                return
-            if _withdrawn(session, row):
-                _fail(session, row, "withdrawn")
-                return
-            if row.channel == "sms":
-                held_until = rules.quiet_until(clock.local_now())
-                if held_until is not None:
-                    row.status, row.send_after = "held", held_until
-                    return
-            try:
-                taken = _hand_over(delivery, row)
-            except PermanentFailure as exc:
-                row.attempts += 1
-                _fail(session, row, str(exc))
-                return
-            except TemporaryFailure as exc:
-                _later(session, row, str(exc))
-                return
-            except Exception as exc:
-                log.warning("a provider failed unexpectedly (%s)", type(exc).__name__)
-                _later(session, row, f"unexpected: {type(exc).__name__}")
-                return
-            _mark_sent(session, row, taken)
+            locking = {"skip_locked": True} if db.is_postgres else {}
+            query = select(Message).where(Message.id.in_(ids)).order_by(Message.created_at, Message.channel)
+            rows = list(
+                session.scalars(query.with_for_update(**locking).execution_options(populate_existing=True))
+            )
+            withdrawn = _withdrawn(session, rows)
+            for row in rows:
+                if row.status not in ("queued", "held") or not _due(row):
+                    continue
+                if row.nomination_id in withdrawn and row.recipient_kind in ("student", "coordinator"):
+                    _fail(session, row, "withdrawn")
+                    continue
+                result = _attempt(session, delivery, row)
+                if result is not None:
+                    taken[row.id] = result
+                    _mark_sent(session, row, result)
     except SQLAlchemyError:
-        if taken is None:
+        if not taken:
             raise
-        _mark_after_hand_over(db, message_id, taken)
+        for message_id, result in taken.items():
+            _mark_after_hand_over(db, message_id, result)
+
+
+def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None:
+    """Hand one row over; a refusal is recorded on the row (failed, or later after a backoff)."""
+    if row.channel == "sms":
+        held_until = rules.quiet_until(clock.local_now())
+        if held_until is not None:
+            row.status, row.send_after = "held", held_until
+            return None
+    try:
+        return _hand_over(delivery, row)
+    except PermanentFailure as exc:
+        row.attempts += 1
+        _fail(session, row, str(exc))
+    except TemporaryFailure as exc:
+        _later(session, row, str(exc))
+    except Exception as exc:  # noqa: BLE001 - unforeseen: retried like a temporary failure, then failed
+        log.warning("a provider failed unexpectedly (%s)", type(exc).__name__)
+        _later(session, row, f"unexpected: {type(exc).__name__}")
+    return None
 
 
 def _due(row: Message) -> bool:
     return row.send_after is None or row.send_after <= clock.utcnow()
 
 
-def _withdrawn(session: Session, row: Message) -> bool:
-    if row.recipient_kind not in ("student", "coordinator") or not row.nomination_id:
-        return False
-    followed = session.get(Followed, row.nomination_id)
-    return followed is not None and followed.withdrawn
+def _withdrawn(session: Session, rows: list[Message]) -> set[str]:
+    """The nominations of `rows` withdrawn since their messages were recorded."""
+    nominations = {row.nomination_id for row in rows if row.nomination_id}
+    if not nominations:
+        return set()
+    query = select(Followed).where(Followed.nomination_id.in_(nominations))
+    return {followed.nomination_id for followed in session.scalars(query) if followed.withdrawn}
 
 
 def _fail(session: Session, row: Message, reason: str) -> None:

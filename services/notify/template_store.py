@@ -3,6 +3,8 @@ new version (checked first), and the seed versions from the repository's files."
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +16,34 @@ from services.notify.models import Template
 from shared import clock
 
 SEEDED_BY = "seed"
+#: Seconds a worker keeps the current version of a template before reading it again: a saved
+#: version is used by every worker within this, and a burst of events reads each template once.
+CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Texts:
+    """What sending needs of a template version, detached from any session."""
+
+    version: int
+    subject: dict[str, str] | None
+    body: dict[str, str]
+
+
+_cache: dict[tuple[str, str], tuple[float, Texts | None]] = {}
+
+
+def current_texts(session: Session, code: str, channel: str) -> Texts | None:
+    """The current version's texts, read at most once per `CACHE_SECONDS` per process."""
+    key = (code, channel)
+    cached = _cache.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    found = current(session, code, channel)
+    texts = Texts(found.version, found.subject, found.body) if found is not None else None
+    _cache[key] = (now + CACHE_SECONDS, texts)
+    return texts
 
 
 def current(session: Session, code: str, channel: str) -> Template | None:
@@ -70,6 +100,7 @@ def save(
     )
     session.add(template)
     session.flush()
+    _cache.pop((code, channel), None)
     return template
 
 

@@ -28,6 +28,8 @@ class MailHandler:
     421 to every message (a temporary refusal)."""
 
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    #: When each message of `received` arrived (time.time()), for benchmarks.
+    at: list[float] = field(default_factory=list)
     busy: bool = False
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
@@ -40,6 +42,7 @@ class MailHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.at.append(time.time())
         return "250 OK queued"
 
 
@@ -94,6 +97,8 @@ class Gateway:
     status: int = 200
     hang: float = 3.0
     sent: int = 0
+    #: When each request arrived (time.time()), for benchmarks.
+    at: list[float] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -107,6 +112,7 @@ def sms_gateway() -> Iterator[Gateway]:
             gateway: Gateway = self.server.gateway  # type: ignore[attr-defined]
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             gateway.requests.append((dict(self.headers), body))
+            gateway.at.append(time.time())
             if gateway.status == -1:
                 time.sleep(gateway.hang)
                 return

@@ -53,7 +53,16 @@ def test_two_workers_and_a_redelivering_broker_send_each_message_once(tmp_path: 
         env.pop("NOTIFY_SMS_PROVIDERS", None)
         workers = [
             subprocess.Popen(
-                [sys.executable, "-m", "services.cli", "worker", "notify", "--regions", "almaty", "--no-relay"],
+                [
+                    sys.executable,
+                    "-m",
+                    "services.cli",
+                    "worker",
+                    "notify",
+                    "--regions",
+                    "almaty",
+                    "--no-relay",
+                ],
                 env=env,
                 stdout=(tmp_path / f"worker-{n}.log").open("wb"),
                 stderr=subprocess.STDOUT,
@@ -61,7 +70,9 @@ def test_two_workers_and_a_redelivering_broker_send_each_message_once(tmp_path: 
             for n in range(2)
         ]
         try:
-            events = [submitted(nomination_id=f"once-{n:03d}", email=f"s{n}@example.kz") for n in range(EVENTS)]
+            events = [
+                submitted(nomination_id=f"once-{n:03d}", email=f"s{n}@example.kz") for n in range(EVENTS)
+            ]
             for event in events:
                 event.payload["coordinator"] = {"full_name": "Сейітова Гүлнар", "email": "coord@example.kz"}
             for _round in range(2):
@@ -70,7 +81,9 @@ def test_two_workers_and_a_redelivering_broker_send_each_message_once(tmp_path: 
             runtime = bootstrap.build(_settings(pg_url, tmp_path))
             try:
                 assert wait_for(lambda: _settled(runtime) == 3 * EVENTS, timeout=90), _logs(tmp_path)
-                assert wait_for(lambda: len(gateway.requests) >= EVENTS and len(smtp.handler.received) >= 2 * EVENTS)
+                assert wait_for(
+                    lambda: len(gateway.requests) >= EVENTS and len(smtp.handler.received) >= 2 * EVENTS
+                )
                 with runtime.db.unit_of_work() as session:
                     rows = session.scalar(select(func.count()).select_from(Message))
             finally:
@@ -84,7 +97,8 @@ def test_two_workers_and_a_redelivering_broker_send_each_message_once(tmp_path: 
     references = collections.Counter(body["reference"] for _headers, body in gateway.requests)
     assert len(references) == EVENTS and set(references.values()) == {1}, references.most_common(3)
     ids = collections.Counter(
-        BytesParser(policy=policy.default).parsebytes(raw)["Message-ID"] for _f, _t, raw in smtp.handler.received
+        BytesParser(policy=policy.default).parsebytes(raw)["Message-ID"]
+        for _f, _t, raw in smtp.handler.received
     )
     assert len(ids) == 2 * EVENTS and set(ids.values()) == {1}, ids.most_common(3)
 
@@ -103,4 +117,6 @@ def _settled(runtime) -> int:  # type: ignore[no-untyped-def]
 
 
 def _logs(tmp_path: Path) -> str:
-    return "\n".join(path.read_text(errors="replace")[-3000:] for path in sorted(tmp_path.glob("worker-*.log")))
+    return "\n".join(
+        path.read_text(errors="replace")[-3000:] for path in sorted(tmp_path.glob("worker-*.log"))
+    )
