@@ -14,7 +14,7 @@ from shared.handling import Handler, HandlerContext
 from shared.worker import Chore
 
 
-def _sending(use_case: Callable[[Session, Event], object]) -> Handler:
+def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
     """A handler that records messages, then sends them once its transaction has committed."""
 
     def handler(ctx: HandlerContext, event: Event) -> None:

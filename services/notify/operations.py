@@ -157,7 +157,7 @@ def _to_student_and_coordinator(
         )
 
 
-def submitted(session: Session, event: Event) -> str:
+def submitted(session: Session, event: Event) -> None:
     """Remember whom to write to, then acknowledge the nomination (student by email and SMS)."""
     recipient = remember(session, event)
     _to_student_and_coordinator(
@@ -167,10 +167,9 @@ def submitted(session: Session, event: Event) -> str:
         "nomination_received",
         {"region": region_name(recipient.region, recipient.language)},
     )
-    return str(event.id)
 
 
-def photo_rejected(session: Session, event: Event) -> str:
+def photo_rejected(session: Session, event: Event) -> None:
     """Ask for a usable photo, saying what was wrong, the size needed and the date it is needed by.
 
     A nomination submitted without a photo is not an error (the photo is needed by the amendment
@@ -179,27 +178,26 @@ def photo_rejected(session: Session, event: Event) -> str:
     """
     data = event.payload
     if data["reason"] == "missing":
-        return str(event.id)
+        return
     if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
-        return str(event.id)
+        return
     recipient = _known(session, data["nomination_id"])
     current_photo = (recipient.revisions or {}).get("photo")
     if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
-        return str(event.id)
+        return
     told = data.get("params") or {}
     min_side = int(told.get("min_short_side") or told.get("min_side") or DEFAULT_MIN_SIDE)
     language = recipient.language
     reason = i18n.translate(REASONS.get(data["reason"], OTHER_REASON), language, {"min_side": min_side})
     params = {"reason": reason, "min_side": min_side, "amend_by": amend_by(None, event, language)}
     _to_student_and_coordinator(session, event, recipient, "photo_rejected", params, channels=("email",))
-    return str(event.id)
 
 
 def _before(revision: int | None) -> int | None:
     return None if revision is None else revision - 1
 
 
-def advanced(session: Session, event: Event) -> str:
+def advanced(session: Session, event: Event) -> None:
     data = event.payload
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
@@ -213,26 +211,24 @@ def advanced(session: Session, event: Event) -> str:
         "amend_by": amend_by(data.get("amend_by"), event, language),
     }
     _to_student_and_coordinator(session, event, recipient, "candidate_advanced", params)
-    return str(event.id)
 
 
-def not_advanced(session: Session, event: Event) -> str:
+def not_advanced(session: Session, event: Event) -> None:
     data = event.payload
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
     candidate.stage, candidate.outcome = data["stage"], "not_advanced"
     _to_student_and_coordinator(session, event, recipient, "candidate_not_advanced", {"stage": data["stage"]})
-    return str(event.id)
 
 
-def incomplete(session: Session, event: Event) -> str:
+def incomplete(session: Session, event: Event) -> None:
     """A republican candidate lacks statements or a photo: the region's coordinators are told."""
     data = event.payload
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
     candidate.missing, candidate.amend_by = list(data["missing"]), data["amend_by"]
     if ordering.follow(session, Followed, recipient.nomination_id).withdrawn or not candidate.missing:
-        return str(event.id)
+        return
     for person in region_coordinators(session, event.region):
         queue(
             session,
@@ -251,10 +247,9 @@ def incomplete(session: Session, event: Event) -> str:
             region=event.region,
             nomination_id=recipient.nomination_id,
         )
-    return str(event.id)
 
 
-def winners(session: Session, event: Event) -> str:
+def winners(session: Session, event: Event) -> None:
     data = event.payload
     for nomination_id in data["nomination_ids"]:
         recipient = session.get(Recipient, nomination_id)
@@ -264,7 +259,6 @@ def winners(session: Session, event: Event) -> str:
         candidate = _candidate(session, event, nomination_id)
         candidate.stage, candidate.outcome = "winner", "advanced"
         _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]})
-    return str(event.id)
 
 
 def stage_closed(session: Session, event: Event) -> None:

@@ -161,7 +161,8 @@ _TARGETS = {"nominations": _nominations, "decisions": _decisions, "statements": 
 
 
 def _user_to(person: Person) -> To:
-    kind = "member" if person.role in identity.MEMBER_ROLES and person.role != "regional_chair" else "region"
+    """A chair is written to as the region's coordinator; every other member as a commission member."""
+    kind = "region" if person.role == "regional_chair" else "member"
     return To(kind, f"user:{person.user_id}", person.email, person.language, person.name)
 
 

@@ -129,7 +129,7 @@ def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None
         _fail(session, row, str(exc))
     except TemporaryFailure as exc:
         _later(session, row, str(exc))
-    except Exception as exc:  # noqa: BLE001 - unforeseen: retried like a temporary failure, then failed
+    except Exception as exc:
         log.warning("a provider failed unexpectedly (%s)", type(exc).__name__)
         _later(session, row, f"unexpected: {type(exc).__name__}")
     return None

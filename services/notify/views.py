@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, Response, abort, request, send_file
 
 from services.notify import queries, rules, template_store, templating
 from services.notify.api import LOG_ROLES
@@ -61,6 +61,22 @@ def message(message_id: str) -> pages.Page:
     if found is None or (_scope() and found.region != _scope()):
         abort(404)
     return _render("message.html", message=found)
+
+
+@bp.get("/messages/<message_id>.eml")
+@identity.roles(*LOG_ROLES)
+def message_file(message_id: str) -> Response:
+    """The embedded mode's letter as written (`.eml`), while its body is kept."""
+    with current_runtime().db.unit_of_work() as session:
+        found = queries.get_message(session, message_id)
+    if found is None or (_scope() and found.region != _scope()):
+        abort(404)
+    if found.provider != "file" or found.purged_at is not None:
+        abort(404)
+    path = current_runtime().settings.data_dir / "mail" / (found.provider_id or "")
+    if not path.is_file() or path.parent != current_runtime().settings.data_dir / "mail":
+        abort(404)
+    return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=path.name)
 
 
 @bp.get("/templates")

@@ -58,6 +58,11 @@ def test_message_page_shows_the_body(client: FlaskClient, runtime: Runtime) -> N
     bodies = " ".join(page.get_data(as_text=True) for page in pages)
     assert "Нұрланұлы Әлихан Қайратұлы" in bodies and "0B6F3C1E өтініміңіз қабылданды" in bodies
     assert client.get("/messages/nope", headers=admin).status_code == 404
+    links = [part.split('"', 1)[0] for part in bodies.split('href="/messages/')[1:]]
+    [eml] = [link for link in links if link.endswith(".eml")]
+    letter = client.get(f"/messages/{eml}", headers=admin)
+    assert letter.status_code == 200 and letter.mimetype == "message/rfc822"
+    assert b"Message-ID" in letter.data
 
 
 def test_api_filters_the_log(client: FlaskClient, runtime: Runtime) -> None:
