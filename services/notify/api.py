@@ -105,7 +105,13 @@ def preview(code: str) -> tuple[Response, int] | Response:
             subject, body = (current.subject, current.body) if current else (None, {})
     subject, body = _texts(subject), _texts(body) or {}
     try:
-        templating.check(code, channel, subject, body)
+        try:
+            templating.check(code, channel, subject, body)
+        except templating.TemplateRefused as exc:
+            # Only this language's problems (and the template's as a whole) stop its preview.
+            mine = {k: v for k, v in exc.problems.items() if "." not in k or k.endswith(f".{language}")}
+            if mine:
+                raise templating.TemplateRefused(mine) from None
         rendered = templating.render(
             channel, subject, body, language, templating.sample(code, document.get("params"))
         )
