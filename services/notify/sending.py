@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 MARK_ATTEMPTS = 6
 #: Seconds between two sweeps of due messages by the worker (see `send_due`).
 SWEEP_EVERY = 5.0
+#: Seconds one sweep may send for, well within the worker's handler time limit.
+SWEEP_BUDGET = 30.0
 
 
 def send_after_commit(session: Session, db: Database, delivery: Delivery) -> None:
@@ -54,9 +56,14 @@ def send_after_commit(session: Session, db: Database, delivery: Delivery) -> Non
     orm_event.listen(session, "after_commit", send, once=True)
 
 
-def send_due(db: Database, delivery: Delivery, limit: int = 200) -> int:
+def send_due(db: Database, delivery: Delivery, limit: int = 200, budget: float = SWEEP_BUDGET) -> int:
     """Send what is due: held until after the quiet hours, waiting out a backoff, or left behind by a
-    worker that died between its commit and the sending. Returns how many were looked at."""
+    worker that died between its commit and the sending. Returns how many were looked at.
+
+    It stops after `budget` seconds (a mail server that times out on every message would otherwise
+    hold the worker past its watchdog); the next sweep takes the rest.
+    """
+    stop_at = time.monotonic() + budget
     now = clock.utcnow()
     with db.unit_of_work() as session:
         ids = list(
@@ -70,12 +77,16 @@ def send_due(db: Database, delivery: Delivery, limit: int = 200) -> int:
                 .limit(limit)
             )
         )
+    looked = 0
     for message_id in ids:
+        if time.monotonic() > stop_at:
+            break
+        looked += 1
         try:
             send_one(db, delivery, message_id)
         except Exception as exc:
             log.warning("a due message could not be sent yet (%s)", type(exc).__name__)
-    return len(ids)
+    return looked
 
 
 def send_one(db: Database, delivery: Delivery, message_id: str) -> None:

@@ -292,3 +292,16 @@ def test_provider_settings_are_checked() -> None:
         )
     assert SmtpMailer("smtp+starttls://user:p%40ss@mail.example").port == 587
     assert issubclass(TemporaryFailure, Exception)
+
+
+def test_a_sweep_stops_after_its_time_budget_and_leaves_the_rest_for_the_next(
+    runtime: Runtime, smtp: servers.Smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mail server slow on every message must not hold the worker past its watchdog."""
+    for n in range(3):
+        handle(runtime, HANDLERS, "notify", submitted(nomination_id=f"n-{n}", email=f"s{n}@example.kz"))
+    with runtime.db.unit_of_work() as session:
+        for row in session.scalars(select(Message)):
+            row.status, row.sent_at = "queued", None
+    assert send_due(runtime.db, _delivery(runtime), budget=0.0) == 0
+    assert send_due(runtime.db, _delivery(runtime)) == 6
