@@ -58,6 +58,13 @@ class NotifySettings:
     sms_url: str = ""
     sms_token: str | None = None
     mail_from: str = DEFAULT_MAIL_FROM
+    #: `NOTIFY_SMS_PROVIDERS`: a JSON list of HTTP gateways (name, url, token, sender, priority,
+    #: receipt_secret); when empty, `NOTIFY_SMS_URL` alone is one provider, as before.
+    sms_providers: str = ""
+    #: Days a message's subject and body are kept; the log of who, when and what stays.
+    retention_days: int = 90
+    #: Where notify's pages are seen from outside (the unsubscribe links of optional emails).
+    public_url: str = "http://127.0.0.1:8004"
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,9 @@ def _notify() -> NotifySettings:
         sms_url=_env("NOTIFY_SMS_URL", ""),
         sms_token=_env("NOTIFY_SMS_TOKEN", "") or None,
         mail_from=_env("NOTIFY_MAIL_FROM", DEFAULT_MAIL_FROM),
+        sms_providers=_env("NOTIFY_SMS_PROVIDERS", ""),
+        retention_days=int(_env("NOTIFY_RETENTION_DAYS", "90")),
+        public_url=_env("NOTIFY_PUBLIC_URL", f"http://127.0.0.1:{_port('notify')}"),
     )
 
 

@@ -81,6 +81,13 @@ class CandidateName(_Strict):
     patronymic = fields.String(load_default=None, allow_none=True)
 
 
+class Coordinator(_Strict):
+    """The college's coordinator who sent the nomination: notify tells them what the student hears."""
+
+    full_name = fields.String(required=True)
+    email = fields.Email(required=True)
+
+
 class Contacts(_Strict):
     email = fields.Email(required=True)
     phone = fields.String(required=True)
@@ -125,6 +132,8 @@ class NominationSubmittedV1(_Strict):
     statements = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String())
     photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
     revision = _revision()
+    #: Added (optional, so older events still load): whom notify copies on the student's messages.
+    coordinator = fields.Nested(Coordinator, load_default=None, allow_none=True)
 
 
 @payload("nomination.amended", 1)
@@ -179,13 +188,6 @@ class CandidateRegisteredV1(_Strict):
     stage = fields.String(required=True)
 
 
-@payload("notify.message_sent", 1)
-class MessageSentV1(_Strict):
-    nomination_id = fields.String(load_default=None, allow_none=True)
-    channel = fields.String(required=True, validate=validate.OneOf(("email", "sms")))
-    template = fields.String(required=True)
-
-
 STAGES = ("regional", "republican")
 
 #: Payloads agreed before their producer or every consumer exists (review's decisions, notify's
@@ -193,9 +195,6 @@ STAGES = ("regional", "republican")
 #: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
 PLANNED: frozenset[str] = frozenset(
     {
-        "notification.sent",
-        "notification.delivered",
-        "notification.failed",
         "media.banner_ready",
     }
 )

@@ -41,8 +41,8 @@ PARKING_EXCHANGE = "top100.parking"
 #: What each consuming service follows, by aggregate (the first part of the routing key).
 #: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("review", "media", "notify", "user"),
-    "review": ("nomination", "media", "user"),
+    "intake": ("review", "media", "notification", "user"),
+    "review": ("nomination", "media", "notification", "user"),
     "media": ("nomination", "review", "candidate", "winners", "user"),
     "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user"),
 }

@@ -27,11 +27,17 @@ def candidate_registered(ctx: HandlerContext, event: Event) -> None:
     progress.candidate_registered(ctx.session, p["nomination_id"], p["candidate_id"], p["stage"])
 
 
-def message_sent(ctx: HandlerContext, event: Event) -> None:
+def notification(ctx: HandlerContext, event: Event) -> None:
+    """Notify sent, delivered or gave up on a message to the student: the portal sees they were told."""
     p = event.payload
-    if p.get("nomination_id"):
+    if p.get("nomination_id") and p["recipient_kind"] == "student":
         progress.message_sent(
-            ctx.session, p["nomination_id"], p["channel"], p["template"], event.occurred_at.isoformat()
+            ctx.session,
+            p["nomination_id"],
+            p["channel"],
+            p["template"],
+            event.occurred_at.isoformat(),
+            status=event.type.removeprefix("notification."),
         )
 
 
@@ -68,5 +74,7 @@ HANDLERS: dict[str, Handler] = {
     "media.photo_processed": photo_processed,
     "media.photo_rejected": photo_rejected,
     "review.candidate_registered": candidate_registered,
-    "notify.message_sent": message_sent,
+    "notification.sent": notification,
+    "notification.delivered": notification,
+    "notification.failed": notification,
 }

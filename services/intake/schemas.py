@@ -350,6 +350,8 @@ class NotificationOut(Schema):
     channel = fields.String(metadata={"enum": ["email", "sms"]})
     template = fields.String()
     at = fields.String()
+    #: Lines recorded before notify reported statuses were all `sent`.
+    status = fields.String(dump_default="sent", metadata={"enum": ["sent", "delivered", "failed"]})
 
 
 def _reported(name: str, default: Any = None) -> dict[str, Any]:

@@ -29,6 +29,7 @@ def candidate_registered(ctx: HandlerContext, event: Event) -> None:
 #: What media does not print (yet): everything about a nomination but its photo and withdrawal.
 _NOT_PRINTED = frozenset(
     {
+        "coordinator",
         "year",
         "college_code",
         "college_names",

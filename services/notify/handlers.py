@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from services.notify import operations
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from services.notify import chores, operations, sending
 from services.notify.providers import delivery_for
-from shared import events, identity
+from shared import events
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
-from shared.runtime import Runtime
 from shared.worker import Chore
 
 
-def nomination_submitted(ctx: HandlerContext, event: Event) -> None:
-    operations.receipt(ctx.session, event)
-    _send_after_commit(ctx, event)
+def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
+    """A handler that records messages, then sends them once its transaction has committed."""
+
+    def handler(ctx: HandlerContext, event: Event) -> None:
+        use_case(ctx.session, event)
+        sending.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings))
+
+    handler.__name__ = handler.__qualname__ = use_case.__name__
+    handler.__doc__ = use_case.__doc__
+    return handler
 
 
 def nomination_amended(ctx: HandlerContext, event: Event) -> None:
@@ -24,23 +34,25 @@ def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
     operations.withdraw(ctx.session, event)
 
 
-def photo_rejected(ctx: HandlerContext, event: Event) -> None:
-    operations.photo_rejected(ctx.session, event)
-    _send_after_commit(ctx, event)
+def stage_closed(ctx: HandlerContext, event: Event) -> None:
+    operations.stage_closed(ctx.session, event)
 
 
-def _send_after_commit(ctx: HandlerContext, event: Event) -> None:
-    """The messages the handler queued go out one by one once its transaction has committed."""
-    operations.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings), event)
+def candidate_registered(ctx: HandlerContext, event: Event) -> None:
+    operations.candidate_registered(ctx.session, event)
+
+
+def user_changed(ctx: HandlerContext, event: Event) -> None:
+    """Credentials' generation (revocation) and the member's contacts, for digests and reminders."""
+    operations.person_changed(ctx.session, event, disabled=False)
+
+
+def user_disabled(ctx: HandlerContext, event: Event) -> None:
+    operations.person_changed(ctx.session, event, disabled=True)
 
 
 def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
-    """Delivered by notify's subscriptions; no message is due for it (yet)."""
-
-
-def sweep_queued(runtime: Runtime) -> None:
-    """Send what is still queued: a worker killed between its commit and the sending left it."""
-    operations.send_left_behind(runtime.db, delivery_for(runtime.settings))
+    """Delivered by notify's subscriptions; no message is due for it."""
 
 
 #: What a message to the student does not say. The photo only marks the revision a new one came at
@@ -48,7 +60,6 @@ def sweep_queued(runtime: Runtime) -> None:
 _NOT_SAID = frozenset(
     {
         "year",
-        "college_code",
         "college_names",
         "specialty",
         "course",
@@ -64,23 +75,40 @@ _NOT_SAID = frozenset(
 #: The payload fields each handler leaves alone on purpose (every other one changes notify's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
-    **identity.IGNORED_FIELDS,
+    "user.changed": frozenset(),
     "nomination.submitted": _NOT_SAID,
     "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
     "nomination.withdrawn": frozenset({"reason"}),
     "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
-    "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
+    "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
+    "review.candidate_registered": frozenset({"candidate_id"}),
+    "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"}),
+    "candidate.not_advanced": frozenset({"candidate_id", "decision_id"}),
+    "candidate.incomplete": frozenset({"candidate_id"}),
+    "winners.published": frozenset({"candidate_ids", "decision_id"}),
+    "stage.closed": frozenset({"candidates", "advanced", "quota"}),
 }
 
 HANDLERS: dict[str, Handler] = {
-    **identity.HANDLERS,
-    "nomination.submitted": nomination_submitted,
+    "user.changed": user_changed,
+    "user.disabled": user_disabled,
+    "nomination.submitted": _sending(operations.submitted),
     "nomination.amended": nomination_amended,
     "nomination.withdrawn": nomination_withdrawn,
-    "media.photo_rejected": photo_rejected,
+    "media.photo_rejected": _sending(operations.photo_rejected),
     "media.photo_processed": nothing_to_say,
-    "review.candidate_registered": nothing_to_say,
+    "media.banner_ready": nothing_to_say,
+    "review.candidate_registered": candidate_registered,
+    "candidate.advanced": _sending(operations.advanced),
+    "candidate.not_advanced": _sending(operations.not_advanced),
+    "candidate.incomplete": _sending(operations.incomplete),
+    "winners.published": _sending(operations.winners),
+    "stage.closed": stage_closed,
 }
 
 #: What the worker does on a clock rather than on an event.
-CHORES: tuple[Chore, ...] = ((operations.SWEEP_EVERY, sweep_queued),)
+CHORES: tuple[Chore, ...] = (
+    (sending.SWEEP_EVERY, chores.send_due),
+    (chores.CALENDAR_EVERY, chores.calendar),
+    (chores.RETENTION_EVERY, chores.retention),
+)

@@ -1,15 +1,16 @@
-"""Notify's store: whom to write to (from intake's events) and every message with its delivery status.
+"""Notify's store: templates (versioned), whom to write to (from the other services' events), every
+message with its delivery status, and what the reminders and digests need to know.
 
-A message row is keyed by (event id, channel): a second delivery of the same event can never record,
-and therefore never send, a second message on the same channel. Every message of an event goes to
-the nomination's student, so the key is also (event, recipient, channel).
+A message row is keyed by (event key, recipient, channel): a second delivery of the same event can
+never record, and therefore never send, a second message to the same person on the same channel.
+A reminder's or a digest's event key names its kind and day, so each is sent once per recipient and day.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.i18n import LANGUAGES
@@ -19,7 +20,8 @@ from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
 CHANNELS = ("email", "sms")
-STATUSES = ("queued", "sent", "failed")
+STATUSES = ("held", "queued", "sent", "delivered", "failed")
+RECIPIENT_KINDS = ("student", "coordinator", "member", "region")
 
 
 Base = service_base()
@@ -28,19 +30,23 @@ outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 
 
 class Recipient(Base):
-    """The student of a nomination: contacts and language, the minimum notify needs to write."""
+    """The student of a nomination: contacts and language, the minimum notify needs to write, and
+    the college's coordinator the nomination named (who hears of it too)."""
 
     __tablename__ = "recipients"
     __table_args__ = (CheckConstraint(one_of("language", LANGUAGES), name="language"),)
 
     nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     region: Mapped[str] = mapped_column(String(40))
+    college_code: Mapped[str | None] = mapped_column(String(40), index=True)
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     patronymic: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
+    coordinator_name: Mapped[str | None] = mapped_column(String(200))
+    coordinator_email: Mapped[str | None] = mapped_column(String(320))
     #: The nomination revision each part (contacts, language, name, photo) was last applied at.
     revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
@@ -51,33 +57,124 @@ class Recipient(Base):
 
 
 class Message(Base):
-    """One email or SMS: what was sent to whom, in which language, and what the provider said."""
+    """One email or SMS: what was sent to whom, in which language, and what the provider said.
+
+    `subject` and `body` are emptied after the retention period (`purged_at`); the rest is the log.
+    """
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("event_id", "channel", name="uq_messages_event_channel"),
+        UniqueConstraint("event_id", "recipient_ref", "channel", name="uq_messages_event_recipient_channel"),
         CheckConstraint(one_of("channel", CHANNELS), name="channel"),
         CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint(one_of("language", LANGUAGES), name="language"),
-        CheckConstraint("status != 'sent' OR sent_at IS NOT NULL", name="sent_has_time"),
+        CheckConstraint(one_of("recipient_kind", RECIPIENT_KINDS), name="recipient_kind"),
+        CheckConstraint("status NOT IN ('sent', 'delivered') OR sent_at IS NOT NULL", name="sent_has_time"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36))
+    #: The event's id, or `reminder:<kind>:<day>` / `digest:<day>` for what the clock sends.
+    event_id: Mapped[str] = mapped_column(String(80))
     nomination_id: Mapped[str | None] = mapped_column(String(64), index=True)
     region: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(10))
     template: Mapped[str] = mapped_column(String(50))
+    template_version: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(2))
+    recipient_kind: Mapped[str] = mapped_column(String(12))
+    #: Who, stably: `student:<nomination>`, `coordinator:<nomination>`, `user:<id>`.
+    recipient_ref: Mapped[str] = mapped_column(String(120))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text)
+    optional: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    #: Not before this moment: quiet hours (`held`) or the backoff of a temporary failure.
+    send_after: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    segments: Mapped[int | None] = mapped_column(Integer)
     provider: Mapped[str | None] = mapped_column(String(30))
-    provider_id: Mapped[str | None] = mapped_column(String(300))
+    provider_id: Mapped[str | None] = mapped_column(String(300), index=True)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+
+
+class Template(Base):
+    """One version of a (message, channel) template: the kk, ru and en texts, saved together."""
+
+    __tablename__ = "templates"
+    __table_args__ = (
+        UniqueConstraint("code", "channel", "version", name="uq_templates_code_channel_version"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    #: {"kk", "ru", "en"} -> text; email only.
+    subject: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    body: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    """A commission member or chair, from review's `user.*` events: whom digests and reminders reach."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    scope: Mapped[str] = mapped_column(String(40), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    college: Mapped[str | None] = mapped_column(String(40))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Candidate(Base):
+    """What review decided about a nomination, as far as reminders and digests need it."""
+
+    __tablename__ = "candidates"
+
+    nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
+    #: The stage it awaits a decision at (`internal`, `regional`, `republican`) or `winner`.
+    stage: Mapped[str] = mapped_column(String(20))
+    #: `pending` (to be scored), `advanced`, `not_advanced`.
+    outcome: Mapped[str] = mapped_column(String(20))
+    #: What it still lacks for the republican stage (`statements.kk`, `photo`...).
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    amend_by: Mapped[datetime | None]
+    #: When it last became something to score (registered, or advanced to the republican stage).
+    changed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ClosedStage(Base):
+    """A commission's decision recorded for a region's stage: its reminders are no longer due."""
+
+    __tablename__ = "closed_stages"
+
+    region: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(20), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(64))
+
+
+class OptOut(Base):
+    """An address that asked for no more optional messages (List-Unsubscribe)."""
+
+    __tablename__ = "opt_outs"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    at: Mapped[datetime]
 
 
 class Followed(FollowedNomination, Base):

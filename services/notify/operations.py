@@ -1,74 +1,57 @@
-"""What changes notify's data and sends: one function per use case, in the caller's unit of work.
-
-At-least-once delivery, exactly-once effect, one message at a time. A handler records what is to be
-sent (one `queued` row per event and channel, unique, so a redelivery records nothing new) in its
-transaction, with the inbox claim. Each row is then sent in a unit of work of its own, after that
-commit, and marked `sent` or `failed` there: a failure of the SMS cannot undo the email sent before
-it. When a row could not be sent now (a temporary failure, or an error no provider foresaw), the
-event's inbox claim is released and the error raised, so the bus retries the event; the retry
-records nothing new and sends only the rows still queued.
-
-A lost database connection while a taken message is marked does not send it again: the mark is
-retried on a fresh connection. The windows left: the process dies after the provider took a
-message and before its row is marked, and the row is sent again with the same Message-ID (the file
-mailer overwrites the same `.eml`; an SMTP reader sees a repeat of the same message); or it dies
-between the handler's commit and the sending, and the rows stay queued until the worker's sweep
-(`send_left_behind`, a chore every `SWEEP_EVERY` seconds, and after every send) finds them.
+"""What the events change in notify's data, and the messages they call for: one function per use case,
+in the handler's unit of work (the messages are recorded here, sent after commit: `sending`).
 
 A withdrawal is recorded (a tombstone) whether or not the nomination is known, and nothing is sent
-to the student after it: a message still queued then is marked `failed` with reason `withdrawn`.
+to the student or their coordinator after it: a message still queued then is failed as `withdrawn`.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy import event as orm_event
-from sqlalchemy.exc import SQLAlchemyError
+from babel.dates import format_date
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notify import compose, rules
-from services.notify.messages import OTHER_REASON, REASONS
-from services.notify.models import Followed, Message, Recipient, inbox
-from services.notify.providers import Delivery, PermanentFailure
-from shared import clock, i18n, ordering, regions
-from shared.db import Database, insert_ignore
+from services.notify import rules
+from services.notify.messages import MISSING, OTHER_MISSING, OTHER_REASON, REASONS
+from services.notify.models import Candidate, ClosedStage, Followed, Person, Recipient, metadata
+from services.notify.queueing import To, queue
+from shared import calendar, clock, i18n, identity, ordering, regions
 from shared.envelope import Event
-from shared.outbox import emit
 
 log = logging.getLogger(__name__)
 
-PRODUCER = "notify"
-CONSUMER = "notify"
-
 #: The parts of an amendment notify follows; `photo` only to tell a late report on an old photo.
 PARTS = ("contacts", "language", "candidate", "photo")
-
-#: A row queued longer than this was left behind by a worker that died before sending it.
-#: Tries to mark a message the provider took, on fresh connections (0.2, 0.4, 0.8... s apart).
-MARK_ATTEMPTS = 6
-#: Seconds between two sweeps of queued rows by the worker (see `send_left_behind`).
-SWEEP_EVERY = 30.0
+#: The short side a photo needs when media's event does not say (intake's promise to portals).
+DEFAULT_MIN_SIDE = 600
 
 
 class UnknownRecipient(LookupError):
-    """A media event about a nomination notify has not heard of yet; the bus retries it later."""
+    """An event about a nomination notify has not heard of yet; the bus retries it later."""
 
 
-def receipt(session: Session, event: Event) -> None:
-    """Remember whom to write to, then queue the confirmation by email and SMS in their language."""
-    recipient = remember(session, event)
-    if ordering.follow(session, Followed, recipient.nomination_id).withdrawn:
-        return
-    email = compose.email_text("receipt", recipient.language, **_params(recipient))
-    _record(session, event, recipient, "email", "receipt", recipient.email, email)
-    reference = rules.short_reference(recipient.nomination_id)
-    sms = compose.sms_text("receipt", recipient.language, reference=reference)
-    _record(session, event, recipient, "sms", "receipt", recipient.phone, sms)
+# --- Whom to write to ----------------------------------------------------------------------------
+
+
+def remember(session: Session, event: Event) -> Recipient:
+    data = event.payload
+    recipient = session.get(Recipient, data["nomination_id"]) or Recipient(
+        nomination_id=data["nomination_id"], revisions={}
+    )
+    recipient.region = event.region
+    recipient.college_code = data["college_code"]
+    coordinator = data.get("coordinator") or {}
+    recipient.coordinator_name = coordinator.get("full_name")
+    recipient.coordinator_email = coordinator.get("email")
+    # A submission handled again must not undo an amendment applied in between: only parts newer
+    # than what the recipient holds are taken.
+    _take(recipient, data, ordering.parts_to_apply(data, PARTS, recipient.revisions or {}))
+    session.add(recipient)
+    return recipient
 
 
 def amend(session: Session, event: Event) -> None:
@@ -84,48 +67,26 @@ def withdraw(session: Session, event: Event) -> None:
     ordering.withdraw(session, Followed, event.payload["nomination_id"], event.payload.get("revision"))
 
 
-def photo_rejected(session: Session, event: Event) -> None:
-    """Ask the student for a usable photo, saying what was wrong with the last one.
-
-    A nomination submitted without a photo is not an error (the photo is needed by 20 October, for
-    the republican stage), so media's `missing` is not worth a letter the same minute as the receipt.
-    Nor is a rejection of a photo the student has replaced since, nor anything after a withdrawal.
-    """
+def person_changed(session: Session, event: Event, disabled: bool) -> None:
+    """Keep the user's generation (credentials) and, from `user.changed`, whom digests reach."""
     data = event.payload
-    if data["reason"] == "missing":
+    generations = metadata.tables[identity.GENERATIONS]
+    identity.record_generation(session, generations, data["user_id"], data["generation"], disabled)
+    person = session.get(Person, data["user_id"])
+    if person is not None and person.generation > data["generation"]:
         return
-    if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
+    if disabled:
+        if person is not None:
+            person.disabled, person.generation = True, data["generation"]
         return
-    recipient = _known(session, data["nomination_id"])
-    current_photo = (recipient.revisions or {}).get("photo")
-    if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
-        return
-    reason = REASONS.get(data["reason"], OTHER_REASON)
-    params = {**_params(recipient), "reason": i18n.translate(reason, recipient.language)}
-    text = compose.email_text("photo_rejected", recipient.language, **params)
-    _record(session, event, recipient, "email", "photo_rejected", recipient.email, text)
-
-
-def _before(revision: int | None) -> int | None:
-    """One less than `revision`: a report on the photo of that very revision is still current."""
-    return None if revision is None else revision - 1
-
-
-def remember(session: Session, event: Event) -> Recipient:
-    data = event.payload
-    recipient = session.get(Recipient, data["nomination_id"]) or Recipient(
-        nomination_id=data["nomination_id"], revisions={}
-    )
-    recipient.region = event.region
-    # A submission handled again (its sending failed, so the bus retries it) must not undo an
-    # amendment applied in between: only parts newer than what the recipient holds are taken.
-    _take(recipient, data, ordering.parts_to_apply(data, PARTS, recipient.revisions or {}))
-    session.add(recipient)
-    return recipient
+    person = person or Person(user_id=data["user_id"])
+    person.generation, person.disabled = data["generation"], False
+    person.email, person.name, person.role = data["email"], data["name"], data["role"]
+    person.scope, person.language, person.college = data["scope"], data["language"], data.get("college")
+    session.add(person)
 
 
 def _known(session: Session, nomination_id: str) -> Recipient:
-    """The nomination's recipient; an event that overtook the submission is retried by the bus."""
     recipient = session.get(Recipient, nomination_id)
     if recipient is None:
         raise UnknownRecipient(f"nomination {nomination_id} is not known (yet)")
@@ -133,7 +94,6 @@ def _known(session: Session, nomination_id: str) -> Recipient:
 
 
 def _take(recipient: Recipient, data: dict[str, Any], parts: list[str]) -> None:
-    """Take the recipient's `parts` (contacts, language, name) from a payload, at its revision."""
     if "contacts" in parts:
         recipient.email, recipient.phone = data["contacts"]["email"], data["contacts"]["phone"]
     if "language" in parts:
@@ -146,182 +106,220 @@ def _take(recipient: Recipient, data: dict[str, Any], parts: list[str]) -> None:
     recipient.updated_at = clock.utcnow()
 
 
-def _params(recipient: Recipient) -> dict[str, Any]:
-    region = regions.resolve(recipient.region)
-    return {
-        "name": recipient.full_name,
-        "nomination_id": recipient.nomination_id,
-        "region": region.name(recipient.language) if region else recipient.region,
-    }
+# --- Messages to a nomination's student and coordinator -----------------------------------------
 
 
-def _record(
+def _to_student_and_coordinator(
     session: Session,
     event: Event,
     recipient: Recipient,
-    channel: str,
-    template: str,
-    address: str,
-    text: compose.Text,
+    code: str,
+    params: dict[str, Any],
+    channels: tuple[str, ...] = ("email", "sms"),
 ) -> None:
-    """Insert the message as `queued`, unless this event already has a message on this channel."""
-    row = {
-        "id": str(uuid.uuid4()),
-        "event_id": str(event.id),
+    """The student (on `channels`) and the college's coordinator (email), each in their language.
+
+    The coordinator reads the student's language: the only one notify knows for them.
+    """
+    if ordering.follow(session, Followed, recipient.nomination_id).withdrawn:
+        return
+    key, language = str(event.id), recipient.language
+    common = {
+        "reference": rules.short_reference(recipient.nomination_id),
         "nomination_id": recipient.nomination_id,
-        "region": event.region,
-        "channel": channel,
-        "template": template,
-        "language": recipient.language,
-        "recipient": address,
-        "subject": text.subject,
-        "body": text.body,
-        "status": "queued",
-        "created_at": clock.utcnow(),
+        "name": recipient.full_name,
     }
-    insert_ignore(session, Message.__table__, row, conflict=("event_id", "channel"))
-
-
-def send_after_commit(session: Session, db: Database, delivery: Delivery, event: Event) -> None:
-    """Once the handler's transaction has committed, send the event's queued rows one by one."""
-
-    def send(_session: Session) -> None:
-        send_queued(db, delivery, event)
-
-    orm_event.listen(session, "after_commit", send, once=True)
-
-
-def send_queued(db: Database, delivery: Delivery, event: Event) -> None:
-    """Send every row of `event` still queued, each in its own unit of work.
-
-    A row that could not be sent now stays queued (the others are still tried); the event's inbox
-    claim is then released and the first error raised, so the bus retries the event and the retry
-    sends only what is left.
-    """
-    with db.unit_of_work() as session:
-        ids = list(
-            session.scalars(
-                select(Message.id).where(Message.event_id == str(event.id), Message.status == "queued")
-            )
+    student = To("student", f"student:{recipient.nomination_id}", recipient.email, language)
+    for channel in channels:
+        to = student if channel == "email" else To(student.kind, student.ref, recipient.phone, language)
+        queue(
+            session,
+            key=key,
+            to=to,
+            channel=channel,
+            code=code,
+            params={**common, **params, "audience": "student"},
+            region=recipient.region,
+            nomination_id=recipient.nomination_id,
         )
-    failure: Exception | None = None
-    for message_id in ids:
-        try:
-            _send_one(db, delivery, message_id, event.correlation_id)
-        except Exception as exc:
-            failure = failure or exc
-    if failure is not None:
-        with db.unit_of_work() as session:
-            session.execute(
-                delete(inbox).where(inbox.c.event_id == str(event.id), inbox.c.consumer == CONSUMER)
-            )
-        raise failure
-    send_left_behind(db, delivery)
-
-
-def send_left_behind(db: Database, delivery: Delivery, limit: int = 20) -> None:
-    """Send rows still queued, such as those of a worker that died between its commit and the sending.
-
-    Their events are in the inbox already, so no retry of the event would send them. Any queued row
-    may be taken: one that another worker is sending is locked (and skipped), and one it has sent is
-    no longer queued, so nothing goes twice; a row whose sending failed for now goes out here at the
-    latest when its event's retry would have sent it. A row that fails again stays queued for the
-    next sweep; it does not fail the event being handled now.
-    """
-    with db.unit_of_work() as session:
-        ids = list(
-            session.scalars(
-                select(Message.id).where(Message.status == "queued").order_by(Message.created_at).limit(limit)
-            )
+    if recipient.coordinator_email:
+        queue(
+            session,
+            key=key,
+            to=To(
+                "coordinator", f"coordinator:{recipient.nomination_id}", recipient.coordinator_email, language
+            ),
+            channel="email",
+            code=code,
+            params={**common, **params, "audience": "coordinator"},
+            region=recipient.region,
+            nomination_id=recipient.nomination_id,
         )
-    for message_id in ids:
-        try:
-            _send_one(db, delivery, message_id, None)
-        except Exception as exc:
-            log.warning("a message left behind could not be sent yet (%s)", type(exc).__name__)
 
 
-def _send_one(db: Database, delivery: Delivery, message_id: str, correlation_id: str | None) -> None:
-    """Send one queued row and mark it, in a unit of work of its own (the row locked meanwhile).
-
-    A temporary failure, or any error no provider foresaw, rolls this unit back: the row stays queued.
-    Once the provider has taken the message, a database error (a connection lost while marking) no
-    longer rolls it back to `queued`, where it would be sent again: the mark is retried on a fresh
-    connection (`_mark_after_hand_over`).
-    """
-    taken: tuple[str, str] | None = None
-    try:
-        with db.unit_of_work() as session:
-            locking = {"skip_locked": True} if db.is_postgres else True
-            row = session.get(Message, message_id, with_for_update=locking, populate_existing=True)
-            if row is None or row.status != "queued":
-                return
-            followed = session.get(Followed, row.nomination_id) if row.nomination_id else None
-            if followed is not None and followed.withdrawn:
-                row.status, row.error = "failed", "withdrawn"
-                return
-            provider = delivery.mailer if row.channel == "email" else delivery.sms
-            try:
-                provider_id = _hand_over(delivery, row)
-            except PermanentFailure as exc:
-                row.status, row.provider, row.error = "failed", provider.name, str(exc)[:1000]
-                return
-            taken = (provider.name, provider_id)
-            _mark_sent(session, row, provider.name, provider_id, correlation_id)
-    except SQLAlchemyError:
-        if taken is None:
-            raise
-        _mark_after_hand_over(db, message_id, *taken, correlation_id)
-
-
-def _mark_sent(
-    session: Session, row: Message, provider: str, provider_id: str, correlation_id: str | None
-) -> None:
-    row.status, row.provider, row.provider_id = "sent", provider, provider_id
-    row.sent_at = clock.utcnow()
-    sent = {"nomination_id": row.nomination_id, "channel": row.channel, "template": row.template}
-    wiring: dict[str, Any] = {"correlation_id": correlation_id} if correlation_id else {}
-    emit(
+def submitted(session: Session, event: Event) -> None:
+    """Remember whom to write to, then acknowledge the nomination (student by email and SMS)."""
+    recipient = remember(session, event)
+    _to_student_and_coordinator(
         session,
-        Event(
-            type="notify.message_sent",
-            version=1,
-            region=row.region,
-            producer=PRODUCER,
-            payload=sent,
-            **wiring,
-        ),
+        event,
+        recipient,
+        "nomination_received",
+        {"region": region_name(recipient.region, recipient.language)},
     )
 
 
-def _mark_after_hand_over(
-    db: Database, message_id: str, provider: str, provider_id: str, correlation_id: str | None
-) -> None:
-    """Mark a row the provider has taken, on fresh connections, a few times before giving up."""
-    for attempt in range(MARK_ATTEMPTS):
-        try:
-            with db.unit_of_work() as session:
-                row = session.get(Message, message_id, with_for_update=True, populate_existing=True)
-                if row is not None and row.status == "queued":
-                    _mark_sent(session, row, provider, provider_id, correlation_id)
-            return
-        except SQLAlchemyError as exc:
-            if attempt == MARK_ATTEMPTS - 1:
-                raise
-            log.warning("marking a sent message failed (%s); trying again", type(exc).__name__)
-            time.sleep(0.2 * 2**attempt)
+def photo_rejected(session: Session, event: Event) -> None:
+    """Ask for a usable photo, saying what was wrong, the size needed and the date it is needed by.
+
+    A nomination submitted without a photo is not an error (the photo is needed by the amendment
+    deadline), so media's `missing` is not worth a letter. Nor is a rejection of a photo replaced
+    since, nor anything after a withdrawal.
+    """
+    data = event.payload
+    if data["reason"] == "missing":
+        return
+    if ordering.follow(session, Followed, data["nomination_id"]).withdrawn:
+        return
+    recipient = _known(session, data["nomination_id"])
+    current_photo = (recipient.revisions or {}).get("photo")
+    if not ordering.newer(data.get("nomination_revision"), _before(current_photo)):
+        return
+    told = data.get("params") or {}
+    min_side = int(told.get("min_short_side") or told.get("min_side") or DEFAULT_MIN_SIDE)
+    language = recipient.language
+    reason = i18n.translate(REASONS.get(data["reason"], OTHER_REASON), language, {"min_side": min_side})
+    params = {"reason": reason, "min_side": min_side, "amend_by": amend_by(None, event, language)}
+    _to_student_and_coordinator(session, event, recipient, "photo_rejected", params, channels=("email",))
 
 
-def _hand_over(delivery: Delivery, row: Message) -> str:
-    """Give the provider the message as recorded; returns the provider's id for it."""
-    if row.channel == "sms":
-        return delivery.sms.send(row.recipient, row.body, f"{row.event_id}.sms")
-    letter = compose.email(
-        from_header=delivery.sender,
-        to_address=row.recipient,
-        text=compose.Text(subject=row.subject, body=row.body),
-        language=row.language,
-        event_id=row.event_id,
-        at=clock.local_now(),
-    )
-    return delivery.mailer.send(letter)
+def _before(revision: int | None) -> int | None:
+    return None if revision is None else revision - 1
+
+
+def advanced(session: Session, event: Event) -> None:
+    data = event.payload
+    recipient = _known(session, data["nomination_id"])
+    candidate = _candidate(session, event, data["nomination_id"])
+    candidate.stage, candidate.outcome = data["to_stage"], "advanced"
+    candidate.changed_at = clock.utcnow()
+    candidate.missing, candidate.amend_by = list(data.get("missing") or []), data.get("amend_by")
+    language = recipient.language
+    params = {
+        "to_stage": data["to_stage"],
+        "missing": missing_words(candidate.missing, language),
+        "amend_by": amend_by(data.get("amend_by"), event, language),
+    }
+    _to_student_and_coordinator(session, event, recipient, "candidate_advanced", params)
+
+
+def not_advanced(session: Session, event: Event) -> None:
+    data = event.payload
+    recipient = _known(session, data["nomination_id"])
+    candidate = _candidate(session, event, data["nomination_id"])
+    candidate.stage, candidate.outcome = data["stage"], "not_advanced"
+    _to_student_and_coordinator(session, event, recipient, "candidate_not_advanced", {"stage": data["stage"]})
+
+
+def incomplete(session: Session, event: Event) -> None:
+    """A republican candidate lacks statements or a photo: the region's coordinators are told."""
+    data = event.payload
+    recipient = _known(session, data["nomination_id"])
+    candidate = _candidate(session, event, data["nomination_id"])
+    candidate.missing, candidate.amend_by = list(data["missing"]), data["amend_by"]
+    if ordering.follow(session, Followed, recipient.nomination_id).withdrawn or not candidate.missing:
+        return
+    for person in region_coordinators(session, event.region):
+        queue(
+            session,
+            key=str(event.id),
+            to=To("region", f"user:{person.user_id}", person.email, person.language),
+            channel="email",
+            code="statements_needed",
+            params={
+                "recipient_name": person.name,
+                "name": recipient.full_name,
+                "reference": rules.short_reference(recipient.nomination_id),
+                "region": region_name(event.region, person.language),
+                "missing": missing_words(candidate.missing, person.language),
+                "amend_by": amend_by(data["amend_by"], event, person.language),
+            },
+            region=event.region,
+            nomination_id=recipient.nomination_id,
+        )
+
+
+def winners(session: Session, event: Event) -> None:
+    data = event.payload
+    for nomination_id in data["nomination_ids"]:
+        recipient = session.get(Recipient, nomination_id)
+        if recipient is None:
+            log.warning("a winner notify has not heard of is not written to")
+            continue
+        candidate = _candidate(session, event, nomination_id)
+        candidate.stage, candidate.outcome = "winner", "advanced"
+        _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]})
+
+
+def stage_closed(session: Session, event: Event) -> None:
+    """A commission decided for its region's stage: reminders about undecided candidates stop."""
+    data = event.payload
+    key = {"region": event.region, "year": data["year"], "stage": data["stage"]}
+    closed = session.get(ClosedStage, key) or ClosedStage(**key)
+    closed.decision_id = data["decision_id"]
+    session.add(closed)
+
+
+def candidate_registered(session: Session, event: Event) -> None:
+    """Review took the nomination in: a new candidate to score (the commission's digest counts it)."""
+    data = event.payload
+    candidate = _candidate(session, event, data["nomination_id"])
+    candidate.stage, candidate.outcome = data["stage"], "pending"
+    candidate.changed_at = clock.utcnow()
+
+
+def _candidate(session: Session, event: Event, nomination_id: str) -> Candidate:
+    candidate = session.get(Candidate, nomination_id)
+    if candidate is None:
+        candidate = Candidate(
+            nomination_id=nomination_id,
+            region=event.region,
+            stage="internal",
+            outcome="pending",
+            missing=[],
+            changed_at=clock.utcnow(),
+        )
+        session.add(candidate)
+    candidate.year = event.payload.get("year", candidate.year)
+    return candidate
+
+
+# --- Words and dates in the recipient's language ------------------------------------------------
+
+
+def region_coordinators(session: Session, region: str) -> list[Person]:
+    """Who answers for a region's nominations: its regional commission's chairs."""
+    query = select(Person).where(Person.scope == region, Person.role == "regional_chair", ~Person.disabled)
+    return list(session.scalars(query.order_by(Person.user_id)))
+
+
+def region_name(code: str, language: str) -> str:
+    region = regions.resolve(code)
+    return region.name(language) if region else code
+
+
+def missing_words(missing: list[str], language: str) -> list[str]:
+    return [i18n.translate(MISSING.get(item, OTHER_MISSING), language) for item in missing]
+
+
+def local_date(moment: datetime, language: str) -> str:
+    """`20 October`, `20 октября`, `20 қазан`: a deadline's day on the wall clock of Kazakhstan."""
+    return format_date(moment.astimezone(clock.KAZAKHSTAN).date(), "d MMMM", locale=language)
+
+
+def amend_by(given: datetime | None, event: Event, language: str) -> str:
+    """The decision's own `amend_by`, else the calendar's amendment deadline of the event's year."""
+    if given is None:
+        year = event.payload.get("year") or clock.local_now().year
+        given = calendar.default_calendar(year).amendments_close
+    return local_date(given, language)

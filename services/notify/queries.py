@@ -1,6 +1,8 @@
-"""What notify's API and page read."""
+"""What notify's API and pages read."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,14 +10,18 @@ from sqlalchemy.orm import Session
 from services.notify.models import Message
 
 
-def messages_of(session: Session, nomination_id: str) -> list[Message]:
-    query = select(Message).where(Message.nomination_id == nomination_id)
-    return list(session.scalars(query.order_by(Message.created_at, Message.channel)))
-
-
-def recent_messages(session: Session, limit: int = 200) -> list[Message]:
-    query = select(Message).order_by(Message.created_at.desc(), Message.channel).limit(limit)
-    return list(session.scalars(query))
+def messages(session: Session, query: dict[str, Any]) -> list[Message]:
+    """The log, newest first, filtered by what the query names (status, template, channel, region, dates)."""
+    statement = select(Message)
+    for name in ("nomination_id", "status", "template", "channel", "region"):
+        if query.get(name):
+            statement = statement.where(getattr(Message, name) == query[name])
+    if query.get("from_"):
+        statement = statement.where(Message.created_at >= query["from_"])
+    if query.get("to"):
+        statement = statement.where(Message.created_at < query["to"])
+    statement = statement.order_by(Message.created_at.desc(), Message.channel).limit(query.get("limit", 200))
+    return list(session.scalars(statement))
 
 
 def get_message(session: Session, message_id: str) -> Message | None:

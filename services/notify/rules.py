@@ -1,6 +1,12 @@
-"""Notify's rules as pure functions: SMS segment arithmetic, short references and masked contacts."""
+"""Notify's rules as pure functions: SMS segments, Kazakhstan mobiles, quiet hours, backoff, masks."""
 
 from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, time, timedelta
+
+import phonenumbers
 
 # The GSM 03.38 basic character set (one septet each) and its extension table (two septets each).
 GSM7_BASIC = (
@@ -19,6 +25,11 @@ def sms_units(text: str) -> int:
     if is_gsm7(text):
         return sum(2 if char in GSM7_EXTENDED else 1 for char in text)
     return len(text.encode("utf-16-le")) // 2
+
+
+def sms_encoding(text: str) -> str:
+    """`GSM-7` when every character is in the GSM 03.38 alphabet, else `UCS-2` (Kazakh always is)."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"
 
 
 def sms_segments(text: str) -> int:
@@ -45,3 +56,50 @@ def mask_email(address: str) -> str:
     """`alikhan@example.kz` -> `al*****@example.kz`."""
     local, _, domain = address.partition("@")
     return f"{local[:2]}{'*' * max(1, len(local) - 2)}@{domain}"
+
+
+#: Kazakhstan's mobile ranges after +7 (data, from the numbering plan): 700-709, 747, 750-779.
+KZ_MOBILE = re.compile(r"^\+7(70\d|747|75\d|76\d|77\d)\d{7}$")
+
+
+def kz_mobile(phone: str) -> str | None:
+    """The number as `+77XXXXXXXXX` if it is a Kazakhstan mobile, else None (landline, foreign, junk).
+
+    phonenumbers reads the ways people write a number (`8 701 123 45 67`, `+7 (701) 123-45-67`); the
+    ranges decide, since +7 is shared with Russia and its metadata lags new Kazakh ranges (75x).
+    """
+    try:
+        parsed = phonenumbers.parse(phone, "KZ")
+    except phonenumbers.NumberParseException:
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return e164 if KZ_MOBILE.match(e164) else None
+
+
+#: SMS are not sent between these local times (Asia/Almaty): held until the end of the quiet hours.
+QUIET_FROM, QUIET_UNTIL = time(22, 0), time(8, 0)
+
+
+def quiet_until(local: datetime) -> datetime | None:
+    """The next 08:00 if `local` (aware, Kazakhstan time) is in the quiet hours, else None."""
+    moment = local.timetz().replace(tzinfo=None)
+    if QUIET_UNTIL <= moment < QUIET_FROM:
+        return None
+    day = local.date() if moment < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=local.tzinfo)
+
+
+#: Attempts of a temporarily failing message before it is recorded as failed.
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=2)
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with full jitter after `attempts` failures: up to 30 s, 60 s, 120 s...
+
+    "Full jitter" (a random wait between half and all of the exponential step) spreads a burst of
+    failures (a gateway down for a minute) so they do not all come back at once.
+    """
+    step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return step * (0.5 + 0.5 * (rng or random).random())

@@ -28,8 +28,13 @@ def photo_rejected(ctx: HandlerContext, event: Event) -> None:
     operations.record_photo_rejected(ctx.session, event)
 
 
+def notification(ctx: HandlerContext, event: Event) -> None:
+    """Notify's status of a message to a student: the candidate page shows whether they were reached."""
+    operations.record_student_reach(ctx.session, event)
+
+
 #: What review does not keep: the student's contacts stay with intake and notify.
-_NOT_KEPT = frozenset({"contacts"})
+_NOT_KEPT = frozenset({"contacts", "coordinator"})
 
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
@@ -37,6 +42,9 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     **identity.IGNORED_FIELDS,
     "nomination.submitted": _NOT_KEPT,
     "nomination.amended": events.ignored_in_amendment(_NOT_KEPT),
+    "notification.sent": frozenset({"message_id"}),
+    "notification.delivered": frozenset({"message_id"}),
+    "notification.failed": frozenset({"message_id"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -46,4 +54,7 @@ HANDLERS: dict[str, Handler] = {
     "nomination.withdrawn": nomination_withdrawn,
     "media.photo_processed": photo_processed,
     "media.photo_rejected": photo_rejected,
+    "notification.sent": notification,
+    "notification.delivered": notification,
+    "notification.failed": notification,
 }

@@ -381,3 +381,15 @@ class AuditEntry(Base):
     candidate_id: Mapped[str | None] = mapped_column(String(36))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+class StudentReach(Base):
+    """Whether notify reached the student of a nomination, per channel: its newest status report."""
+
+    __tablename__ = "student_reach"
+
+    nomination_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    #: `sent`, `delivered` or `failed`, as the last `notification.*` event said.
+    status: Mapped[str] = mapped_column(String(10))
+    template: Mapped[str] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(String(60))
+    at: Mapped[datetime]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review import rules
-from services.review.models import Candidate, Followed, Photo, Statement
+from services.review.models import Candidate, Followed, Photo, Statement, StudentReach
 from shared import clock, ordering
 from shared.envelope import Event
 from shared.outbox import emit
@@ -234,3 +234,18 @@ def _require(session: Session, nomination_id: str) -> Candidate:
     if candidate is None:
         raise UnknownNomination(f"nomination {nomination_id} is not registered (yet)")
     return candidate
+
+
+def record_student_reach(session: Session, event: Event) -> None:
+    """The newest status notify reported of a message to a nomination's student, per channel."""
+    data = event.payload
+    if data["recipient_kind"] != "student" or not data.get("nomination_id"):
+        return
+    key = {"nomination_id": data["nomination_id"], "channel": data["channel"]}
+    reach = session.get(StudentReach, key)
+    if reach is not None and reach.at > event.occurred_at:
+        return
+    reach = reach or StudentReach(**key)
+    reach.status = event.type.removeprefix("notification.")
+    reach.template, reach.reason, reach.at = data["template"], data.get("reason"), event.occurred_at
+    session.add(reach)

@@ -92,7 +92,60 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
             "college": None,
         },
         "user.disabled": {"user_id": "u-1", "generation": 3},
+        **_decisions(),
+        **{f"notification.{kind}": _notification(kind) for kind in ("sent", "delivered", "failed")},
+        "media.banner_ready": {
+            "nomination_id": NOMINATION,
+            "candidate_id": "c-1",
+            "stage": "republican",
+            "derivatives": [f"media/{NOMINATION}/banner.jpg"],
+        },
     }
+
+
+def _decisions() -> dict[str, dict[str, Any]]:
+    """Review's decisions about the nomination (regional stage, 2026)."""
+    decision = {"candidate_id": "c-1", "nomination_id": NOMINATION, "year": 2026, "decision_id": "d-1"}
+    return {
+        "candidate.advanced": {
+            **decision,
+            "stage": "regional",
+            "to_stage": "republican",
+            "missing": ["statements.kk"],
+            "amend_by": "2026-10-20T23:59:59+05:00",
+        },
+        "candidate.not_advanced": {**decision, "stage": "republican"},
+        "candidate.incomplete": {
+            **{k: decision[k] for k in ("candidate_id", "nomination_id", "year")},
+            "missing": ["statements.kk"],
+            "amend_by": "2026-10-20T23:59:59+05:00",
+        },
+        "stage.closed": {
+            "year": 2026,
+            "stage": "republican",
+            "decision_id": "d-1",
+            "candidates": 12,
+            "advanced": 10,
+            "quota": 10,
+        },
+        "winners.published": {
+            "year": 2026,
+            "decision_id": "d-9",
+            "candidate_ids": ["c-1"],
+            "nomination_ids": [NOMINATION],
+        },
+    }
+
+
+def _notification(kind: str) -> dict[str, Any]:
+    payload = {
+        "message_id": "m-1",
+        "nomination_id": NOMINATION,
+        "template": "nomination_received",
+        "channel": "email",
+        "recipient_kind": "student",
+    }
+    return {**payload, "reason": "recipient_refused"} if kind == "failed" else payload
 
 
 def _changed(name: str, value: Any, folder: Path) -> Any:
@@ -114,6 +167,13 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "derivatives": [],
         "stage": "regional",
         "changed": ["student.course"],
+        "missing": ["photo"],
+        "coordinator": {"full_name": "Сейітова Гүлнар", "email": "coordinator@example.kz"},
+        "amend_by": "2026-10-25T23:59:59+05:00",
+        "to_stage": "winner",
+        "channel": "sms",
+        "recipient_kind": "coordinator",
+        "nomination_ids": [str(uuid.uuid4())],
     }
     if name in changes:
         return changes[name]
@@ -129,7 +189,12 @@ def _setup(event_type: str, payloads: dict[str, dict[str, Any]]) -> list[Event]:
     """What the consumer has heard of before: the submission, and for media's reports a new photo."""
     if event_type == "nomination.submitted":
         return []
+    if event_type.startswith("notification."):
+        return []
     told = [("nomination.submitted", payloads["nomination.submitted"])]
+    if event_type.startswith(("candidate.", "winners.")):
+        # The region's coordinator, who hears of an incomplete candidate.
+        told.append(("user.changed", {**payloads["user.changed"], "role": "regional_chair"}))
     if event_type.startswith("media."):
         photo = payloads["nomination.amended"]["photo"]
         told.append(

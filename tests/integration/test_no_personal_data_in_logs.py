@@ -204,18 +204,30 @@ def test_smtp_refusals_and_failing_handlers_log_no_personal_data(
                         content_encoding="utf-8",
                         message_id=str(event.id),
                     )
-            # The temporary refusal fails the handler, is retried once, then parked.
-            assert _wait_for(lambda: "PARKED" in logs.getvalue()), logs.getvalue()
+
+            # The temporary refusal waits out a backoff on its row (no event fails, none is parked);
+            # the permanent one is failed at once.
+            def settled() -> bool:
+                with runtime.db.unit_of_work() as session:
+                    rows = session.scalars(select(Message).where(Message.channel == "email")).all()
+                    return len(rows) == 2 and all(row.error for row in rows)
+
+            assert _wait_for(settled), logs.getvalue()
             with runtime.db.unit_of_work() as session:
-                failed = session.scalars(select(Message).where(Message.status == "failed")).all()
+                emails = {
+                    row.nomination_id: row
+                    for row in session.scalars(select(Message).where(Message.channel == "email"))
+                }
         finally:
             stop.set()
             worker.join(30)
     output = logs.getvalue()
-    assert [row.nomination_id for row in failed] == ["n-refused"]
-    # Both failures reached a log or a row (so the scan below reads them): the temporary one as the
-    # worker's retry and parking lines, which name the exception's type only, the permanent one as
-    # the message's recorded reason.
-    assert "failed (attempt 1): TemporaryFailure" in output and "PARKED" in output
-    assert "recipient_refused" in failed[0].error
-    assert testing.personal_data_in(output + failed[0].error, corpus) == [], output
+    refused_row, later_row = emails["n-refused"], emails["n-later"]
+    assert refused_row.status == "failed" and "recipient_refused: 550" in refused_row.error
+    assert (later_row.status, later_row.attempts) == (
+        "queued",
+        1,
+    ) and "recipient_refused: 4" in later_row.error
+    assert "PARKED" not in output
+    errors = refused_row.error + later_row.error
+    assert testing.personal_data_in(output + errors, corpus) == [], output

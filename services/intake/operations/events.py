@@ -80,6 +80,7 @@ def submitted(session: Session, n: Nomination, college_names: dict[str, str]) ->
             "statements": statement_texts(n),
             "photo": photo_ref(n.photo),
             "revision": n.revision,
+            "coordinator": {"full_name": n.coordinator_full_name, "email": n.coordinator_email},
         },
     )
 

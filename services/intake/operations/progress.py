@@ -65,11 +65,14 @@ def photo_rejected(
         progress.photo_status, progress.photo_reason, progress.updated_at = "rejected", reason, clock.utcnow()
 
 
-def message_sent(session: Session, nomination_id: str, channel: str, template: str, occurred_at: str) -> None:
-    """Notify has delivered a message about the nomination: the coordinator sees the student was told."""
+def message_sent(
+    session: Session, nomination_id: str, channel: str, template: str, occurred_at: str, status: str = "sent"
+) -> None:
+    """Notify sent (delivered, failed) a message about the nomination: the coordinator sees whether
+    the student was told."""
     progress = _progress(session, nomination_id)
     if progress is not None:
-        line = {"channel": channel, "template": template, "at": occurred_at}
+        line = {"channel": channel, "template": template, "at": occurred_at, "status": status}
         progress.notifications, progress.updated_at = [*progress.notifications, line], clock.utcnow()
 
 

@@ -67,10 +67,18 @@ def test_the_portal_sees_what_notify_sent_the_student_once(
     nid = response.json["id"]
     sent = deliver(
         runtime,
-        "notify.message_sent",
-        {"nomination_id": nid, "channel": "email", "template": "receipt"},
+        "notification.sent",
+        {
+            "message_id": "m-1",
+            "nomination_id": nid,
+            "channel": "email",
+            "template": "nomination_received",
+            "recipient_kind": "student",
+        },
         producer="notify",
     )
     assert handle(runtime, HANDLERS, "intake", sent) is False
     notifications = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]["notifications"]
-    assert [(n["channel"], n["template"]) for n in notifications] == [("email", "receipt")]
+    assert [(n["channel"], n["template"], n["status"]) for n in notifications] == [
+        ("email", "nomination_received", "sent")
+    ]

@@ -56,7 +56,7 @@ class SmtpMailer(Mailer):
 
     name = "smtp"
 
-    def __init__(self, url: str, timeout: float = 15.0) -> None:
+    def __init__(self, url: str, timeout: float = 15.0, tls: ssl.SSLContext | None = None) -> None:
         parsed = urlparse(url)
         if parsed.scheme not in ("smtp", "smtp+starttls", "smtps") or not parsed.hostname:
             raise ValueError(
@@ -68,15 +68,17 @@ class SmtpMailer(Mailer):
         self.username = unquote(parsed.username) if parsed.username else None
         self.password = unquote(parsed.password) if parsed.password else None
         self.timeout = timeout
+        #: The TLS context (the system's CAs unless a test brings its own).
+        self.tls = tls
 
     def _connect(self) -> smtplib.SMTP:
         if self.scheme == "smtps":
             return smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                self.host, self.port, timeout=self.timeout, context=self.tls or ssl.create_default_context()
             )
         client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         if self.scheme == "smtp+starttls":
-            client.starttls(context=ssl.create_default_context())
+            client.starttls(context=self.tls or ssl.create_default_context())
         return client
 
     def send(self, message: EmailMessage) -> str:

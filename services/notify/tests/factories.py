@@ -44,3 +44,24 @@ def event(
 def from_environment(runtime: Runtime) -> Runtime:
     """`runtime` with its settings read again, after a test changed notify's environment."""
     return dataclasses.replace(runtime, settings=config.load(runtime.settings.service))
+
+
+def bearer(
+    runtime: Runtime, role: str = "admin", scope: str = "national", user_id: str = "u-admin"
+) -> dict[str, str]:
+    """An Authorization header for a signed-in caller of `role` in `scope`."""
+    from datetime import timedelta
+
+    from shared import clock, identity
+
+    who = identity.Identity(
+        user_id=user_id,
+        email=f"{user_id}@example.kz",
+        name="Әлия Нұрғалиқызы",
+        role=role,
+        scope=scope,
+        language="kk",
+        generation=1,
+        expires_at=clock.utcnow() + timedelta(hours=1),
+    )
+    return {"Authorization": f"Bearer {identity.issue_token(runtime.settings.secret_key, who)}"}

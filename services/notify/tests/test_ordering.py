@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.notify.handlers import CHORES, HANDLERS
 from services.notify.models import Message, Recipient
-from services.notify.operations import send_queued
-from services.notify.providers import TemporaryFailure, delivery_for
+from services.notify.providers import delivery_for
+from services.notify.sending import send_due
 from services.notify.tests.factories import event, from_environment, submitted
 from shared import testing
 from shared.envelope import Event
@@ -88,12 +88,12 @@ def test_nothing_queued_before_a_withdrawal_is_sent_after_it(runtime: Runtime, t
         payload={"nomination_id": nomination_id, "reason": "too_small", "nomination_revision": 1},
     )
     assert handle(runtime, HANDLERS, "notify", rejected) is True
-    send_queued(runtime.db, delivery_for(runtime.settings), events["submitted"])
+    send_due(runtime.db, delivery_for(runtime.settings))
     with runtime.db.unit_of_work() as session:
         rows = list(session.scalars(select(Message).where(Message.nomination_id == nomination_id)))
     assert sorted((row.template, row.status, row.error) for row in rows) == [
-        ("receipt", "failed", "withdrawn"),
-        ("receipt", "failed", "withdrawn"),
+        ("nomination_received", "failed", "withdrawn"),
+        ("nomination_received", "failed", "withdrawn"),
     ]
 
 
@@ -128,25 +128,21 @@ def _left_queued_by_a_dead_worker(runtime: Runtime, tmp_path: Path) -> None:
         path.unlink()
 
 
-def test_a_message_left_behind_by_a_dead_worker_goes_out_with_the_next_event(
-    runtime: Runtime, tmp_path: Path
+def test_a_receipt_the_mail_server_refused_for_now_goes_out_later_with_a_newer_amendment_kept(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The worker died between its commit and the sending: the event is in the inbox, its rows queued."""
-    _left_queued_by_a_dead_worker(runtime, tmp_path)
-
-    story.deliver(runtime, HANDLERS, "notify", [story.story(story.new_id(), None, None)["submitted"]])
-    with runtime.db.unit_of_work() as session:
-        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
-    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
-
-
-def test_a_retried_receipt_keeps_a_newer_amendment(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMTP server is away: the event is handled (not retried by the bus), the email waits out a
+    backoff; an amendment applied meanwhile is kept, and the email goes out once it is due."""
     monkeypatch.setenv("NOTIFY_SMTP_URL", f"smtp://127.0.0.1:{testing.free_ports()[0]}")
     submission = submitted()
     submission.payload["revision"] = 1
-    with pytest.raises(TemporaryFailure):
-        handle(from_environment(runtime), HANDLERS, "notify", submission)
+    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
     nomination_id = submission.payload["nomination_id"]
+    with runtime.db.unit_of_work() as session:
+        email = session.scalars(select(Message).where(Message.channel == "email")).one()
+        assert (email.status, email.attempts) == ("queued", 1)
+        assert email.error.startswith("smtp_unavailable") and email.send_after is not None
+        later = email.send_after
     amended = event(
         "nomination.amended",
         {
@@ -158,9 +154,11 @@ def test_a_retried_receipt_keeps_a_newer_amendment(runtime: Runtime, monkeypatch
     )
     assert handle(runtime, HANDLERS, "notify", amended) is True
     monkeypatch.delenv("NOTIFY_SMTP_URL")
-    assert handle(from_environment(runtime), HANDLERS, "notify", submission) is True
+    monkeypatch.setenv("TOP100_NOW", later.isoformat())
+    send_due(runtime.db, delivery_for(from_environment(runtime).settings))
     with runtime.db.unit_of_work() as session:
         assert session.get(Recipient, nomination_id).first_name == "Жаңа"
+        assert {row.status for row in session.scalars(select(Message))} == {"sent"}
 
 
 def test_the_worker_sends_what_a_dead_worker_left_queued_without_waiting_for_an_event(
