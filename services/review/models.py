@@ -381,6 +381,8 @@ class AuditEntry(Base):
     candidate_id: Mapped[str | None] = mapped_column(String(36))
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class StudentReach(Base):
     """Whether notify reached the student of a nomination, per channel: its newest status report."""
 
