@@ -172,7 +172,7 @@ def list_candidates(session: Session, caller: Identity, filters: Filters) -> Pag
         items.append(
             Listed(
                 candidate=candidate,
-                photo_status=photo_status or "none",
+                photo_status=contract_photo(photo_status),
                 photo_reason=photo_reason,
                 words={lang: n for lang, n in zip(LANGUAGES, counts, strict=True) if n is not None},
                 scores_count=count or 0,
@@ -181,6 +181,12 @@ def list_candidates(session: Session, caller: Identity, filters: Filters) -> Pag
             )
         )
     return Page(items=items, total=total, page=page, pages=pages)
+
+
+def contract_photo(status: str | None) -> str:
+    """A photo's state in the contract's words: no photo at all (never sent, or media found none) is
+    `none`; `pending`, `processed` and `rejected` as recorded."""
+    return "none" if status in (None, "missing") else status
 
 
 def _own_scores(session: Session, caller: Identity, candidates: list[Candidate]) -> dict[str, Score]:
@@ -215,7 +221,7 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
     ).all()
     return Detail(
         candidate=found,
-        photo_status=photo.status if photo else "none",
+        photo_status=contract_photo(photo.status if photo else None),
         photo_reason=photo.reason if photo else None,
         words={statement.language: statement.words for statement in found.statements},
         scores_count=len(scores),
