@@ -108,7 +108,7 @@ def create(
     _announce(session, user)
     audit.record(session, None, audit.USER_CREATED, region=_region(user), user_id=user.id, role=role)
     session.flush()
-    scoring.member_added(session, role, scope)
+    scoring.commission_changed(session, role, scope)
     return user
 
 
@@ -135,6 +135,7 @@ def update(session: Session, email: str, **changes: str | None) -> User:
     scope = changes.get("scope") or user.scope
     language = changes.get("language") or user.language
     _checked(role, scope, language)
+    before = (user.role, user.scope)
     user.role, user.scope, user.language = role, scope, language
     if changes.get("name"):
         user.name = str(changes["name"]).strip()
@@ -144,6 +145,9 @@ def update(session: Session, email: str, **changes: str | None) -> User:
     audit.record(
         session, None, audit.USER_CHANGED, region=_region(user), user_id=user.id, changed=sorted(changes)
     )
+    session.flush()
+    for commission in {before, (role, scope)}:
+        scoring.commission_changed(session, *commission)
     return user
 
 
@@ -153,6 +157,8 @@ def disable(session: Session, email: str) -> User:
     user.disabled = True
     _bump(session, user)
     audit.record(session, None, audit.USER_DISABLED, region=_region(user), user_id=user.id)
+    session.flush()
+    scoring.commission_changed(session, user.role, user.scope)
     return user
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from services.review import rules, scoping, stages
 from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
+from shared.i18n import LANGUAGES
 from shared.identity import NATIONAL, Identity
 
 PER_PAGE = 50
@@ -132,75 +133,71 @@ def _escape_like(text: str) -> str:
 
 
 def list_candidates(session: Session, caller: Identity, filters: Filters) -> Page:
-    """A page of the candidates `caller` may see, filtered, in the order of region then name."""
+    """A page of the candidates `caller` may see, filtered, in the order of region then name.
+
+    Three queries whatever the page's size: the count, the page (with each candidate's photo state,
+    statement word counts and number of scores at their stage alongside), and the caller's own scores.
+    """
     query = _filtered(caller, filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, filters.page), pages)
-    rows = session.scalars(
+    words = {
+        lang: select(Statement.words)
+        .where(Statement.candidate_id == Candidate.id, Statement.language == lang)
+        .scalar_subquery()
+        for lang in LANGUAGES
+    }
+    scores_count = (
+        select(func.count())
+        .where(Score.candidate_id == Candidate.id, Score.stage == Candidate.stage)
+        .scalar_subquery()
+    )
+    rows = session.execute(
         query.options(load_only(*_LISTED_COLUMNS))
+        .outerjoin(Photo, Photo.nomination_id == Candidate.nomination_id)
+        .add_columns(Photo.status, Photo.reason, scores_count, *words.values())
         .order_by(Candidate.region, Candidate.search_name, Candidate.id)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
-    return Page(items=_listed(session, caller, list(rows)), total=total, page=page, pages=pages)
-
-
-def _listed(session: Session, caller: Identity, candidates: list[Candidate]) -> list[Listed]:
-    """What the list shows beside each candidate, in four queries whatever the page's size."""
-    if not candidates:
-        return []
-    ids = [c.id for c in candidates]
-    nominations = [c.nomination_id for c in candidates]
-    photos = {
-        nomination: (status, reason)
-        for nomination, status, reason in session.execute(
-            select(Photo.nomination_id, Photo.status, Photo.reason).where(
-                Photo.nomination_id.in_(nominations)
-            )
-        )
-    }
-    words: dict[str, dict[str, int]] = {}
-    for candidate_id, language, count in session.execute(
-        select(Statement.candidate_id, Statement.language, Statement.words).where(
-            Statement.candidate_id.in_(ids)
-        )
-    ):
-        words.setdefault(candidate_id, {})[language] = count
-    stage_of = {c.id: c.stage for c in candidates}
-    counts: dict[str, int] = {}
-    for candidate_id, stage, count in session.execute(
-        select(Score.candidate_id, Score.stage, func.count())
-        .where(Score.candidate_id.in_(ids))
-        .group_by(Score.candidate_id, Score.stage)
-    ):
-        if stage == stage_of[candidate_id]:
-            counts[candidate_id] = count
-    own = {
-        score.candidate_id: score
-        for score in session.scalars(
-            select(Score).where(Score.candidate_id.in_(ids), Score.member_id == caller.user_id)
-        )
-        if score.stage == stage_of[score.candidate_id]
-    }
+    candidates = [row[0] for row in rows]
+    own = _own_scores(session, caller, candidates)
     blind: dict[tuple[int, str, str], bool] = {}
-    listed = []
-    for c in candidates:
-        key = (c.year, c.stage, c.region)
+    items = []
+    for candidate, photo_status, photo_reason, count, *counts in rows:
+        key = (candidate.year, candidate.stage, candidate.region)
         if key not in blind:
-            blind[key] = stages.hidden_from(session, caller, c)
-        listed.append(
+            blind[key] = stages.hidden_from(session, caller, candidate)
+        items.append(
             Listed(
-                candidate=c,
-                photo_status=photos.get(c.nomination_id, ("none", None))[0],
-                photo_reason=photos.get(c.nomination_id, ("none", None))[1],
-                words=words.get(c.id, {}),
-                scores_count=counts.get(c.id, 0),
-                own=own.get(c.id),
+                candidate=candidate,
+                photo_status=contract_photo(photo_status),
+                photo_reason=photo_reason,
+                words={lang: n for lang, n in zip(LANGUAGES, counts, strict=True) if n is not None},
+                scores_count=count or 0,
+                own=own.get(candidate.id),
                 hidden=blind[key],
             )
         )
-    return listed
+    return Page(items=items, total=total, page=page, pages=pages)
+
+
+def contract_photo(status: str | None) -> str:
+    """A photo's state in the contract's words: no photo at all (never sent, or media found none) is
+    `none`; `pending`, `processed` and `rejected` as recorded."""
+    return "none" if status in (None, "missing") else status
+
+
+def _own_scores(session: Session, caller: Identity, candidates: list[Candidate]) -> dict[str, Score]:
+    """The caller's score of each candidate at the candidate's current stage."""
+    if not candidates:
+        return {}
+    stage_of = {c.id: c.stage for c in candidates}
+    found = session.scalars(
+        select(Score).where(Score.candidate_id.in_(list(stage_of)), Score.member_id == caller.user_id)
+    )
+    return {score.candidate_id: score for score in found if score.stage == stage_of[score.candidate_id]}
 
 
 def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> Detail | None:
@@ -224,7 +221,7 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
     ).all()
     return Detail(
         candidate=found,
-        photo_status=photo.status if photo else "none",
+        photo_status=contract_photo(photo.status if photo else None),
         photo_reason=photo.reason if photo else None,
         words={statement.language: statement.words for statement in found.statements},
         scores_count=len(scores),

@@ -199,19 +199,23 @@ def set_assignment(
     return rebalance(session, year, stage, scope, stages.members_of(session, stage, scope))
 
 
-def member_added(session: Session, role: str, scope: str) -> None:
-    """A new member joins a commission: every assigned stage of their scope is planned again, so
-    they get their share of what nobody has scored yet."""
+def commission_changed(session: Session, role: str, scope: str) -> None:
+    """A member joined, left (disabled) or moved: every assigned stage of that commission is planned
+    again, so a newcomer gets their share and a leaver's unscored candidates go to the others."""
     for stage, roles in stages.SCORERS.items():
         if role not in roles:
             continue
+        commission = scope if stage == "regional" else NATIONAL
         settings = session.scalars(
             select(StageSetting).where(
-                StageSetting.stage == stage, StageSetting.scope == scope, StageSetting.scorers.is_not(None)
+                StageSetting.stage == stage,
+                StageSetting.scope == commission,
+                StageSetting.scorers.is_not(None),
             )
         )
         for setting in list(settings):
-            rebalance(session, setting.year, stage, scope, stages.members_of(session, stage, scope))
+            members = stages.members_of(session, stage, commission)
+            rebalance(session, setting.year, stage, commission, members)
 
 
 def rebalance(

@@ -181,6 +181,11 @@ def test_detail_has_statements_words_photo_links_and_what_is_missing(
     ).get_json()
     assert other["missing"] == ["statements.kk", "statements.ru", "statements.en", "photo"]
     assert other["photo_links"] == {}
+    handle(runtime, HANDLERS, "review", submitted("nom-0009", "almaty", photo=None))
+    listed = client.get("/api/v1/candidates?region=almaty", headers=bearer(runtime, "admin")).get_json()[
+        "items"
+    ]
+    assert {i["nomination_id"]: i["photo"] for i in listed}["nom-0009"] == "none"
 
 
 def test_score_is_saved_replaced_and_validated_per_criterion(client: FlaskClient, runtime: Runtime) -> None:

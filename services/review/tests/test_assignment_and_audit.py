@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from services.review import accounts
 from services.review.handlers import HANDLERS
 from services.review.models import Assignment, AuditEntry, Candidate
 from services.review.tests import people
@@ -89,6 +90,11 @@ def test_a_chair_assigns_two_scorers_each_balanced_and_others_may_not_score(
     # A new member gets a share of the work.
     newcomer = user("regional_member", "almaty")
     assert _load(runtime).get(newcomer.user_id, 0) >= 2
+    # A member who leaves (disabled) gives their candidates back to the others.
+    with runtime.db.unit_of_work() as session:
+        accounts.disable(session, newcomer.email)
+    assert newcomer.user_id not in _load(runtime)
+    assert all(count >= 1 for count in _load(runtime).values())
     # Back to everyone scores everyone.
     client.put(
         "/api/v1/stages/2026/regional/assignment",
