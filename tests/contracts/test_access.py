@@ -37,7 +37,10 @@ _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top10
 PUBLIC: dict[str, set[str]] = {
     "review": _COMMON | {"login.form", "login.submit", "review.static"},
     "media": set(_COMMON),
-    "notify": set(_COMMON),
+    # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
+    # signed token is the check): callers who never sign in.
+    "notify": _COMMON
+    | {"notify.static", "notify.unsubscribe", "notify_api.receipt", "notify_api.unsubscribe"},
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
 _MEMBERS = frozenset(identity.MEMBER_ROLES)
@@ -71,6 +74,16 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
+    ("notify", "notify.index"): _AUDITORS,
+    ("notify", "notify.message"): _AUDITORS,
+    ("notify", "notify.message_file"): _AUDITORS,
+    ("notify", "notify_api.list_messages"): _AUDITORS,
+    ("notify", "notify.templates"): frozenset({"admin"}),
+    ("notify", "notify.edit_template"): frozenset({"admin"}),
+    ("notify", "notify_api.list_templates"): frozenset({"admin"}),
+    ("notify", "notify_api.get_template"): frozenset({"admin"}),
+    ("notify", "notify_api.put_template"): frozenset({"admin"}),
+    ("notify", "notify_api.preview"): frozenset({"admin"}),
 }
 #: Routes about the regional stage here (the seeded candidate is at it, a stage in a path is
 #: `regional`), where the national working group is refused by the stage (403 `not_your_stage`),
