@@ -85,6 +85,9 @@ class Settings:
     public_origins: tuple[str, ...] = ()
     #: Whether the session cookie is `Secure` (HTTPS only): everywhere but the embedded mode.
     secure_cookies: bool = True
+    #: This service's address as other services and browsers reach it (signed download links to its
+    #: own blobs: intake's photos for media, media's derivatives for the media team).
+    public_url: str = ""
 
 
 def broker_url() -> str:
@@ -116,6 +119,7 @@ def load(service: str) -> Settings:
         login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
         public_origins=public_origins(),
         secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
+        public_url=_env(f"{upper}_PUBLIC_URL", f"http://127.0.0.1:{_port(service)}").rstrip("/"),
     )
 
 

@@ -94,7 +94,8 @@ class Achievement(_Strict):
 
 
 class PhotoRef(_Strict):
-    """Where media can read the original photo: a key in intake's blob store, never the bytes."""
+    """Where media can read the original photo, never the bytes: `url` is a link intake signs and
+    that expires (S3 presigned, or intake's signed `/files/` route), `key` its name at intake."""
 
     key = fields.String(required=True)
     url = fields.String(required=True)
@@ -125,6 +126,9 @@ class NominationSubmittedV1(_Strict):
     statements = fields.Dict(keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String())
     photo = fields.Nested(PhotoRef, load_default=None, allow_none=True)
     revision = _revision()
+    #: Whether the student agreed to be published (media shows only those who did). Optional, so an
+    #: event written before it existed still loads; a consumer takes its absence as "no".
+    consent_publication = fields.Boolean(load_default=None, allow_none=True)
 
 
 @payload("nomination.amended", 1)
@@ -157,6 +161,9 @@ class NominationWithdrawnV1(_Strict):
 
 @payload("media.photo_processed", 1)
 class PhotoProcessedV1(_Strict):
+    """`derivatives`: the blob keys at media of every derivative (`media/<nomination>/<asset>/<name>.<ext>`:
+    a new photo's keys are new, so a link to an old one stops working)."""
+
     nomination_id = fields.String(required=True)
     asset_id = fields.String(required=True)
     derivatives = fields.List(fields.String(), required=True)
@@ -165,9 +172,16 @@ class PhotoProcessedV1(_Strict):
 
 @payload("media.photo_rejected", 1)
 class PhotoRejectedV1(_Strict):
+    """`reason` is a code; `text` the same in kk/ru/en for whoever shows it as it is; `params` the
+    figures a message needs to word it (`minimum` side in px, `maximum_megapixels`). Both optional."""
+
     nomination_id = fields.String(required=True)
     reason = fields.String(required=True)
     nomination_revision = _revision()
+    text = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String(), load_default=None
+    )
+    params = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=None)
 
 
 @payload("review.candidate_registered", 1)
@@ -201,7 +215,6 @@ PLANNED: frozenset[str] = frozenset(
         "notification.sent",
         "notification.delivered",
         "notification.failed",
-        "media.banner_ready",
     }
 )
 

@@ -43,7 +43,7 @@ PARKING_EXCHANGE = "top100.parking"
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("review", "media", "notify", "user"),
     "review": ("nomination", "media", "user"),
-    "media": ("nomination", "review", "user"),
+    "media": ("nomination", "review", "candidate", "winners", "user"),
     "notify": ("nomination", "review", "media", "user"),
 }
 

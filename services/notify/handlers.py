@@ -69,6 +69,10 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
     "nomination.withdrawn": frozenset({"reason"}),
     "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
+    # Notify words a rejection from its own templates by the reason's code (the text and figures
+    # are there for a consumer without templates).
+    "media.photo_rejected": frozenset({"text", "params"}),
+    "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
 }
 
@@ -79,6 +83,8 @@ HANDLERS: dict[str, Handler] = {
     "nomination.withdrawn": nomination_withdrawn,
     "media.photo_rejected": photo_rejected,
     "media.photo_processed": nothing_to_say,
+    # A banner is news for the media team, not for the student (no template announces it).
+    "media.banner_ready": nothing_to_say,
     "review.candidate_registered": nothing_to_say,
 }
 

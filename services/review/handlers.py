@@ -28,6 +28,11 @@ def photo_rejected(ctx: HandlerContext, event: Event) -> None:
     operations.record_photo_rejected(ctx.session, event)
 
 
+def banner_ready(ctx: HandlerContext, event: Event) -> None:
+    """Media made a candidate's banner and social cards: review shows no banners (the media team
+    fetches them from media), so there is nothing to record; acknowledged so it is never parked."""
+
+
 #: What review does not keep: the student's contacts stay with intake and notify.
 _NOT_KEPT = frozenset({"contacts"})
 
@@ -37,6 +42,8 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     **identity.IGNORED_FIELDS,
     "nomination.submitted": _NOT_KEPT,
     "nomination.amended": events.ignored_in_amendment(_NOT_KEPT),
+    "media.photo_rejected": frozenset({"text", "params"}),  # review words the reason from its code
+    "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -46,4 +53,5 @@ HANDLERS: dict[str, Handler] = {
     "nomination.withdrawn": nomination_withdrawn,
     "media.photo_processed": photo_processed,
     "media.photo_rejected": photo_rejected,
+    "media.banner_ready": banner_ready,
 }
