@@ -105,6 +105,8 @@ def with_app1(payload: bytes) -> bytes:
 def with_gps_and_xmp() -> bytes:
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif.get_ifd(ExifTags.IFD.GPSInfo).update({ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (43.0, 15.0, 30.5)})
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (43.0, 15.0, 30.5)}
+    )
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>'
     return _jpeg(upright(1600, 1200), exif=exif.tobytes(), xmp=xmp, comment=b"secret comment")

@@ -26,7 +26,13 @@ def _assert_clean(outcome: imaging.Outcome) -> None:
             assert image.mode == "RGB"
             assert len(image.getexif()) == 0
             assert not set(image.info) & {"exif", "icc_profile", "xmp", "comment", "photoshop"}
-        for marker in (b"Exif\x00", b"http://ns.adobe.com/xap", b"PhoneMaker", b"secret comment", b"ICC_PROFILE"):
+        for marker in (
+            b"Exif\x00",
+            b"http://ns.adobe.com/xap",
+            b"PhoneMaker",
+            b"secret comment",
+            b"ICC_PROFILE",
+        ):
             assert marker not in derivative.data
 
 
@@ -101,7 +107,9 @@ def test_a_display_p3_photo_keeps_its_colours_once_its_profile_is_gone(colour: t
 def test_the_cascade_finds_the_astronauts_face_where_the_tests_expect_it() -> None:
     found = faces.largest_face(imaging.decode(photos.with_face(512, 512, (0, 0), 512)[0], 1))
     assert found is not None
-    assert abs(found.left - photos.ASTRONAUT_FACE.left) < 15 and abs(found.top - photos.ASTRONAUT_FACE.top) < 15
+    assert (
+        abs(found.left - photos.ASTRONAUT_FACE.left) < 15 and abs(found.top - photos.ASTRONAUT_FACE.top) < 15
+    )
 
 
 @pytest.mark.parametrize(
@@ -177,5 +185,8 @@ def test_a_50_megapixel_photo_is_decoded_small() -> None:
     assert rules.shrink_on_load(8660, 5770) == 4
     outcome = imaging.process(buffer.getvalue())
     assert (outcome.reason, outcome.width, outcome.height) == (None, 8660, 5770)
-    assert {(d.name, d.format): (d.width, d.height) for d in outcome.derivatives}[("web", "jpeg")] == (1600, 1066)
+    assert {(d.name, d.format): (d.width, d.height) for d in outcome.derivatives}[("web", "jpeg")] == (
+        1600,
+        1066,
+    )
     assert imaging.process(photos.jpeg_declaring(8700, 5800)).reason == "too_large"

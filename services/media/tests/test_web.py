@@ -103,7 +103,9 @@ def test_a_tampered_or_expired_link_is_refused(
 def test_only_candidates_who_consented_appear(client: FlaskClient, runtime: Runtime) -> None:
     items = client.get("/api/v1/assets?year=2026", headers=_auth(runtime)).get_json()["items"]
     assert sorted(item["nomination_id"] for item in items) == ["nom-0001", "nom-0002"]
-    assert client.get("/api/v1/assets?nomination_id=nom-0003", headers=_auth(runtime)).get_json() == {"items": []}
+    assert client.get("/api/v1/assets?nomination_id=nom-0003", headers=_auth(runtime)).get_json() == {
+        "items": []
+    }
     assert client.get("/candidates/nom-0003", headers=_auth(runtime)).status_code == 404
     missing = next(item for item in items if item["nomination_id"] == "nom-0002")
     assert (missing["status"], missing["reason"]) == ("missing", "missing")
@@ -137,7 +139,9 @@ def test_publications_count_towards_the_target(client: FlaskClient, runtime: Run
 
 
 def test_pages_in_kazakh(client: FlaskClient, runtime: Runtime) -> None:
-    html = client.get("/?year=2026", headers={**_auth(runtime), "Accept-Language": "kk"}).get_data(as_text=True)
+    html = client.get("/?year=2026", headers={**_auth(runtime), "Accept-Language": "kk"}).get_data(
+        as_text=True
+    )
     assert "Кандидаттар" in html and "Жүктелмеген" in html and "Шымкент" in html and "Нұрланұлы" in html
     preview = client.get("/candidates/nom-0001?lang=ru", headers=_auth(runtime)).get_data(as_text=True)
     assert preview.count("<img") == 7 and "signature=" in preview
