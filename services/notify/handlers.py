@@ -58,6 +58,7 @@ _NOT_SAID = frozenset(
         "achievements",
         "statements",
         "photo",
+        "consent_publication",
     }
 )
 

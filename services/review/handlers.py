@@ -33,8 +33,9 @@ def banner_ready(ctx: HandlerContext, event: Event) -> None:
     fetches them from media), so there is nothing to record; acknowledged so it is never parked."""
 
 
-#: What review does not keep: the student's contacts stay with intake and notify.
-_NOT_KEPT = frozenset({"contacts"})
+#: What review does not keep: the student's contacts stay with intake and notify; consent to
+#: publication is media's concern (only media publishes).
+_NOT_KEPT = frozenset({"contacts", "consent_publication"})
 
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).

@@ -92,6 +92,28 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
             "college": None,
         },
         "user.disabled": {"user_id": "u-1", "generation": 3},
+        "candidate.advanced": {
+            "candidate_id": "c-1",
+            "nomination_id": NOMINATION,
+            "year": 2026,
+            "stage": "regional",
+            "to_stage": "republican",
+            "decision_id": "d-1",
+            "missing": [],
+            "amend_by": None,
+        },
+        "winners.published": {
+            "year": 2026,
+            "decision_id": "d-2",
+            "candidate_ids": ["c-1"],
+            "nomination_ids": [NOMINATION],
+        },
+        "media.banner_ready": {
+            "nomination_id": NOMINATION,
+            "candidate_id": "c-1",
+            "stage": "winner",
+            "derivatives": [f"banners/{NOMINATION}/a-1/winner/banner.pdf"],
+        },
     }
 
 
@@ -114,6 +136,9 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "derivatives": [],
         "stage": "regional",
         "changed": ["student.course"],
+        "to_stage": "winner",
+        "nomination_ids": [str(uuid.uuid4())],
+        "candidate_ids": ["c-2"],
     }
     if name in changes:
         return changes[name]
