@@ -145,10 +145,12 @@ class S3BlobStore:
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
         import boto3
+        from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.client = boto3.client("s3", endpoint_url=endpoint_url)
+        # Signature v4: what every AWS region and S3-compatible server accepts for presigned URLs.
+        self.client = boto3.client("s3", endpoint_url=endpoint_url, config=Config(signature_version="s3v4"))
 
     def _key(self, key: str) -> str:
         key = _safe_key(key)
