@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from shared import testing
+from shared import config, identity, testing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "services" / "intake" / "tests" / "fixtures"
@@ -290,7 +290,10 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
 
     def processed_asset() -> dict[str, Any] | None:
         found = requests.get(
-            system.url("media", "/api/v1/assets"), params={"nomination_id": nomination_id}, timeout=5
+            system.url("media", "/api/v1/assets"),
+            params={"nomination_id": nomination_id},
+            headers=team_headers(system),
+            timeout=5,
         ).json()["items"]
         return next((asset for asset in found if asset["status"] == "processed"), None)
 
@@ -302,6 +305,22 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
             "notify to write to the student", lambda: mail_to(system.data_dir, email), 60
         )
     return result
+
+
+def team_headers(system: RunningSystem, role: str = "media") -> dict[str, str]:
+    """A media team member's Bearer token, signed with the run's secret (as review's login would)."""
+    secret = (system.data_dir / config.SECRET_FILE).read_text(encoding="ascii").strip()
+    person = identity.Identity(
+        user_id=f"e2e-{role}",
+        email=f"{role}@example.kz",
+        name="Медиа Тобы",
+        role=role,
+        scope=identity.NATIONAL,
+        language="kk",
+        generation=1,
+        expires_at=datetime.fromisoformat(system.env.get("TOP100_NOW") or DEMO_NOW) + timedelta(days=1),
+    )
+    return {"Authorization": f"Bearer {identity.issue_token(secret, person)}"}
 
 
 def assert_stops_cleanly(system: RunningSystem) -> None:
