@@ -114,9 +114,8 @@ def main() -> None:
             argv = [sys.executable, __file__, "--photos", str(args.photos), "--worker", variant, str(path)]
             out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout.split()
             results[variant].append((float(out[0]), float(out[1]), float(out[2])))
-    print(
-        f"photo: 4000x3000 JPEG, {path.stat().st_size / 1e6:.1f} MB; {args.photos} photos x {args.rounds} rounds"
-    )
+    size = path.stat().st_size / 1e6
+    print(f"photo: 4000x3000 JPEG, {size:.1f} MB; {args.photos} photos x {args.rounds} rounds")
     cpu, wall = {}, {}
     for variant, rounds in results.items():
         cpus, walls = [r[0] for r in rounds], [r[1] for r in rounds]
