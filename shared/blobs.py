@@ -143,14 +143,22 @@ def _fsync_directory(folder: Path) -> None:
 class S3BlobStore:
     """Blobs in a bucket of any S3-compatible server (`endpoint_url` for MinIO and the like)."""
 
-    def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None) -> None:
+    def __init__(
+        self, bucket: str, prefix: str = "", endpoint_url: str | None = None, public_url: str | None = None
+    ) -> None:
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         # Signature v4: what every AWS region and S3-compatible server accepts for presigned URLs.
-        self.client = boto3.client("s3", endpoint_url=endpoint_url, config=Config(signature_version="s3v4"))
+        config = Config(signature_version="s3v4")
+        self.client = boto3.client("s3", endpoint_url=endpoint_url, config=config)
+        #: Presigned URLs name the address browsers reach (`S3_PUBLIC_ENDPOINT_URL`), which may not be
+        #: the one the services use inside the cluster; the signature covers the host, so it signs.
+        self.signer = (
+            boto3.client("s3", endpoint_url=public_url, config=config) if public_url else self.client
+        )
 
     def _key(self, key: str) -> str:
         key = _safe_key(key)
@@ -199,17 +207,21 @@ class S3BlobStore:
 
     def presigned_url(self, key: str, seconds: int) -> str | None:
         params = {"Bucket": self.bucket, "Key": self._key(key)}
-        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
+        return self.signer.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
 
 
 def open_store(
-    url: str, s3_endpoint_url: str | None = None, links: tuple[str, str] | None = None
+    url: str,
+    s3_endpoint_url: str | None = None,
+    links: tuple[str, str] | None = None,
+    s3_public_url: str | None = None,
 ) -> BlobStore:
-    """`file:///path` or `s3://bucket/prefix` (on the S3-compatible server at `s3_endpoint_url`);
-    `links` = (secret key, download route's base URL) lets a local folder sign download links."""
+    """`file:///path` or `s3://bucket/prefix` (on the S3-compatible server at `s3_endpoint_url`,
+    whose presigned URLs name `s3_public_url` if set); `links` = (secret key, download route's base
+    URL) lets a local folder sign download links."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         return LocalBlobStore(Path(parsed.path), links)
     if parsed.scheme == "s3":
-        return S3BlobStore(parsed.netloc, parsed.path, s3_endpoint_url)
+        return S3BlobStore(parsed.netloc, parsed.path, s3_endpoint_url, s3_public_url)
     raise ValueError(f"unsupported blob store URL {url!r}; use file:///path or s3://bucket/prefix")

@@ -75,6 +75,8 @@ class Settings:
     relay_batch: int
     #: An S3-compatible server other than AWS (MinIO and the like) for `s3://` blob URLs.
     s3_endpoint_url: str | None = None
+    #: The address of that server as browsers reach it, for presigned download links.
+    s3_public_url: str | None = None
     notify: NotifySettings = field(default_factory=NotifySettings)
     #: Seconds a handler may run: its PostgreSQL statements are cancelled after it, and a handler
     #: still running a few seconds later makes the worker exit (see `shared.worker`).
@@ -114,6 +116,7 @@ def load(service: str) -> Settings:
         retry_delays=tuple(int(part) for part in delays.split(",") if part.strip()),
         relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
         s3_endpoint_url=_env("S3_ENDPOINT_URL", "") or None,
+        s3_public_url=_env("S3_PUBLIC_ENDPOINT_URL", "") or None,
         notify=_notify() if service == "notify" else NotifySettings(),
         handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
         login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
