@@ -91,5 +91,9 @@ HANDLERS: dict[str, Handler] = {
     "winners.published": winners_published,
 }
 
-#: Media kits are built by the worker between deliveries (`kits.build_next`), one at a time.
-CHORES: tuple[Chore, ...] = ((kits.BUILD_EVERY, kits.build_next),)
+#: Between deliveries the worker builds media kits, one at a time (`kits.build_next`), and deletes
+#: what a killed worker left of replaced photos (`operations.sweep_replaced`).
+CHORES: tuple[Chore, ...] = (
+    (kits.BUILD_EVERY, kits.build_next),
+    (operations.SWEEP_EVERY, operations.sweep_replaced),
+)

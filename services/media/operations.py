@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event as orm_event
@@ -26,6 +27,7 @@ from shared.db import Database
 from shared.envelope import Event
 from shared.i18n import LANGUAGES, translate
 from shared.outbox import emit
+from shared.runtime import Runtime
 
 PRODUCER = "media"
 LIVE = ("pending", "processed", "rejected", "missing")
@@ -229,6 +231,31 @@ def delete_after_commit(session: Session, blobs: BlobStore, keys: list[str]) -> 
             blobs.delete(key)
 
     orm_event.listen(session, "after_commit", delete, once=True)
+
+
+#: Seconds between the worker's sweeps of replaced photos' files (see `sweep_replaced`).
+SWEEP_EVERY = 300.0
+#: How far back the sweep looks: a replacement older than this has long been swept.
+SWEEP_WINDOW = timedelta(days=2)
+
+
+def sweep_replaced(runtime: Runtime) -> int:
+    """Delete the files of replaced photos that are still there, then forget their keys.
+
+    `delete_after_commit` does it at once; a worker killed between its commit and that deletion
+    leaves them, and this chore of the worker finds them. Returns how many assets it swept.
+    """
+    since = clock.utcnow() - SWEEP_WINDOW
+    with runtime.db.unit_of_work() as session:
+        replaced = session.scalars(
+            select(Asset).where(Asset.status == "superseded", Asset.updated_at >= since)
+        )
+        swept = [asset for asset in replaced if asset.derivatives]
+        for asset in swept:
+            for key in asset.derivatives:
+                runtime.blobs.delete(key)
+            asset.derivatives = []
+    return len(swept)
 
 
 def _supersede(session: Session, blobs: BlobStore, nomination_id: str) -> None:

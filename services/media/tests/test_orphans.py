@@ -78,3 +78,28 @@ def test_a_killed_workers_files_are_taken_over_by_the_redelivery(runtime: Runtim
     assert all(runtime.blobs.get(key) != b"half-done" for key in _keys(asset.id))
     handle(runtime, HANDLERS, "media", event("nomination.withdrawn", {"nomination_id": "nom-0001"}))
     assert not any(runtime.blobs.exists(key) for key in _keys(asset.id))
+
+
+def test_files_of_a_replaced_photo_left_by_a_killed_worker_are_swept(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The worker died after committing the new photo, before deleting the old one's files."""
+    first = submitted(stored_photo(tmp_path, jpeg()))
+    handle(runtime, HANDLERS, "media", first)
+    old_keys = _keys(_asset_id(first))
+    kept = {key: runtime.blobs.get(key) for key in old_keys}
+    amendment = event(
+        "nomination.amended",
+        {
+            "nomination_id": "nom-0001",
+            "changed": ["photo"],
+            "photo": stored_photo(tmp_path, jpeg(900, 900), "b"),
+        },
+    )
+    handle(runtime, HANDLERS, "media", amendment)
+    for key, data in kept.items():  # as if the deletion after the commit had never run
+        runtime.blobs.put(key, data, "image/jpeg")
+    assert operations.sweep_replaced(runtime) == 1
+    assert not any(runtime.blobs.exists(key) for key in old_keys)
+    assert all(runtime.blobs.exists(key) for key in _keys(_asset_id(amendment)))
+    assert operations.sweep_replaced(runtime) == 0
