@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from services.media import operations, publicity, rules
 from services.media.models import Candidate, Kit
 from shared import clock, regions
+from shared.blobs import BlobNotFound
 from shared.i18n import LANGUAGES
 from shared.runtime import Runtime
 
@@ -165,8 +166,12 @@ def _write_zip(runtime: Runtime, kit_id: str, path: Path, entries: list[dict[str
         for number, entry in enumerate(entries, start=1):
             folder = entry["folder"]
             for key, filename in entry["files"]:
+                try:
+                    data = runtime.blobs.get(key)
+                except BlobNotFound:  # replaced by a new photo since the list was read: left out
+                    continue
                 # Photos are compressed already: stored as they are, deflating them gains nothing.
-                archive.writestr(f"{folder}/{filename}", runtime.blobs.get(key), zipfile.ZIP_STORED)
+                archive.writestr(f"{folder}/{filename}", data, zipfile.ZIP_STORED)
             for language in LANGUAGES:
                 archive.writestr(f"{folder}/statement_{language}.txt", entry["statements"].get(language, ""))
             facts = json.dumps(entry["facts"], ensure_ascii=False, indent=2)
