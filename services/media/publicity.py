@@ -70,7 +70,9 @@ def make_banners(
     """Render, store and announce the banner and social cards from the candidate's current photo."""
     if not candidate.consent_publication or candidate.stage is None:
         return
-    square = next(file for file in asset.files if file["name"] == "square" and file["format"] == "jpeg")
+    square = next((f for f in asset.files if f["name"] == "square" and f["format"] == "jpeg"), None)
+    if square is None:
+        return  # a photo processed before the square existed: its banner comes with the next photo
     made = banners.make_all(facts(candidate), blobs.get(square["key"]))
     operations.delete_after_commit(session, blobs, [old["key"] for old in candidate.banners])
     files: list[dict[str, Any]] = []
