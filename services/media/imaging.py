@@ -5,7 +5,9 @@ Why this order:
   name, or whose pixel count is over the limit (a decompression bomb), is refused before a pixel is
   decoded.
 - The JPEG is then decoded once with shrink-on-load (`rules.shrink_on_load`): a 12 MP photo comes
-  out of the decoder at 3 MP, which is the largest cost saved.
+  out of the decoder at 3 MP, which is the largest cost saved. A decoder warning (a truncated file, a
+  damaged scan that libjpeg would fill with grey) is a rejection (`unreadable`): a student is asked
+  for another photo rather than a damaged one being published.
 - Colour: an embedded profile (Display-P3, Adobe RGB, a CMYK press profile) is converted to sRGB,
   and a CMYK photo without one goes through libvips's default CMYK profile, so the colours do not
   shift when the profile is dropped with the rest of the metadata.
