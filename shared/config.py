@@ -82,6 +82,8 @@ class Settings:
     relay_batch: int
     #: An S3-compatible server other than AWS (MinIO and the like) for `s3://` blob URLs.
     s3_endpoint_url: str | None = None
+    #: The address of that server as browsers reach it, for presigned download links.
+    s3_public_url: str | None = None
     notify: NotifySettings = field(default_factory=NotifySettings)
     #: Seconds a handler may run: its PostgreSQL statements are cancelled after it, and a handler
     #: still running a few seconds later makes the worker exit (see `shared.worker`).
@@ -94,6 +96,9 @@ class Settings:
     secure_cookies: bool = True
     #: Media's address as people reach it: review's pages link a photo to media's assets there.
     media_url: str = "http://127.0.0.1:8003"
+    #: This service's address as other services and browsers reach it (signed download links to its
+    #: own blobs: intake's photos for media, media's derivatives for the media team).
+    public_url: str = ""
 
 
 def broker_url() -> str:
@@ -120,12 +125,14 @@ def load(service: str) -> Settings:
         retry_delays=tuple(int(part) for part in delays.split(",") if part.strip()),
         relay_batch=int(_env("TOP100_RELAY_BATCH", "500")),
         s3_endpoint_url=_env("S3_ENDPOINT_URL", "") or None,
+        s3_public_url=_env("S3_PUBLIC_ENDPOINT_URL", "") or None,
         notify=_notify() if service == "notify" else NotifySettings(),
         handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
         login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
         media_url=_env("TOP100_MEDIA_URL", f"http://127.0.0.1:{_port('media')}").rstrip("/"),
         public_origins=public_origins(),
         secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
+        public_url=_env(f"{upper}_PUBLIC_URL", f"http://127.0.0.1:{_port(service)}").rstrip("/"),
     )
 
 

@@ -101,7 +101,8 @@ class Achievement(_Strict):
 
 
 class PhotoRef(_Strict):
-    """Where media can read the original photo: a key in intake's blob store, never the bytes."""
+    """Where media can read the original photo, never the bytes: `url` is a link intake signs and
+    that expires (S3 presigned, or intake's signed `/files/` route), `key` its name at intake."""
 
     key = fields.String(required=True)
     url = fields.String(required=True)
@@ -134,6 +135,9 @@ class NominationSubmittedV1(_Strict):
     revision = _revision()
     #: Added (optional, so older events still load): whom notify copies on the student's messages.
     coordinator = fields.Nested(Coordinator, load_default=None, allow_none=True)
+    #: Whether the student agreed to be published (media shows only those who did). Optional, so an
+    #: event written before it existed still loads; a consumer takes its absence as "no".
+    consent_publication = fields.Boolean(load_default=None, allow_none=True)
 
 
 @payload("nomination.amended", 1)
@@ -166,6 +170,9 @@ class NominationWithdrawnV1(_Strict):
 
 @payload("media.photo_processed", 1)
 class PhotoProcessedV1(_Strict):
+    """`derivatives`: the blob keys at media of every derivative (`media/<nomination>/<asset>/<name>.<ext>`:
+    a new photo's keys are new, so a link to an old one stops working)."""
+
     nomination_id = fields.String(required=True)
     asset_id = fields.String(required=True)
     derivatives = fields.List(fields.String(), required=True)
@@ -174,9 +181,16 @@ class PhotoProcessedV1(_Strict):
 
 @payload("media.photo_rejected", 1)
 class PhotoRejectedV1(_Strict):
+    """`reason` is a code; `text` the same in kk/ru/en for whoever shows it as it is; `params` the
+    figures a message needs to word it (`minimum` side in px, `maximum_megapixels`). Both optional."""
+
     nomination_id = fields.String(required=True)
     reason = fields.String(required=True)
     nomination_revision = _revision()
+    text = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)), values=fields.String(), load_default=None
+    )
+    params = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=None)
 
 
 @payload("review.candidate_registered", 1)
@@ -193,11 +207,7 @@ STAGES = ("regional", "republican")
 #: Payloads agreed before their producer or every consumer exists (review's decisions, notify's
 #: status, media's banners are being built): `tests/contracts` leaves these out of its
 #: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
-PLANNED: frozenset[str] = frozenset(
-    {
-        "media.banner_ready",
-    }
-)
+PLANNED: frozenset[str] = frozenset()
 
 
 @payload("candidate.advanced", 1)

@@ -45,3 +45,22 @@ def retain_freed_memory(limit: int = RETAINED_BYTES) -> bool:
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
     return bool(mallopt(M_MMAP_THRESHOLD, limit)) and bool(mallopt(M_TRIM_THRESHOLD, limit))
+
+
+#: mallopt's M_ARENA_MAX (glibc's malloc.h).
+M_ARENA_MAX = -8
+#: Arenas per process for media's workers: libvips' threads would otherwise each get an arena of
+#: their own (8 per core), whose freed memory stays mapped and inflates the worker's resident set.
+MEDIA_ARENAS = 2
+
+
+def limit_arenas(arenas: int = MEDIA_ARENAS) -> bool:
+    """What `MALLOC_ARENA_MAX` does, set from inside the process (before its threads start), so a
+    worker started by hand, by the runner or by Kubernetes gets it alike. False where it cannot."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_ARENA_MAX, arenas))

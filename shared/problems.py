@@ -58,6 +58,11 @@ CATALOG: dict[str, i18n.Text] = {
     **texts("bad_request", N_("Bad request"), N_("The request could not be parsed.")),
     **texts("internal_error", N_("Internal error"), N_("An unexpected error; try again later.")),
     **texts(
+        "invalid_body",
+        N_("Invalid request body"),
+        N_("Some fields of the request body are invalid; see `errors`."),
+    ),
+    **texts(
         "invalid_query",
         N_("Invalid query"),
         N_("Some query parameters are invalid; see `errors`."),

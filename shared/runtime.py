@@ -24,5 +24,10 @@ def build_runtime(service: str, metadata: MetaData, settings: config.Settings | 
     return Runtime(
         settings=settings,
         db=Database(settings.database_url, metadata),
-        blobs=open_store(settings.blob_url, settings.s3_endpoint_url),
+        blobs=open_store(
+            settings.blob_url,
+            settings.s3_endpoint_url,
+            (settings.secret_key, f"{settings.public_url}/files"),
+            settings.s3_public_url,
+        ),
     )

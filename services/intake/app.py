@@ -11,6 +11,7 @@ from services.intake.api import init_api
 from services.intake.api.errors import BODY_LIMIT_MB
 from services.intake.bootstrap import build
 from services.intake.multipart import MultipartFormParser
+from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
@@ -35,6 +36,7 @@ def create_app(runtime: Runtime | None = None) -> Flask:
 
 def _init(app: Flask) -> None:
     init_api(app)
+    app.register_blueprint(links.blueprint())  # the signed links to photos that intake's events carry
     app.add_url_rule("/", "index", lambda: redirect("/api/v1/docs"))
     _warm_up()
 

@@ -1,43 +1,91 @@
-"""Media's JSON API for the media team: the assets of a nomination and their derivatives.
-
-No accounts yet (they come with review's roles); the API exposes no personal data beyond the
-nomination id and the processed, metadata-free derivatives.
-"""
+"""Media's JSON API for the media team (roles media and admin): assets with their derivatives and
+signed links, media kits, and the publications log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from typing import Any
 
-from services.media import queries
-from services.media.schemas import AssetQuery, AssetSchema
+from flask import Blueprint, Response, jsonify, request
+from marshmallow import Schema, ValidationError
+
+from services.media import kits, operations, present, queries
+from services.media.models import Kit
+from services.media.schemas import (
+    AssetOut,
+    AssetQuery,
+    KitIn,
+    KitOut,
+    PublicationIn,
+    PublicationOut,
+    YearQuery,
+)
 from shared import identity
-from shared.blobs import BlobNotFound
-from shared.problems import load_query
+from shared.problems import Problem, load_query
 from shared.web import current_runtime
 
-# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
-bp = identity.public_blueprint(Blueprint("media_api", __name__, url_prefix="/api/v1"))
-_assets = AssetSchema(many=True)
+bp = Blueprint("media_api", __name__, url_prefix="/api/v1")
+TEAM = ("media", "admin")
+
+
+def _body(schema: Schema) -> dict[str, Any]:
+    try:
+        return schema.load(request.get_json(silent=True) or {})
+    except ValidationError as exc:
+        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise Problem(400, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
 
 
 @bp.get("/assets")
+@identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
     query = load_query(AssetQuery(), request.args)
-    with current_runtime().db.unit_of_work() as session:
-        assets = queries.assets_of(session, query["nomination_id"])
-    return jsonify(items=_assets.dump(assets)), 200
-
-
-@bp.get("/assets/<asset_id>/<name>.jpg")
-def derivative(asset_id: str, name: str) -> Response:
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
-        asset = queries.get_asset(session, asset_id)
-    key = next((key for key in (asset.derivatives if asset else []) if key.endswith(f"/{name}.jpg")), None)
-    if key is None:
-        abort(404)
-    try:
-        data = runtime.blobs.get(key)
-    except BlobNotFound:
-        abort(404)
-    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+        rows = queries.listed(session, **query)
+        items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+    return jsonify(items=AssetOut(many=True).dump(items)), 200
+
+
+@bp.post("/kits")
+@identity.roles(*TEAM)
+def request_kit() -> tuple[Response, int]:
+    data = _body(KitIn())
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        kit = kits.request(
+            session, data["year"], data["stage"], data.get("region"), identity.caller().user_id
+        )
+        session.flush()
+        body = KitOut().dump(present.kit(runtime.blobs, kit))
+    return jsonify(body), 202
+
+
+@bp.get("/kits/<kit_id>")
+@identity.roles(*TEAM)
+def get_kit(kit_id: str) -> tuple[Response, int]:
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        kit = session.get(Kit, kit_id)
+        if kit is None:
+            raise Problem(404)
+        body = KitOut().dump(present.kit(runtime.blobs, kit))
+    return jsonify(body), 200
+
+
+@bp.post("/publications")
+@identity.roles(*TEAM)
+def add_publication() -> tuple[Response, int]:
+    data = _body(PublicationIn())
+    with current_runtime().db.unit_of_work() as session:
+        row = operations.record_publication(session, data, identity.caller().user_id)
+        body = PublicationOut().dump(row)
+    return jsonify(body), 201
+
+
+@bp.get("/publications")
+@identity.roles(*TEAM)
+def list_publications() -> tuple[Response, int]:
+    year = load_query(YearQuery(), request.args)["year"]
+    with current_runtime().db.unit_of_work() as session:
+        rows = PublicationOut(many=True).dump(queries.publications(session, year))
+    return jsonify(items=rows, year=year, count=len(rows)), 200

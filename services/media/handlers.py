@@ -1,21 +1,40 @@
-"""Media's event entrypoints: one thin function per event type its queues deliver."""
+"""Media's event entrypoints: one thin function per event type its queues deliver, and its chores."""
 
 from __future__ import annotations
 
-from services.media import operations
+from services.media import kits, operations, publicity
+from services.media.models import Asset, Candidate
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
+from shared.worker import Chore
+
+
+def _undo_writes(ctx: HandlerContext, nomination_id: str) -> list[str]:
+    """The keys this handler writes; should its transaction fail, those no committed row names go."""
+    written: list[str] = []
+    runtime = ctx.runtime
+    ctx.undo.append(lambda: operations.discard_orphans(runtime.db, runtime.blobs, nomination_id, written))
+    return written
 
 
 def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
-    """A submission (photo or not) or an amendment that may bring a new photo.
+    """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any.
 
-    Derivatives are written before the commit; should it fail, the files no committed asset names go.
+    A new photo of a candidate who already advanced makes its banners again, from the new photo.
     """
     nomination_id = event.payload["nomination_id"]
-    ctx.undo.append(lambda: operations.discard_orphans(ctx.runtime.db, ctx.runtime.blobs, nomination_id))
-    operations.take_photo(ctx.session, ctx.runtime.blobs, event)
+    written = _undo_writes(ctx, nomination_id)
+    candidate = operations.remember(ctx.session, event)
+    asset = operations.take_photo(ctx.session, ctx.runtime.blobs, event, written)
+    new_photo = asset is not None and asset.status == "processed"
+    if candidate is not None and candidate.stage and new_photo and not _made_from(candidate, asset):
+        publicity.make_banners(ctx.session, ctx.runtime.blobs, event, candidate, asset, written)
+
+
+def _made_from(candidate: Candidate, asset: Asset) -> bool:
+    """Whether the candidate's banners are already those of this photo (a redelivered event)."""
+    return any(f"/{asset.id}/" in file["key"] for file in candidate.banners)
 
 
 def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
@@ -23,27 +42,29 @@ def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
 
 
 def candidate_registered(ctx: HandlerContext, event: Event) -> None:
-    """Delivered by media's subscription to review's events; nothing to do until banners and kits."""
+    """Review took the nomination in at the internal stage: nothing to print before an advancement."""
 
 
-#: What media does not print (yet): everything about a nomination but its photo and withdrawal.
+def candidate_advanced(ctx: HandlerContext, event: Event) -> None:
+    """To the republican stage or to the winners: banners and social cards."""
+    data = event.payload
+    written = _undo_writes(ctx, data["nomination_id"])
+    decided = (data["nomination_id"], data["candidate_id"], data["year"])
+    publicity.advance(ctx.session, ctx.runtime.blobs, event, decided, data["to_stage"], written)
+
+
+def winners_published(ctx: HandlerContext, event: Event) -> None:
+    """A region's winners: each gets the winner's banner (one already made is not made again)."""
+    data = event.payload
+    for nomination_id, candidate_id in zip(data["nomination_ids"], data["candidate_ids"], strict=False):
+        written = _undo_writes(ctx, nomination_id)
+        decided = (nomination_id, candidate_id, data["year"])
+        publicity.advance(ctx.session, ctx.runtime.blobs, event, decided, "winner", written)
+
+
+#: What media does not print: contacts, study details, the student's language.
 _NOT_PRINTED = frozenset(
-    {
-        "coordinator",
-        "year",
-        "college_code",
-        "college_names",
-        "candidate",
-        "language",
-        "contacts",
-        "specialty",
-        "course",
-        "academic_standing",
-        "minor",
-        "categories",
-        "achievements",
-        "statements",
-    }
+    {"language", "contacts", "coordinator", "specialty", "course", "academic_standing", "minor", "categories"}
 )
 
 #: The payload fields each handler leaves alone on purpose (every other one changes media's state;
@@ -54,6 +75,10 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.amended": events.ignored_in_amendment(_NOT_PRINTED),
     "nomination.withdrawn": frozenset({"reason"}),
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
+    # The decision's own id, the stage it came from, and what notify words for the region; the year
+    # only fills a row the submission has not made yet (the submission's year is the one kept).
+    "candidate.advanced": frozenset({"year", "stage", "decision_id", "missing", "amend_by"}),
+    "winners.published": frozenset({"year", "decision_id"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -62,4 +87,13 @@ HANDLERS: dict[str, Handler] = {
     "nomination.amended": nomination_with_photo,
     "nomination.withdrawn": nomination_withdrawn,
     "review.candidate_registered": candidate_registered,
+    "candidate.advanced": candidate_advanced,
+    "winners.published": winners_published,
 }
+
+#: Between deliveries the worker builds media kits, one at a time (`kits.build_next`), and deletes
+#: what a killed worker left of replaced photos (`operations.sweep_replaced`).
+CHORES: tuple[Chore, ...] = (
+    (kits.BUILD_EVERY, kits.build_next),
+    (operations.SWEEP_EVERY, operations.sweep_replaced),
+)

@@ -1,23 +1,45 @@
-"""Decoding a photo for real and re-encoding it without its metadata (Pillow, bytes in, bytes out).
+"""One photo in, every derivative out: decoded once, already small, by libvips (pyvips).
 
-Re-encoding from pixels is what removes EXIF (and with it GPS, camera serials, the original
-thumbnail) and XMP: nothing of the original file but its pixels and its colour profile survives.
-The EXIF orientation is applied to the pixels first, so a phone photo is not left lying on its side.
+Why this order:
+- The header is read first (libvips decodes nothing yet): a file that is not a JPEG whatever its
+  name, or whose pixel count is over the limit (a decompression bomb), is refused before a pixel is
+  decoded.
+- The JPEG is then decoded once with shrink-on-load (`rules.shrink_on_load`): a 12 MP photo comes
+  out of the decoder at 3 MP, which is the largest cost saved. A decoder warning (a truncated file, a
+  damaged scan that libjpeg would fill with grey) is a rejection (`unreadable`): a student is asked
+  for another photo rather than a damaged one being published.
+- Colour: an embedded profile (Display-P3, Adobe RGB, a CMYK press profile) is converted to sRGB,
+  and a CMYK photo without one goes through libvips's default CMYK profile, so the colours do not
+  shift when the profile is dropped with the rest of the metadata.
+- The EXIF orientation is applied to the pixels before anything is written; every output is saved
+  with `keep=NONE`: no EXIF, GPS, XMP, IPTC, comment, nor ICC profile (sRGB is what a file without
+  one means).
 """
 
 from __future__ import annotations
 
-import io
+import os
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+os.environ.setdefault("VIPS_CONCURRENCY", "1")  # one photo per worker; workers scale out, not threads
 
-from services.media import rules
+import pyvips
+
+from services.media import faces, rules
+from services.media.rules import Box
+
+pyvips.cache_set_max(0)  # every photo is new: libvips's operation cache would only hold memory
+
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+#: libwebp's effort (0-6): 2 is several times faster than its default 4 for a few percent more bytes.
+WEBP_EFFORT = 2
 
 
 @dataclass(frozen=True)
 class Derivative:
     name: str
+    format: str
     data: bytes
     width: int
     height: int
@@ -25,42 +47,72 @@ class Derivative:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Either a reason to reject, or the original's size and the derivatives."""
+    """Either a reason to reject, or the upright original's size and the derivatives."""
 
     reason: str | None
     width: int = 0
     height: int = 0
     derivatives: tuple[Derivative, ...] = ()
+    face: Box | None = None
 
 
-def process(data: bytes) -> Outcome:
+def header(data: bytes) -> tuple[str | None, int, int, int]:
+    """(format, width, height, orientation) read from the header alone; raises pyvips.Error."""
+    image = pyvips.Image.new_from_buffer(data, "")
+    loader = image.get("vips-loader")
+    image_format = "jpeg" if loader.startswith("jpegload") else loader.removesuffix("load_buffer")
+    orientation = image.get("orientation") if image.get_typeof("orientation") else 1
+    return image_format, image.width, image.height, orientation if 1 <= orientation <= 8 else 1
+
+
+def decode(data: bytes, shrink: int) -> pyvips.Image:
+    """The photo upright, in 8-bit sRGB, in memory, decoded at 1/`shrink` of its size."""
+    image = pyvips.Image.new_from_buffer(data, "", shrink=shrink, fail_on="warning")
+    if image.get_typeof("orientation") and not 1 <= image.get("orientation") <= 8:
+        image = image.copy()
+        image.remove("orientation")  # a tag outside 1-8 means nothing: the photo is taken as it is
+    if image.interpretation == "cmyk" or image.get_typeof("icc-profile-data"):
+        image = image.icc_transform("srgb", embedded=True, intent="perceptual")
+    elif image.interpretation != "srgb":
+        image = image.colourspace("srgb")
+    if image.bands > 3:
+        image = image.extract_band(0, n=3)
+    return image.cast("uchar").autorot().copy_memory()
+
+
+def process(data: bytes, detect_faces: bool = True) -> Outcome:
+    """Every derivative of `rules.DERIVATIVES`, or the reason the photo cannot be used."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            reason = rules.photo_problem(image.format, width, height)
-            if reason:
-                return Outcome(reason, width, height)
-            image.load()
-            upright = ImageOps.exif_transpose(image) or image
-            icc_profile = image.info.get("icc_profile")
-            pixels = upright.convert("RGB")
-    except Image.DecompressionBombError:
-        return Outcome("too_large")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        image_format, width, height, orientation = header(data)
+    except pyvips.Error:
         return Outcome("unreadable")
-    derivatives = tuple(
-        _derivative(pixels, name, edge, icc_profile) for name, edge in rules.DERIVATIVES.items()
-    )
-    return Outcome(None, pixels.width, pixels.height, derivatives)
+    width, height = rules.upright_size(width, height, orientation)
+    reason = rules.photo_problem(image_format, width, height)
+    if reason:
+        return Outcome(reason, width, height)
+    try:
+        image = decode(data, rules.shrink_on_load(width, height))
+        face = faces.largest_face(image) if detect_faces else None
+        made = tuple(out for spec in rules.DERIVATIVES for out in _derivatives(image, spec, face))
+    except pyvips.Error:
+        return Outcome("unreadable", width, height)
+    return Outcome(None, width, height, made, face)
 
 
-def _derivative(pixels: Image.Image, name: str, longest: int, icc_profile: bytes | None) -> Derivative:
-    size = rules.fit(pixels.width, pixels.height, longest)
-    resized = pixels.resize(size, Image.Resampling.LANCZOS) if size != pixels.size else pixels.copy()
-    resized.info = {}
-    buffer = io.BytesIO()
-    options: dict[str, object] = {"quality": 85, "optimize": True, "progressive": True}
-    if icc_profile:
-        options["icc_profile"] = icc_profile
-    resized.save(buffer, "JPEG", **options)
-    return Derivative(name, buffer.getvalue(), *size)
+def _derivatives(image: pyvips.Image, spec: rules.Spec, face: Box | None) -> list[Derivative]:
+    if spec.kind == "fit":
+        out = image.thumbnail_image(spec.width, height=spec.height, size="down")
+    elif face is None:
+        out = image.thumbnail_image(spec.width, height=spec.height, crop="attention")
+    else:
+        box = rules.crop_box(image.width, image.height, spec.width, spec.height, face)
+        region = image.crop(box.left, box.top, box.width, box.height)
+        out = region.thumbnail_image(spec.width, height=spec.height, size="force")
+    return [Derivative(spec.name, fmt, encode(out, fmt), out.width, out.height) for fmt in spec.formats]
+
+
+def encode(image: pyvips.Image, image_format: str) -> bytes:
+    """JPEG (progressive) or WebP, with no metadata at all."""
+    if image_format == "jpeg":
+        return image.jpegsave_buffer(Q=JPEG_QUALITY, interlace=True, keep=pyvips.ForeignKeep.NONE)
+    return image.webpsave_buffer(Q=WEBP_QUALITY, effort=WEBP_EFFORT, keep=pyvips.ForeignKeep.NONE)

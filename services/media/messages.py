@@ -1,6 +1,7 @@
-"""The words media's page picks at run time: a photo's status and the reason it was rejected.
+"""The words media's pages and events pick at run time: a photo's status, the reason it was
+rejected, and the lines printed on banners and social cards.
 
-Each is an English msgid, translated in the shared catalogs; the template's own words are in it.
+Each is an English msgid, translated in the shared catalogs; the templates' own words are in it.
 """
 
 from __future__ import annotations
@@ -15,14 +16,40 @@ STATUSES: dict[str, Text] = {
     "superseded": N_("Replaced"),
     "withdrawn": N_("Nomination withdrawn"),
 }
+#: Worded with the figures of `rules.problem_params`.
 REASONS: dict[str, Text] = {
     "missing": N_("no photo was uploaded"),
     "not_jpeg": N_("not a JPEG"),
-    "too_small": N_("too small (short side under 600 px)"),
-    "too_large": N_("too large (over 50 megapixels)"),
+    "too_small": N_("too small (short side under %(minimum)s px)"),
+    "too_large": N_("too large (over %(maximum_megapixels)s megapixels)"),
     "unreadable": N_("the file cannot be read"),
     "checksum_mismatch": N_("the file was damaged in transit"),
+    "unavailable": N_("the photo could not be fetched from intake"),
+}
+KIT_STATUSES: dict[str, Text] = {
+    "queued": N_("Queued"),
+    "building": N_("Being built"),
+    "ready": N_("Ready"),
+    "failed": N_("Failed"),
+}
+STAGES: dict[str, Text] = {
+    "republican": N_("Republican stage"),
+    "winners": N_("Winners"),
 }
 
-#: The codes the page names with `term(kind, code)`.
-TERMS: dict[str, dict[str, Text]] = {"status": STATUSES, "reason": REASONS}
+NOT_FOUND: Text = N_("No such candidate, or they did not consent to publication.")
+
+#: Printed on every banner and social card, in each language.
+TITLE: Text = N_("TOP 100 college students of Kazakhstan")
+STAGE_LINES: dict[str, Text] = {
+    "republican": N_("Finalist of the republican stage"),
+    "winner": N_("Winner"),
+}
+
+#: The codes the pages name with `term(kind, code)`.
+TERMS: dict[str, dict[str, Text]] = {
+    "status": STATUSES,
+    "reason": REASONS,
+    "kit": KIT_STATUSES,
+    "stage": STAGES,
+}

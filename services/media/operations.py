@@ -1,37 +1,80 @@
-"""What changes media's data: one function per use case, run in the caller's unit of work.
+"""What changes media's photos and candidates: one function per use case, in the caller's unit of work.
 
 Derivatives are written to the blob store inside the handler, before the transaction commits, under
-the nomination's fixed keys (a retry writes the same ones again, nothing is duplicated). If the
-commit fails, `discard_orphans` deletes the files no committed asset names; a worker killed before it
-could leaves them until the retry commits or the withdrawal deletes every key of the nomination.
+keys of the asset's own id, which is derived from the event's id: a retry of the same event writes
+the same keys again. If the commit fails, `discard_orphans` deletes the keys it wrote that no
+committed asset names. A new photo supersedes the old asset, whose files are deleted once that
+commits: a link to an old derivative stops working and the API never lists a stale one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import timedelta
+from typing import Any
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.media import imaging, rules
-from services.media.models import Asset, Followed
+from services.media import imaging, rules, sources
+from services.media.messages import REASONS
+from services.media.models import Asset, Candidate, Followed, Publication
 from shared import clock, ordering
 from shared.blobs import BlobStore
 from shared.db import Database
 from shared.envelope import Event
+from shared.i18n import LANGUAGES, translate
 from shared.outbox import emit
+from shared.runtime import Runtime
 
 PRODUCER = "media"
 LIVE = ("pending", "processed", "rejected", "missing")
+#: Asset ids derived from event ids: the same event, retried, makes the same asset and the same keys.
+_ASSETS = uuid.UUID("0b6f6f3e-5d1c-4c8e-9a51-6d3c2b7c1a00")
 
 
-def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None:
+def remember(session: Session, event: Event) -> Candidate | None:
+    """Keep what media prints of the nomination: name, college, region, statements, achievements,
+    consent to publication. Nothing for a withdrawn nomination; an older revision changes nothing."""
+    data = event.payload
+    nomination_id = data["nomination_id"]
+    if ordering.follow(session, Followed, nomination_id).withdrawn:
+        return None
+    candidate = session.get(Candidate, nomination_id)
+    revision = data.get("revision")
+    if event.type == "nomination.submitted":
+        if candidate is None:
+            candidate = Candidate(nomination_id=nomination_id, banners=[], stage=None, review_candidate=None)
+            session.add(candidate)
+        elif not ordering.newer(revision, candidate.revision):
+            return candidate
+        candidate.year, candidate.region = data["year"], event.region
+        candidate.college_code, candidate.college_names = (
+            data["college_code"],
+            data.get("college_names") or {},
+        )
+        candidate.consent_publication = bool(data.get("consent_publication"))
+    elif candidate is None or not ordering.newer(revision, candidate.revision):
+        return candidate  # an amendment before its submission: the submission will carry the whole
+    if data.get("candidate") is not None:
+        candidate.name = dict(data["candidate"])
+    if data.get("statements") is not None:
+        candidate.statements = dict(data["statements"])
+    if data.get("achievements") is not None:
+        candidate.achievements = [dict(achievement) for achievement in data["achievements"]]
+    candidate.revision, candidate.updated_at = revision or candidate.revision, clock.utcnow()
+    return candidate
+
+
+def take_photo(session: Session, blobs: BlobStore, event: Event, written: list[str]) -> Asset | None:
     """Process the photo a submission or an amendment carries; an amendment without one changes nothing.
 
     A submission without a photo is recorded as `missing` and announced as `media.photo_rejected`
     with reason `missing`, so review and notify learn of it the same way as of any other refusal.
     Nothing is made for a withdrawn nomination, nor from a photo older than the latest one taken.
+    `written` collects the keys written, for the undo should the transaction fail.
     """
     data = event.payload
     photo = data.get("photo")
@@ -49,20 +92,18 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         if same is not None:
             same.revision = revision
             return same
-    for older in session.scalars(
-        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(LIVE))
-    ):
-        older.status, older.updated_at = "superseded", clock.utcnow()
+    _supersede(session, blobs, nomination_id)
     now = clock.utcnow()
     asset = Asset(
-        id=str(uuid.uuid4()),
+        id=str(uuid.uuid5(_ASSETS, str(event.id))),
         nomination_id=nomination_id,
         region=event.region,
         status="pending",
         source_key=photo and photo["key"],
-        source_url=photo and photo["url"],
+        source_url=photo and photo["url"][:1000],
         source_sha256=photo and photo["sha256"],
         derivatives=[],
+        files=[],
         revision=revision,
         created_at=now,
         updated_at=now,
@@ -72,21 +113,22 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
         asset.status = "missing"
         _reject(session, event, asset, "missing")
         return asset
-    original = blobs.read_url(photo["url"])
+    try:
+        original = sources.fetch(photo["url"])
+    except sources.Unavailable:
+        _reject(session, event, asset, "unavailable")
+        return asset
     if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
         _reject(session, event, asset, "checksum_mismatch")
         return asset
     outcome = imaging.process(original)
+    del original
     asset.width, asset.height = outcome.width or None, outcome.height or None
     if outcome.reason:
         _reject(session, event, asset, outcome.reason)
         return asset
-    keys = []
-    for derivative in outcome.derivatives:
-        key = rules.derivative_key(nomination_id, derivative.name)
-        blobs.put(key, derivative.data, "image/jpeg")
-        keys.append(key)
-    asset.status, asset.derivatives = "processed", keys
+    asset.files = store(blobs, outcome.derivatives, written, nomination_id, asset.id)
+    asset.status, asset.derivatives = "processed", [file["key"] for file in asset.files]
     session.flush()
     emit(
         session,
@@ -96,7 +138,7 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
             {
                 "nomination_id": nomination_id,
                 "asset_id": asset.id,
-                "derivatives": keys,
+                "derivatives": asset.derivatives,
                 "nomination_revision": revision,
             },
         ),
@@ -104,41 +146,127 @@ def take_photo(session: Session, blobs: BlobStore, event: Event) -> Asset | None
     return asset
 
 
+def store(
+    blobs: BlobStore,
+    made: tuple[imaging.Derivative, ...],
+    written: list[str],
+    nomination_id: str,
+    asset_id: str,
+) -> list[dict[str, Any]]:
+    files = []
+    for derivative in made:
+        key = rules.derivative_key(nomination_id, asset_id, derivative.name, derivative.format)
+        written.append(key)
+        blobs.put(key, derivative.data, rules.CONTENT_TYPES[derivative.format])
+        files.append(
+            {
+                "name": derivative.name,
+                "format": derivative.format,
+                "key": key,
+                "width": derivative.width,
+                "height": derivative.height,
+                "bytes": len(derivative.data),
+            }
+        )
+    return files
+
+
+def current_photo(session: Session, nomination_id: str) -> Asset | None:
+    """The nomination's processed photo, if it has one now."""
+    return session.scalar(
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed").limit(1)
+    )
+
+
 def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
-    """A withdrawn student's photo is not to be published: delete the derivatives, keep the record.
+    """A withdrawn student is not to be published: delete the derivatives and banners, keep the record.
 
     The withdrawal is recorded first, whether or not a photo was taken yet, so one that arrives
     later (a retried fetch, a reordered amendment) is never made.
     """
     nomination_id = event.payload["nomination_id"]
     ordering.withdraw(session, Followed, nomination_id, event.payload.get("revision"))
-    keys = set(rules.derivative_keys(nomination_id))  # also files no asset names (a killed worker's)
+    keys: set[str] = set()
     for asset in session.scalars(
         select(Asset).where(Asset.nomination_id == nomination_id, Asset.status != "withdrawn")
     ):
         keys.update(asset.derivatives)
-        asset.status, asset.derivatives, asset.updated_at = "withdrawn", [], clock.utcnow()
+        asset.status, asset.derivatives, asset.files = "withdrawn", [], []
+        asset.updated_at = clock.utcnow()
+    candidate = session.get(Candidate, nomination_id)
+    if candidate is not None:
+        keys.update(file["key"] for file in candidate.banners)
+        session.delete(candidate)
     for key in sorted(keys):
         blobs.delete(key)
 
 
-def discard_orphans(db: Database, blobs: BlobStore, nomination_id: str) -> None:
-    """After a photo's transaction failed: delete the derivatives that no committed asset names.
+def discard_orphans(db: Database, blobs: BlobStore, nomination_id: str, written: list[str]) -> None:
+    """After a photo's transaction failed: delete the keys it wrote that no committed asset names.
 
-    The nomination's row lock waits for any other handler of it still writing under the same keys.
+    The nomination's row lock waits for any other handler of it still writing.
     """
     with db.unit_of_work() as session:
         ordering.follow(session, Followed, nomination_id)
         named = {
             key
-            for asset in session.scalars(
-                select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed")
-            )
+            for asset in session.scalars(select(Asset).where(Asset.nomination_id == nomination_id))
             for key in asset.derivatives
         }
-        for key in rules.derivative_keys(nomination_id):
+        candidate = session.get(Candidate, nomination_id)
+        named.update(file["key"] for file in (candidate.banners if candidate else []))
+        for key in written:
             if key not in named:
                 blobs.delete(key)
+
+
+def delete_after_commit(session: Session, blobs: BlobStore, keys: list[str]) -> None:
+    """Delete files of a replaced photo or banner once the replacement is committed (should it not
+    commit, the old ones stay the current ones). Until then the API no longer lists them."""
+    if not keys:
+        return
+
+    def delete(_session: Session) -> None:
+        for key in keys:
+            blobs.delete(key)
+
+    orm_event.listen(session, "after_commit", delete, once=True)
+
+
+#: Seconds between the worker's sweeps of replaced photos' files (see `sweep_replaced`).
+SWEEP_EVERY = 300.0
+#: How far back the sweep looks: a replacement older than this has long been swept.
+SWEEP_WINDOW = timedelta(days=2)
+
+
+def sweep_replaced(runtime: Runtime) -> int:
+    """Delete the files of replaced photos that are still there, then forget their keys.
+
+    `delete_after_commit` does it at once; a worker killed between its commit and that deletion
+    leaves them, and this chore of the worker finds them. Returns how many assets it swept.
+    """
+    since = clock.utcnow() - SWEEP_WINDOW
+    with runtime.db.unit_of_work() as session:
+        replaced = session.scalars(
+            select(Asset).where(Asset.status == "superseded", Asset.updated_at >= since)
+        )
+        swept = [asset for asset in replaced if asset.derivatives]
+        for asset in swept:
+            for key in asset.derivatives:
+                runtime.blobs.delete(key)
+            asset.derivatives = []
+    return len(swept)
+
+
+def _supersede(session: Session, blobs: BlobStore, nomination_id: str) -> None:
+    """The older photos are replaced: their files go once this commits, so no link to them works.
+
+    Their keys stay on the row, so a withdrawal still finds any a killed worker left behind."""
+    for older in session.scalars(
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(LIVE))
+    ):
+        delete_after_commit(session, blobs, list(older.derivatives))
+        older.status, older.files, older.updated_at = "superseded", [], clock.utcnow()
 
 
 def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
@@ -146,14 +274,16 @@ def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
         asset.status = "rejected"
     asset.reason = reason
     session.flush()
-    emit(
-        session,
-        event.caused(
-            PRODUCER,
-            "media.photo_rejected",
-            {"nomination_id": asset.nomination_id, "reason": reason, "nomination_revision": asset.revision},
-        ),
-    )
+    params = rules.problem_params(reason)
+    payload: dict[str, Any] = {
+        "nomination_id": asset.nomination_id,
+        "reason": reason,
+        "nomination_revision": asset.revision,
+        "text": {language: translate(REASONS[reason], language, params) for language in LANGUAGES},
+    }
+    if params:
+        payload["params"] = params
+    emit(session, event.caused(PRODUCER, "media.photo_rejected", payload))
 
 
 def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
@@ -163,3 +293,21 @@ def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
             Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
         )
     )
+
+
+def record_publication(session: Session, data: dict[str, Any], who: str) -> Publication:
+    """A material an outlet published: counted in the year it was published."""
+    row = Publication(
+        id=str(uuid.uuid4()),
+        year=data["published_on"].year,
+        outlet=data["outlet"],
+        url=data["url"],
+        published_on=data["published_on"],
+        language=data["language"],
+        candidate_ids=list(data.get("candidate_ids") or []),
+        created_by=who,
+        created_at=clock.utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,21 +1,55 @@
-"""What media's API and page read."""
+"""What media's API and pages read: only candidates who consented to publication ever appear."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.media.models import Asset
+from services.media import rules
+from services.media.models import Asset, Candidate, Kit, Publication
+
+SHOWN = ("processed", "rejected", "missing", "pending")
 
 
-def assets_of(session: Session, nomination_id: str) -> list[Asset]:
-    query = select(Asset).where(Asset.nomination_id == nomination_id).order_by(Asset.created_at, Asset.id)
+def listed(
+    session: Session,
+    *,
+    nomination_id: str | None = None,
+    year: int | None = None,
+    region: str | None = None,
+    stage: str | None = None,
+) -> list[tuple[Candidate, Asset | None]]:
+    """Consenting candidates with their current photo, by nomination or by year, region and stage."""
+    query = (
+        select(Candidate, Asset)
+        .outerjoin(Asset, (Asset.nomination_id == Candidate.nomination_id) & Asset.status.in_(SHOWN))
+        .where(Candidate.consent_publication.is_(True))
+    )
+    if nomination_id is not None:
+        query = query.where(Candidate.nomination_id == nomination_id)
+    if year is not None:
+        query = query.where(Candidate.year == year)
+    if region:
+        query = query.where(Candidate.region == region)
+    if stage:
+        stages = ("winner",) if rules.kit_stage(stage) == "winner" else ("republican", "winner")
+        query = query.where(Candidate.stage.in_(stages))
+    query = query.order_by(Candidate.region, Candidate.nomination_id).limit(2000)
+    return [(candidate, asset) for candidate, asset in session.execute(query)]
+
+
+def years(session: Session) -> list[int]:
+    return list(session.scalars(select(Candidate.year).distinct().order_by(Candidate.year.desc())))
+
+
+def kits(session: Session, limit: int = 50) -> list[Kit]:
+    return list(session.scalars(select(Kit).order_by(Kit.created_at.desc()).limit(limit)))
+
+
+def publications(session: Session, year: int) -> list[Publication]:
+    query = select(Publication).where(Publication.year == year).order_by(Publication.published_on.desc())
     return list(session.scalars(query))
 
 
-def recent_assets(session: Session, limit: int = 200) -> list[Asset]:
-    return list(session.scalars(select(Asset).order_by(Asset.updated_at.desc(), Asset.id).limit(limit)))
-
-
-def get_asset(session: Session, asset_id: str) -> Asset | None:
-    return session.get(Asset, asset_id)
+def publication_count(session: Session, year: int) -> int:
+    return session.scalar(select(func.count()).select_from(Publication).where(Publication.year == year)) or 0

@@ -1,25 +1,117 @@
-"""Media's rules for a photo, as pure functions: what is acceptable, and how big each derivative is."""
+"""Media's rules for a photo, as pure functions: what is acceptable, which derivatives exist and where
+each crop goes so that it keeps the face.
+
+The derivative table is fixed (pages and printers rely on it): two sizes that fit a long edge and
+keep the photo's proportions, three crops of an exact size for social networks and link previews.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
 MIN_SHORT_SIDE = 600
+#: Checked on the header, before a single pixel is decoded (a decompression bomb stops here).
 MAX_PIXELS = 50_000_000
-#: Derivative name -> longest edge in pixels (never enlarged).
-DERIVATIVES: dict[str, int] = {"web": 1200, "thumb": 400}
+#: What media reads of a photo at most (intake accepts 15 MB): a bigger body is refused unread.
+MAX_BYTES = 20 * 1024 * 1024
 
-REASONS = ("missing", "not_jpeg", "too_small", "too_large", "unreadable", "checksum_mismatch")
+
+@dataclass(frozen=True)
+class Spec:
+    """One derivative: `fit` keeps the proportions within width x height, `crop` fills it exactly."""
+
+    name: str
+    kind: str
+    width: int
+    height: int
+    formats: tuple[str, ...]
+
+
+DERIVATIVES: tuple[Spec, ...] = (
+    Spec("thumb", "fit", 400, 400, ("jpeg",)),
+    Spec("web", "fit", 1600, 1600, ("jpeg", "webp")),
+    Spec("square", "crop", 1080, 1080, ("jpeg",)),
+    Spec("card", "crop", 1200, 630, ("jpeg", "webp")),
+    Spec("story", "crop", 1080, 1920, ("jpeg",)),
+)
+EXTENSIONS = {"jpeg": "jpg", "webp": "webp", "pdf": "pdf"}
+CONTENT_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp", "pdf": "application/pdf"}
+
+REASONS = ("missing", "not_jpeg", "too_small", "too_large", "unreadable", "checksum_mismatch", "unavailable")
+
+
+@dataclass(frozen=True)
+class Box:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    def contains(self, other: Box) -> bool:
+        return (
+            self.left <= other.left
+            and self.top <= other.top
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
+
+    def scaled(self, factor: float) -> Box:
+        return Box(
+            round(self.left * factor),
+            round(self.top * factor),
+            round(self.width * factor),
+            round(self.height * factor),
+        )
 
 
 def photo_problem(image_format: str | None, width: int, height: int) -> str | None:
-    """Why a decoded image cannot be used, or None when it can."""
-    if image_format != "JPEG":
+    """Why a photo cannot be used, judged on its header only (format and size), or None when it can."""
+    if image_format != "jpeg":
         return "not_jpeg"
-    if min(width, height) < MIN_SHORT_SIDE:
-        return "too_small"
     if width * height > MAX_PIXELS:
         return "too_large"
+    if min(width, height) < MIN_SHORT_SIDE:
+        return "too_small"
     return None
+
+
+def problem_params(reason: str) -> dict[str, int]:
+    """The figures notify needs to word a rejection (the limit the photo missed)."""
+    if reason == "too_small":
+        return {"minimum": MIN_SHORT_SIDE}
+    if reason == "too_large":
+        return {"maximum_megapixels": MAX_PIXELS // 1_000_000}
+    return {}
+
+
+def upright_size(width: int, height: int, orientation: int) -> tuple[int, int]:
+    """The size once the EXIF orientation is applied: 5-8 turn the photo a quarter; others do not."""
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def shrink_on_load(width: int, height: int) -> int:
+    """The largest JPEG shrink (1, 2, 4 or 8) that still leaves every derivative enough pixels.
+
+    The decoder scales by these factors almost for free (it skips the fine DCT coefficients), so
+    the photo is decoded once, already small: its long edge stays at least the web size and its
+    short edge at least the square's side, so only the story crop of a landscape photo is enlarged.
+    """
+    longest = max(spec.width for spec in DERIVATIVES if spec.kind == "fit")
+    square = min(spec.width for spec in DERIVATIVES if spec.kind == "crop")
+    factor = 1
+    for candidate in (2, 4, 8):
+        if max(width, height) // candidate >= longest and min(width, height) // candidate >= square:
+            factor = candidate
+    return factor
 
 
 def fit(width: int, height: int, longest: int) -> tuple[int, int]:
@@ -28,10 +120,56 @@ def fit(width: int, height: int, longest: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def derivative_key(nomination_id: str, name: str) -> str:
-    return f"media/{nomination_id}/{name}.jpg"
+def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | None) -> Box:
+    """The largest region of the target's proportions inside the photo, placed to keep the face.
+
+    The face is centred across and put at 40% of the height (a portrait's usual headroom), then the
+    region is pushed back inside the photo: since the region is as large as the photo allows, a face
+    that fits in it stays whole. Without a face the region is centred (the caller may ask for a
+    saliency crop instead).
+    """
+    ratio = target_w / target_h
+    crop_w, crop_h = (
+        (width, round(width / ratio)) if width / height < ratio else (round(height * ratio), height)
+    )
+    crop_w, crop_h = min(crop_w, width), min(crop_h, height)
+    if face is None:
+        left, top = (width - crop_w) // 2, (height - crop_h) // 2
+    else:
+        left = round(face.left + face.width / 2 - crop_w / 2)
+        top = round(face.top + face.height / 2 - crop_h * 0.4)
+        if face.height <= crop_h:  # keep the whole face even where headroom would cut its chin
+            top = min(max(top, face.bottom - crop_h), face.top)
+        if face.width <= crop_w:
+            left = min(max(left, face.right - crop_w), face.left)
+    left = min(max(left, 0), width - crop_w)
+    top = min(max(top, 0), height - crop_h)
+    return Box(left, top, crop_w, crop_h)
 
 
-def derivative_keys(nomination_id: str) -> list[str]:
-    """Every key a nomination's derivatives can have: each photo of it is written under the same ones."""
-    return [derivative_key(nomination_id, name) for name in DERIVATIVES]
+def derivative_key(nomination_id: str, asset_id: str, name: str, image_format: str) -> str:
+    """Under the asset's own id: a new photo's derivatives never take the keys (and links) of the old."""
+    return f"media/{nomination_id}/{asset_id}/{name}.{EXTENSIONS[image_format]}"
+
+
+def banner_key(nomination_id: str, asset_id: str, stage: str, name: str, image_format: str) -> str:
+    """Under the photo's asset id too: a banner made from a new photo never takes the old one's keys."""
+    return f"banners/{nomination_id}/{asset_id}/{stage}/{name}.{EXTENSIONS[image_format]}"
+
+
+def kit_key(kit_id: str) -> str:
+    return f"kits/{kit_id}.zip"
+
+
+def kit_stage(stage: str) -> str:
+    """The candidate stage a kit of `stage` ("republican" or "winners") gathers."""
+    return "winner" if stage == "winners" else "republican"
+
+
+#: The programme's target for the year: "more than 20 materials" in the media.
+PUBLICATIONS_TARGET = 21
+
+
+def publications_progress(count: int) -> float:
+    """Share of the year's publication target reached (capped at 1)."""
+    return min(1.0, count / PUBLICATIONS_TARGET)

@@ -1,20 +1,119 @@
-"""Media's plain page: the latest photos and what became of them (the media team's overview)."""
+"""Media's pages for the media team (roles media and admin): browse candidates by year, stage and
+region, preview every derivative, start a media kit and watch it, and keep the publications log."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, redirect, request, url_for
+from marshmallow import ValidationError
 
-from services.media import queries
-from services.media.messages import TERMS
-from shared import identity, pages
+from services.media import kits, operations, present, queries, rules
+from services.media.messages import NOT_FOUND, TERMS
+from services.media.schemas import KitIn, PublicationIn
+from shared import clock, identity, pages
+from shared.regions import all_regions
 from shared.web import current_runtime
 
-# Still public: the commissions\' and media team\'s sign-in closes it (shared.identity).
-bp = identity.public_blueprint(Blueprint("media", __name__))
+bp = Blueprint("media", __name__, static_folder="static", static_url_path="/static/media")
+TEAM = ("media", "admin")
+
+
+def _year() -> int:
+    asked = request.args.get("year", "")
+    return int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else clock.local_now().year
 
 
 @bp.get("/")
+@identity.roles(*TEAM)
 def index() -> pages.Page:
+    runtime = current_runtime()
+    year = _year()
+    stage = request.args.get("stage") if request.args.get("stage") in ("republican", "winners") else None
+    region = request.args.get("region") or None
+    with runtime.db.unit_of_work() as session:
+        rows = queries.listed(session, year=year, region=region, stage=stage)
+        items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+        years = sorted({year, *queries.years(session)}, reverse=True)
+    return pages.render(
+        "index.html",
+        TERMS,
+        "media.index",
+        items=items,
+        year=year,
+        years=years,
+        stage=stage,
+        region=region,
+        regions=all_regions(),
+    )
+
+
+@bp.get("/candidates/<nomination_id>")
+@identity.roles(*TEAM)
+def candidate(nomination_id: str) -> pages.Page:
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        rows = queries.listed(session, nomination_id=nomination_id)
+        items = [present.asset(runtime.blobs, found, photo) for found, photo in rows]
+    if not items:
+        abort(404)
+    return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+
+
+@bp.get("/kits")
+@identity.roles(*TEAM)
+def kit_list() -> pages.Page:
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        rows = [present.kit(runtime.blobs, kit) for kit in queries.kits(session)]
+    return pages.render("kits.html", TERMS, "media.index", kits=rows, year=_year(), regions=all_regions())
+
+
+@bp.post("/kits")
+@identity.roles(*TEAM)
+def start_kit() -> Response:
+    form = {key: value for key, value in request.form.items() if key != "csrf_token" and value != ""}
+    try:
+        data = KitIn().load({**form, "year": int(form.get("year", "0") or 0)})
+    except (ValidationError, ValueError):
+        return redirect(url_for("media.kit_list", lang=pages.page_language()))
     with current_runtime().db.unit_of_work() as session:
-        assets = queries.recent_assets(session)
-    return pages.render("index.html", TERMS, "media.index", assets=assets)
+        kits.request(session, data["year"], data["stage"], data.get("region"), identity.caller().user_id)
+    return redirect(url_for("media.kit_list", lang=pages.page_language()))
+
+
+@bp.get("/publications")
+@identity.roles(*TEAM)
+def publication_list() -> pages.Page:
+    year = _year()
+    with current_runtime().db.unit_of_work() as session:
+        rows = queries.publications(session, year)
+    return pages.render(
+        "publications.html",
+        TERMS,
+        "media.index",
+        publications=rows,
+        year=year,
+        target=rules.PUBLICATIONS_TARGET,
+        progress=rules.publications_progress(len(rows)),
+    )
+
+
+@bp.post("/publications")
+@identity.roles(*TEAM)
+def add_publication() -> Response:
+    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    ids = [part.strip() for part in form.pop("candidate_ids", "").split(",") if part.strip()]
+    try:
+        data = PublicationIn().load({**form, "candidate_ids": ids})
+    except ValidationError:
+        return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
+    with current_runtime().db.unit_of_work() as session:
+        operations.record_publication(session, data, identity.caller().user_id)
+    year = data["published_on"].year
+    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
+
+
+def _render(template: str, status: int = 200, **context: object) -> pages.Page:
+    return pages.render(template, TERMS, "media.index", status, **context)
+
+
+error_page = pages.not_found_page(_render, NOT_FOUND)

@@ -69,6 +69,7 @@ _NOT_SAID = frozenset(
         "achievements",
         "statements",
         "photo",
+        "consent_publication",
     }
 )
 
@@ -80,6 +81,9 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
     "nomination.withdrawn": frozenset({"reason"}),
     "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
+    # Notify words a rejection from its own templates by the reason's code and media's figures
+    # (`params`); the ready-made text is there for a consumer without templates.
+    "media.photo_rejected": frozenset({"text"}),
     "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
     "review.candidate_registered": frozenset({"candidate_id"}),
     "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"}),

@@ -33,8 +33,14 @@ def notification(ctx: HandlerContext, event: Event) -> None:
     operations.record_student_reach(ctx.session, event)
 
 
-#: What review does not keep: the student's contacts stay with intake and notify.
-_NOT_KEPT = frozenset({"contacts", "coordinator"})
+def banner_ready(ctx: HandlerContext, event: Event) -> None:
+    """Media made a candidate's banner and social cards: review shows no banners (the media team
+    fetches them from media), so there is nothing to record; acknowledged so it is never parked."""
+
+
+#: What review does not keep: the student's contacts stay with intake and notify; consent to
+#: publication is media's concern (only media publishes).
+_NOT_KEPT = frozenset({"contacts", "coordinator", "consent_publication"})
 
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
@@ -45,6 +51,8 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "notification.sent": frozenset({"message_id"}),
     "notification.delivered": frozenset({"message_id"}),
     "notification.failed": frozenset({"message_id"}),
+    "media.photo_rejected": frozenset({"text", "params"}),  # review words the reason from its code
+    "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -57,4 +65,5 @@ HANDLERS: dict[str, Handler] = {
     "notification.sent": notification,
     "notification.delivered": notification,
     "notification.failed": notification,
+    "media.banner_ready": banner_ready,
 }

@@ -56,6 +56,7 @@ def story(
         "achievements": [{"title": "WorldSkills", "year": 2025, "level": "regional", "description": None}],
         "statements": {"kk": "Мен өз мамандығымды сүйемін.", "ru": "Я люблю свою профессию."},
         "photo": photo_a,
+        "consent_publication": True,
         "revision": 1,
     }
     first = {

@@ -80,3 +80,28 @@ def test_s3_store_through_boto3(monkeypatch: pytest.MonkeyPatch) -> None:
         assert not store.exists("photos/missing.jpg")
         with pytest.raises(blobs.BlobNotFound):
             store.get("photos/missing.jpg")
+
+
+def test_a_local_store_streams_files_in_and_out_and_signs_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    from shared import signing
+
+    monkeypatch.setenv("TOP100_NOW", "2026-10-01T10:00:00+05:00")
+    store = blobs.open_store(f"file://{tmp_path / 'blobs'}", links=("secret", "http://media.example/files"))
+    source = tmp_path / "kit.zip"
+    source.write_bytes(b"PK" + b"\x00" * 1000)
+    store.put_file("kits/k1.zip", source, "application/zip")
+    with store.open("kits/k1.zip") as stream:
+        assert stream.read() == source.read_bytes()
+    link = urlparse(store.presigned_url("kits/k1.zip", 60) or "")
+    assert link.netloc == "media.example" and link.path == "/files/kits/k1.zip"
+    query = {name: values[0] for name, values in parse_qs(link.query).items()}
+    assert signing.valid("secret", "kits/k1.zip", query["expires"], query["signature"])
+    assert not signing.valid("other", "kits/k1.zip", query["expires"], query["signature"])
+    assert not signing.valid("secret", "kits/k2.zip", query["expires"], query["signature"])
+    monkeypatch.setenv("TOP100_NOW", "2026-10-01T10:01:01+05:00")
+    assert not signing.valid("secret", "kits/k1.zip", query["expires"], query["signature"])
+    assert blobs.open_store(f"file://{tmp_path / 'other'}").presigned_url("kits/k1.zip", 60) is None

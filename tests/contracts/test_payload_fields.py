@@ -174,6 +174,7 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "channel": "sms",
         "recipient_kind": "coordinator",
         "nomination_ids": [str(uuid.uuid4())],
+        "candidate_ids": ["c-2"],
     }
     if name in changes:
         return changes[name]

@@ -17,7 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 
 import requests
 
-from shared import testing
+from shared import config, identity, testing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "services" / "intake" / "tests" / "fixtures"
@@ -326,6 +326,22 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
             "notify to write to the student", lambda: mail_to(system.data_dir, email), 60
         )
     return result
+
+
+def team_headers(system: RunningSystem, role: str = "media") -> dict[str, str]:
+    """A media team member's Bearer token, signed with the run's secret (as review's login would)."""
+    secret = (system.data_dir / config.SECRET_FILE).read_text(encoding="ascii").strip()
+    person = identity.Identity(
+        user_id=f"e2e-{role}",
+        email=f"{role}@example.kz",
+        name="Медиа Тобы",
+        role=role,
+        scope=identity.NATIONAL,
+        language="kk",
+        generation=1,
+        expires_at=datetime.fromisoformat(system.env.get("TOP100_NOW") or DEMO_NOW) + timedelta(days=1),
+    )
+    return {"Authorization": f"Bearer {identity.issue_token(secret, person)}"}
 
 
 def assert_stops_cleanly(system: RunningSystem) -> None:

@@ -19,6 +19,7 @@ from tests.e2e.system import (
     clean_env,
     key_from,
     processes_with_data_dir,
+    team_headers,
     walk_one_nomination,
 )
 
@@ -48,7 +49,7 @@ def test_one_nomination_reaches_review_media_and_notify_then_everything_stops(sy
     message = seen["mail"][0]
     text = message.get_body(("plain", "html")).get_content()
     assert KAZAKH_FIRST_NAME in text, f"the student's Kazakh name did not survive into the email:\n{text}"
-    media_page = requests.get(system.url("media", "/"), timeout=5)
+    media_page = requests.get(system.url("media", "/"), headers=team_headers(system), timeout=5)
     assert media_page.status_code == 200
     assert_stops_cleanly(system)
 

@@ -15,18 +15,24 @@ from sqlalchemy.orm import Session
 
 from services.intake.models import Nomination, Photo
 from services.intake.operations.render import achievements, minor, statement_texts
+from shared.blobs import BlobStore
 from shared.envelope import Event
 from shared.outbox import emit
 
 PRODUCER = "intake"
+#: How long media may use the link to a photo that an event carries: S3's longest presigned URL, so
+#: a message retried for hours or parked and replayed days later still finds the photo.
+PHOTO_LINK_SECONDS = 7 * 24 * 3600
 
 
-def photo_ref(photo: Photo | None) -> dict[str, Any] | None:
+def photo_ref(photo: Photo | None, blobs: BlobStore) -> dict[str, Any] | None:
+    """Where media reads the photo: a link intake signs (S3 presigned, or intake's own signed route),
+    so media never holds intake's storage credentials."""
     if photo is None:
         return None
     return {
         "key": photo.key,
-        "url": photo.url,
+        "url": blobs.presigned_url(photo.key, PHOTO_LINK_SECONDS) or photo.url,
         "sha256": photo.sha256,
         "content_type": photo.content_type,
         "width": photo.width,
@@ -58,7 +64,7 @@ def publish(session: Session, nomination: Nomination, event_type: str, payload: 
     )
 
 
-def submitted(session: Session, n: Nomination, college_names: dict[str, str]) -> None:
+def submitted(session: Session, n: Nomination, college_names: dict[str, str], blobs: BlobStore) -> None:
     publish(
         session,
         n,
@@ -78,15 +84,18 @@ def submitted(session: Session, n: Nomination, college_names: dict[str, str]) ->
             "categories": list(n.categories),
             "achievements": achievements(n),
             "statements": statement_texts(n),
-            "photo": photo_ref(n.photo),
+            "photo": photo_ref(n.photo, blobs),
+            "consent_publication": n.consent_publication,
             "revision": n.revision,
             "coordinator": {"full_name": n.coordinator_full_name, "email": n.coordinator_email},
         },
     )
 
 
-def amended(session: Session, n: Nomination, changed: list[str]) -> None:
-    """The changed parts only (`changed` names them as field paths); consumers apply what is present."""
+def amended(session: Session, n: Nomination, changed: list[str], blobs: BlobStore | None = None) -> None:
+    """The changed parts only (`changed` names them as field paths); consumers apply what is present.
+
+    A new photo comes only through `replace_photo`, which passes the blob store to sign its link."""
     tops = {path.split(".")[0] for path in changed}
     student = {path.split(".", 1)[1] for path in changed if path.startswith("student.")}
     revision = next_revision(n)
@@ -99,10 +108,10 @@ def amended(session: Session, n: Nomination, changed: list[str]) -> None:
         payload["contacts"] = contacts(n)
     if "statements" in tops:
         payload["statements"] = statement_texts(n)
-    if "photo" in tops:
+    if "photo" in tops and blobs is not None:
         if n.photo is not None:
             n.photo.revision = revision
-        payload["photo"] = photo_ref(n.photo)
+        payload["photo"] = photo_ref(n.photo, blobs)
     if "categories" in tops:
         payload["categories"] = list(n.categories)
     if "achievements" in tops:

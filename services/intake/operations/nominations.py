@@ -246,7 +246,7 @@ def replace_photo(
     attach_photo(blobs, n, photo, now, written)
     n.updated_at = now
     session.flush()
-    events.amended(session, n, ["photo"])
+    events.amended(session, n, ["photo"], blobs)
     return n
 
 

@@ -179,7 +179,7 @@ def submit(
             raise
         return Refused(code, {"year": nomination.year})
     events.submitted(
-        session, nomination, {"kk": college.name_kk, "ru": college.name_ru, "en": college.name_en}
+        session, nomination, {"kk": college.name_kk, "ru": college.name_ru, "en": college.name_en}, blobs
     )
     body, location = json.dumps(represent(nomination), ensure_ascii=False), locate(nomination.id)
     if key is not None:

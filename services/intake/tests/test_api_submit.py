@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlparse
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -71,6 +73,32 @@ def test_submit_multipart_with_photo_stores_the_original(
     assert ref["key"].startswith(f"photos/2026/{body['id']}/")
     assert runtime.blobs.get(ref["key"]) == photo
     assert set(ref) == {"key", "url", "sha256", "content_type", "width", "height"}
+
+
+def test_the_event_carries_a_signed_link_to_the_photo_that_expires(
+    client: FlaskClient, auth: dict, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Media reads the photo through this link alone; a changed or expired one gets 403."""
+    monkeypatch.setenv("TOP100_NOW", "2026-09-20T10:00:00+05:00")
+    photo = factories.jpeg(700, 900)
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(), photo),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.json
+    [event] = outbox_rows(runtime)
+    payload = json.loads(event["body"])["payload"]
+    assert payload["consent_publication"] is True
+    link = urlparse(payload["photo"]["url"])
+    assert link.path.endswith(f"/files/{payload['photo']['key']}")
+    assert "signature=" in link.query and "expires=" in link.query
+    assert client.get(f"{link.path}?{link.query}").data == photo  # no portal key: the link alone
+    assert client.get(f"{link.path}?{link.query.replace('signature=', 'signature=0')}").status_code == 403
+    assert client.get(link.path).status_code == 403
+    monkeypatch.setenv("TOP100_NOW", "2026-09-27T10:00:01+05:00")  # seven days and a second later
+    assert client.get(f"{link.path}?{link.query}").status_code == 403
 
 
 def test_every_error_is_reported_at_once_with_its_field_path(client: FlaskClient, auth: dict) -> None:

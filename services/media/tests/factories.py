@@ -1,9 +1,12 @@
-"""Photos as intake stores them (a file in its blob folder) and the events that point at them."""
+"""Photos as intake serves them (over HTTP, behind a link) and the events that point at them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +35,44 @@ def jpeg(width: int = 1600, height: int = 1200, orientation: int = 1, image_form
     return buffer.getvalue()
 
 
+class _Photos(BaseHTTPRequestHandler):
+    """GET /<path>: a file under the folder a test stored it in (as intake's link route would)."""
+
+    def do_GET(self) -> None:
+        path = Path("/" + self.path.split("?", 1)[0].lstrip("/"))
+        if ".." in path.parts or "intake-blobs" not in path.parts:
+            self.send_error(404)
+            return
+        if not path.is_file():  # a test hides a photo as `.away` to make the store stumble
+            self.send_error(503 if path.with_suffix(".away").is_file() else 404)
+            return
+        data = path.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the tests' output is theirs."""
+
+
+@functools.cache
+def photo_server() -> str:
+    """The base URL of a server (one per test process, on a thread) serving the stored photos."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Photos)
+    threading.Thread(target=server.serve_forever, daemon=True, name="photo-server").start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def stored_photo(folder: Path, data: bytes, nomination_id: str = "nom-0001") -> dict[str, Any]:
+    """The photo stored as a file and the reference an event carries: a link to it over HTTP."""
     path = folder / "intake-blobs" / "photos" / nomination_id / "original.jpg"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return {
         "key": f"photos/{nomination_id}/original.jpg",
-        "url": path.as_uri(),
+        "url": photo_server() + str(path.resolve()),
         "sha256": hashlib.sha256(data).hexdigest(),
         "content_type": "image/jpeg",
         "width": 1,
@@ -62,9 +96,29 @@ def submitted(photo: dict[str, Any] | None, nomination_id: str = "nom-0001", reg
         "achievements": [],
         "statements": {"kk": "Мәтін."},
         "photo": photo,
+        "consent_publication": True,
     }
     return Event(type="nomination.submitted", version=1, region=region, producer="intake", payload=payload)
 
 
 def event(event_type: str, payload: dict[str, Any], region: str = "almaty") -> Event:
     return Event(type=event_type, version=1, region=region, producer="intake", payload=payload)
+
+
+def media_token(runtime: Any, role: str = "media") -> str:
+    """A Bearer token of a media team member (or another `role`), as review's login would issue."""
+    from datetime import timedelta
+
+    from shared import clock, identity
+
+    person = identity.Identity(
+        user_id=f"u-{role}",
+        email=f"{role}@example.kz",
+        name="Медиа Тобы",
+        role=role,
+        scope=identity.NATIONAL if role not in identity.REGIONAL_ROLES else "almaty",
+        language="kk",
+        generation=1,
+        expires_at=clock.now() + timedelta(days=1),
+    )
+    return identity.issue_token(runtime.settings.secret_key, person)

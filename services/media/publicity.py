@@ -1,0 +1,127 @@
+"""Review's decisions, as media acts on them: a candidate advanced to the republican stage or a winner
+gets a print banner and social cards, announced as `media.banner_ready`.
+
+Only candidates who consented to publication get any. A candidate whose photo is not processed yet
+is given its stage now and its banners when the photo is (the photo's handler calls `make_banners`).
+A later stage (winner after republican) replaces the earlier stage's banners; an earlier one arriving
+late (the bus reorders) does not go back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.media import banners, operations, rules
+from services.media.models import Asset, Candidate, Followed
+from shared import clock, ordering, regions
+from shared.blobs import BlobStore
+from shared.envelope import Event
+from shared.outbox import emit
+
+_ORDER = {None: 0, "republican": 1, "winner": 2}
+
+
+def advance(
+    session: Session,
+    blobs: BlobStore,
+    event: Event,
+    decided: tuple[str, str, int],
+    stage: str,
+    written: list[str],
+) -> None:
+    """Record the candidate's new stage and make its banners if it has a processed photo.
+
+    `decided` is (nomination id, candidate id, year). A decision that arrives before the submission
+    (they come from different services) keeps the stage on a row the submission then fills in.
+    """
+    nomination_id, candidate_id, year = decided
+    if ordering.follow(session, Followed, nomination_id).withdrawn:
+        return
+    candidate = session.get(Candidate, nomination_id)
+    if candidate is None:
+        candidate = Candidate(
+            nomination_id=nomination_id,
+            year=year,
+            region=event.region,
+            college_code="",
+            college_names={},
+            name={},
+            achievements=[],
+            statements={},
+            consent_publication=False,
+            banners=[],
+        )
+        session.add(candidate)
+    if _ORDER[stage] < _ORDER[candidate.stage]:
+        return
+    if candidate.stage == stage and candidate.banners:
+        return  # the same decision announced again (a winners' list after the advancement)
+    candidate.review_candidate, candidate.stage, candidate.updated_at = candidate_id, stage, clock.utcnow()
+    asset = operations.current_photo(session, nomination_id)
+    if asset is not None:
+        make_banners(session, blobs, event, candidate, asset, written)
+
+
+def make_banners(
+    session: Session, blobs: BlobStore, event: Event, candidate: Candidate, asset: Asset, written: list[str]
+) -> None:
+    """Render, store and announce the banner and social cards from the candidate's current photo."""
+    if not candidate.consent_publication or candidate.stage is None:
+        return
+    square = next((f for f in asset.files if f["name"] == "square" and f["format"] == "jpeg"), None)
+    if square is None:
+        return  # a photo processed before the square existed: its banner comes with the next photo
+    made = banners.make_all(facts(candidate), blobs.get(square["key"]))
+    operations.delete_after_commit(session, blobs, [old["key"] for old in candidate.banners])
+    files: list[dict[str, Any]] = []
+    for item in made:
+        key = rules.banner_key(candidate.nomination_id, asset.id, candidate.stage, item.name, item.format)
+        written.append(key)
+        blobs.put(key, item.data, rules.CONTENT_TYPES[item.format])
+        files.append(
+            {
+                "name": item.name,
+                "format": item.format,
+                "key": key,
+                "width": item.width,
+                "height": item.height,
+                "bytes": len(item.data),
+            }
+        )
+    candidate.banners, candidate.updated_at = files, clock.utcnow()
+    session.flush()
+    emit(
+        session,
+        event.caused(
+            operations.PRODUCER,
+            "media.banner_ready",
+            {
+                "nomination_id": candidate.nomination_id,
+                "candidate_id": candidate.review_candidate or candidate.nomination_id,
+                "stage": candidate.stage,
+                "derivatives": [file["key"] for file in files],
+            },
+        ),
+    )
+
+
+def full_name(candidate: Candidate) -> str:
+    """The name as the student spells it: last, first, patronymic."""
+    name = candidate.name or {}
+    return " ".join(
+        part for part in (name.get("last_name"), name.get("first_name"), name.get("patronymic")) if part
+    )
+
+
+def facts(candidate: Candidate) -> banners.Facts:
+    region = regions.resolve(candidate.region)
+    achievement = candidate.achievements[0]["title"] if candidate.achievements else None
+    return banners.Facts(
+        name=full_name(candidate),
+        college=candidate.college_names or {"en": candidate.college_code},
+        region=dict(region.names) if region else {"en": candidate.region},
+        stage=candidate.stage or "republican",
+        achievement=achievement,
+    )
