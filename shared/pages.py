@@ -67,13 +67,21 @@ def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
 Page = tuple[str, int, dict[str, str]]
 
 
-def not_found_page(render: Callable[..., Page], message: i18n.Text) -> Callable[[HTTPException], Page | None]:
-    """The error page of a service whose pages render with `render`: a missing page is a page in the
-    reader's language (the service's `error.html` saying `message`); any other error answers as a
-    problem."""
+#: What a signed-in person reads on a page their role may not open (the API answers 403 as a problem).
+FORBIDDEN = i18n.N_("Your role does not open this page. Sign in with another account, or go back.")
+
+
+def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[HTTPException], Page | None]:
+    """The error pages of a service whose pages render with `render`, in the reader's language (the
+    service's `error.html`): a missing page says `not_found`, a page the caller's role may not open
+    says `FORBIDDEN`; any other error answers as a problem."""
 
     def error_page(error: HTTPException) -> Page | None:
-        return render("error.html", 404, message=message, params={}) if error.code == 404 else None
+        if error.code == 404:
+            return render("error.html", 404, message=not_found, params={})
+        if error.code == 403:
+            return render("error.html", 403, message=FORBIDDEN, params={})
+        return None
 
     return error_page
 

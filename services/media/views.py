@@ -116,4 +116,4 @@ def _render(template: str, status: int = 200, **context: object) -> pages.Page:
     return pages.render(template, TERMS, "media.index", status, **context)
 
 
-error_page = pages.not_found_page(_render, NOT_FOUND)
+error_page = pages.error_pages(_render, NOT_FOUND)

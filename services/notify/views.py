@@ -119,4 +119,4 @@ def unsubscribe(token: str) -> pages.Page:
     return _render("unsubscribed.html", done=False, address=rules.mask_email(address))
 
 
-error_page = pages.not_found_page(_render, NOT_FOUND)
+error_page = pages.error_pages(_render, NOT_FOUND)

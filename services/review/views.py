@@ -247,4 +247,4 @@ def rankings_page() -> pages.Page:
     )
 
 
-error_page = pages.not_found_page(_render, NOT_FOUND)
+error_page = pages.error_pages(_render, NOT_FOUND)

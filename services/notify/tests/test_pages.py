@@ -39,6 +39,10 @@ def test_the_log_is_closed_to_anonymous_callers_and_to_members(client: FlaskClie
     member = bearer(runtime, role="regional_member", scope="almaty", user_id="u-m")
     assert client.get("/api/v1/messages", headers=member).status_code == 403
     assert client.get("/api/v1/templates", headers=member).status_code == 403
+    # A person who opens the page is told so on a page, in their language, not given a JSON problem.
+    page = client.get("/?lang=ru", headers=member)
+    assert page.status_code == 403 and page.mimetype == "text/html"
+    assert "Ваша роль не открывает эту страницу" in page.get_data(as_text=True)
 
 
 def test_a_chair_reads_the_log_of_their_region_only(client: FlaskClient, runtime: Runtime) -> None:
