@@ -53,6 +53,17 @@ def candidate_advanced(ctx: HandlerContext, event: Event) -> None:
     publicity.advance(ctx.session, ctx.runtime.blobs, event, decided, data["to_stage"], written)
 
 
+def candidate_not_advanced(ctx: HandlerContext, event: Event) -> None:
+    """Not advanced: nothing to print. (A correction that takes an advancement back does not yet
+    withdraw banners already made: media would need the decisions' order to tell it from a late
+    copy of the first decision.)"""
+
+
+def candidate_incomplete(ctx: HandlerContext, event: Event) -> None:
+    """What a republican candidate still lacks is the region's to supply and notify's to say; the
+    banner comes with the processed photo (`make_banners`), so media has nothing to do here."""
+
+
 def winners_published(ctx: HandlerContext, event: Event) -> None:
     """A region's winners: each gets the winner's banner (one already made is not made again)."""
     data = event.payload
@@ -79,6 +90,8 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     # only fills a row the submission has not made yet (the submission's year is the one kept).
     "candidate.advanced": frozenset({"year", "stage", "decision_id", "missing", "amend_by"}),
     "winners.published": frozenset({"year", "decision_id"}),
+    "candidate.not_advanced": frozenset({"candidate_id", "nomination_id", "year", "stage", "decision_id"}),
+    "candidate.incomplete": frozenset({"candidate_id", "nomination_id", "year", "missing", "amend_by"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -89,6 +102,8 @@ HANDLERS: dict[str, Handler] = {
     "review.candidate_registered": candidate_registered,
     "candidate.advanced": candidate_advanced,
     "winners.published": winners_published,
+    "candidate.not_advanced": candidate_not_advanced,
+    "candidate.incomplete": candidate_incomplete,
 }
 
 #: Between deliveries the worker builds media kits, one at a time (`kits.build_next`), and deletes

@@ -36,7 +36,8 @@ SERVICES = ("review", "media", "notify")
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
 PUBLIC: dict[str, set[str]] = {
     "review": _COMMON | {"login.form", "login.submit", "review.static"},
-    "media": set(_COMMON),
+    # A signed, expiring link to a blob: its signature is the check (a tampered or expired one: 403).
+    "media": _COMMON | {"media.static", "files.download"},
     # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
     # signed token is the check): callers who never sign in.
     "notify": _COMMON
@@ -48,6 +49,21 @@ _CHAIRS = frozenset(identity.CHAIR_ROLES)
 _AUDITORS = frozenset({"admin", "regional_chair", "national_chair"})
 #: Commissions and admins, not the media team (decisions, protocols, the dashboard).
 _COMMISSIONS = frozenset(identity.MEMBER_ROLES | {"admin"})
+#: The media team's routes: pages and API for the `media` and `admin` roles only.
+_MEDIA_TEAM = frozenset({"media", "admin"})
+_MEDIA_ROUTES = (
+    "media.index",
+    "media.candidate",
+    "media.kit_list",
+    "media.start_kit",
+    "media.publication_list",
+    "media.add_publication",
+    "media_api.list_assets",
+    "media_api.request_kit",
+    "media_api.get_kit",
+    "media_api.add_publication",
+    "media_api.list_publications",
+)
 ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_audit.audit_log"): frozenset({"admin", "regional_chair", "national_chair"}),
     ("review", "review.score_page"): _MEMBERS,
@@ -74,6 +90,7 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
+    **{("media", endpoint): _MEDIA_TEAM for endpoint in _MEDIA_ROUTES},
     ("notify", "notify.index"): _AUDITORS,
     ("notify", "notify.message"): _AUDITORS,
     ("notify", "notify.message_file"): _AUDITORS,

@@ -75,6 +75,8 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
             "nomination_id": NOMINATION,
             "reason": "too_small",
             "nomination_revision": 2,
+            "text": {"kk": "Фото тым кішкентай.", "ru": "Фото слишком маленькое.", "en": "Too small."},
+            "params": {"min_side": 600},
         },
         "review.candidate_registered": {
             "nomination_id": NOMINATION,
@@ -175,6 +177,8 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "recipient_kind": "coordinator",
         "nomination_ids": [str(uuid.uuid4())],
         "candidate_ids": ["c-2"],
+        "params": {"min_side": 800},
+        "text": {"kk": "Басқа.", "ru": "Другое.", "en": "Other."},
     }
     if name in changes:
         return changes[name]
