@@ -6,8 +6,6 @@ import os
 import re
 import signal
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,7 +14,6 @@ from tests.e2e.system import (
     KAZAKH_FIRST_NAME,
     RunningSystem,
     assert_stops_cleanly,
-    clean_env,
     key_from,
     processes_with_data_dir,
     team_headers,
@@ -24,15 +21,6 @@ from tests.e2e.system import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-@pytest.fixture
-def system(tmp_path: Path) -> Iterator[RunningSystem]:
-    running = RunningSystem(clean_env(tmp_path / "data"))
-    try:
-        yield running
-    finally:
-        running.kill_leftovers()
 
 
 def test_one_nomination_reaches_review_media_and_notify_then_everything_stops(system: RunningSystem) -> None:

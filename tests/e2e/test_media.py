@@ -8,8 +8,6 @@ review's relay puts on the bus (review's own decision pages are another piece of
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -21,22 +19,12 @@ from shared.outbox import emit
 from tests.e2e.system import (
     RunningSystem,
     assert_stops_cleanly,
-    clean_env,
     key_from,
     team_headers,
     walk_one_nomination,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-
-@pytest.fixture
-def system(tmp_path: Path) -> Iterator[RunningSystem]:
-    running = RunningSystem(clean_env(tmp_path / "data"))
-    try:
-        yield running
-    finally:
-        running.kill_leftovers()
 
 
 def _review_decides(system: RunningSystem, nomination_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
