@@ -318,9 +318,10 @@ def install(
     `open_by_default` makes a view that says nothing public (an app no person signs in to);
     `trusted_origins` are the other services' addresses, where a form may lead (the CSP's
     `form-action` also governs the redirect after a form: signing out at media lands on review's login
-    page, signing in at review goes back to media's page; on one domain they are all 'self').
+    page, signing in at review goes back to media's page; on one domain they are all 'self'); and
+    images may come from them too (review's candidate page shows the photo media serves).
     """
-    form_action = " ".join(["'self'", *sorted(set(trusted_origins))])
+    own_origins = " ".join(["'self'", *sorted(set(trusted_origins))])
     app.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE,
         SESSION_COOKIE_HTTPONLY=True,
@@ -361,8 +362,9 @@ def install(
         headers = response.headers
         headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self'; script-src 'self'; "
-            f"object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'",
+            f"default-src 'self'; img-src {own_origins} data: blob: https:; style-src 'self'; "
+            "script-src 'self'; "
+            f"object-src 'none'; base-uri 'self'; form-action {own_origins}; frame-ancestors 'none'",
         )
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")

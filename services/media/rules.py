@@ -8,6 +8,10 @@ keep the photo's proportions, three crops of an exact size for social networks a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.identity import Identity
 
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
 MIN_SHORT_SIDE = 600
@@ -173,3 +177,12 @@ PUBLICATIONS_TARGET = 21
 def publications_progress(count: int) -> float:
     """Share of the year's publication target reached (capped at 1)."""
     return min(1.0, count / PUBLICATIONS_TARGET)
+
+
+def may_see_photo(caller: Identity, region: str, consented: bool) -> bool:
+    """Whether `caller` may see a candidate's photo: a regional commission only its region's, the
+    national ones and the administrators every one, the media team only those who consented to
+    publication."""
+    if caller.role == "media":
+        return consented
+    return caller.national or caller.scope == region

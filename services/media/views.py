@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from services.media import kits, operations, present, queries, rules
 from services.media.messages import NOT_FOUND, TERMS
+from services.media.models import Candidate
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
 from shared.regions import all_regions
@@ -56,6 +57,40 @@ def candidate(nomination_id: str) -> pages.Page:
     if not items:
         abort(404)
     return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+
+
+#: Who may see a candidate's photo on their pages (review's candidate page shows it): the commissions
+#: within their scope, the administrators, and the media team (consenting candidates only).
+PHOTO_VIEWERS = (*sorted(identity.MEMBER_ROLES), "admin", "media")
+#: The derivatives a page shows, and how long the link a visitor is sent to lasts.
+PAGE_DERIVATIVES = ("thumb", "web")
+PHOTO_LINK_SECONDS = 3600
+
+
+@bp.get("/photos/<nomination_id>/<name>")
+@identity.roles(*PHOTO_VIEWERS)
+def photo(nomination_id: str, name: str) -> Response:
+    """A candidate's current photo for a signed-in person: a redirect to a fresh signed link.
+
+    Review's pages embed this address rather than a signed link of their own: only media can sign
+    its blobs (S3 presigns with media's credentials), and the link a page would carry expires. A
+    photo outside the caller's scope, or not (yet) processed, is 404 like any missing page.
+    """
+    if name not in PAGE_DERIVATIVES:
+        abort(404)
+    caller = identity.caller()
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        asset = operations.current_photo(session, nomination_id)
+        candidate = session.get(Candidate, nomination_id)
+        consented = candidate is not None and candidate.consent_publication
+        if asset is None or not rules.may_see_photo(caller, asset.region, consented):
+            abort(404)
+        file = next((f for f in asset.files if f["name"] == name and f["format"] == "jpeg"), None)
+    url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
+    if url is None:
+        abort(404)
+    return redirect(url)
 
 
 @bp.get("/kits")

@@ -8,7 +8,7 @@ them (intake does; the events bring review neither).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from services.review import rules
 from services.review.models import Conflict, Score
@@ -57,18 +57,16 @@ def item(listed: Listed) -> dict[str, Any]:
 
 
 def photo_links(detail: Detail, media_url: str) -> dict[str, str]:
-    """Where the photo is: media's asset listing of the nomination (its answer carries the signed
-    derivative URLs) and the derivatives media reported. Media signs each file's URL itself, so review
-    links its asset listing rather than guessing a file's address."""
+    """The photo's derivatives a page shows (`thumb`, `web`), at media's address for a signed-in
+    person: media checks the caller's scope and redirects to a fresh signed link of the file (only
+    media can sign its blobs, and a link written into a page would expire). Nothing in blind mode."""
     photo = detail.photo
     if detail.hidden or photo is None or photo.status != "processed":
         return {}
-    asset = f"{media_url}/api/v1/assets?{urlencode({'nomination_id': detail.candidate.nomination_id})}"
-    links = {"asset": asset}
-    for name in SHOWN_DERIVATIVES:
-        if name in (photo.derivatives or []):
-            links[name] = f"{asset}#{name}"
-    return links
+    nomination = quote(detail.candidate.nomination_id, safe="")
+    # Media reports its derivatives as blob keys, `.../<name>.<extension>`.
+    made = {key.rsplit("/", 1)[-1].split(".", 1)[0] for key in photo.derivatives or []}
+    return {name: f"{media_url}/photos/{nomination}/{name}" for name in SHOWN_DERIVATIVES if name in made}
 
 
 def conflict(found: Conflict) -> dict[str, Any]:

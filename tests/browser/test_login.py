@@ -4,7 +4,6 @@ out; and the same on a 360 px phone. Screenshots in var/screenshots/login-*.png.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -109,10 +108,7 @@ def test_five_wrong_passwords_lock_with_a_clear_message(
 
 @pytest.mark.parametrize("service", ["media", "notify"])
 def test_another_services_page_sends_to_the_login_and_back(page: Any, system: System, service: str) -> None:
-    views = importlib.import_module(f"services.{service}.views")
-    if getattr(views.bp, "top100_public", False):
-        pytest.xfail(f"{service}'s pages are still public: closed by {service}'s branch")
-    who = system.user("national_member", "national")
+    who = system.user("admin", "national")
     page.goto(system.url(service, "/"))
     assert page.url.startswith(system.url("review", "/login?next="))
     page.fill("#email", who.email)

@@ -142,15 +142,6 @@ class Service:
         return rule.build(values, append_unknown=False)[1]
 
 
-def _not_closed_yet(service: Service) -> str | None:
-    """Why `service` may still have open blueprints: its own branch closes them (merged separately)."""
-    opened = [name for name, bp in service.app.blueprints.items() if getattr(bp, "top100_public", False)]
-    opened = [name for name in opened if name != "health"]
-    return (
-        f"{service.name} still marks {opened} public: closed by {service.name}'s branch" if opened else None
-    )
-
-
 @pytest.fixture(params=SERVICES)
 def service(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -191,8 +182,6 @@ def _bearer(service: Service, role: str, scope: str) -> dict[str, str]:
 
 
 def test_every_route_not_listed_public_refuses_anonymous_callers(service: Service) -> None:
-    if reason := _not_closed_yet(service):
-        pytest.xfail(reason)
     login = service.runtime.settings.login_url
     wrong = []
     for rule, method in service.rules():
@@ -241,8 +230,6 @@ def test_each_role_reaches_what_it_may_and_no_more(service: Service, role: str) 
 def test_a_member_of_another_region_does_not_see_the_candidate(service: Service, role: str) -> None:
     if service.name != "review":
         pytest.skip("only review has candidates")
-    if importlib.util.find_spec("services.review.scoping") is None:
-        pytest.xfail("review's scoping (services/review/scoping.py) comes with the scoring branch")
     other, own = _bearer(service, role, "shymkent"), _bearer(service, role, "almaty")
     wrong = []
     for rule, method in service.rules():

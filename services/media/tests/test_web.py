@@ -146,3 +146,38 @@ def test_pages_in_kazakh(client: FlaskClient, runtime: Runtime) -> None:
     preview = client.get("/candidates/nom-0001?lang=ru", headers=_auth(runtime)).get_data(as_text=True)
     assert preview.count("<img") == 7 and "signature=" in preview
     assert "Candidates" in client.get("/?lang=en", headers=_auth(runtime)).get_data(as_text=True)
+
+
+def test_a_commission_sees_the_photos_of_its_scope_through_a_fresh_signed_link(
+    client: FlaskClient, runtime: Runtime
+) -> None:
+    """Review's candidate page embeds `/photos/<nomination>/<name>`: media checks who asks, then sends
+    them to a signed link of the file."""
+    member = _auth(runtime, "regional_member")  # in almaty, as nom-0001 and nom-0003
+    reply = client.get("/photos/nom-0001/thumb", headers=member)
+    assert reply.status_code == 302
+    image = _get(client, reply.headers["Location"])
+    assert image.status_code == 200  # type: ignore[attr-defined]
+    assert Image.open(io.BytesIO(image.data)).size == (400, 300)  # type: ignore[attr-defined]
+    # A commission sees a photo whatever the consent to publication; the media team does not.
+    assert client.get("/photos/nom-0003/web", headers=member).status_code == 302
+    assert client.get("/photos/nom-0003/web", headers=_auth(runtime, "media")).status_code == 404
+    assert client.get("/photos/nom-0001/web", headers=_auth(runtime, "media")).status_code == 302
+    # Another region's commission, a derivative no page shows, no photo yet: 404; anonymous: login.
+    handle(runtime, HANDLERS, "media", submitted(None, "nom-0004", "shymkent"))
+    assert client.get("/photos/nom-0001/story", headers=member).status_code == 404
+    assert client.get("/photos/nom-0002/thumb", headers=_auth(runtime, "national_member")).status_code == 404
+    assert "/login" in client.get("/photos/nom-0001/thumb").headers["Location"]
+
+
+def test_another_regions_commission_does_not_see_the_photo(
+    client: FlaskClient, runtime: Runtime, tmp_path: Path
+) -> None:
+    handle(
+        runtime,
+        HANDLERS,
+        "media",
+        submitted(stored_photo(tmp_path, jpeg(), "nom-0005"), "nom-0005", "shymkent"),
+    )
+    assert client.get("/photos/nom-0005/thumb", headers=_auth(runtime, "regional_member")).status_code == 404
+    assert client.get("/photos/nom-0005/thumb", headers=_auth(runtime, "national_chair")).status_code == 302
