@@ -94,36 +94,42 @@ def send_one(db: Database, delivery: Delivery, message_id: str) -> None:
 
 
 def send_batch(db: Database, delivery: Delivery, ids: list[str]) -> None:
-    """Send due rows and mark them, in one unit of work (the rows locked meanwhile).
+    """Send due rows, each handed over and marked in a unit of work of its own (the row locked).
 
-    One transaction for an event's few messages: each row is marked as its provider answers, so a
-    failure of one (recorded on its row) never undoes another. If the database fails once a provider
-    has taken a message, its mark is retried on fresh connections, never rolled back to be sent again.
+    One commit per message, not one per event: a provider's taking of a message is committed before
+    the next message is handed over, so a worker killed in between sends again at most the message it
+    had in hand (one transaction for an event's few messages sent them all again). If the database
+    fails once a provider has taken a message, its mark is retried on fresh connections, never rolled
+    back to be sent again.
     """
-    taken: dict[str, Taken] = {}
+    with db.unit_of_work() as session:
+        query = select(Message.id).where(Message.id.in_(ids)).order_by(Message.created_at, Message.channel)
+        ordered = list(session.scalars(query))
+    for message_id in ordered:
+        _send_row(db, delivery, message_id)
+
+
+def _send_row(db: Database, delivery: Delivery, message_id: str) -> None:
+    taken: Taken | None = None
     try:
         with db.unit_of_work() as session:
             locking = {"skip_locked": True} if db.is_postgres else {}
-            query = select(Message).where(Message.id.in_(ids)).order_by(Message.created_at, Message.channel)
-            rows = list(
-                session.scalars(query.with_for_update(**locking).execution_options(populate_existing=True))
-            )
-            withdrawn = _withdrawn(session, rows)
-            for row in rows:
-                if row.status not in ("queued", "held") or not _due(row):
-                    continue
-                if row.nomination_id in withdrawn and row.recipient_kind in ("student", "coordinator"):
-                    _fail(session, row, "withdrawn")
-                    continue
-                result = _attempt(session, delivery, row)
-                if result is not None:
-                    taken[row.id] = result
-                    _mark_sent(session, row, result)
+            query = select(Message).where(Message.id == message_id)
+            row = session.scalars(
+                query.with_for_update(**locking).execution_options(populate_existing=True)
+            ).first()
+            if row is None or row.status not in ("queued", "held") or not _due(row):
+                return
+            if row.recipient_kind in ("student", "coordinator") and _withdrawn(session, [row]):
+                _fail(session, row, "withdrawn")
+                return
+            taken = _attempt(session, delivery, row)
+            if taken is not None:
+                _mark_sent(session, row, taken)
     except SQLAlchemyError:
-        if not taken:
+        if taken is None:
             raise
-        for message_id, result in taken.items():
-            _mark_after_hand_over(db, message_id, result)
+        _mark_after_hand_over(db, message_id, taken)
 
 
 def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None:
