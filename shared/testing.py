@@ -221,11 +221,10 @@ def all_logs() -> Iterator[io.StringIO]:
         engine.setLevel(levels[1])
 
 
-def bearer(
-    secret_key: str, role: str = "admin", scope: str = "national", **changes: object
-) -> dict[str, str]:
-    """An `Authorization` header with a personal token of a made-up user of `role` and `scope`, for
-    any service's API in tests (no account needed: services verify tokens on their own)."""
+def token(secret_key: str, role: str = "admin", scope: str = "national", **changes: object) -> str:
+    """A personal token of a made-up user of `role` and `scope`, for any service's API in tests (no
+    account needed: services verify tokens on their own). `changes` set any other field of the
+    `Identity` (user_id, email, name, language, expires_at...)."""
     from datetime import timedelta
 
     from shared import clock, identity
@@ -242,4 +241,11 @@ def bearer(
         via="token",
     )
     who = dataclasses.replace(who, **changes)  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {identity.issue_token(secret_key, who)}"}
+    return identity.issue_token(secret_key, who)
+
+
+def bearer(
+    secret_key: str, role: str = "admin", scope: str = "national", **changes: object
+) -> dict[str, str]:
+    """An `Authorization` header with `token(secret_key, role, scope, **changes)`."""
+    return {"Authorization": f"Bearer {token(secret_key, role, scope, **changes)}"}

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from shared import clock, config, identity, testing
+from shared import config, testing
 
 #: A read-only address of each service's API, which takes GET only.
 LISTS = {
@@ -27,17 +26,9 @@ LISTS = {
 
 def _admin_token(runtime) -> str:  # type: ignore[no-untyped-def]
     """An administrator's credentials: a service whose API is closed reads the query only then."""
-    admin = identity.Identity(
-        user_id="u-admin",
-        email="admin@example.kz",
-        name="Әкімші",
-        role="admin",
-        scope=identity.NATIONAL,
-        language="ru",
-        generation=1,
-        expires_at=clock.now() + timedelta(hours=1),
+    return testing.token(
+        runtime.settings.secret_key, "admin", user_id="u-admin", name="Әкімші", language="ru"
     )
-    return identity.issue_token(runtime.settings.secret_key, admin)
 
 
 @pytest.fixture(params=sorted(LISTS))

@@ -25,7 +25,7 @@ from typing import Any
 
 import requests
 
-from shared import config, identity, testing
+from shared import config, testing
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "services" / "intake" / "tests" / "fixtures"
@@ -331,17 +331,14 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
 def team_headers(system: RunningSystem, role: str = "media") -> dict[str, str]:
     """A media team member's Bearer token, signed with the run's secret (as review's login would)."""
     secret = (system.data_dir / config.SECRET_FILE).read_text(encoding="ascii").strip()
-    person = identity.Identity(
+    return testing.bearer(
+        secret,
+        role,
         user_id=f"e2e-{role}",
-        email=f"{role}@example.kz",
         name="Медиа Тобы",
-        role=role,
-        scope=identity.NATIONAL,
         language="kk",
-        generation=1,
         expires_at=datetime.fromisoformat(system.env.get("TOP100_NOW") or DEMO_NOW) + timedelta(days=1),
     )
-    return {"Authorization": f"Bearer {identity.issue_token(secret, person)}"}
 
 
 def assert_stops_cleanly(system: RunningSystem) -> None:

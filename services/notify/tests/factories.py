@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from shared import config
+from shared import config, testing
 from shared.envelope import Event
 from shared.runtime import Runtime
 
@@ -50,18 +50,12 @@ def bearer(
     runtime: Runtime, role: str = "admin", scope: str = "national", user_id: str = "u-admin"
 ) -> dict[str, str]:
     """An Authorization header for a signed-in caller of `role` in `scope`."""
-    from datetime import timedelta
-
-    from shared import clock, identity
-
-    who = identity.Identity(
+    return testing.bearer(
+        runtime.settings.secret_key,
+        role,
+        scope,
         user_id=user_id,
         email=f"{user_id}@example.kz",
         name="Әлия Нұрғалиқызы",
-        role=role,
-        scope=scope,
         language="kk",
-        generation=1,
-        expires_at=clock.utcnow() + timedelta(hours=1),
     )
-    return {"Authorization": f"Bearer {identity.issue_token(runtime.settings.secret_key, who)}"}
