@@ -108,6 +108,15 @@ class Identity:
         return self.scope == NATIONAL
 
     @property
+    def region(self) -> str | None:
+        """The one region a regional member or chair works in; None for the national roles."""
+        return self.scope if self.role in REGIONAL_ROLES else None
+
+    def sees(self, region: str) -> bool:
+        """Whether this caller may look at `region` at all (a regional role: only its own)."""
+        return self.region is None or self.region == region
+
+    @property
     def chair(self) -> bool:
         return self.role in CHAIR_ROLES
 

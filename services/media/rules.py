@@ -183,6 +183,4 @@ def may_see_photo(caller: Identity, region: str, consented: bool) -> bool:
     """Whether `caller` may see a candidate's photo: a regional commission only its region's, the
     national ones and the administrators every one, the media team only those who consented to
     publication."""
-    if caller.role == "media":
-        return consented
-    return caller.national or caller.scope == region
+    return consented if caller.role == "media" else caller.sees(region)

@@ -30,10 +30,10 @@ LOG_ROLES = ("admin", "regional_chair", "national_chair")
 def list_messages() -> tuple[Response, int]:
     query = load_query(MessageQuery(), request.args)
     who = identity.caller()
-    if not who.national and who.role != "admin":
-        if query.get("region") not in (None, who.scope):
+    if who.region is not None:
+        if query.get("region") not in (None, who.region):
             raise Forbidden()
-        query["region"] = who.scope
+        query["region"] = who.region
     with current_runtime().db.unit_of_work() as session:
         messages = queries.messages(session, query)
         return jsonify(items=_messages.dump(messages)), 200

@@ -47,7 +47,7 @@ def list_candidates() -> tuple[Response, int]:
             session,
             caller,
             scoring.CANDIDATES_LISTED,
-            region=filters.region or scoping.own_region(caller),
+            region=filters.region or caller.region,
             count=len(items),
         )
     return jsonify(

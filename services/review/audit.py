@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry
 from shared import clock
-from shared.identity import NATIONAL, Identity
+from shared.identity import Identity
 
 #: The actions this service records; other engineers' operations add theirs (`score.put`, ...).
 LOGIN = "login"
@@ -96,8 +96,8 @@ def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditE
     """The entries `viewer` may see, newest first: an administrator or the national chair every one,
     a regional chair those of their region."""
     query: Select[tuple[AuditEntry]] = select(AuditEntry)
-    if viewer.role != "admin" and viewer.scope != NATIONAL:
-        query = query.where(AuditEntry.region == viewer.scope)
+    if viewer.region is not None:
+        query = query.where(AuditEntry.region == viewer.region)
     if filters.actor:
         actor = filters.actor
         query = query.where(or_(AuditEntry.actor_id == actor, AuditEntry.actor_email == actor))

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.review.models import Candidate
-from shared.identity import REGIONAL_ROLES, Identity
+from shared.identity import Identity
 
 #: Who reads rankings and every member's scores: the commissions and administrators, not the media.
 RANKING_ROLES = ("admin", "national_chair", "national_member", "regional_chair", "regional_member")
@@ -29,8 +29,8 @@ PUBLISHABLE_STATUSES = ("advanced", "winner")
 def candidates(caller: Identity) -> Select[tuple[Candidate]]:
     """`select(Candidate)` restricted to what `caller` may see."""
     query = select(Candidate)
-    if caller.role in REGIONAL_ROLES:
-        return query.where(Candidate.region == caller.scope)
+    if caller.region is not None:
+        return query.where(Candidate.region == caller.region)
     if caller.role == "media":
         advanced = Candidate.stage.in_(PUBLISHABLE_STAGES) | Candidate.status.in_(PUBLISHABLE_STATUSES)
         return query.where(advanced, Candidate.status != "withdrawn")
@@ -40,13 +40,3 @@ def candidates(caller: Identity) -> Select[tuple[Candidate]]:
 def candidate(session: Session, caller: Identity, candidate_id: str) -> Candidate | None:
     """The candidate `candidate_id` if `caller` may see them, else None (answered as 404)."""
     return session.scalar(candidates(caller).where(Candidate.id == candidate_id))
-
-
-def sees_region(caller: Identity, region: str) -> bool:
-    """Whether `caller` may look at `region`'s candidates at all (a regional role: only its own)."""
-    return caller.role not in REGIONAL_ROLES or caller.scope == region
-
-
-def own_region(caller: Identity) -> str | None:
-    """The one region a regional caller works in; None for national roles."""
-    return caller.scope if caller.role in REGIONAL_ROLES else None

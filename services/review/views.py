@@ -88,7 +88,7 @@ def index() -> pages.Page:
             session,
             caller,
             scoring.CANDIDATES_LISTED,
-            region=filters.region or scoping.own_region(caller),
+            region=filters.region or caller.region,
             count=len(page.items),
         )
     return _render(

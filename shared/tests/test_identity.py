@@ -253,3 +253,11 @@ def test_scopes_of_roles() -> None:
     assert identity.scope_valid("media", "national", codes)
     assert not identity.scope_valid("admin", "almaty", codes)
     assert re.fullmatch(r"[a-z_]+", identity.NATIONAL_EVENT_REGION)
+
+
+def test_a_regional_role_works_in_its_region_and_every_other_role_nationally() -> None:
+    chair = _identity(role="regional_chair", scope="almaty")
+    assert chair.region == "almaty" and chair.sees("almaty") and not chair.sees("shymkent")
+    for role in ("national_member", "national_chair", "media", "admin"):
+        national = _identity(role=role, scope="national")
+        assert national.region is None and national.sees("shymkent")
