@@ -207,11 +207,32 @@ STAGES = ("regional", "republican")
 #: Payloads agreed before their producer or every consumer exists (review's decisions, notify's
 #: status, media's banners are being built): `tests/contracts` leaves these out of its
 #: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
-PLANNED: frozenset[str] = frozenset()
+PLANNED: frozenset[str] = frozenset({"audit.recorded", "session.ended"})
+
+
+class _DecisionOrder(_Strict):
+    """What orders a scope's decisions, on every decision event (optional, so an event written before
+    they existed still loads; a consumer applies such an event as its scope's first decision).
+
+    `sequence` numbers the decisions of one scope (year, stage, region or national) 1, 2, ... in the
+    order recorded, so a consumer tells a correction from a late copy of an older decision and keeps
+    the newest. A correction's events carry `correction: true`, the decision it supersedes in
+    `corrects` and when that one was recorded in `corrects_recorded_at`, so notify can word "the
+    commission has corrected its decision of 10 October" without asking review.
+    """
+
+    sequence = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+    correction = fields.Boolean(load_default=False)
+    corrects = fields.String(load_default=None, allow_none=True)
+    corrects_recorded_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+#: The names of those fields, for a consumer that declares them ignored (`handlers.IGNORED_FIELDS`).
+DECISION_ORDER: frozenset[str] = frozenset(_DecisionOrder().fields)
 
 
 @payload("candidate.advanced", 1)
-class CandidateAdvancedV1(_Strict):
+class CandidateAdvancedV1(_DecisionOrder):
     """A commission's decision advanced the candidate: from the regional stage to the republican one,
     or from the republican stage to the winners (`to_stage` = `winner`).
 
@@ -231,7 +252,7 @@ class CandidateAdvancedV1(_Strict):
 
 
 @payload("candidate.not_advanced", 1)
-class CandidateNotAdvancedV1(_Strict):
+class CandidateNotAdvancedV1(_DecisionOrder):
     candidate_id = fields.String(required=True)
     nomination_id = fields.String(required=True)
     year = fields.Integer(required=True, strict=True)
@@ -252,7 +273,7 @@ class CandidateIncompleteV1(_Strict):
 
 
 @payload("stage.closed", 1)
-class StageClosedV1(_Strict):
+class StageClosedV1(_DecisionOrder):
     """A commission recorded its decision for a region (regional) or the country (republican)."""
 
     year = fields.Integer(required=True, strict=True)
@@ -264,7 +285,7 @@ class StageClosedV1(_Strict):
 
 
 @payload("winners.published", 1)
-class WinnersPublishedV1(_Strict):
+class WinnersPublishedV1(_DecisionOrder):
     """The winners of a region (one event per region of the national decision)."""
 
     year = fields.Integer(required=True, strict=True)
@@ -351,3 +372,28 @@ def ignored_in_amendment(ignored_in_submission: frozenset[str]) -> frozenset[str
     `handlers.IGNORED_FIELDS` cannot drift apart on it.
     """
     return (ignored_in_submission - FIXED_AT_SUBMISSION) | {"changed"}
+
+
+@payload("audit.recorded", 1)
+class AuditRecordedV1(_Strict):
+    """A person read personal data or changed something at media or notify: review keeps every
+    service's audit together. Ids only, nothing personal: `actor_id` is the user's id at review,
+    `object` the kind and id of what was read or changed (`candidate:<id>`, `kit:<id>`, `message:<id>`),
+    `entry_id` the entry's id in the producer's own append-only log (review records each once).
+    """
+
+    entry_id = fields.String(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(("intake", "review", "media", "notify")))
+    actor_id = fields.String(load_default=None, allow_none=True)
+    action = fields.String(required=True)
+    object = fields.String(load_default=None, allow_none=True)
+    at = fields.AwareDateTime(required=True)
+
+
+@payload("session.ended", 1)
+class SessionEndedV1(_Strict):
+    """A signed-in session ended (logout, password reset, role change, disabling): every service
+    refuses the cookie that carries `session_id` from then on, as it refuses an older generation."""
+
+    user_id = fields.String(required=True)
+    session_id = fields.String(required=True)

@@ -88,9 +88,11 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
     # The decision's own id, the stage it came from, and what notify words for the region; the year
     # only fills a row the submission has not made yet (the submission's year is the one kept).
-    "candidate.advanced": frozenset({"year", "stage", "decision_id", "missing", "amend_by"}),
-    "winners.published": frozenset({"year", "decision_id"}),
-    "candidate.not_advanced": frozenset({"candidate_id", "nomination_id", "year", "stage", "decision_id"}),
+    "candidate.advanced": frozenset({"year", "stage", "decision_id", "missing", "amend_by"})
+    | events.DECISION_ORDER,
+    "winners.published": frozenset({"year", "decision_id"} | events.DECISION_ORDER),
+    "candidate.not_advanced": frozenset({"candidate_id", "nomination_id", "year", "stage", "decision_id"})
+    | events.DECISION_ORDER,
     "candidate.incomplete": frozenset({"candidate_id", "nomination_id", "year", "missing", "amend_by"}),
 }
 

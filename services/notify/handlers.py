@@ -86,11 +86,11 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "media.photo_rejected": frozenset({"text"}),
     "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
     "review.candidate_registered": frozenset({"candidate_id"}),
-    "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"}),
-    "candidate.not_advanced": frozenset({"candidate_id", "decision_id"}),
+    "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"} | events.DECISION_ORDER),
+    "candidate.not_advanced": frozenset({"candidate_id", "decision_id"} | events.DECISION_ORDER),
     "candidate.incomplete": frozenset({"candidate_id"}),
-    "winners.published": frozenset({"candidate_ids", "decision_id"}),
-    "stage.closed": frozenset({"candidates", "advanced", "quota"}),
+    "winners.published": frozenset({"candidate_ids", "decision_id"} | events.DECISION_ORDER),
+    "stage.closed": frozenset({"candidates", "advanced", "quota"} | events.DECISION_ORDER),
 }
 
 HANDLERS: dict[str, Handler] = {
