@@ -47,12 +47,22 @@ def test_an_event_about_an_unknown_nomination_is_dropped(runtime: Runtime) -> No
     deliver(runtime, "media.photo_rejected", {"nomination_id": "gone", "reason": "x"})
 
 
-def test_every_review_and_media_event_with_a_schema_has_a_handler() -> None:
-    from shared import events
-
-    followed = {t for t, _ in events.known() if t.startswith(("review.", "media."))}
-    assert followed <= set(HANDLERS)
-    assert {"media.photo_processed", "media.photo_rejected"} <= set(HANDLERS)
+def test_a_media_event_about_no_progress_is_acknowledged_and_changes_nothing(
+    client: FlaskClient, auth: dict, runtime: Runtime
+) -> None:
+    """Intake's queues get every media event; one that says nothing of progress (a banner) is taken
+    off the queue (not parked) and leaves the portal's view of the nomination as it was."""
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(), factories.jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    nid = response.json["id"]
+    before = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
+    banner = {"nomination_id": nid, "candidate_id": "c1", "stage": "republican", "derivatives": ["banner"]}
+    deliver(runtime, "media.banner_ready", banner)
+    assert client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"] == before
 
 
 def test_the_portal_sees_what_notify_sent_the_student_once(
