@@ -36,7 +36,7 @@ from shared.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-SERVICES = ("review", "media", "notify")
+SERVICES = ("intake", "review", "media", "notify")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 860}

@@ -8,6 +8,7 @@ from flask_smorest import Api
 from services.intake import schemas
 from services.intake.api import docs, errors, nominations, reference
 from services.intake.api.auth import SCHEME
+from shared import apidocs
 
 DESCRIPTION = """The contract with the regional portals.
 
@@ -34,7 +35,7 @@ SETTINGS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+    "OPENAPI_SWAGGER_UI_URL": apidocs.ASSETS_URL,
     "API_SPEC_OPTIONS": {
         "info": {"description": DESCRIPTION},
         "security": [{SCHEME: []}],
@@ -64,4 +65,5 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(nominations.blp)
     api.register_blueprint(reference.blp)
     app.register_blueprint(reference.assets)
+    app.register_blueprint(apidocs.blueprint())
     return api

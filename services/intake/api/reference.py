@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, abort, send_from_directory
+from flask import Response, abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -88,11 +88,3 @@ def problem_type(code: str) -> Response:
         abort(404)
     lang = language()
     return _json(describe(code, lang), lang)
-
-
-@assets.route("/docs/assets/<path:filename>", methods=["GET"])
-def docs_asset(filename: str) -> Response:
-    """Swagger UI's files from the swagger-ui-bundle package: the docs page works with no CDN."""
-    import swagger_ui_bundle
-
-    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

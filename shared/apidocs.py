@@ -1,0 +1,35 @@
+"""The files behind every service's API docs page (`/api/v1/docs`, flask-smorest's Swagger UI).
+
+Swagger UI's own files come from the swagger-ui-bundle package (no CDN), and its start-up from
+`shared/static/apidocs.js`, which the page (`shared/templates/swagger_ui.html`) loads as a file: the
+services' Content-Security-Policy runs no inline script, and flask-smorest's page starts Swagger UI
+with one, which left the docs blank in a browser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, send_from_directory
+
+from shared import identity
+
+#: Where flask-smorest's page looks for Swagger UI's files (its `OPENAPI_SWAGGER_UI_URL` setting).
+ASSETS_URL = "/api/v1/docs/assets/"
+START = "top100-start.js"
+_STATIC = Path(__file__).parent / "static"
+
+
+def blueprint() -> Blueprint:
+    """`/api/v1/docs/assets/<file>`: Swagger UI's files and our start-up script, open to anyone."""
+    bp = identity.public_blueprint(Blueprint("apidocs", __name__))
+
+    @bp.get(f"{ASSETS_URL}<path:filename>")
+    def asset(filename: str) -> Response:
+        if filename == START:
+            return send_from_directory(_STATIC, "apidocs.js", max_age=3600)
+        import swagger_ui_bundle
+
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+    return bp
