@@ -101,7 +101,7 @@ class _KombuPublisher:
 
 
 class Relay:
-    """Publishes one service's outbox (`db.metadata.tables["outbox"]`) to the broker."""
+    """Publishes one service's outbox (the `outbox` table of its database's metadata) to the broker."""
 
     def __init__(
         self, db: Database, broker_url: str, batch: int = 500, confirm_timeout: float = 30.0

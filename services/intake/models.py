@@ -3,7 +3,7 @@
 The database enforces what must hold even when two requests race: one nomination per student and
 year among live (not withdrawn, not sandbox) nominations is a partial unique index, so is one
 result per (portal key, Idempotency-Key). The college quota is enforced by locking the college row
-(see `operations.submit`), because a count cannot be a constraint.
+(see `operations.submission.submit`), because a count cannot be a constraint.
 """
 
 from __future__ import annotations

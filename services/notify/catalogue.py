@@ -2,7 +2,7 @@
 optional (and so carries an unsubscribe link). The texts themselves are templates, in the database.
 
 A template may use only the parameters of its message; `templating.check` refuses any other name,
-and `tests/test_templates_contract.py` proves every event that triggers a message carries them all.
+and `tests/contracts/test_notify_templates.py` proves every event that triggers a message carries them all.
 `audience` tells a student's letter from their college coordinator's, where a message has both.
 """
 

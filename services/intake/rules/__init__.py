@@ -2,7 +2,7 @@
 
 Split by subject: `identity` (IIN, age, names, phones), `nomination` (standing, categories,
 achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar).
-Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code (translated
+Every check returns a list of `Problem`s; `messages.text` words each problem code (translated
 in kk/ru/en by `services.intake.messages.text`).
 """
 

@@ -19,7 +19,7 @@ def _within(opens: datetime, closes: datetime, moment: datetime) -> bool:
 
 
 def submission_open(calendar: Calendar, moment: datetime) -> bool:
-    """New nominations for `calendar.year` are accepted (1 January to 5 October 23:59:59)."""
+    """New nominations for the calendar's year are accepted (1 January to 5 October 23:59:59)."""
     return _within(calendar.opens, calendar.submission_closes, moment)
 
 
