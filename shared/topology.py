@@ -41,7 +41,7 @@ PARKING_EXCHANGE = "top100.parking"
 #: What each consuming service follows, by aggregate (the first part of the routing key).
 #: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": ("review", "media", "notification", "user"),
+    "intake": ("review", "media", "candidate", "notification", "user"),
     "review": ("nomination", "media", "notification", "user"),
     "media": ("nomination", "review", "candidate", "winners", "user"),
     "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user"),

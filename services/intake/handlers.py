@@ -1,4 +1,5 @@
-"""The events intake follows (media's and review's), so a portal can read a nomination's progress.
+"""The events intake follows (media's, review's, the commissions' decisions and notify's), so a portal
+can read a nomination's progress.
 
 Thin: each handler hands the payload to `operations.progress`. `shared.handling.handle` has already
 validated the payload and claimed the event in the inbox within the same unit of work.
@@ -6,6 +7,7 @@ validated the payload and claimed the event in the inbox within the same unit of
 
 from __future__ import annotations
 
+from services.intake import rules
 from services.intake.operations import progress
 from shared import events, identity
 from shared.envelope import Event
@@ -41,16 +43,10 @@ def notification(ctx: HandlerContext, event: Event) -> None:
         )
 
 
-def review_decision(ctx: HandlerContext, event: Event) -> None:
-    """Any later review.* event that names a nomination: its stage and decision, for the portal to see."""
-    if event.payload.get("nomination_id"):
-        progress.review_decision(
-            ctx.session,
-            event.payload["nomination_id"],
-            event.type,
-            dict(event.payload),
-            event.occurred_at.isoformat(),
-        )
+def decision(ctx: HandlerContext, event: Event) -> None:
+    """A commission decided about the candidate: the portal sees the stage and the decision."""
+    p = event.payload
+    progress.decision(ctx.session, p["nomination_id"], event.type, dict(p), event.occurred_at.isoformat())
 
 
 def ignore(ctx: HandlerContext, event: Event) -> None:
@@ -60,17 +56,16 @@ def ignore(ctx: HandlerContext, event: Event) -> None:
 def _every(prefix: str, handler: Handler) -> dict[str, Handler]:
     """`handler` for every event type under `prefix` that has a payload schema.
 
-    Intake's queues are bound to all of review's and media's events (`shared.topology`); an event type
-    without a handler would be parked. Review's say something about a candidate, so they become a line
-    in `progress.decisions`; media's other events are not about progress and are acknowledged.
+    Intake's queues are bound to all of media's events (`shared.topology`); an event type without a
+    handler would be parked. Media's other events are not about progress and are acknowledged.
     """
     return {event_type: handler for event_type, _version in events.known() if event_type.startswith(prefix)}
 
 
 HANDLERS: dict[str, Handler] = {
     **identity.HANDLERS,
-    **_every("review.", review_decision),
     **_every("media.", ignore),
+    **{event_type: decision for event_type in rules.OUTCOMES},
     "media.photo_processed": photo_processed,
     "media.photo_rejected": photo_rejected,
     "review.candidate_registered": candidate_registered,

@@ -340,10 +340,20 @@ class PhotoOut(Schema):
 
 
 class DecisionOut(Schema):
-    type = fields.String()
+    """A commission's decision about the candidate, as review's event told it."""
+
+    type = fields.String(
+        metadata={"enum": ["candidate.advanced", "candidate.not_advanced", "candidate.incomplete"]}
+    )
+    #: The stage the decision leaves the candidate in (none for a reminder of what is missing).
     stage = fields.String(allow_none=True)
-    outcome = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"enum": ["advanced", "not_advanced", "incomplete"]})
     at = fields.String(allow_none=True)
+    #: The stage decided, and the decision's number among that scope's decisions (1, 2, ... in order).
+    decided_stage = fields.String(allow_none=True)
+    sequence = fields.Integer(allow_none=True)
+    #: The decision corrects an earlier one of the same commission.
+    correction = fields.Boolean(dump_default=False)
 
 
 class NotificationOut(Schema):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.intake import rules
 from services.intake.models import Nomination, Progress
 from shared import clock
 
@@ -82,20 +83,20 @@ def candidate_registered(session: Session, nomination_id: str, candidate_id: str
         progress.candidate_id, progress.stage, progress.updated_at = candidate_id, stage, clock.utcnow()
 
 
-def review_decision(
+def decision(
     session: Session, nomination_id: str, event_type: str, payload: dict[str, Any], occurred_at: str
 ) -> None:
-    """Any later review event about a candidate: its stage (if it names one) and a line in `decisions`.
+    """A commission's decision about the candidate (`candidate.advanced`, `candidate.not_advanced`,
+    `candidate.incomplete`): a line in `decisions`, and the stage the newest decision leaves it in.
 
-    A review event names the stage a candidate is in as `stage` and a commission's result as
-    `outcome` (the fields of `shared.events`); no other spelling is guessed at.
+    The bus reorders, and a correction is a newer decision of the same stage (`sequence`): a late
+    copy of an older one is listed but leaves the stage as the newer one set it.
     """
     progress = _progress(session, nomination_id)
     if progress is None:
         return
-    stage = payload.get("stage")
-    if stage:
-        progress.stage = stage
-    decision = {"type": event_type, "stage": stage, "outcome": payload.get("outcome"), "at": occurred_at}
-    progress.decisions = [*progress.decisions, decision]
+    line = rules.decision_line(event_type, payload, occurred_at)
+    if rules.newest_of_its_stage(line, progress.decisions) and line["stage"]:
+        progress.stage = line["stage"]
+    progress.decisions = [*progress.decisions, line]
     progress.updated_at = clock.utcnow()

@@ -2,7 +2,7 @@
 
 Split by subject: `identity` (IIN, age, names, phones), `nomination` (standing, categories,
 achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar).
-Every check returns a list of `Problem`s; `messages.text` words each problem code (translated
+Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code (translated
 in kk/ru/en by `services.intake.messages.text`).
 """
 
@@ -46,6 +46,7 @@ from services.intake.rules.nomination import (
     region_quota_problem,
 )
 from services.intake.rules.problems import Problem
+from services.intake.rules.progress import OUTCOMES, decision_line, newest_of_its_stage
 from services.intake.rules.statements import (
     MAX_STATEMENT_CHARS,
     MIN_STATEMENT_WORDS,
@@ -65,6 +66,7 @@ __all__ = [
     "MAX_STATEMENT_CHARS",
     "MESSAGES",
     "MIN_STATEMENT_WORDS",
+    "OUTCOMES",
     "REGION_QUOTA",
     "STATEMENT_LANGUAGES",
     "Calendar",
@@ -83,12 +85,14 @@ __all__ = [
     "check_statement",
     "college_quota_problem",
     "count_words",
+    "decision_line",
     "default_calendar",
     "guardian_required",
     "iin_birth_date",
     "iin_check_digit",
     "is_mobile_prefix",
     "mask_iin",
+    "newest_of_its_stage",
     "normalize_name",
     "normalize_phone",
     "region_quota_problem",

@@ -92,3 +92,28 @@ def test_the_portal_sees_what_notify_sent_the_student_once(
     assert [(n["channel"], n["template"], n["status"]) for n in notifications] == [
         ("email", "nomination_received", "sent")
     ]
+
+
+def test_the_portal_reads_the_decisions_and_a_correction_wins_over_a_late_copy(
+    client: FlaskClient, auth: dict, runtime: Runtime
+) -> None:
+    """Intake follows the commissions' decisions (`candidate.*`): the stage they leave the candidate
+    in, a line each; a late copy of the decision a correction superseded does not move it back."""
+    response = client.post(
+        "/api/v1/nominations",
+        data=factories.multipart(factories.nomination(), factories.jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    nid = response.json["id"]
+    decided = {"candidate_id": "c1", "nomination_id": nid, "year": 2026, "stage": "regional"}
+    first = {**decided, "to_stage": "republican", "decision_id": "d1", "sequence": 1}
+    correction = {**decided, "decision_id": "d2", "sequence": 2, "correction": True, "corrects": "d1"}
+    deliver(runtime, "candidate.not_advanced", correction, producer="review")
+    deliver(runtime, "candidate.advanced", first, producer="review")  # the older one, late
+    progress = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
+    assert progress["stage"] == "regional"
+    assert [(d["outcome"], d["sequence"], d["correction"]) for d in progress["decisions"]] == [
+        ("not_advanced", 2, True),
+        ("advanced", 1, False),
+    ]

@@ -46,8 +46,12 @@ def test_a_nomination_with_every_optional_part(client: FlaskClient, auth: dict, 
     with runtime.db.unit_of_work() as session:
         progress.photo_rejected(session, nomination_id, "the face is not visible")
         progress.candidate_registered(session, nomination_id, "c-1", "regional")
-        progress.review_decision(
-            session, nomination_id, "candidate.advanced", {"stage": "republican"}, "2026-10-10T10:00:00Z"
+        progress.decision(
+            session,
+            nomination_id,
+            "candidate.advanced",
+            {"stage": "regional", "to_stage": "republican"},
+            "2026-10-10T10:00:00Z",
         )
         progress.message_sent(session, nomination_id, "email", "received", "2026-09-20T05:00:01Z")
     assert client.delete(f"/api/v1/nominations/{nomination_id}", headers=auth).status_code == 200
