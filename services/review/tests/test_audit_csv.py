@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
 
 from services.review import audit
 from services.review.app import create_app
-from services.review.tests import seeding
-from shared.identity import Identity
+from services.review.tests import seeding, tokens
 from shared.runtime import Runtime
 
 HYPERLINK = '=HYPERLINK("http://evil.example/","Ашу")'
 
 
 def test_formula_like_cells_are_quoted_and_the_rest_as_written(runtime: Runtime) -> None:
-    actor = Identity(
-        user_id="@user",
-        email="-x@example.kz",
-        name="+77011234567",
-        role="regional_chair",
-        scope="almaty",
-        language="kk",
-        generation=1,
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
+    actor = replace(tokens.person("regional_chair", "almaty", user_id="@user"), email="-x@example.kz")
     with runtime.db.unit_of_work() as session:
         audit.record(
             session, actor, "decision.recorded", candidate=HYPERLINK, region="almaty", note="\tқадам"
