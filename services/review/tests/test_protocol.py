@@ -103,6 +103,14 @@ def test_a_long_kazakh_name_pages_the_fingerprint_and_the_too_few_mark(lang: str
     assert f"{protocol.TOO_FEW_MARK} {word('too_few', min=2)}" in text
 
 
+def test_markup_in_a_name_prints_as_written() -> None:
+    """A short name is a plain cell, a long one a paragraph (which reads markup): both as typed."""
+    odd = ["Ә & Б <b>x</b>", f"{LONG_NAME} & <i>Ғ</i>"]
+    ranking = [protocol.Ranked(n + 1, f"c{n}", name, 5.0, 0.0, 2) for n, name in enumerate(odd)]
+    text = flat("\n".join(pages_of(protocol_pdf.pdf(sample(ranking=ranking, scores=[]), "kk"))))
+    assert all(name in text for name in odd)
+
+
 def decision(**changes: object) -> SimpleNamespace:
     """A recorded decision's fields, as `models.Decision` has them."""
     fields = {
