@@ -179,12 +179,13 @@ def commission(protocol: Protocol, lang: str) -> str:
     return word("commission.regional", region=region.name(lang) if region else protocol.scope)
 
 
-def summary(protocol: Protocol, lang: str) -> list[tuple[str, str]]:
-    """The protocol's heading facts, as (label, value) rows shared by both renderers."""
+def summary(protocol: Protocol, lang: str) -> list[tuple[str, str | int]]:
+    """The protocol's heading facts, as (label, value) rows shared by both renderers (the year a
+    number, for the workbook's sake)."""
     word = words(lang)
     return [
         (word("decision_id"), protocol.decision_id),
-        (word("year"), str(protocol.year)),
+        (word("year"), protocol.year),
         (word("stage"), i18n.translate(messages.STAGE_NAMES[protocol.stage], lang)),
         (word("date"), i18n.format_moment(protocol.decided_at, lang)),
         (word("place"), protocol.place or "—"),

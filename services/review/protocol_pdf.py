@@ -66,7 +66,7 @@ def story(protocol: Protocol, lang: str) -> list[Any]:
     """The protocol's flowables, in order (the tables among them are checked for fit in tests)."""
     look, word = styles(), words(lang)
     parts: list[Any] = [para(word("title"), look.title), para(commission(protocol, lang), look.heading)]
-    parts += table([[label, value] for label, value in summary(protocol, lang)], header=False)
+    parts += table([[label, str(value)] for label, value in summary(protocol, lang)], header=False)
     if protocol.rubric:
         parts.append(para(word("rubric"), look.heading))
         rows = [[word("criterion"), word("weight"), word("range")]]

@@ -213,6 +213,10 @@ def test_the_workbook_has_the_decision_rubric_scores_and_ranking(lang: str) -> N
         protocol.words(lang)(k) for k in ("criterion", "weight", "min", "max")
     ]
     assert scores.cell(2, 3).data_type == "n" and scores.cell(2, 3).value == 9
+    year = next(
+        row[1] for row in book[book.sheetnames[0]].iter_rows() if row[0].value == protocol.words(lang)("year")
+    )
+    assert year.data_type == "n" and year.value == 2026
     assert [c.value for c in ranking[4]][:6] == [3, LONG_NAME, 4.0, -1.5, 1, protocol.TOO_FEW_MARK]
     assert all(c.data_type == "n" for c in ranking[2][:5] if c.column != 2)
 
