@@ -106,7 +106,7 @@ def one_round(
 ) -> tuple[list[float], list[float], int, list[float], list[float]]:
     from sqlalchemy import select
 
-    from services.review import decisions, protocol, queries
+    from services.review import decisions, protocol, protocol_pdf, queries
     from services.review.models import Candidate, Decision
     from shared.identity import Identity
 
@@ -151,7 +151,7 @@ def one_round(
                 decision = session.get(Decision, decision_id)
                 names = {c.id: c.full_name for c in session.scalars(select(Candidate))}
                 built = protocol.protocol_of(decision, names, [decision])
-            size = len(protocol.pdf(built, "kk"))
+            size = len(protocol_pdf.pdf(built, "kk"))
 
         pdf_times = timed(render, pdfs)
         pdf_cpu = list(CPU)

@@ -7,7 +7,8 @@ store (`put_file`: a multipart upload on S3). A kit whose worker died is taken u
 `STALE_AFTER`.
 
 The ZIP's layout: a folder per candidate holding every derivative and banner, `statement_kk.txt`,
-`statement_ru.txt`, `statement_en.txt` and `facts.json`; a top-level `index.csv`.
+`statement_ru.txt`, `statement_en.txt` and `facts.json`; a top-level `index.csv` (a name that would
+start a formula is quoted: `shared.exports`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from services.media import operations, publicity, rules
 from services.media.models import Candidate, Kit
-from shared import clock, regions
+from shared import clock, exports, regions
 from shared.blobs import BlobNotFound
 from shared.i18n import LANGUAGES
 from shared.runtime import Runtime
@@ -178,14 +179,16 @@ def _write_zip(runtime: Runtime, kit_id: str, path: Path, entries: list[dict[str
             archive.writestr(f"{folder}/facts.json", facts)
             college = entry["facts"]["college"]["names"]
             writer.writerow(
-                (
-                    folder,
-                    entry["nomination_id"],
-                    entry["name"],
-                    college.get("kk") or college.get("ru") or entry["facts"]["college"]["code"],
-                    entry["facts"]["region"]["code"],
-                    entry["facts"]["stage"],
-                    len(entry["files"]),
+                exports.csv_row(
+                    (
+                        folder,
+                        entry["nomination_id"],
+                        entry["name"],
+                        college.get("kk") or college.get("ru") or entry["facts"]["college"]["code"],
+                        entry["facts"]["region"]["code"],
+                        entry["facts"]["stage"],
+                        len(entry["files"]),
+                    )
                 )
             )
             if number % PROGRESS_EVERY == 0:

@@ -2,15 +2,13 @@
 region), with the same filters as `GET /api/v1/audit` and the same visibility (`audit.entries`).
 
 The CSV opens in a spreadsheet in any language: UTF-8 with a byte-order mark, so Excel reads Kazakh
-letters, and a cell that would start a formula (`=`, `+`, `-`, `@`) is quoted with an apostrophe.
+letters, and a cell that would start a formula (`=`, `+`, `-`, `@`, a tab, a carriage return) is
+quoted with an apostrophe (`shared.exports`, as every export of the system).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from typing import Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
@@ -19,7 +17,7 @@ from services.review import audit
 from services.review.audit_api import AuditQuery, _with_days
 from services.review.messages import AUDIT, TERMS
 from services.review.models import AuditEntry
-from shared import i18n, identity, pages
+from shared import exports, i18n, identity, pages
 from shared.problems import load_query
 from shared.web import current_runtime
 
@@ -60,36 +58,27 @@ def audit_page() -> pages.Page:
     )
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @bp.get("/audit.csv")
 @identity.roles("admin", "regional_chair", "national_chair")
 def audit_csv() -> Response:
     rows = _entries(EXPORT_LIMIT)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for entry in rows:
-        writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    entry.id,
-                    entry.at.isoformat(),
-                    entry.actor_id,
-                    entry.actor_email,
-                    entry.role,
-                    entry.action,
-                    entry.candidate_id,
-                    entry.region,
-                    json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
-                )
-            ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
+    text = exports.csv_text(
+        COLUMNS,
+        (
+            (
+                entry.id,
+                entry.at.isoformat(),
+                entry.actor_id,
+                entry.actor_email,
+                entry.role,
+                entry.action,
+                entry.candidate_id,
+                entry.region,
+                json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+            )
+            for entry in rows
+        ),
+    )
+    response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
     return response

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from services.review import audit, decisions, messages, queries
+from services.review import audit, decisions, fingerprint, messages, queries
 from services.review.models import Decision
 from shared import clock, identity, pages, problems, regions
 from shared.web import current_runtime
@@ -36,7 +36,13 @@ def _current(session: Any, year: int, stage: str, scope: str) -> Decision | None
 
 def _render(status: int = 200, **context: Any) -> pages.Page:
     return pages.render(
-        "decision.html", messages.TERMS, "review.index", status, words=messages.DECISION_PAGE, **context
+        "decision.html",
+        messages.TERMS,
+        "review.index",
+        status,
+        words=messages.DECISION_PAGE,
+        sha256=fingerprint.sha256,
+        **context,
     )
 
 

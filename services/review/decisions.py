@@ -168,7 +168,7 @@ def snapshot(session: Session, caller: Identity, year: int, stage: str, region: 
     """The rubric, each member's values per criterion and the ranking (review's `queries.ranking`) of
     the scope, as plain JSON for the decision's `record` and its protocol."""
     scope_region = region if stage == "regional" else None
-    ranked, candidates, names, _min_scores = queries.ranking(session, caller, year, stage, scope_region)
+    ranked, candidates, names, min_scores = queries.ranking(session, caller, year, stage, scope_region)
     rubric = stages.rubric(session, year, stage)
     score_query = select(Score).where(Score.year == year, Score.stage == stage).order_by(Score.member_name)
     if scope_region:
@@ -198,6 +198,7 @@ def snapshot(session: Session, caller: Identity, year: int, stage: str, region: 
             for row in ranked
         ],
         "members": names,
+        "min_scores": min_scores,
     }
 
 

@@ -12,9 +12,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review import audit, decisions, messages, protocol
+from services.review import audit, decisions, fingerprint, messages, protocol, stages
 from services.review.decision_rules import DECIDED_STAGES
 from services.review.models import Candidate, Decision, User
+from services.review.protocol_pdf import pdf as render_pdf
+from services.review.protocol_xlsx import xlsx as render_xlsx
 from shared import i18n, identity, problems, regions
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -133,6 +135,7 @@ def dump(decision: Decision, superseded_by: str | None = None) -> dict[str, Any]
         "reason": decision.reason,
         "superseded_by": superseded_by,
         "decided_at": decision.decided_at.isoformat(),
+        "sha256": fingerprint.sha256(decision),
         "protocol": {
             "pdf": url_for("review_decisions.protocol_pdf", decision_id=decision.id),
             "xlsx": url_for("review_decisions.protocol_xlsx", decision_id=decision.id),
@@ -247,7 +250,8 @@ def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
         people = {
             email: people[email.lower()] for email in decision.members_present if email.lower() in people
         }
-        built = protocol.protocol_of(decision, names, history, people)
+        min_scores = stages.rubric(session, decision.year, decision.stage).min_scores
+        built = protocol.protocol_of(decision, names, history, people, min_scores)
     lang = request.args.get("lang") or built.language
     if lang not in i18n.LANGUAGES:
         raise problems.Problem(400, "invalid_query", {"lang": ["field.invalid"]})
@@ -258,7 +262,7 @@ def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
 @identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
 def protocol_pdf(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "pdf")
-    return _download(protocol.pdf(built, lang), "application/pdf", f"protocol-{decision_id}-{lang}.pdf", lang)
+    return _download(render_pdf(built, lang), "application/pdf", f"protocol-{decision_id}-{lang}.pdf", lang)
 
 
 @bp.get("/decisions/<decision_id>/protocol.xlsx")
@@ -266,7 +270,7 @@ def protocol_pdf(decision_id: str) -> Response:
 def protocol_xlsx(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "xlsx")
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(protocol.xlsx(built, lang), kind, f"protocol-{decision_id}-{lang}.xlsx", lang)
+    return _download(render_xlsx(built, lang), kind, f"protocol-{decision_id}-{lang}.xlsx", lang)
 
 
 def _download(content: bytes, mimetype: str, filename: str, lang: str) -> Response:

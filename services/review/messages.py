@@ -218,6 +218,13 @@ PROTOCOL: dict[str, Text] = {
     "signature": N_("signature"),
     "none": N_("none"),
     "decision_id": N_("Decision"),
+    "role": N_("Role"),
+    "min": N_("Minimum"),
+    "max": N_("Maximum"),
+    "too_few": N_("fewer scores than the rubric requires (%(min)s)"),
+    "too_few_column": N_("Too few scores"),
+    "page": N_("Page %(page)s of %(pages)s"),
+    "fingerprint": N_("Decision %(id)s · SHA-256 %(digest)s"),
 }
 STAGE_NAMES: dict[str, Text] = {
     **STAGES,

@@ -54,5 +54,8 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     assert pdf.mimetype == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Әлиев0" in text and {"kk": "Қолдар", "ru": "Подписи"}[lang] in text
+    # The fingerprint on the page is the one the printed protocol carries in its footer.
+    shown = re.search(r'id="fingerprint">([0-9a-f]{64})<', decision_page)
+    assert shown and f"SHA-256 {shown.group(1)}" in text
     again = client.get("/decisions/new?year=2026").get_data(as_text=True)
     assert 'name="corrects"' in again
