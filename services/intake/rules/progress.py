@@ -16,8 +16,9 @@ OUTCOMES = {
 
 
 def decision_line(event_type: str, payload: dict[str, Any], occurred_at: str) -> dict[str, Any]:
-    """The line `progress.decisions` shows: the stage the decision leaves the candidate in (the next
-    stage when advanced, the decided stage otherwise, none for a reminder of what is missing)."""
+    """The line a portal reads in the progress's `decisions`: the stage the decision leaves the
+    candidate in (the next stage when advanced, the decided stage otherwise, none for a reminder of
+    what is missing)."""
     outcome = OUTCOMES[event_type]
     stage = {"advanced": payload.get("to_stage"), "not_advanced": payload.get("stage")}.get(outcome)
     return {
