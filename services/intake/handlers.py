@@ -68,7 +68,7 @@ def _every(prefix: str, handler: Handler) -> dict[str, Handler]:
 
 
 HANDLERS: dict[str, Handler] = {
-    **identity.HANDLERS,
+    **identity.USER_HANDLERS,  # no `session.ended`: intake takes no session cookie
     **_every("review.", review_decision),
     **_every("media.", ignore),
     "media.photo_processed": photo_processed,

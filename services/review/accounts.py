@@ -238,5 +238,5 @@ def _announce(session: Session, user: User) -> None:
             "language": user.language,
             "college": user.college,
         }
-    region = user.scope if user.scope != identity.NATIONAL else identity.NATIONAL_EVENT_REGION
+    region = identity.event_region(user.scope)
     outbox.emit(session, Event(type=event_type, version=1, region=region, producer=PRODUCER, payload=payload))

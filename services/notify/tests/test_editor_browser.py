@@ -32,6 +32,7 @@ def served(runtime: Runtime) -> Iterator[tuple[str, str]]:
         language="kk",
         generation=1,
         expires_at=clock.utcnow() + timedelta(hours=1),
+        session_id="editor-browser-session-1",
     )
     cookie = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
         {identity.SESSION_KEY: admin.claims()}
