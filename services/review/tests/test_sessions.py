@@ -1,8 +1,11 @@
 """Review's sessions: a logout ends that one session (a copied cookie too) and tells every service;
-a reset, a role change or a disabling ends every session of the user (a new generation)."""
+a reset, a role change or a disabling ends every session of the user (a new generation); every
+logout, wherever it happened, is in review's audit log."""
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from collections.abc import Callable
 
 from flask import Flask
@@ -10,9 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from services.review import accounts
+from services.review.handlers import HANDLERS
+from services.review.models import AuditEntry
 from services.review.tests import people
 from shared import identity
 from shared.envelope import Event
+from shared.handling import handle
 from shared.runtime import Runtime
 
 User = Callable[..., identity.Identity]
@@ -81,3 +87,19 @@ def test_a_role_change_or_a_disabling_ends_every_session_of_the_user(
     with runtime.db.unit_of_work() as session:
         accounts.disable(session, who.email)
     assert again.get("/api/v1/candidates").status_code == 401
+
+
+def test_a_logout_anywhere_is_in_reviews_audit_log_once(app: Flask, runtime: Runtime, user: User) -> None:
+    who = user("regional_chair", "almaty")
+    _log_out(_signed_in(app, who))
+    (ended,) = _ended(runtime)
+    elsewhere = dataclasses.replace(ended, id=uuid.uuid4(), producer="media", payload={**ended.payload})
+    for event in (ended, ended, elsewhere):
+        handle(runtime, HANDLERS, "review", event)
+    with runtime.db.unit_of_work() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "logout")).all()
+        logged = [(row.actor_id, row.role, row.region, row.details) for row in rows]
+    assert logged == [
+        (who.user_id, "regional_chair", "almaty", {"service": "review"}),
+        (who.user_id, "regional_chair", "almaty", {"service": "media"}),
+    ]
