@@ -13,21 +13,24 @@ Revocation travels as events: review bumps a user's generation when their passwo
 changes or they are disabled, and writes `user.changed` / `user.disabled`; every service keeps the
 newest generation per user (`identity_generations`, next to its outbox and inbox) and refuses a
 credential of an older one. So a disabled user's cookie and token stop working everywhere as soon
-as each service's worker has the event, and no service calls another to check a caller.
+as each service's worker has the event, and no service calls another to check a caller. A session
+cookie also carries a random session id: a logout ends that one session everywhere the same way
+(`shared.sessions`, `session.ended`), and a cookie without an id (the format before ids) is refused.
 
 Access is decided in one place, before every view (`install`): a view is public only if it says so
 (`public`), otherwise an anonymous caller is sent to the login page (pages) or gets 401 (API), and a
 view that names roles (`roles`) answers 403 to every other role. A new route is therefore closed
 until someone opens it. State-changing requests authenticated by the cookie need a CSRF token
-(Flask-WTF), in the form or the `X-CSRF-Token` header; a Bearer token is not sent by a browser on
-its own, so those requests need none.
+(Flask-WTF), in the form or the `X-CSRF-Token` header; a valid Bearer token is not sent by a browser
+on its own, so a request it authenticates needs none. Any other `Authorization` header (another
+scheme, a forged or expired token) earns no exemption: with a cookie it is checked like a cookie.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -41,7 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from shared import clock
+from shared import clock, sessions
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 from shared.i18n import LANGUAGES
@@ -67,7 +70,7 @@ NATIONAL = "national"
 NATIONAL_EVENT_REGION = "astana"
 
 #: How long a page's session lasts after login (a working day and an evening).
-SESSION_LIFETIME = timedelta(hours=12)
+SESSION_LIFETIME = sessions.LIFETIME
 #: How long a personal API token lasts unless `top100 users token --days` says otherwise.
 TOKEN_LIFETIME = timedelta(days=180)
 
@@ -102,6 +105,8 @@ class Identity:
     college: str | None = None
     #: "session" (a page's cookie) or "token" (a personal API token).
     via: str = "session"
+    #: A session's random id (what a logout ends); None for a token and before `sign_in`.
+    session_id: str | None = None
 
     @property
     def national(self) -> bool:
@@ -127,7 +132,9 @@ class Identity:
 
     def claims(self) -> dict[str, Any]:
         """The signed part of a credential: short keys, no personal data beyond name and email."""
+        session_id = {"i": self.session_id} if self.session_id else {}
         return {
+            **session_id,
             "u": self.user_id,
             "e": self.email,
             "n": self.name,
@@ -141,7 +148,11 @@ class Identity:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any], via: str) -> Identity | None:
-        """The identity in signed claims, or None if they are not of this shape (an older format)."""
+        """The identity in signed claims, or None if they are not of this shape (an older format;
+        a session without its id, which no logout could end, is refused too)."""
+        session_id = claims.get("i")
+        if via == "session" and not (isinstance(session_id, str) and 16 <= len(session_id) <= 64):
+            return None
         try:
             identity = cls(
                 user_id=str(claims["u"]),
@@ -154,12 +165,18 @@ class Identity:
                 expires_at=datetime.fromtimestamp(int(claims["x"]), UTC),
                 college=claims.get("c"),
                 via=via,
+                session_id=session_id if via == "session" else None,
             )
         except (KeyError, TypeError, ValueError):
             return None
         if identity.role not in ROLES or identity.language not in LANGUAGES:
             return None
         return identity
+
+
+def event_region(scope: str) -> str:
+    """The region of an event about a user of `scope` (`user.*`, `session.ended`)."""
+    return NATIONAL_EVENT_REGION if scope == NATIONAL else scope
 
 
 def scope_valid(role: str, scope: str, region_codes: Iterable[str]) -> bool:
@@ -227,11 +244,14 @@ def read_token(secret_key: str, token: str) -> Identity | None:
     return identity if identity is not None and identity.expires_at > clock.utcnow() else None
 
 
-def sign_in(identity: Identity) -> None:
-    """Put `identity` in the page's session (a fresh session: nothing of an earlier one is kept)."""
+def sign_in(identity: Identity) -> Identity:
+    """Put `identity` in the page's session (a fresh session with a new random id: nothing of an
+    earlier one is kept); the identity as signed in."""
+    signed = replace(identity, via="session", session_id=secrets.token_urlsafe(24))
     session.clear()
-    session[SESSION_KEY] = identity.claims()
+    session[SESSION_KEY] = signed.claims()
     session.permanent = True
+    return signed
 
 
 def sign_out() -> None:
@@ -320,10 +340,13 @@ def install(
     secure_cookies: bool,
     open_by_default: bool = False,
     trusted_origins: Iterable[str] = (),
+    cookies: bool = True,
 ) -> None:
     """Make `app` verify callers, refuse anonymous ones where a view is not public, and check CSRF.
 
-    `is_valid` asks the service's own generation table; `login_url` is review's login page;
+    `is_valid` asks the service's own generation and ended-session tables; `login_url` is review's
+    login page; `cookies=False` for an app that takes no session cookie at all (intake: nothing a
+    cross-site request could ride on, so no CSRF check either);
     `open_by_default` makes a view that says nothing public (an app no person signs in to);
     `trusted_origins` are the other services' addresses, where a form may lead (the CSP's
     `form-action` also governs the redirect after a form: signing out at media lands on review's login
@@ -349,8 +372,8 @@ def install(
 
     @app.before_request
     def _authenticate() -> ResponseReturnValue | None:
-        g.identity = _verified(app.config["SECRET_KEY"], is_valid)
-        if request.method in UNSAFE_METHODS and _cookie_authenticated():
+        g.identity = _verified(app.config["SECRET_KEY"], is_valid, cookies)
+        if cookies and request.method in UNSAFE_METHODS and _needs_csrf(g.identity):
             csrf.protect()
         access = access_of(app, request.endpoint)
         if access is None and open_by_default:
@@ -385,14 +408,18 @@ def install(
         return response
 
 
-def _verified(secret_key: str, is_valid: Callable[[Identity], bool]) -> Identity | None:
+def _verified(secret_key: str, is_valid: Callable[[Identity], bool], cookies: bool) -> Identity | None:
+    """A Bearer header is the only credential looked at when sent (a bad one: anonymous, not the
+    cookie's person); otherwise the session cookie, where the app takes cookies."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     identity: Identity | None
     if scheme.lower() == "bearer" and token.strip():
         identity = read_token(secret_key, token.strip())
-    else:
+    elif cookies:
         identity = session_identity()
+    else:
+        identity = None
     if identity is not None and not is_valid(identity):
         if identity.via == "session":
             session.clear()
@@ -400,9 +427,10 @@ def _verified(secret_key: str, is_valid: Callable[[Identity], bool]) -> Identity
     return identity
 
 
-def _cookie_authenticated() -> bool:
-    """A browser request: the session cookie is sent, or it is a form (login has no session yet)."""
-    if request.headers.get("Authorization"):
+def _needs_csrf(identity: Identity | None) -> bool:
+    """A browser request: the session cookie is sent, or it is a form (login has no session yet).
+    Only a request a valid token authenticated is not one, whatever else its headers say."""
+    if identity is not None and identity.via == "token":
         return False
     return SESSION_COOKIE in request.cookies or not request.path.startswith("/api/")
 
@@ -442,8 +470,10 @@ def _user_disabled(ctx: HandlerContext, event: Event) -> None:
     record_generation(ctx.session, table, event.payload["user_id"], event.payload["generation"], True)
 
 
-#: `user.*` handlers, merged into each service's `handlers.HANDLERS`.
-HANDLERS: dict[str, Handler] = {"user.changed": _user_changed, "user.disabled": _user_disabled}
+#: `user.*` handlers: what an app without cookies (intake) needs.
+USER_HANDLERS: dict[str, Handler] = {"user.changed": _user_changed, "user.disabled": _user_disabled}
+#: `user.*` and `session.ended` handlers, merged into each service's `handlers.HANDLERS`.
+HANDLERS: dict[str, Handler] = {**USER_HANDLERS, "session.ended": sessions.session_ended}
 #: What a service that only revokes credentials leaves alone in those events.
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "user.changed": frozenset({"email", "name", "role", "scope", "language", "college"}),

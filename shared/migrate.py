@@ -168,6 +168,29 @@ def identity_generations_dropped() -> None:
     op.drop_table("identity_generations")
 
 
+def ended_sessions_created() -> None:
+    """`ended_sessions` (`shared.sessions`): the sessions a logout ended, at each service people
+    sign in to."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "ended_sessions",
+        sa.Column("session_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("session_id", name=op.f("pk_ended_sessions")),
+    )
+    op.create_index(op.f("ix_ended_sessions_ended_at"), "ended_sessions", ["ended_at"])
+
+
+def ended_sessions_dropped() -> None:
+    from alembic import op
+
+    op.drop_index(op.f("ix_ended_sessions_ended_at"), table_name="ended_sessions")
+    op.drop_table("ended_sessions")
+
+
 def append_only_created(table: str) -> None:
     """Refuse every UPDATE and DELETE of `table`'s rows in the database itself (PostgreSQL and
     SQLite), so a record that must never change (a decision, the audit log) cannot, whatever the

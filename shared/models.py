@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Dialect, Integer, MetaData,
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-from shared import identity
+from shared import identity, sessions
 from shared.inbox import INBOX
 from shared.outbox import OUTBOX
 
@@ -79,15 +79,18 @@ def bus_tables(metadata: MetaData) -> tuple[Table, Table]:
     return outbox, inbox
 
 
-def service_base() -> type[DeclarativeBase]:
-    """A new declarative base for one service's models, its metadata holding the outbox, the inbox
-    and the generations of users' credentials (`shared.identity`).
+def service_base(people: bool = True) -> type[DeclarativeBase]:
+    """A new declarative base for one service's models, its metadata holding the outbox, the inbox,
+    the generations of users' credentials (`shared.identity`) and, for a service people sign in to
+    (`people`: all but intake), the sessions ended by a logout (`shared.sessions`).
 
     `Mapped[datetime]` columns are `UTCDateTime` without saying so.
     """
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     bus_tables(metadata)
     identity.generations_table(metadata)
+    if people:
+        sessions.ended_sessions_table(metadata)
     return type(
         "Base",
         (DeclarativeBase,),

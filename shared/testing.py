@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -221,10 +222,8 @@ def all_logs() -> Iterator[io.StringIO]:
         engine.setLevel(levels[1])
 
 
-def token(secret_key: str, role: str = "admin", scope: str = "national", **changes: object) -> str:
-    """A personal token of a made-up user of `role` and `scope`, for any service's API in tests (no
-    account needed: services verify tokens on their own). `changes` set any other field of the
-    `Identity` (user_id, email, name, language, expires_at...)."""
+def _made_up(role: str, scope: str, via: str, changes: dict[str, object]) -> Any:
+    """A made-up user of `role` and `scope` as an `Identity`; `changes` set any other field."""
     from datetime import timedelta
 
     from shared import clock, identity
@@ -238,10 +237,28 @@ def token(secret_key: str, role: str = "admin", scope: str = "national", **chang
         language=str(changes.pop("language", "ru")),
         generation=1,
         expires_at=clock.utcnow() + timedelta(hours=1),
-        via="token",
+        via=via,
+        session_id=uuid.uuid4().hex if via == "session" else None,
     )
-    who = dataclasses.replace(who, **changes)  # type: ignore[arg-type]
-    return identity.issue_token(secret_key, who)
+    return dataclasses.replace(who, **changes)  # type: ignore[arg-type]
+
+
+def token(secret_key: str, role: str = "admin", scope: str = "national", **changes: object) -> str:
+    """A personal token of a made-up user of `role` and `scope`, for any service's API in tests (no
+    account needed: services verify tokens on their own). `changes` set any other field of the
+    `Identity` (user_id, email, name, language, expires_at...)."""
+    from shared import identity
+
+    return identity.issue_token(secret_key, _made_up(role, scope, "token", changes))
+
+
+def session_cookie(app: Any, role: str = "admin", scope: str = "national", **changes: object) -> str:
+    """The value of a session cookie of a made-up user, signed for `app` as review's login signs it
+    (the services share the secret), with a session id of its own; `changes` as in `token`."""
+    from shared import identity
+
+    claims = _made_up(role, scope, "session", changes).claims()
+    return str(app.session_interface.get_signing_serializer(app).dumps({identity.SESSION_KEY: claims}))
 
 
 def bearer(

@@ -39,12 +39,13 @@ RETRY_EXCHANGE = "top100.retry"
 PARKING_EXCHANGE = "top100.parking"
 
 #: What each consuming service follows, by aggregate (the first part of the routing key).
-#: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
+#: Every service follows `user` (`shared.identity`: credentials revoked by review's events), and
+#: every service that takes session cookies follows `session` (`shared.sessions`: logouts).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("review", "media", "candidate", "notification", "user"),
-    "review": ("nomination", "media", "notification", "user"),
-    "media": ("nomination", "review", "candidate", "winners", "user"),
-    "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user"),
+    "review": ("nomination", "media", "notification", "user", "session"),
+    "media": ("nomination", "review", "candidate", "winners", "user", "session"),
+    "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user", "session"),
 }
 
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).

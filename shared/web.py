@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, logs, pages, problems
+from shared import i18n, identity, logs, pages, problems, sessions
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -71,12 +71,18 @@ def create_service_app(
 
 
 def _verify_callers(app: Flask, runtime: Runtime, people: bool) -> None:
-    """Every service checks its callers the same way, against its own generation table."""
+    """Every service checks its callers the same way, against its own generation table and (for a
+    session) its own table of ended sessions; an app without one takes no session."""
     table = runtime.db.metadata.tables[identity.GENERATIONS]
+    ended = runtime.db.metadata.tables.get(sessions.ENDED_SESSIONS)
 
     def is_valid(caller: identity.Identity) -> bool:
         with runtime.db.unit_of_work() as session:
-            return identity.still_valid(session, table, caller)
+            if not identity.still_valid(session, table, caller):
+                return False
+            if caller.session_id is None:
+                return caller.via == "token"
+            return ended is not None and not sessions.has_ended(session, ended, caller.session_id)
 
     settings = runtime.settings
     identity.install(
@@ -86,6 +92,7 @@ def _verify_callers(app: Flask, runtime: Runtime, people: bool) -> None:
         secure_cookies=settings.secure_cookies,
         open_by_default=not people,
         trusted_origins=settings.public_origins,
+        cookies=people,
     )
 
 
@@ -96,14 +103,18 @@ def _shared_blueprint() -> Blueprint:
     """What every service's pages share: the layout's stylesheet (`/static/top100/`; the
     security headers allow no inline style or script) and signing out (`POST /logout`).
 
-    Signing out only clears the session cookie, which the services share, so each service does it on
-    its own address: the layout's form posts to its own origin, as the CSP's `form-action` wants.
+    The services share the session cookie, so each signs out on its own address (the layout's form
+    posts to its own origin, as the CSP's `form-action` wants): it ends the session here at once and
+    tells the others (`shared.sessions`), then clears the cookie.
     """
     bp = Blueprint("top100", __name__, static_folder=str(SHARED_STATIC), static_url_path="/static/top100")
 
     @bp.post("/logout")
     @identity.public
     def logout() -> ResponseReturnValue:
+        caller = identity.current_identity()
+        if caller is not None and caller.session_id is not None:
+            _end_session(current_runtime(), caller, caller.session_id)
         identity.sign_out()
         return redirect(current_app.extensions["top100.login_url"])
 
@@ -113,6 +124,18 @@ def _shared_blueprint() -> Blueprint:
         return {"signed_in": identity.current_identity()}
 
     return bp
+
+
+def _end_session(runtime: Runtime, caller: identity.Identity, session_id: str) -> None:
+    with runtime.db.unit_of_work() as session:
+        sessions.end(
+            session,
+            runtime.db.metadata.tables[sessions.ENDED_SESSIONS],
+            user_id=caller.user_id,
+            session_id=session_id,
+            region=identity.event_region(caller.scope),
+            producer=runtime.settings.service,
+        )
 
 
 def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:

@@ -63,7 +63,7 @@ def _every(prefix: str, handler: Handler) -> dict[str, Handler]:
 
 
 HANDLERS: dict[str, Handler] = {
-    **identity.HANDLERS,
+    **identity.USER_HANDLERS,  # no `session.ended`: intake takes no session cookie
     **_every("media.", ignore),
     **{event_type: decision for event_type in rules.OUTCOMES},
     "media.photo_processed": photo_processed,

@@ -38,7 +38,7 @@ LIVE_STUDENT_INDEX = "uq_nominations_live_student"
 SANDBOX_STUDENT_INDEX = "uq_nominations_sandbox_student"
 
 
-Base = service_base()
+Base = service_base(people=False)  # intake takes no session cookie
 metadata = Base.metadata
 outbox, inbox = metadata.tables[OUTBOX], metadata.tables[INBOX]
 

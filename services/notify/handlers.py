@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from services.notify import chores, operations, sending
 from services.notify.providers import delivery_for
-from shared import events
+from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
 from shared.worker import Chore
@@ -96,6 +96,7 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
 HANDLERS: dict[str, Handler] = {
     "user.changed": user_changed,
     "user.disabled": user_disabled,
+    "session.ended": identity.HANDLERS["session.ended"],
     "nomination.submitted": _sending(operations.submitted),
     "nomination.amended": nomination_amended,
     "nomination.withdrawn": nomination_withdrawn,

@@ -192,7 +192,7 @@ def digest(session: Session, local: datetime) -> list[str]:
             channel="email",
             code="to_score_digest",
             params={"recipient_name": person.name, "count": len(mine), "names": people, "url": _review_url()},
-            region=person.scope if person.scope != identity.NATIONAL else identity.NATIONAL_EVENT_REGION,
+            region=identity.event_region(person.scope),
         )
     return [key]
 

@@ -23,6 +23,7 @@ from shared.identity import Identity
 LOGIN = "login"
 LOGIN_FAILED = "login.failed"
 LOGIN_REFUSED = "login.refused"
+LOGOUT = "logout"
 USER_CREATED = "user.created"
 USER_CHANGED = "user.changed"
 USER_RESET = "user.reset"

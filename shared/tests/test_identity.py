@@ -261,3 +261,100 @@ def test_a_regional_role_works_in_its_region_and_every_other_role_nationally() -
     for role in ("national_member", "national_chair", "media", "admin"):
         national = _identity(role=role, scope="national")
         assert national.region is None and national.sees("shymkent")
+
+
+# --- Sessions that end everywhere, and CSRF only skipped for a valid token ------------------------
+
+
+def _cookie(client: object) -> str:
+    found = client.get_cookie(identity.SESSION_COOKIE)  # type: ignore[attr-defined]
+    assert found is not None, "no session cookie"
+    return str(found.value)
+
+
+def _replaying(app: Flask, cookie: str) -> object:
+    """A fresh client (another browser, an attacker) sending a copied session cookie."""
+    client = app.test_client()
+    client.set_cookie(identity.SESSION_COOKIE, cookie)
+    return client
+
+
+def _log_out(client: object) -> None:
+    token = client.get("/csrf").text  # type: ignore[attr-defined]
+    answer = client.post("/logout", data={"csrf_token": token})  # type: ignore[attr-defined]
+    assert answer.status_code == 302
+
+
+def test_logout_ends_that_session_for_a_copied_cookie_too_and_no_other(app: Flask) -> None:
+    first, second = _signed_in(app), _signed_in(app)
+    copied = _cookie(first)
+    assert _replaying(app, copied).get("/api/v1/me").status_code == 200  # type: ignore[attr-defined]
+    _log_out(first)
+    assert _replaying(app, copied).get("/api/v1/me").status_code == 401  # type: ignore[attr-defined]
+    page = _replaying(app, copied).get("/page")  # type: ignore[attr-defined]
+    assert page.status_code == 302 and "/login?next=" in page.headers["Location"]
+    assert second.get("/api/v1/me").json == {"user": "u-1", "via": "session"}  # type: ignore[attr-defined]
+
+
+def test_logout_tells_every_service_through_the_outbox(app: Flask) -> None:
+    from sqlalchemy import select
+
+    runtime = app.extensions["test.runtime"]
+    client = _signed_in(app)
+    _log_out(client)
+    with runtime.db.unit_of_work() as session:
+        bodies = session.scalars(select(runtime.db.metadata.tables["outbox"].c.body)).all()
+    ended = [Event.from_json(body) for body in bodies]
+    assert [(e.type, e.region, e.producer) for e in ended] == [("session.ended", "almaty", "review")]
+    assert ended[0].payload["user_id"] == "u-1" and len(ended[0].payload["session_id"]) >= 20
+
+
+def test_a_session_ended_elsewhere_is_refused_once_the_event_is_handled(app: Flask) -> None:
+    runtime = app.extensions["test.runtime"]
+    client = _signed_in(app)
+    other = _signed_in(app)
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    session_id = serializer.loads(_cookie(client))[identity.SESSION_KEY]["i"]
+    ended = Event(
+        type="session.ended",
+        version=1,
+        region="almaty",
+        producer="media",
+        payload={"user_id": "u-1", "session_id": session_id},
+    )
+    assert client.get("/api/v1/me").status_code == 200  # type: ignore[attr-defined]
+    assert handle(runtime, identity.HANDLERS, "review", ended)
+    assert not handle(runtime, identity.HANDLERS, "review", ended)  # a copy: the inbox drops it
+    again = dataclasses.replace(ended, id=uuid.uuid4())
+    assert handle(runtime, identity.HANDLERS, "review", again)  # the same session again: no harm
+    assert client.get("/api/v1/me").status_code == 401  # type: ignore[attr-defined]
+    assert other.get("/api/v1/me").status_code == 200  # type: ignore[attr-defined]
+
+
+def test_a_cookie_without_a_session_id_is_refused(app: Flask) -> None:
+    """The format before sessions had ids: such a cookie cannot be ended by a logout, so it fails
+    closed (its holder signs in again)."""
+    claims = _identity().claims()
+    claims.pop("i", None)
+    cookie = app.session_interface.get_signing_serializer(app).dumps({identity.SESSION_KEY: claims})  # type: ignore[attr-defined]
+    assert _replaying(app, cookie).get("/api/v1/me").status_code == 401  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("header", ["Bearer garbage", "Basic eDp5", "Bearer", "Token abc"])
+def test_a_cookie_with_any_other_authorization_still_needs_its_csrf_token(app: Flask, header: str) -> None:
+    client = _signed_in(app)
+    refused = client.post("/api/v1/things", headers={"Authorization": header})  # type: ignore[attr-defined]
+    assert refused.status_code == 400 and refused.json["code"] == "bad_request"
+    logout = client.post("/logout", headers={"Authorization": header})  # type: ignore[attr-defined]
+    assert logout.status_code == 400
+    assert client.get("/page").status_code == 200  # type: ignore[attr-defined]
+    # With its token the request goes on: the cookie authenticates it, unless a Bearer was sent.
+    token = {"Authorization": header, "X-CSRF-Token": client.get("/csrf").text}  # type: ignore[attr-defined]
+    expected = 401 if header.lower().startswith("bearer ") else 200
+    assert client.post("/api/v1/things", headers=token).status_code == expected  # type: ignore[attr-defined]
+
+
+def test_a_valid_token_next_to_a_cookie_needs_no_csrf_token(app: Flask) -> None:
+    client = _signed_in(app)
+    bearer = {"Authorization": f"Bearer {identity.issue_token('test-secret', _identity())}"}
+    assert client.post("/api/v1/things", headers=bearer).status_code == 200  # type: ignore[attr-defined]

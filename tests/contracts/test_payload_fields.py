@@ -94,6 +94,7 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
             "college": None,
         },
         "user.disabled": {"user_id": "u-1", "generation": 3},
+        "session.ended": {"user_id": "u-1", "session_id": "s-1"},
         **_decisions(),
         **{f"notification.{kind}": _notification(kind) for kind in ("sent", "delivered", "failed")},
         "media.banner_ready": {

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from services.notify.app import create_app
-from shared import clock, identity, testing
+from shared import identity, testing
 from shared.runtime import Runtime
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,19 +22,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 def served(runtime: Runtime) -> Iterator[tuple[str, str]]:
     """Notify on a real port, and a session cookie of an administrator signed as review signs it."""
     app = create_app(runtime)
-    admin = identity.Identity(
-        user_id="u-admin",
-        email="admin@example.kz",
-        name="Әлия",
-        role="admin",
-        scope="national",
-        language="kk",
-        generation=1,
-        expires_at=clock.utcnow() + timedelta(hours=1),
-    )
-    cookie = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
-        {identity.SESSION_KEY: admin.claims()}
-    )
+    cookie = testing.session_cookie(app, "admin", "national", user_id="u-admin", name="Әлия", language="kk")
     port = testing.free_ports()[0]
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,22 @@
+"""ended sessions: a logout ends that one session here as soon as this service hears of it
+
+Revision ID: 0008
+Revises: 0005
+"""
+
+from collections.abc import Sequence
+
+from shared.migrate import ended_sessions_created, ended_sessions_dropped
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    ended_sessions_created()
+
+
+def downgrade() -> None:
+    ended_sessions_dropped()
