@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.review import rules, stages
-from services.review.scoring import SCORE_PUT
 from services.review.models import AuditEntry, Candidate, Conflict, Score
+from services.review.scoring import SCORE_PUT
 from shared import clock
 from shared.identity import CHAIR_ROLES, Identity
 
