@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review import queries, rules, scoring, stages, visibility
-from services.review.models import Candidate, Conflict
+from services.review.models import Candidate
 from shared.identity import Identity
 
 
@@ -36,12 +35,7 @@ def shown(session: Session, caller: Identity, year: int, stage: str, region: str
     """What `caller` may see of the ranking of `stage` in `region` (every region if None)."""
     ranked, candidates, names, min_scores = queries.ranking(session, caller, year, stage, region)
     visible = visibility.seen(session, caller, candidates.values())
-    declared = set(session.scalars(select(Conflict.candidate_id).where(Conflict.member_id == caller.user_id)))
-    conflicted = {
-        cid
-        for cid, c in candidates.items()
-        if cid in declared or bool(caller.college and caller.college == c.college_code)
-    }
+    conflicted = visibility.conflicted(session, caller, candidates.values())
     rows = rules.shown(ranked, visible)
     members = {member for row in rows for member in row.scores}
     left_out = set(candidates) - visible
@@ -52,10 +46,20 @@ def shown(session: Session, caller: Identity, year: int, stage: str, region: str
         min_scores=min_scores,
         unscored=len(left_out - conflicted),
         conflicted=len(left_out & conflicted),
-        hidden={
-            row.candidate_id
-            for row in rows
-            if stages.hidden_from(session, caller, candidates[row.candidate_id])
-        },
+        hidden=_hidden(session, caller, [candidates[row.candidate_id] for row in rows]),
         may_show=bool(left_out - conflicted) and scoring.may_show_scores(caller, stage, region),
     )
+
+
+def _hidden(session: Session, caller: Identity, candidates: list[Candidate]) -> set[str]:
+    """The candidates whose identity blind mode hides from the caller: asked once per stage and
+    region (`stages.hidden_from` reads the stage's setting and decision), not once per row."""
+    by_scope: dict[tuple[int, str, str], bool] = {}
+    hidden = set()
+    for candidate in candidates:
+        key = (candidate.year, candidate.stage, candidate.region)
+        if key not in by_scope:
+            by_scope[key] = stages.hidden_from(session, caller, candidate)
+        if by_scope[key]:
+            hidden.add(candidate.id)
+    return hidden

@@ -60,12 +60,13 @@ def seen(session: Session, caller: Identity, candidates: Iterable[Candidate]) ->
     candidates = list(candidates)
     if not candidates:
         return set()
-    own = set(
-        session.execute(
+    own = {
+        (candidate_id, stage)
+        for candidate_id, stage in session.execute(
             select(Score.candidate_id, Score.stage).where(Score.member_id == caller.user_id)
-        ).all()
-    )
-    declared = set(session.scalars(select(Conflict.candidate_id).where(Conflict.member_id == caller.user_id)))
+        )
+    }
+    conflicts = conflicted(session, caller, candidates)
     states: dict[tuple[int, str, str], ScopeState] = {}
     visible = set()
     for candidate in candidates:
@@ -75,9 +76,7 @@ def seen(session: Session, caller: Identity, candidates: Iterable[Candidate]) ->
             if key not in states:
                 states[key] = scope_state(session, candidate.year, candidate.stage, candidate.region)
             state = states[key]
-        conflict = candidate.id in declared or bool(
-            caller.college and caller.college == candidate.college_code
-        )
+        conflict = candidate.id in conflicts
         if rules.may_see_scores(
             caller.role,
             (candidate.id, candidate.stage) in own,
@@ -87,6 +86,16 @@ def seen(session: Session, caller: Identity, candidates: Iterable[Candidate]) ->
         ):
             visible.add(candidate.id)
     return visible
+
+
+def conflicted(session: Session, caller: Identity, candidates: Iterable[Candidate]) -> set[str]:
+    """The ids of `candidates` the caller may not score: a declared conflict, or their own college."""
+    declared = set(session.scalars(select(Conflict.candidate_id).where(Conflict.member_id == caller.user_id)))
+    return {
+        c.id
+        for c in candidates
+        if c.id in declared or bool(caller.college and caller.college == c.college_code)
+    }
 
 
 def audit_details(
