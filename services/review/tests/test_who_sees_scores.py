@@ -57,6 +57,22 @@ def score(client: FlaskClient, runtime: Runtime, user_id: str, cid: str, value: 
     assert reply.status_code == 200, reply.get_json()
 
 
+def decide(client: FlaskClient, runtime: Runtime, advanced: list[str]) -> dict[str, Any]:
+    """The Almaty chair records the regional decision: `advanced` go on, the rest do not."""
+    body = {
+        "year": 2026,
+        "stage": "regional",
+        "region": "almaty",
+        "advanced": advanced,
+        "justification": "Жоғары балл.",
+        "members_present": ["a@example.kz"],
+    }
+    chair = seeding.token(runtime.settings.secret_key, "regional_chair", "almaty")
+    reply = client.post("/api/v1/decisions", json=body, headers=chair)
+    assert reply.status_code == 201, reply.get_json()
+    return reply.get_json()
+
+
 def ranking(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
     reply = client.get(RANKING, headers=headers)
     assert reply.status_code == 200, reply.get_json()
@@ -104,20 +120,7 @@ def test_a_member_with_a_conflict_never_sees_a_score_or_rank_not_even_after_the_
     assert ids[0] not in shown and body["not_shown"] == {"unscored": 0, "conflict": 1}
     assert sorted(i["rank"] for i in body["items"]) == [1, 2]  # no gap where the hidden one stands
     assert others(client, m1, ids[0]) == set()
-    chair = seeding.token(runtime.settings.secret_key, "regional_chair", "almaty")
-    decided = client.post(
-        "/api/v1/decisions",
-        json={
-            "year": 2026,
-            "stage": "regional",
-            "region": "almaty",
-            "advanced": [ids[1]],
-            "justification": "Жоғары балл.",
-            "members_present": ["a@example.kz"],
-        },
-        headers=chair,
-    )
-    assert decided.status_code == 201, decided.get_json()
+    decide(client, runtime, [ids[1]])
     assert others(client, m1, ids[0]) == set()
     assert ids[0] not in [i["candidate_id"] for i in ranking(client, m1)["items"]]
     assert others(client, member(runtime, "m2"), ids[0]) == {
@@ -203,19 +206,7 @@ def test_the_dashboard_and_the_decision_page_show_a_member_no_score(
     assert board.status_code == 200
     text = board.get_data(as_text=True)
     assert "weighted" not in text and "m1" not in text and "Мүше" not in text
-    chair = seeding.token(runtime.settings.secret_key, "regional_chair", "almaty")
-    decision = client.post(
-        "/api/v1/decisions",
-        json={
-            "year": 2026,
-            "stage": "regional",
-            "region": "almaty",
-            "advanced": [ids[0]],
-            "justification": "Жоғары балл.",
-            "members_present": ["a@example.kz"],
-        },
-        headers=chair,
-    ).get_json()
+    decision = decide(client, runtime, [ids[0]])
     page = client.get(f"/decisions/{decision['id']}", headers=m3).get_data(as_text=True)
     assert "Мүше m1" not in page and "9.00" not in page
     api = client.get(f"/api/v1/decisions/{decision['id']}", headers=m3).get_data(as_text=True)
