@@ -10,11 +10,23 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from services.review import audit, present, queries, rules, schemas, scoping, scoring, stages
+from services.review import (
+    audit,
+    present,
+    queries,
+    rules,
+    schemas,
+    scoping,
+    scoring,
+    stages,
+)
+from services.review import (
+    rankings as shown_rankings,
+)
 from services.review.messages import ReviewProblem
 from services.review.models import Candidate
-from shared import identity
-from shared.identity import MEMBER_ROLES, NATIONAL, REGIONAL_ROLES, Identity
+from shared import identity, regions
+from shared.identity import CHAIR_ROLES, MEMBER_ROLES, NATIONAL, REGIONAL_ROLES, Identity
 from shared.problems import load_query
 from shared.web import current_runtime
 
@@ -136,31 +148,68 @@ def rankings() -> tuple[Response, int]:
         if region != caller.scope:
             raise ReviewProblem(404, "not_found")
     with current_runtime().db.unit_of_work() as session:
-        ranked, candidates, names, min_scores = queries.ranking(session, caller, year, stage, region)
-        items = [
-            {
-                **row.as_dict(),
-                "scores": [
-                    {"member_id": m, "member_name": names.get(m, m), "weighted": v}
-                    for m, v in row.scores.items()
-                ],
-                **(
-                    {}
-                    if stages.hidden_from(session, caller, candidates[row.candidate_id])
-                    else {"name": candidates[row.candidate_id].full_name}
-                ),
-            }
-            for row in ranked
-        ]
+        found = shown_rankings.shown(session, caller, year, stage, region)
+    items = [
+        {
+            **row.as_dict(),
+            "scores": [
+                {"member_id": m, "member_name": found.names.get(m, m), "weighted": v}
+                for m, v in row.scores.items()
+            ],
+            **(
+                {}
+                if row.candidate_id in found.hidden
+                else {"name": found.candidates[row.candidate_id].full_name}
+            ),
+        }
+        for row in found.rows
+    ]
     return jsonify(
         year=year,
         stage=stage,
         region=region,
         normalisation=rules.NORMALISATION,
         tie_break=rules.TIE_BREAK,
-        min_scores=min_scores,
+        min_scores=found.min_scores,
         items=items,
+        not_shown={"unscored": found.unscored, "conflict": found.conflicted},
     ), 200
+
+
+@bp.post("/stages/<int:year>/<stage>/scores-shown")
+@identity.roles(*sorted(CHAIR_ROLES))
+def show_scores(year: int, stage: str) -> tuple[Response, int]:
+    """A chair shows every score of their scope before its scoring is done (audited once)."""
+    caller = identity.caller()
+    year, stage = _year(year), _stage(stage)
+    body = request.get_json(silent=True)
+    region = _shown_region(caller, stage, body.get("region") if isinstance(body, dict) else None)
+    if not scoring.may_show_scores(caller, stage, region):
+        raise ReviewProblem(403, "not_your_stage")
+    with current_runtime().db.unit_of_work() as session:
+        row = scoring.show_scores(session, caller, year, stage, region)
+        answer = {
+            "year": year,
+            "stage": stage,
+            "scope": row.scope,
+            "shown_at": row.scores_shown_at.isoformat() if row.scores_shown_at else None,
+            "shown_by": row.scores_shown_by,
+        }
+    return jsonify(answer), 200
+
+
+def _shown_region(caller: Identity, stage: str, given: Any) -> str | None:
+    """The region whose regional stage a chair shows (a regional chair's own by default); None for
+    the republican stage, which the working group scores for the whole country."""
+    if stage != "regional":
+        return None
+    given = caller.region if given is None else given
+    found = regions.resolve(given) if isinstance(given, str) else None
+    if found is None:
+        raise ReviewProblem(422, "validation_failed", {"region": ["field.invalid"]})
+    if not caller.sees(found.code):
+        raise ReviewProblem(404, "not_found")
+    return found.code
 
 
 @bp.put("/stages/<int:year>/<stage>/blind")

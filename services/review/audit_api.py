@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden
 
-from services.review import audit
+from services.review import audit, visibility
 from services.review.models import AuditEntry
 from shared import identity
 from shared.clock import KAZAKHSTAN
@@ -33,7 +33,7 @@ class AuditQuery(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
-def _entry(entry: AuditEntry) -> dict[str, Any]:
+def _entry(entry: AuditEntry, details: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": entry.id,
         "at": entry.at.isoformat(),
@@ -41,7 +41,7 @@ def _entry(entry: AuditEntry) -> dict[str, Any]:
         "action": entry.action,
         "candidate_id": entry.candidate_id,
         "region": entry.region,
-        "details": entry.details,
+        "details": details,
     }
 
 
@@ -54,7 +54,8 @@ def audit_log() -> tuple[Response, int]:
     filters = audit.Filters(**load_query(AuditQuery(), _with_days(request.args)))
     with current_runtime().db.unit_of_work() as session:
         rows = audit.entries(session, viewer, filters)
-        items = [_entry(row) for row in rows]
+        details = visibility.audit_details(session, viewer, rows)
+        items = [_entry(row, details[row.id]) for row in rows]
     following = items[-1]["id"] if len(items) == filters.limit else None
     return jsonify(items=items, before=following), 200
 

@@ -9,11 +9,12 @@ quoted with an apostrophe (`shared.exports`, as every export of the system).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
 
-from services.review import audit
+from services.review import audit, visibility
 from services.review.audit_api import AuditQuery, _with_days
 from services.review.messages import AUDIT, TERMS
 from services.review.models import AuditEntry
@@ -28,7 +29,8 @@ EXPORT_LIMIT = 50_000
 COLUMNS = ("id", "at", "actor_id", "actor_email", "role", "action", "candidate_id", "region", "details")
 
 
-def _entries(limit: int) -> list[AuditEntry]:
+def _entries(limit: int) -> list[tuple[AuditEntry, dict[str, Any]]]:
+    """The entries the caller may read, each with its details as they may read them."""
     viewer = identity.caller()
     if not audit.visible_to(viewer):
         raise Forbidden()
@@ -37,8 +39,9 @@ def _entries(limit: int) -> list[AuditEntry]:
     query["limit"] = limit
     with current_runtime().db.unit_of_work() as session:
         rows = audit.entries(session, viewer, audit.Filters(**query))
+        details = visibility.audit_details(session, viewer, rows)
         session.expunge_all()
-    return rows
+    return [(row, details[row.id]) for row in rows]
 
 
 @bp.get("/audit")
@@ -54,7 +57,7 @@ def audit_page() -> pages.Page:
         filters={key: request.args.get(key, "") for key in ("actor", "action", "candidate", "from", "to")},
         export_query=request.query_string.decode(),
         format_moment=i18n.format_moment,
-        details=lambda entry: json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+        details=lambda shown: json.dumps(shown, ensure_ascii=False, sort_keys=True),
     )
 
 
@@ -74,9 +77,9 @@ def audit_csv() -> Response:
                 entry.action,
                 entry.candidate_id,
                 entry.region,
-                json.dumps(entry.details, ensure_ascii=False, sort_keys=True),
+                json.dumps(details, ensure_ascii=False, sort_keys=True),
             )
-            for entry in rows
+            for entry, details in rows
         ),
     )
     response = Response(text, mimetype="text/csv")

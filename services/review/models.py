@@ -290,6 +290,9 @@ class StageSetting(Base):
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     #: None: every member scores every candidate; N: each candidate gets at least N assigned scorers.
     scorers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: When (and by whom) a chair chose to show every score of the scope before its scoring was done.
+    scores_shown_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    scores_shown_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Assignment(Base):

@@ -96,6 +96,7 @@ def detail(found: Detail, media_url: str) -> dict[str, Any]:
         "conflicts": [conflict(x) for x in found.conflicts],
         "scores": [score(x) for x in found.scores],
         "declared_conflict": found.declared_conflict,
+        "scores_shown": found.scores_shown,
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import exists, func, not_, or_, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from services.review import rules, scoping, stages
+from services.review import rules, scoping, stages, visibility
 from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
 from shared.i18n import LANGUAGES
 from shared.identity import NATIONAL, Identity
@@ -73,9 +73,10 @@ class Page:
 class Detail(Listed):
     photo: Photo | None = None
     conflicts: list[Conflict] = field(default_factory=list)
-    #: Every member's score (chairs and administrators); a member sees only their own.
+    #: Every member's score when the caller may see them (`rules.may_see_scores`), else their own.
     scores: list[Score] = field(default_factory=list)
     declared_conflict: bool = False
+    scores_shown: bool = False
 
 
 def _own_score(caller: Identity) -> Any:
@@ -210,7 +211,7 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
     if found is None:
         return None
     photo = session.get(Photo, found.nomination_id)
-    sees_all = caller.chair or caller.role == "admin"
+    sees_all = caller.chair or caller.role in rules.SEE_ALL_SCORES
     conflicts = session.scalars(
         select(Conflict).where(Conflict.candidate_id == found.id).order_by(Conflict.declared_at)
     ).all()
@@ -219,6 +220,7 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
         .where(Score.candidate_id == found.id, Score.stage == found.stage)
         .order_by(Score.member_name)
     ).all()
+    shown = found.id in visibility.seen(session, caller, [found])
     return Detail(
         candidate=found,
         photo_status=contract_photo(photo.status if photo else None),
@@ -229,8 +231,9 @@ def candidate_detail(session: Session, caller: Identity, candidate_id: str) -> D
         hidden=stages.hidden_from(session, caller, found),
         photo=photo,
         conflicts=[c for c in conflicts if sees_all or c.member_id == caller.user_id],
-        scores=[s for s in scores if sees_all or s.member_id == caller.user_id],
+        scores=[s for s in scores if shown or s.member_id == caller.user_id],
         declared_conflict=any(c.member_id == caller.user_id for c in conflicts),
+        scores_shown=shown,
     )
 
 
@@ -288,8 +291,9 @@ def ranking_entries(
 def ranking(
     session: Session, caller: Identity, year: int, stage: str, region: str | None
 ) -> tuple[list[rules.Ranked], dict[str, Candidate], dict[str, str], int]:
-    """The ranking of a stage in a scope (`rules.rank`), the candidates by id, the members' names by
-    id and the stage's minimum of scores. The decisions' protocols rank with this too."""
+    """The full ranking of a stage in a scope (`rules.rank`), the candidates by id, the members' names
+    by id and the stage's minimum of scores: what the decision records and its protocol prints.
+    Pages and the API show a caller `rankings.shown`, only what they may see of it."""
     entries, candidates, names = ranking_entries(session, caller, year, stage, region)
     min_scores = stages.rubric(session, year, stage).min_scores
     return rules.rank(entries, min_scores), candidates, names, min_scores

@@ -10,7 +10,7 @@ import json
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 from shared.calendar import Calendar
 from shared.i18n import LANGUAGES
+from shared.identity import CHAIR_ROLES, MEMBER_ROLES
 from shared.words import MIN_STATEMENT_WORDS
 
 #: The stages a commission scores and the stage of a winner (who is scored no more).
@@ -290,6 +291,45 @@ def rank(entries: Iterable[Entry], min_scores: int) -> list[Ranked]:
         )
         for position, (_key, entry, mean, normal, count) in enumerate(rows, start=1)
     ]
+
+
+# --- Who sees scores ------------------------------------------------------------------------------
+
+#: Who sees every score of every candidate in scope, whatever the state of the scoring.
+SEE_ALL_SCORES = frozenset({"admin"})
+
+
+def may_see_scores(
+    role: str, has_own_score: bool, has_conflict: bool, chair_opened: bool, scoring_done: bool
+) -> bool:
+    """Whether a caller sees the other members' scores (and the rank) of one candidate.
+
+    A member judges on their own first: the others' scores come only after saving theirs, and never
+    on a candidate they declared a conflict on (their own college counts), not even after the
+    decision. A chair is a member too, and also sees the whole scope once its scoring is done or
+    they chose to show the scores; an administrator sees everything; anyone else (media) nothing.
+    """
+    if role in SEE_ALL_SCORES:
+        return True
+    if role not in MEMBER_ROLES or has_conflict:
+        return False
+    if role in CHAIR_ROLES and (chair_opened or scoring_done):
+        return True
+    return has_own_score
+
+
+def scoring_done(deadline_passed: bool, decided: bool, counts: Iterable[int], min_scores: int) -> bool:
+    """A scope's scoring is done: the deadline passed, the decision is recorded, or every candidate
+    under review has the stage's minimum of scores (`counts`: one per candidate, none is vacuous)."""
+    return deadline_passed or decided or all(count >= min_scores for count in counts)
+
+
+def shown(ranked: Iterable[Ranked], visible: Iterable[str]) -> list[Ranked]:
+    """The rows of a ranking a caller may see, placed again 1..n among themselves: a gap in the
+    places would tell where a hidden candidate stands."""
+    keep = set(visible)
+    rows = [row for row in ranked if row.candidate_id in keep]
+    return [replace(row, rank=position) for position, row in enumerate(rows, start=1)]
 
 
 # --- Assignment ----------------------------------------------------------------------------------

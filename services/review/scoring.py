@@ -17,7 +17,7 @@ from services.review import audit, rules, stages
 from services.review.messages import ReviewProblem
 from services.review.models import Assignment, Candidate, Conflict, RubricChange, Score, StageSetting
 from shared import clock
-from shared.identity import NATIONAL, REGIONAL_ROLES, Identity
+from shared.identity import CHAIR_ROLES, NATIONAL, REGIONAL_ROLES, Identity
 
 #: The audit log's actions of the commissions' work.
 SCORE_PUT = "score.put"
@@ -25,6 +25,8 @@ CONFLICT_DECLARED = "conflict.declared"
 RUBRIC_CHANGED = "rubric.changed"
 STAGE_BLIND = "stage.blind"
 STAGE_ASSIGNMENT = "stage.assignment"
+#: A chair chose to show every score of a scope before its scoring was done.
+SCORES_SHOWN = "scores.shown"
 #: Reading one candidate's personal data (their page, the API's detail, the scoring page).
 CANDIDATE_READ = "candidate.read"
 #: Reading a list of candidates (names and colleges): one entry per list, not per name.
@@ -197,6 +199,30 @@ def set_assignment(
     session.flush()
     audit.record(session, caller, STAGE_ASSIGNMENT, region=scope, year=year, stage=stage, scorers=scorers)
     return rebalance(session, year, stage, scope, stages.members_of(session, stage, scope))
+
+
+def may_show_scores(caller: Identity, stage: str, region: str | None) -> bool:
+    """A chair shows the scores of one scope they see: a regional chair their region's regional
+    stage; the national chair the republican stage, or one region's regional stage."""
+    if caller.role not in CHAIR_ROLES:
+        return False
+    if caller.role in REGIONAL_ROLES:
+        return stage == "regional" and region == caller.region
+    return stage != "regional" or region is not None
+
+
+def show_scores(
+    session: Session, caller: Identity, year: int, stage: str, region: str | None
+) -> StageSetting:
+    """A chair shows every score of a scope before its scoring is done; the first choice is kept (and
+    audited), a second one changes nothing."""
+    scope = stages.scope_of(stage, region or NATIONAL)
+    row = _setting(session, year, stage, scope)
+    if row.scores_shown_at is None:
+        row.scores_shown_at, row.scores_shown_by = clock.utcnow(), caller.user_id
+        session.flush()
+        audit.record(session, caller, SCORES_SHOWN, region=region, year=year, stage=stage, scope=scope)
+    return row
 
 
 def commission_changed(session: Session, role: str, scope: str) -> None:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
-from services.review import audit, present, queries, rules, schemas, scoping, scoring, stages
+from services.review import audit, present, queries, rankings, rules, schemas, scoping, scoring, stages
 from services.review.messages import (
     NORMALISATION,
     NOT_FOUND,
@@ -28,7 +28,7 @@ from services.review.messages import (
     ReviewProblem,
 )
 from shared import i18n, identity, pages, regions
-from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
+from shared.identity import CHAIR_ROLES, MEMBER_ROLES, REGIONAL_ROLES
 from shared.problems import text
 from shared.web import current_runtime
 
@@ -220,31 +220,34 @@ def rankings_page() -> pages.Page:
     region = query.get("region")
     if caller.role in REGIONAL_ROLES:
         region = caller.scope
-    rows: list[dict[str, Any]] = []
-    names: dict[str, str] = {}
-    min_scores = 0
+    found = None
     if query.get("year") and query.get("stage"):
         with current_runtime().db.unit_of_work() as session:
-            ranked, candidates, names, min_scores = queries.ranking(
-                session, caller, query["year"], query["stage"], region
-            )
-            rows = [
-                {
-                    "row": row,
-                    "candidate": candidates[row.candidate_id],
-                    "hidden": stages.hidden_from(session, caller, candidates[row.candidate_id]),
-                }
-                for row in ranked
-            ]
+            found = rankings.shown(session, caller, query["year"], query["stage"], region)
     return _render(
-        "rankings.html",
-        rows=rows,
-        names=names,
-        query=query,
-        region=region,
-        regional=caller.role in REGIONAL_ROLES,
-        min_scores=min_scores,
+        "rankings.html", found=found, query=query, region=region, regional=caller.role in REGIONAL_ROLES
     )
+
+
+@bp.post("/rankings/scores-shown")
+@identity.roles(*sorted(CHAIR_ROLES))
+def show_scores_form() -> ResponseReturnValue:
+    """The ranking page's "Show scores" button: the chair sees every score of the scope from now on."""
+    caller = identity.caller()
+    try:
+        query = schemas.RankingQuery().load(
+            {key: request.form[key] for key in ("year", "stage", "region") if request.form.get(key)}
+        )
+    except ValidationError:
+        abort(400)
+    region = caller.region or query.get("region")
+    shown_region = region if query["stage"] == "regional" else None
+    if not scoring.may_show_scores(caller, query["stage"], shown_region):
+        abort(403)
+    with current_runtime().db.unit_of_work() as session:
+        scoring.show_scores(session, caller, query["year"], query["stage"], shown_region)
+    back = {"year": query["year"], "stage": query["stage"], "lang": pages.page_language()}
+    return redirect(url_for("review.rankings_page", **back, **({"region": region} if region else {})))
 
 
 error_page = pages.error_pages(_render, NOT_FOUND)

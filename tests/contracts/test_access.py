@@ -74,6 +74,8 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_api.put_rubric"): frozenset({"admin"}),
     ("review", "review_api.put_blind"): frozenset({"admin"}),
     ("review", "review_api.put_assignment"): _CHAIRS,
+    ("review", "review_api.show_scores"): _CHAIRS,
+    ("review", "review.show_scores_form"): _CHAIRS,
     ("review", "review_api.rankings"): _MEMBERS | {"admin"},
     ("review", "review.rankings_page"): _MEMBERS | {"admin"},
     ("review", "review_audit_pages.audit_page"): _AUDITORS,

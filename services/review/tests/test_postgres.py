@@ -46,4 +46,6 @@ def test_search_scores_and_ranking_on_postgres(pg_runtime: Runtime, monkeypatch:
     )
     assert reply.status_code == 200
     ranking = client.get("/api/v1/rankings?year=2026&stage=regional", headers=member).get_json()
-    assert ranking["items"][0]["candidate_id"] == found["id"] and ranking["items"][1]["scores_count"] == 0
+    # The member sees the candidate they scored; the other is counted, not shown.
+    assert [i["candidate_id"] for i in ranking["items"]] == [found["id"]]
+    assert ranking["not_shown"] == {"unscored": 1, "conflict": 0}

@@ -104,14 +104,16 @@ def test_free_text_is_escaped_on_every_page(
     chair = client_as("regional_chair", "almaty")
     chair_token = _form(chair, f"/candidates/{evil_id}")
     chair.post(f"/candidates/{evil_id}/conflict", data={"reason": XSS, "csrf_token": chair_token})
+    # The chair declared a conflict on the candidate: their ranking leaves them out; an admin's has them.
+    admin = client_as("admin", "national")
     pages = [
-        "/?lang=en",
-        f"/candidates/{evil_id}?lang=en",
-        f"/candidates/{evil_id}/score?lang=en",
-        "/rankings?year=2026&stage=regional&lang=en",
+        (chair, "/?lang=en"),
+        (chair, f"/candidates/{evil_id}?lang=en"),
+        (chair, f"/candidates/{evil_id}/score?lang=en"),
+        (admin, "/rankings?year=2026&stage=regional&lang=en"),
     ]
-    for path in pages:
-        html = chair.get(path).get_data(as_text=True)
+    for who, path in pages:
+        html = who.get(path).get_data(as_text=True)
         assert XSS not in html, path
         assert "&lt;script&gt;" in html, path
 
@@ -137,13 +139,18 @@ def test_a_conflict_from_the_page_withdraws_the_score_and_shows_for_the_chair(
 def test_the_ranking_page_names_its_normalisation_and_rule(
     client_as: Callable[..., FlaskClient], ids: list[str]
 ) -> None:
-    html = (
-        client_as("regional_chair", "almaty")
-        .get("/rankings?year=2026&stage=regional&lang=ru")
-        .get_data(as_text=True)
-    )
+    chair = client_as("regional_chair", "almaty")
+    html = chair.get("/rankings?year=2026&stage=regional&lang=ru").get_data(as_text=True)
     assert "z-балл" in html and "Порядок: сначала выше нормированный балл" in html
-    assert html.count("data-candidate=") == 2
+    # Nobody has scored yet: the chair sees the ranking once they show the scores (the page's button).
+    assert html.count("data-candidate=") == 0 and 'id="show-scores"' in html
+    token = _form(chair, "/rankings?year=2026&stage=regional&lang=ru")
+    shown = chair.post(
+        "/rankings/scores-shown?lang=ru", data={"year": "2026", "stage": "regional", "csrf_token": token}
+    )
+    assert shown.status_code == 302 and "/rankings?" in shown.headers["Location"]
+    html = chair.get(shown.headers["Location"]).get_data(as_text=True)
+    assert html.count("data-candidate=") == 2 and 'id="show-scores"' not in html
 
 
 def test_a_blind_stage_hides_names_and_colleges_on_the_members_pages(
