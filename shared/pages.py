@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from flask import Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, regions, vocabulary
+from shared import i18n, identity, problems, regions, vocabulary
 
 Terms = Mapping[str, Mapping[str, i18n.Text]]
 
@@ -69,18 +69,22 @@ Page = tuple[str, int, dict[str, str]]
 
 #: What a signed-in person reads on a page their role may not open (the API answers 403 as a problem).
 FORBIDDEN = i18n.N_("Your role does not open this page. Sign in with another account, or go back.")
+#: What a person reads who sent a form over the body limit (`shared.bodies`).
+TOO_LARGE = i18n.N_("What you sent is too large: at most %(maximum)s MB. Go back and send less.")
 
 
 def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[HTTPException], Page | None]:
     """The error pages of a service whose pages render with `render`, in the reader's language (the
     service's `error.html`): a missing page says `not_found`, a page the caller's role may not open
-    says `FORBIDDEN`; any other error answers as a problem."""
+    says `FORBIDDEN`, a form over the body limit `TOO_LARGE`; any other error answers as a problem."""
 
     def error_page(error: HTTPException) -> Page | None:
         if error.code == 404:
             return render("error.html", 404, message=not_found, params={})
         if error.code == 403:
             return render("error.html", 403, message=FORBIDDEN, params={})
+        if error.code == 413:
+            return render("error.html", 413, message=TOO_LARGE, params={"maximum": problems.body_limit_mb()})
         return None
 
     return error_page
