@@ -3,7 +3,8 @@
 - **Size.** Every request's body is at most `LIMIT` (1 MB); a view that takes a photo is marked
   `@bodies.upload` and takes up to `UPLOAD_LIMIT` (16 MB). Over it werkzeug refuses the body before
   it is read (413 `payload_too_large`, a page in the reader's language where the address is a page).
-- **JSON.** Every JSON API reads its body here (`json_body`, `json_object`), never with Flask's
+- **JSON.** Every JSON API reads its body here (`json_object`, or `parse_object` for a part of a
+  multipart body), never with Flask's
   `get_json`: a body that is not JSON, is nested deeper than `MAX_DEPTH` levels or carries text no
   store can keep (a NUL character, a lone surrogate such as "\\ud800") is 422 `invalid_json`, naming
   why in the caller's language. One place, so that a bad body is the same answer in every API
@@ -115,7 +116,9 @@ def parse(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
     """The JSON document `raw`, or `Unreadable` saying why it is not one this system can take."""
     try:
         value = json.loads(raw, parse_int=_integer, parse_constant=_no_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except RecursionError as exc:  # far deeper than MAX_DEPTH: the parser gave up
+        raise Unreadable("json.too_deep") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Unreadable("json.unparseable") from exc
     check(value, max_depth)
     return value
@@ -154,18 +157,17 @@ def refused(reason: str) -> problems.Problem:
     return problems.Problem(422, INVALID_JSON, {BODY: [reason]}, params={"depth": MAX_DEPTH})
 
 
-def json_body() -> Any:
-    """The request's body as JSON (any value), whatever its Content-Type says; 422 `invalid_json`
-    if it is not readable JSON."""
+def json_object() -> dict[str, Any]:
+    """The request's body as a JSON object; 422 `invalid_json` for anything else."""
     try:
-        return parse(request.get_data(cache=True))
+        return parse_object(request.get_data(cache=True))
     except Unreadable as exc:
         raise refused(exc.reason) from exc
 
 
-def json_object() -> dict[str, Any]:
-    """The request's body as a JSON object; 422 `invalid_json` for anything else."""
-    value = json_body()
+def parse_object(raw: bytes | str) -> dict[str, Any]:
+    """`parse`, for a document that must be a JSON object (every body of the four APIs is one)."""
+    value = parse(raw)
     if not isinstance(value, dict):
-        raise refused("json.not_object")
+        raise Unreadable("json.not_object")
     return value

@@ -51,7 +51,7 @@ def _parse_json(raw: bytes | str, path: str) -> Any:
     """The JSON document of the part `path`; 422 `invalid_json` naming it if it is not one (the
     rules are every service's: `shared.bodies`)."""
     try:
-        return bodies.parse(raw)
+        return bodies.parse_object(raw)
     except bodies.Unreadable as exc:
         problem = Problem("invalid_json", {"reason": exc.reason, "depth": bodies.MAX_DEPTH})
         raise Invalid({path: [problem]}, code=bodies.INVALID_JSON) from exc
