@@ -55,11 +55,31 @@ def remember_language(response: Response, secure: bool) -> Response:
     return response
 
 
+#: The years a page may be asked about.
+YEARS = range(2000, 2101)
+
+
+def asked_year(raw: str | None) -> int | None:
+    """`raw` (a page's `?year=` or a form's year) as a year of `YEARS`, or None for anything else
+    ("²" and "٢٠٢٦" are digits to `str.isdigit`, not years): a page falls back or refuses, never
+    fails on it."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+        return None
+    year = int(raw)
+    return year if year in YEARS else None
+
+
 def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
     """The current page (query kept) in each language, for the language switch."""
     endpoint = request.endpoint or fallback_endpoint
     view_args = (request.view_args or {}) if request.endpoint else {}
-    query = request.args.to_dict()
+    # A query parameter named like a path variable or one of url_for's own (`endpoint`, `_external`)
+    # would clash with it: the path's value stands, such a parameter is dropped.
+    query = {
+        key: value
+        for key, value in request.args.to_dict().items()
+        if key not in view_args and key != "endpoint" and not key.startswith("_")
+    }
     return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
 
 

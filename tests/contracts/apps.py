@@ -20,14 +20,19 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from shared import config, testing
+from shared import config, identity, testing
 from shared.handling import handle
 from shared.runtime import Runtime
 
 #: What a path's variables are filled with (a candidate's id is the seeded candidate's).
 FILLER = "00000000-0000-4000-8000-000000000000"
-#: Variables that are not ids: a year and a stage of the programme, a message's template.
-NAMED_FILLERS: dict[str, Any] = {"year": 2026, "stage": "regional", "code": "nomination_received"}
+#: Variables that are not ids: a year and a stage of the programme, a message's template and channel.
+NAMED_FILLERS: dict[str, Any] = {
+    "year": 2026,
+    "stage": "regional",
+    "code": "nomination_received",
+    "channel": "email",
+}
 #: The moment intake's calendar is at: submissions are open.
 INTAKE_NOW = "2026-09-20T10:00:00+05:00"
 
@@ -63,6 +68,17 @@ class Service:
         if self.key is not None:
             return {"Authorization": f"Bearer {self.key}"}
         return self.bearer("admin", "national")
+
+    def caller(self, rule: Rule) -> dict[str, str]:
+        """Credentials that may call `rule`: intake's portal key, else an admin, else a chair or a
+        member of almaty (the seeded candidate's region), as `test_access.ROLES_ONLY` allows."""
+        from tests.contracts.test_access import ROLES_ONLY
+
+        if self.key is not None:
+            return {"Authorization": f"Bearer {self.key}"}
+        allowed = ROLES_ONLY.get((self.name, rule.endpoint), frozenset(identity.ROLES))
+        role = next(r for r in ("admin", "regional_chair", "regional_member") if r in allowed)
+        return self.bearer(role, "almaty" if role in identity.REGIONAL_ROLES else identity.NATIONAL)
 
     def bearer(self, role: str, scope: str) -> dict[str, str]:
         """Valid credentials of a made-up person of `role` in `scope`."""

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.routing import Rule
 
-from shared import bodies, identity
+from shared import bodies
 from tests.contracts.apps import Service, started
-from tests.contracts.test_access import ROLES_ONLY
 
 SERVICES = ("intake", "review", "media", "notify")
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -53,16 +52,6 @@ def service(
         yield found
 
 
-def caller(service: Service, rule: Rule) -> dict[str, str]:
-    """Credentials that may call `rule`: intake's portal key, else an admin, else a chair or a
-    member of almaty (the seeded candidate's region)."""
-    if service.name == "intake":
-        return {"Authorization": f"Bearer {service.key}"}
-    allowed = ROLES_ONLY.get((service.name, rule.endpoint), frozenset(identity.ROLES))
-    role = next(r for r in ("admin", "regional_chair", "regional_member") if r in allowed)
-    return service.bearer(role, "almaty" if role in identity.REGIONAL_ROLES else identity.NATIONAL)
-
-
 def json_routes(service: Service) -> list[tuple[Rule, str]]:
     return [
         (rule, method)
@@ -86,7 +75,7 @@ def test_every_json_api_refuses_an_unreadable_body_with_422_invalid_json(service
     client = service.app.test_client()
     wrong = []
     for rule, method in routes:
-        headers = {**caller(service, rule), "Accept-Language": "kk", "Content-Type": "application/json"}
+        headers = {**service.caller(rule), "Accept-Language": "kk", "Content-Type": "application/json"}
         for raw, reason in UNREADABLE.items():
             answer = client.open(service.path(rule), method=method, data=raw, headers=headers)
             body = answer.get_json(force=True, silent=True) or {}
@@ -103,7 +92,7 @@ def test_64_levels_are_still_json(service: Service) -> None:
     client = service.app.test_client()
     deep = ('{"a": ' * 63 + "[1]" + "}" * 63).encode()
     for rule, method in json_routes(service):
-        headers = {**caller(service, rule), "Content-Type": "application/json"}
+        headers = {**service.caller(rule), "Content-Type": "application/json"}
         answer = client.open(service.path(rule), method=method, data=deep, headers=headers)
         assert answer.status_code < 500, (rule.rule, answer.get_data()[:300])
         assert (answer.get_json(silent=True) or {}).get("code") != "invalid_json", rule.rule
@@ -115,7 +104,7 @@ def test_a_body_over_one_mb_is_413_in_the_callers_language(service: Service) -> 
     for rule, method in json_routes(service):
         if rule.endpoint == "nominations.submit":
             continue  # takes a photo: 16 MB, below
-        headers = {**caller(service, rule), "Accept-Language": "ru", "Content-Type": "application/json"}
+        headers = {**service.caller(rule), "Accept-Language": "ru", "Content-Type": "application/json"}
         answer = client.open(service.path(rule), method=method, data=too_large, headers=headers)
         body = _problem(answer, 413, "payload_too_large")
         assert body["detail"] == "Тело запроса должно быть не больше 1 МБ.", rule.rule
