@@ -9,11 +9,13 @@ added (or listed in `NO_JSON_BODY`, with why).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug.routing import Rule
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from shared import bodies
 from tests.contracts.apps import Service, started
@@ -126,6 +128,30 @@ def test_intake_takes_a_photo_of_up_to_16_mb_and_nothing_else_over_1_mb(
         huge = b" " * (bodies.UPLOAD_LIMIT + 1)
         answer = client.post("/api/v1/nominations", data=huge, headers=auth, content_type=JSON)
         assert _problem(answer, 413, "payload_too_large")["detail"] == f"{AT_MOST} 16 MB."
+
+
+def _chunked(service: Service, method: str, path: str, body: bytes, headers: dict[str, str]) -> int:
+    """Send `body` without a Content-Length, as a chunked request reaches gunicorn: the status."""
+    builder = EnvironBuilder(path=path, method=method, headers=headers, input_stream=io.BytesIO(body))
+    environ = builder.get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input_terminated"] = True  # what gunicorn says of a chunked body it de-chunks
+    _body, status, _headers = run_wsgi_app(service.app.wsgi_app, environ, buffered=True)
+    return int(status.split()[0])
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_cut_short(service: Service) -> None:
+    """werkzeug stops reading a body without a length at the limit and would hand out the part."""
+    for rule, method in json_routes(service):
+        headers = {**service.caller(rule), "Content-Type": JSON}
+        limit = bodies.UPLOAD_LIMIT if rule.endpoint == "nominations.submit" else bodies.LIMIT
+        too_large = b"{}" + b" " * limit  # valid JSON if cut at the limit
+        assert _chunked(service, method, service.path(rule), too_large, headers) == 413, rule.rule
+        assert _chunked(service, method, service.path(rule), b"[]", headers) == 422, rule.rule
+    if service.name == "intake":
+        headers = {**service.caller(rule), "Content-Type": "image/jpeg"}
+        photo = b"\xff\xd8" + b"\0" * bodies.UPLOAD_LIMIT
+        assert _chunked(service, "PUT", "/api/v1/nominations/x/photo", photo, headers) == 413
 
 
 @pytest.mark.parametrize(

@@ -83,8 +83,10 @@ JSON_VALUES = st.recursive(
     max_leaves=12,
 )
 OBJECTS = st.dictionaries(st.sampled_from(BODY_NAMES), JSON_VALUES, max_size=6)
-#: A body: an object with known fields, any JSON, or bytes (JSON or not).
-BODIES = OBJECTS.map(json.dumps) | JSON_VALUES.map(json.dumps) | st.binary(max_size=40)
+#: A known field with an integer longer than Python reads from text (read as infinite).
+HUGE = st.sampled_from(BODY_NAMES).map(lambda name: f'{{"{name}": -{"9" * 5000}}}')
+#: A body: an object with known fields, any JSON, a huge number, or bytes (JSON or not).
+BODIES = OBJECTS.map(json.dumps) | JSON_VALUES.map(json.dumps) | HUGE | st.binary(max_size=40)
 QUERIES = st.dictionaries(
     st.sampled_from(QUERY_NAMES) | st.text(min_size=1, max_size=8),
     KNOWN | NUMBERS.map(str) | st.text(max_size=20),
