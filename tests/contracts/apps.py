@@ -103,6 +103,19 @@ def started(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         yield found
 
 
+def fixture(*names: str) -> Any:
+    """A `service` fixture giving each service of `names` in turn, started on a fresh database."""
+
+    @pytest.fixture(params=names)
+    def service(
+        request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> Iterator[Service]:
+        with started(request.param, tmp_path, monkeypatch) as found:
+            yield found
+
+    return service
+
+
 def _seed_candidate(runtime: Runtime) -> str:
     from services.review.handlers import HANDLERS
     from services.review.models import Candidate

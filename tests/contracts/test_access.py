@@ -14,14 +14,11 @@ Each check collects every offending route before failing, so one run names them 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from werkzeug.routing import Rule
 
 from shared import identity
-from tests.contracts.apps import Service, started
+from tests.contracts.apps import Service, fixture
 
 SERVICES = ("review", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
@@ -107,12 +104,7 @@ STAGE_BOUND: set[tuple[str, str]] = {
 CALLERS = {
     role: ("almaty" if role in identity.REGIONAL_ROLES else identity.NATIONAL) for role in identity.ROLES
 }
-@pytest.fixture(params=SERVICES)
-def service(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Service]:
-    with started(request.param, tmp_path, monkeypatch) as found:
-        yield found
+service = fixture(*SERVICES)
 
 
 def _call(

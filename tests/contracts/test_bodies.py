@@ -10,7 +10,6 @@ added (or listed in `NO_JSON_BODY`, with why).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from shared import bodies
-from tests.contracts.apps import Service, started
+from tests.contracts.apps import Service, fixture, started
 
 SERVICES = ("intake", "review", "media", "notify")
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -46,12 +45,7 @@ JSON = "application/json"
 AT_MOST = "The request body must be at most"
 
 
-@pytest.fixture(params=SERVICES)
-def service(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Service]:
-    with started(request.param, tmp_path, monkeypatch) as found:
-        yield found
+service = fixture(*SERVICES)
 
 
 def json_routes(service: Service) -> list[tuple[Rule, str]]:
