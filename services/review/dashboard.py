@@ -136,8 +136,10 @@ class _YearQuery(Schema):
 
 
 def _year() -> int:
-    """The year asked for (this one by default); 422 naming `year` for one out of the programme's."""
-    year = problems.load_query(_YearQuery(), request.args)["year"]
+    """The year asked for (this one by default); 422 naming `year` for one out of the programme's.
+    The page's other parameters (`lang`, `region`) are not the year's business."""
+    asked = request.args.get("year")
+    year = problems.load_query(_YearQuery(), {"year": asked} if asked else {})["year"]
     return year if year is not None else clock.local_now().year
 
 
