@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from flask import Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, regions, vocabulary
+from shared import i18n, identity, problems, regions, vocabulary
 
 Terms = Mapping[str, Mapping[str, i18n.Text]]
 
@@ -55,11 +55,31 @@ def remember_language(response: Response, secure: bool) -> Response:
     return response
 
 
+#: The years a page may be asked about.
+YEARS = range(2000, 2101)
+
+
+def asked_year(raw: str | None) -> int | None:
+    """`raw` (a page's `?year=` or a form's year) as a year of `YEARS`, or None for anything else
+    ("²" and "٢٠٢٦" are digits to `str.isdigit`, not years): a page falls back or refuses, never
+    fails on it."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 4:
+        return None
+    year = int(raw)
+    return year if year in YEARS else None
+
+
 def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
     """The current page (query kept) in each language, for the language switch."""
     endpoint = request.endpoint or fallback_endpoint
     view_args = (request.view_args or {}) if request.endpoint else {}
-    query = request.args.to_dict()
+    # A query parameter named like a path variable or one of url_for's own (`endpoint`, `_external`)
+    # would clash with it: the path's value stands, such a parameter is dropped.
+    query = {
+        key: value
+        for key, value in request.args.to_dict().items()
+        if key not in view_args and key != "endpoint" and not key.startswith("_")
+    }
     return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
 
 
@@ -69,18 +89,22 @@ Page = tuple[str, int, dict[str, str]]
 
 #: What a signed-in person reads on a page their role may not open (the API answers 403 as a problem).
 FORBIDDEN = i18n.N_("Your role does not open this page. Sign in with another account, or go back.")
+#: What a person reads who sent a form over the body limit (`shared.bodies`).
+TOO_LARGE = i18n.N_("What you sent is too large: at most %(maximum)s MB. Go back and send less.")
 
 
 def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[HTTPException], Page | None]:
     """The error pages of a service whose pages render with `render`, in the reader's language (the
     service's `error.html`): a missing page says `not_found`, a page the caller's role may not open
-    says `FORBIDDEN`; any other error answers as a problem."""
+    says `FORBIDDEN`, a form over the body limit `TOO_LARGE`; any other error answers as a problem."""
 
     def error_page(error: HTTPException) -> Page | None:
         if error.code == 404:
             return render("error.html", 404, message=not_found, params={})
         if error.code == 403:
             return render("error.html", 403, message=FORBIDDEN, params={})
+        if error.code == 413:
+            return render("error.html", 413, message=TOO_LARGE, params={"maximum": problems.body_limit_mb()})
         return None
 
     return error_page

@@ -67,6 +67,17 @@ CATALOG: dict[str, i18n.Text] = {
         N_("Invalid query"),
         N_("Some query parameters are invalid; see `errors`."),
     ),
+    **texts(
+        "invalid_json",
+        N_("Invalid JSON"),
+        N_("The request body is not JSON this API can read; see `errors`."),
+    ),
+    # TRANSLATORS: why a request body is not readable JSON (`errors.body` of an `invalid_json` problem).
+    "json.unparseable": N_("not valid JSON"),
+    # TRANSLATORS: %(depth)s is a number of levels of arrays and objects inside each other.
+    "json.too_deep": N_("nested deeper than %(depth)s levels"),
+    "json.unstorable": N_("text with a NUL character or a lone surrogate (not Unicode)"),
+    "json.not_object": N_("must be a JSON object"),
     # TRANSLATORS: what is wrong with a query parameter (`?nomination_id=`), shown next to its name.
     "field.required": N_("required"),
     "field.invalid": N_("invalid value"),
@@ -77,9 +88,14 @@ class Problem(Exception):
     """Raised anywhere in a request to answer with a problem (`errors`: field to message keys)."""
 
     def __init__(
-        self, status: int, code: str | None = None, errors: Mapping[str, list[str]] | None = None
+        self,
+        status: int,
+        code: str | None = None,
+        errors: Mapping[str, list[str]] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         self.status, self.code, self.errors = status, code or STATUS_CODES.get(status, "bad_request"), errors
+        self.params = params
         super().__init__(self.code)
 
 
@@ -138,25 +154,36 @@ def problem(
     headers: Mapping[str, str] | None = None,
     catalog: Mapping[str, i18n.Text] = CATALOG,
 ) -> Response:
-    """A problem response in the caller's language; `errors` maps fields to message keys."""
+    """A problem response in the caller's language; `errors` maps fields to message keys (whose
+    placeholders `params` fill, as they fill the detail's)."""
     lang = language()
     body = document(status, code, lang, partial(text, catalog), params)
     if errors:
-        body["errors"] = {field: [text(catalog, key, lang) for key in keys] for field, keys in errors.items()}
+        body["errors"] = {
+            field: [text(catalog, key, lang, params) for key in keys] for field, keys in errors.items()
+        }
     return respond(body, lang, headers)
 
 
 def from_http_error(error: HTTPException) -> Response:
-    """A werkzeug error (404, 405, 413...) as a problem; a 405 keeps its `Allow` header."""
+    """A werkzeug error (404, 405, 413...) as a problem; a 405 keeps its `Allow` header, a 413
+    says the request's body limit."""
     status = error.code or 500
-    return problem(status, headers=dict(error.get_headers()) if status == 405 else None)
+    params = {"maximum": body_limit_mb()} if status == 413 else None
+    return problem(status, params=params, headers=dict(error.get_headers()) if status == 405 else None)
+
+
+def body_limit_mb() -> int:
+    """The current request's body limit in whole MB (`shared.bodies` sets it per view)."""
+    return max(1, (request.max_content_length or 0) // (1024 * 1024))
 
 
 def load_query(schema: Schema, args: Mapping[str, str]) -> dict[str, Any]:
-    """The query string loaded by `schema`, or a 400 naming each parameter that is missing or wrong."""
+    """The query string loaded by `schema`, or a 422 naming each parameter that is missing or wrong
+    (a number out of its range too: no query reaches the database with one it cannot store)."""
     try:
         return schema.load(dict(args.items()))
     except ValidationError as exc:
         fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         errors = {field: ["field.invalid" if field in args else "field.required"] for field in fields}
-        raise Problem(400, "invalid_query", errors) from exc
+        raise Problem(422, "invalid_query", errors) from exc

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, logs, pages, problems, sessions
+from shared import bodies, i18n, identity, logs, pages, problems, sessions
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -151,7 +151,7 @@ def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(
-        problems.Problem, lambda e: problems.problem(e.status, e.code, errors=e.errors)
+        problems.Problem, lambda e: problems.problem(e.status, e.code, errors=e.errors, params=e.params)
     )
 
 
@@ -165,6 +165,7 @@ def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["top100.settings"] = settings
     app.extensions["top100.db"] = db
+    bodies.install(app)
 
     @app.before_request
     def _correlation() -> None:

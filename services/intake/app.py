@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import Flask, Request, redirect
 
 from services.intake.api import init_api
-from services.intake.api.errors import BODY_LIMIT_MB
 from services.intake.bootstrap import build
 from services.intake.multipart import MultipartFormParser
 from shared import links
@@ -23,14 +22,8 @@ class IntakeRequest(Request):
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    limit = BODY_LIMIT_MB * 1024 * 1024
     return create_service_app(
-        __name__,
-        runtime or build(),
-        request_class=IntakeRequest,
-        config={"MAX_CONTENT_LENGTH": limit, "MAX_FORM_MEMORY_SIZE": limit},
-        init=_init,
-        people=False,
+        __name__, runtime or build(), request_class=IntakeRequest, init=_init, people=False
     )
 
 

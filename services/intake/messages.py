@@ -31,7 +31,7 @@ _SCHEMA: dict[str, Text] = {
     "length": N_("length must be between %(min)s and %(max)s"),
     "range": N_("must be between %(min)s and %(max)s"),
     "one_of": N_("must be one of: %(choices)s"),
-    "invalid_json": N_("not valid JSON: %(reason)s"),
+    "invalid_json": N_("not readable JSON: %(reason)s"),
     "idempotency_key_invalid": N_("Idempotency-Key must be 1-255 printable ASCII characters"),
     "part_missing": N_("the multipart request has no “nomination” part"),
 }
@@ -99,12 +99,17 @@ CATALOG: dict[str, Text] = {
 
 # Parameters that carry a language code, named in the reader's language ("Kazakh", "казахский").
 _LANGUAGE_PARAMS = frozenset(("expected", "detected"))
+# Parameters that carry a message key (why a body is not JSON, `shared.bodies`), said in the reader's
+# language with the same parameters.
+_MESSAGE_PARAMS = frozenset(("reason",))
 
 
-def _shown(name: str, value: Any, language: str) -> Any:
+def _shown(name: str, value: Any, language: str, params: Mapping[str, Any]) -> Any:
     """A parameter as the reader reads it: languages named, dates in the reader's words, lists joined."""
     if name in _LANGUAGE_PARAMS and isinstance(value, str) and value in vocabulary.LANGUAGE_NAMES:
         return translate(vocabulary.LANGUAGE_NAMES[value], language)
+    if name in _MESSAGE_PARAMS and isinstance(value, str) and value in CATALOG:
+        return problems.text(CATALOG, value, language, params)
     if isinstance(value, datetime):
         return format_moment(value, language)
     if isinstance(value, date):
@@ -117,5 +122,5 @@ def _shown(name: str, value: Any, language: str) -> Any:
 def text(key: str, language: str, params: Mapping[str, Any] | None = None) -> str:
     """The message `key` in `language` (kk/ru/en; English for any other), its placeholders filled
     in the reader's terms (`shared.problems.text` says what is missing)."""
-    values = {name: _shown(name, value, language) for name, value in (params or {}).items()}
+    values = {name: _shown(name, value, language, params or {}) for name, value in (params or {}).items()}
     return problems.text(CATALOG, key, language, values)

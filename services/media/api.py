@@ -19,7 +19,7 @@ from services.media.schemas import (
     PublicationOut,
     YearQuery,
 )
-from shared import identity
+from shared import bodies, identity
 from shared.problems import Problem, load_query
 from shared.web import current_runtime
 
@@ -29,10 +29,10 @@ TEAM = ("media", "admin")
 
 def _body(schema: Schema) -> dict[str, Any]:
     try:
-        return schema.load(request.get_json(silent=True) or {})
+        return schema.load(bodies.json_object())
     except ValidationError as exc:
         fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise Problem(400, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
+        raise Problem(422, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
 
 
 @bp.get("/assets")

@@ -19,8 +19,7 @@ TEAM = ("media", "admin")
 
 
 def _year() -> int:
-    asked = request.args.get("year", "")
-    return int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else clock.local_now().year
+    return pages.asked_year(request.args.get("year")) or clock.local_now().year
 
 
 @bp.get("/")

@@ -15,7 +15,7 @@ from services.notify.models import OptOut
 from services.notify.providers import gateways
 from services.notify.schemas import MessageQuery, MessageSchema, TemplateSchema
 from services.notify.unsubscribe import address_of
-from shared import clock, identity, problems
+from shared import bodies, clock, identity, problems
 from shared.problems import load_query
 from shared.web import current_runtime
 
@@ -73,7 +73,7 @@ def get_template(code: str) -> tuple[Response, int] | Response:
 def put_template(code: str) -> tuple[Response, int] | Response:
     if code not in CHANNELS:
         return problems.problem(404)
-    document = request.get_json(silent=True) or {}
+    document = bodies.json_object()
     channel = document.get("channel")
     body, subject = document.get("body"), document.get("subject")
     if channel not in ("email", "sms") or not isinstance(body, dict):
@@ -94,7 +94,7 @@ def preview(code: str) -> tuple[Response, int] | Response:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
     if code not in CHANNELS:
         return problems.problem(404)
-    document = request.get_json(silent=True) or {}
+    document = bodies.json_object()
     language, channel = document.get("language", "kk"), document.get("channel", CHANNELS[code][0])
     if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
         return _refused({"language": "kk, ru or en, on a channel of this message"})
@@ -129,6 +129,10 @@ def preview(code: str) -> tuple[Response, int] | Response:
     ), 200
 
 
+#: What a delivery receipt's `status` may say.
+RECEIPT_STATES = ("delivered", "failed")
+
+
 @bp.post("/receipts/<provider>")
 @identity.public
 def receipt(provider: str) -> tuple[Response, int] | Response:
@@ -138,15 +142,17 @@ def receipt(provider: str) -> tuple[Response, int] | Response:
     raw = request.get_data(cache=True)
     if gateway is None or not receipts.signed(gateway, raw, request.headers.get("X-Signature", "")):
         return problems.problem(401)
-    try:
-        report = json.loads(raw)
-        provider_id, state = str(report["id"]), report["status"]
-    except (ValueError, KeyError, TypeError):
-        return problems.problem(400)
-    if state not in ("delivered", "failed"):
-        return problems.problem(400)
+    report = bodies.json_object()
+    provider_id, state = report.get("id"), report.get("status")
+    wrong = {
+        name: ["field.invalid" if name in report else "field.required"]
+        for name, fine in (("id", isinstance(provider_id, str | int)), ("status", state in RECEIPT_STATES))
+        if not fine
+    }
+    if wrong:
+        return problems.problem(422, "invalid_body", errors=wrong)
     with current_runtime().db.unit_of_work() as session:
-        found = receipts.record(session, provider, provider_id, state, str(report.get("reason") or ""))
+        found = receipts.record(session, provider, str(provider_id), state, str(report.get("reason") or ""))
     return jsonify(recorded=found), 200 if found else 202
 
 

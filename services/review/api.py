@@ -25,20 +25,13 @@ from services.review import (
 )
 from services.review.messages import ReviewProblem
 from services.review.models import Candidate
-from shared import identity, regions
+from shared import bodies, identity, regions
 from shared.identity import CHAIR_ROLES, MEMBER_ROLES, NATIONAL, REGIONAL_ROLES, Identity
 from shared.problems import load_query
 from shared.web import current_runtime
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 _CHAIRS = ("regional_chair", "national_chair")
-
-
-def _body() -> Any:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ReviewProblem(400, "invalid_body")
-    return body
 
 
 def _scoped(session: Any, caller: Identity, candidate_id: str) -> Candidate:
@@ -84,7 +77,7 @@ def get_candidate(candidate_id: str) -> tuple[Response, int]:
 @identity.roles(*sorted(MEMBER_ROLES))
 def put_score(candidate_id: str) -> tuple[Response, int]:
     caller = identity.caller()
-    body = _body()
+    body = bodies.json_object()
     with current_runtime().db.unit_of_work() as session:
         candidate = _scoped(session, caller, candidate_id)
         score = scoring.put_score(session, caller, candidate, body)
@@ -96,7 +89,7 @@ def put_score(candidate_id: str) -> tuple[Response, int]:
 @identity.roles(*sorted(MEMBER_ROLES))
 def declare_conflict(candidate_id: str) -> tuple[Response, int]:
     caller = identity.caller()
-    body = _body()
+    body = bodies.json_object()
     with current_runtime().db.unit_of_work() as session:
         candidate = _scoped(session, caller, candidate_id)
         conflict, created = scoring.declare_conflict(session, caller, candidate, body)
@@ -130,7 +123,7 @@ def get_rubric(year: int, stage: str) -> tuple[Response, int]:
 @identity.roles("admin")
 def put_rubric(year: int, stage: str) -> tuple[Response, int]:
     year, stage = _year(year), _stage(stage)
-    body = _body()
+    body = bodies.json_object()
     with current_runtime().db.unit_of_work() as session:
         rubric = scoring.set_rubric(session, identity.caller(), year, stage, body)
         answer = present.rubric(year, rubric, False)
@@ -216,7 +209,7 @@ def _shown_region(caller: Identity, stage: str, given: Any) -> str | None:
 @identity.roles("admin")
 def put_blind(year: int, stage: str) -> tuple[Response, int]:
     year, stage = _year(year), _stage(stage)
-    body = _body()
+    body = bodies.json_object()
     if not isinstance(body.get("blind"), bool):
         raise ReviewProblem(422, "validation_failed", {"blind": ["field.invalid"]})
     with current_runtime().db.unit_of_work() as session:
@@ -233,7 +226,7 @@ def put_assignment(year: int, stage: str) -> tuple[Response, int]:
     year, stage = _year(year), _stage(stage)
     if not scoring.may_score_stage(caller, stage):
         raise ReviewProblem(403, "not_your_stage")
-    body = _body()
+    body = bodies.json_object()
     scorers = body.get("scorers")
     if scorers is not None and (
         isinstance(scorers, bool) or not isinstance(scorers, int) or not 1 <= scorers <= 50

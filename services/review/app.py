@@ -28,7 +28,9 @@ def _answer_review_problems(app: Flask) -> None:
     """Review's own problems (conflict_declared, stage_closed...) in words of its catalog."""
 
     def answer(error: ReviewProblem) -> Response:
-        return problems.problem(error.status, error.code, errors=error.errors, catalog=PROBLEMS)
+        return problems.problem(
+            error.status, error.code, errors=error.errors, params=error.params, catalog=PROBLEMS
+        )
 
     app.register_error_handler(ReviewProblem, answer)
 

@@ -29,7 +29,9 @@ class AuditQuery(Schema):
     candidate = fields.String(load_default=None)
     since = fields.AwareDateTime(data_key="from", load_default=None, default_timezone=None)
     until = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=None)
-    before_id = fields.Integer(data_key="before", load_default=None, validate=validate.Range(min=1))
+    before_id = fields.Integer(
+        data_key="before", load_default=None, validate=validate.Range(min=1, max=2**63 - 1)
+    )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

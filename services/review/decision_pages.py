@@ -34,6 +34,12 @@ def _current(session: Any, year: int, stage: str, scope: str) -> Decision | None
     return next((d for d in rows if d.id not in superseded), None)
 
 
+def _year_asked() -> int | None:
+    """The form's (or the query's) year, this year when none is given; None for one that is no year."""
+    raw = request.values.get("year")
+    return pages.asked_year(raw) if raw else clock.local_now().year
+
+
 def _render(status: int = 200, **context: Any) -> pages.Page:
     return pages.render(
         "decision.html",
@@ -51,7 +57,7 @@ def _form_page(
 ) -> pages.Page:
     caller = identity.caller()
     stage = _stage(caller)
-    year = int(request.values.get("year") or clock.local_now().year)
+    year = _year_asked() or clock.local_now().year
     scope = decisions.scope_of(stage, caller.scope)
     region = caller.scope if stage == "regional" else None
     with current_runtime().db.unit_of_work() as session:
@@ -90,7 +96,7 @@ def post_decision() -> ResponseReturnValue:
         m.strip() for m in request.form.get("members_present", "").replace("\n", ",").split(",") if m.strip()
     ]
     data = {
-        "year": int(request.form.get("year") or clock.local_now().year),
+        "year": _year_asked(),
         "stage": stage,
         "region": caller.scope if stage == "regional" else None,
         "advanced": request.form.getlist("advanced"),
@@ -100,7 +106,7 @@ def post_decision() -> ResponseReturnValue:
         "reason": request.form.get("reason", ""),
     }
     corrects = request.form.get("corrects") or None
-    if not data["justification"].strip() or (corrects and not data["reason"].strip()):
+    if data["year"] is None or not data["justification"].strip() or (corrects and not data["reason"].strip()):
         message = problems.text(messages.CATALOG, "problem.validation_failed.detail", lang)
         return _form_page(422, message)
     try:

@@ -17,7 +17,7 @@ from services.review.decision_rules import DECIDED_STAGES
 from services.review.models import Candidate, Decision, User
 from services.review.protocol_pdf import pdf as render_pdf
 from services.review.protocol_xlsx import xlsx as render_xlsx
-from shared import i18n, identity, problems, regions
+from shared import bodies, i18n, identity, problems, regions
 from shared.problems import load_query
 from shared.web import current_runtime
 
@@ -46,7 +46,7 @@ class CorrectionBody(DecisionBody):
 
 
 class ExtensionBody(Schema):
-    year = fields.Integer(required=True, strict=True)
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2019, max=2100))
     stage = fields.String(required=True, validate=validate.OneOf(DECIDED_STAGES))
     region = fields.String(load_default=None, validate=validate.OneOf(regions.region_codes()))
     until = fields.AwareDateTime(required=True)
@@ -59,16 +59,14 @@ class ExtensionBody(Schema):
 
 
 class DecisionQuery(Schema):
-    year = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2019, max=2100))
     stage = fields.String(load_default=None, validate=validate.OneOf(DECIDED_STAGES))
     region = fields.String(load_default=None, validate=validate.OneOf(regions.region_codes()))
 
 
 def _body(schema: Schema) -> dict[str, Any]:
     """The JSON body loaded by `schema`, or a 422 naming each field at fault."""
-    raw = request.get_json(silent=True)
-    if not isinstance(raw, dict):
-        raise problems.Problem(422, "validation_failed", {"_body": ["field.invalid"]})
+    raw = bodies.json_object()
     try:
         return schema.load(raw)
     except ValidationError as exc:
@@ -100,10 +98,11 @@ def _refusal(refused: decisions.Refused) -> Response:
 @bp.errorhandler(problems.Problem)
 def _answer_problem(error: problems.Problem) -> Response:
     lang = problems.language()
-    body = problems.document(error.status, error.code, lang, partial(problems.text, messages.CATALOG))
+    words = partial(problems.text, messages.CATALOG)
+    body = problems.document(error.status, error.code, lang, words, error.params)
     if error.errors:
         body["errors"] = {
-            name: [problems.text(messages.CATALOG, key, lang) for key in keys]
+            name: [problems.text(messages.CATALOG, key, lang, error.params) for key in keys]
             for name, keys in error.errors.items()
         }
     return problems.respond(body, lang)

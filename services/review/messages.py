@@ -115,7 +115,6 @@ PROBLEMS: dict[str, Text] = {
     **problems.texts(
         "validation_failed", N_("Invalid data"), N_("Some fields are missing or invalid; see `errors`.")
     ),
-    **problems.texts("invalid_body", N_("Invalid body"), N_("The body must be a JSON object.")),
     # TRANSLATORS: what is wrong with one criterion of a score, shown next to the criterion.
     "score.missing": N_("a value is required"),
     "score.not_integer": N_("must be a whole number"),

@@ -14,21 +14,11 @@ Each check collects every offending route before failing, so one run names them 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from flask import Flask
-from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from shared import config, identity, testing
-from shared.handling import handle
-from shared.runtime import Runtime
+from shared import identity
+from tests.contracts.apps import Service, fixture
 
 SERVICES = ("review", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
@@ -116,57 +106,7 @@ STAGE_BOUND: set[tuple[str, str]] = {
 CALLERS = {
     role: ("almaty" if role in identity.REGIONAL_ROLES else identity.NATIONAL) for role in identity.ROLES
 }
-#: What a path's variables are filled with (a candidate's id is the seeded candidate's).
-FILLER = "00000000-0000-4000-8000-000000000000"
-#: Variables that are not ids: a year and a stage of the programme.
-NAMED_FILLERS = {"year": 2026, "stage": "regional"}
-
-
-@dataclass
-class Service:
-    name: str
-    app: Flask
-    runtime: Runtime
-    candidate_id: str | None = None
-
-    def rules(self) -> Iterator[tuple[Rule, str]]:
-        for rule in self.app.url_map.iter_rules():
-            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-                yield rule, method
-
-    def path(self, rule: Rule) -> str:
-        values = {
-            name: self.candidate_id or FILLER if "candidate" in name else NAMED_FILLERS.get(name, FILLER)
-            for name in rule.arguments
-        }
-        if rule.rule.startswith("/static"):
-            values = {"filename": "top100.css"}
-        return rule.build(values, append_unknown=False)[1]
-
-
-@pytest.fixture(params=SERVICES)
-def service(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Service]:
-    name = request.param
-    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
-    with testing.migrated_runtime(name, config.load(name)) as runtime:
-        app = importlib.import_module(f"services.{name}.app").create_app(runtime)
-        found = Service(name, app, runtime)
-        if name == "review":
-            found.candidate_id = _seed_candidate(runtime)
-        yield found
-
-
-def _seed_candidate(runtime: Runtime) -> str:
-    from services.review.handlers import HANDLERS
-    from services.review.models import Candidate
-    from services.review.tests.factories import submitted
-
-    handle(runtime, HANDLERS, "review", submitted("nom-access", "almaty"))
-    with runtime.db.unit_of_work() as session:
-        return str(session.scalars(select(Candidate.id)).one())
+service = fixture(*SERVICES)
 
 
 def _call(
@@ -180,7 +120,7 @@ def _call(
 
 
 def _bearer(service: Service, role: str, scope: str) -> dict[str, str]:
-    return testing.bearer(service.runtime.settings.secret_key, role, scope, user_id=str(uuid.uuid4()))
+    return service.bearer(role, scope)
 
 
 def test_every_route_not_listed_public_refuses_anonymous_callers(service: Service) -> None:

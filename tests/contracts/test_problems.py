@@ -84,7 +84,7 @@ def test_a_wrong_query_parameter_is_named_in_the_callers_language(
         client = importlib.import_module(f"services.{service}.app").create_app(runtime).test_client()
         headers = {"Accept-Language": "ru", "Authorization": f"Bearer {_admin_token(runtime)}"}
         response = client.get(LISTS[service] + query, headers=headers)
-    body = _is_problem(response, 400, "ru")
+    body = _is_problem(response, 422, "ru")
     assert body["code"] == "invalid_query" and body["title"] == "Неверные параметры запроса"
     assert list(body["errors"].values()) == [[message]]
 

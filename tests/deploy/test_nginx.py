@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.api.errors import BODY_LIMIT_MB
 from services.intake.bootstrap import build
 from services.intake.operations import keys, refdata
 from services.intake.tests import factories
-from shared import testing
+from shared import bodies, testing
 
 from .test_gunicorn import intake_on_gunicorn
 
@@ -36,6 +35,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy/nginx/nginx.conf"
 SERVICES = ("intake", "review", "media", "notify")
+UPLOAD_LIMIT_MB = bodies.UPLOAD_LIMIT // bodies.MB
 
 
 def _nginx() -> str:
@@ -82,7 +82,7 @@ def test_nginx_accepts_the_config(tmp_path: Path) -> None:
 
 def test_intakes_body_limit_is_the_proxys() -> None:
     limits = re.findall(r"location /intake/ \{[^}]*client_max_body_size (\d+)m;", CONF.read_text())
-    assert limits == [str(BODY_LIMIT_MB)]
+    assert limits == [str(UPLOAD_LIMIT_MB)]
 
 
 @contextmanager
@@ -173,7 +173,7 @@ def test_slow_clients_hold_nginx_not_the_gunicorn_workers(
                 proxied = _seconds_to_answer(f"{proxy}/intake/api/v1/openapi.json")
                 submitted = _submit(proxy, portal["key"])
             outside = [_status(f"{proxy}/intake/{path}") for path in ("healthz", "readyz", "metrics")]
-            too_large = _announced(proxy, "/intake/api/v1/nominations", BODY_LIMIT_MB * 2**20 + 1)
+            too_large = _announced(proxy, "/intake/api/v1/nominations", UPLOAD_LIMIT_MB * 2**20 + 1)
     assert behind < 1.0 and proxied < 1.0, (behind, proxied)
     status, location = submitted
     assert status == 201 and re.fullmatch(r"/intake/api/v1/nominations/[0-9a-f-]{36}", location), submitted

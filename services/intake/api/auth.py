@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from services.intake.api.errors import blob_cleanup
 from services.intake.api.problems import problem
 from services.intake.operations import Portal, keys
+from shared import bodies
 from shared.web import current_runtime as runtime
 
 SCHEME = "portalKey"
@@ -65,7 +66,7 @@ def portal_required(view: Callable[..., Any]) -> Callable[..., Any]:
         token = _bearer()
         if token is None:
             return _unauthorized()
-        request.get_data(parse_form_data=True)  # the whole body, parsed if a form, kept for the view
+        bodies.whole_body(parse_form_data=True)  # the whole body, parsed if a form, kept for the view
         rt = runtime()
         written: list[str] = []
         try:

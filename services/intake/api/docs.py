@@ -81,10 +81,11 @@ DESCRIPTIONS = {
     403: "A college of another region",
     404: "No such nomination in the key's region",
     409: "`code` says which: ",
-    413: "Body over the limit (16 MB)",
+    413: "Body over the limit (16 MB with a photo, 1 MB otherwise)",
     415: "Wrong Content-Type",
     422: "`errors`: field path to messages (in the Accept-Language's kk, ru or en), `codes`: the same "
-    "paths to message codes",
+    "paths to message codes; `code` `invalid_json` for a body that is not a JSON object, is nested "
+    "deeper than 64 levels or has a NUL character or a lone surrogate",
 }
 
 #: The response documented for any status an operation does not list.

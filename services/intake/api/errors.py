@@ -6,18 +6,16 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from services.intake.api.problems import problem
 from services.intake.operations import Conflict, Forbidden, Invalid, NotFound
-from services.intake.photos import MAX_BYTES
 from services.intake.validation import flatten
 from shared.blobs import BlobStore
+from shared.problems import body_limit_mb
 
 log = logging.getLogger(__name__)
-
-BODY_LIMIT_MB = MAX_BYTES // (1024 * 1024) + 1
 
 
 class Unsupported(Exception):
@@ -57,24 +55,14 @@ def _http(error: HTTPException) -> Response:
             inner.update(value if isinstance(value, dict) else {})
         return problem(422, errors=flatten(inner or messages))
     if status == 413:
-        return problem(413, params={"maximum": BODY_LIMIT_MB})
+        return problem(413, params={"maximum": body_limit_mb()})
     # werkzeug's own headers for the error include its HTML page's Content-Type: only Allow is ours
     allowed = getattr(error, "valid_methods", None)
     return problem(status, headers={"Allow": ", ".join(allowed)} if allowed else None)
 
 
-def refuse_nul() -> Response | None:
-    """A NUL character in the path or the query can match nothing and PostgreSQL refuses it: 400."""
-    if "\x00" in request.path or any(
-        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
-    ):
-        return problem(400)
-    return None
-
-
 def register(app: Flask) -> None:
-    app.before_request(refuse_nul)
-    app.register_error_handler(Invalid, lambda e: problem(422, errors=e.errors))
+    app.register_error_handler(Invalid, lambda e: problem(422, e.code, errors=e.errors))
     app.register_error_handler(Conflict, lambda e: problem(409, e.code, params=e.params))
     app.register_error_handler(Forbidden, lambda e: problem(403, params={"region": e.region}))
     app.register_error_handler(NotFound, lambda e: problem(404))

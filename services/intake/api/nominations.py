@@ -29,6 +29,7 @@ from services.intake.operations.render import represent
 from services.intake.operations.submission import Created, Outcome, Refused, Rejected, Replayed, Submission
 from services.intake.photos import check_photo
 from services.intake.rules import Problem
+from shared import bodies
 
 blp = Blueprint(
     "nominations", __name__, url_prefix="/api/v1", description="Nominations of a region's colleges"
@@ -46,51 +47,14 @@ def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None
     )
 
 
-MAX_DEPTH = 16
-
-
-def _unfit(value: Any) -> str | None:
-    """Why a parsed document cannot be a nomination at all, before anything recurses into it or
-    stores it: nested deeper than any document of the contract, or text that is not Unicode (a lone
-    surrogate such as "\\ud800" parses as JSON but cannot be stored or sent on)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return f"nested deeper than {MAX_DEPTH} levels"
-        if isinstance(item, dict):
-            stack.extend((key, depth) for key in item)
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                return "text with a NUL character"
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return "text with a lone surrogate (not Unicode)"
-    return None
-
-
-def _integer(digits: str) -> int | float:
-    """A JSON integer; one longer than Python reads from text (4,300 digits, a guard against slow
-    conversions) as the float it rounds to, infinite: the schema then names its field out of range."""
-    try:
-        return int(digits)
-    except ValueError:
-        return float(digits)
-
-
 def _parse_json(raw: bytes | str, path: str) -> Any:
+    """The JSON document of the part `path`; 422 `invalid_json` naming it if it is not one (the
+    rules are every service's: `shared.bodies`)."""
     try:
-        value = json.loads(raw, parse_int=_integer)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise Invalid({path: [Problem("invalid_json", {"reason": str(exc)[:200]})]}) from exc
-    reason = _unfit(value)
-    if reason is not None:
-        raise Invalid({path: [Problem("invalid_json", {"reason": reason})]})
-    return value
+        return bodies.parse_object(raw)
+    except bodies.Unreadable as exc:
+        problem = Problem("invalid_json", {"reason": exc.reason, "depth": bodies.MAX_DEPTH})
+        raise Invalid({path: [problem]}, code=bodies.INVALID_JSON) from exc
 
 
 def _read_submission() -> tuple[Any, bytes | None]:
@@ -117,6 +81,7 @@ def _idempotency_key() -> str | None:
 
 
 @blp.route("/nominations", methods=["POST"])
+@bodies.upload
 @blp.doc(requestBody=docs.SUBMISSION_BODY, parameters=[docs.IDEMPOTENCY_HEADER])
 @blp.alt_response(
     201,
@@ -214,6 +179,7 @@ def amend(nomination_id: str) -> Response:
 
 
 @blp.route("/nominations/<string:nomination_id>/photo", methods=["PUT"])
+@bodies.upload
 @blp.doc(requestBody=docs.PHOTO_BODY)
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Photo replaced")
 @docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.PHOTO_CONFLICTS)

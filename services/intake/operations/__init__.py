@@ -27,9 +27,12 @@ class OperationError(Exception):
 
 
 class Invalid(OperationError):
-    def __init__(self, errors: dict[str, list[Problem]]) -> None:
+    """422: fields at fault; `code` is `validation_failed` unless the body was not even JSON."""
+
+    def __init__(self, errors: dict[str, list[Problem]], code: str | None = None) -> None:
         super().__init__(errors)
         self.errors = errors
+        self.code = code
 
 
 class Conflict(OperationError):

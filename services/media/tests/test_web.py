@@ -111,7 +111,7 @@ def test_only_candidates_who_consented_appear(client: FlaskClient, runtime: Runt
     assert (missing["status"], missing["reason"]) == ("missing", "missing")
     assert set(missing["reason_text"]) == {"kk", "ru", "en"}
     problem = client.get("/api/v1/assets", headers=_auth(runtime))
-    assert problem.status_code == 400 and "year" in problem.get_json()["errors"]
+    assert problem.status_code == 422 and "year" in problem.get_json()["errors"]
 
 
 def test_by_region_and_stage(client: FlaskClient, runtime: Runtime) -> None:
@@ -131,7 +131,7 @@ def test_publications_count_towards_the_target(client: FlaskClient, runtime: Run
     }
     assert client.post("/api/v1/publications", json=body, headers=_auth(runtime)).status_code == 201
     bad = client.post("/api/v1/publications", json={**body, "language": "de"}, headers=_auth(runtime))
-    assert bad.status_code == 400 and "language" in bad.get_json()["errors"]
+    assert bad.status_code == 422 and "language" in bad.get_json()["errors"]
     listed = client.get("/api/v1/publications?year=2026", headers=_auth(runtime)).get_json()
     assert listed["count"] == 1 and listed["items"][0]["outlet"] == "Егемен Қазақстан"
     page = client.get("/publications?year=2026&lang=kk", headers=_auth(runtime)).get_data(as_text=True)

@@ -74,7 +74,7 @@ def test_a_signed_receipt_marks_the_sms_delivered_once(sent: tuple[Runtime, Mess
     assert _status(runtime, row.id) == ("delivered", None)
     assert _events(runtime).count("notification.delivered") == 1
     assert _post(client, {"id": "no-such-id", "status": "delivered"}) == 202
-    assert _post(client, {"id": row.provider_id, "status": "lost"}) == 400
+    assert _post(client, {"id": row.provider_id, "status": "lost"}) == 422
 
 
 def test_a_failed_receipt_records_the_reason(sent: tuple[Runtime, Message]) -> None:

@@ -166,7 +166,7 @@ def test_filters_and_bad_filters(client: FlaskClient, runtime: Runtime) -> None:
     )
     reply = client.get("/api/v1/candidates?stage=internal&page=0", headers={**admin, "Accept-Language": "kk"})
     body = reply.get_json()
-    assert reply.status_code == 400 and set(body["errors"]) == {"stage", "page"}
+    assert reply.status_code == 422 and set(body["errors"]) == {"stage", "page"}
     assert reply.headers["Content-Language"] == "kk"
 
 
@@ -344,7 +344,7 @@ def test_rankings_order_normalise_and_flag(client: FlaskClient, runtime: Runtime
         headers=bearer(runtime, "regional_chair", "almaty"),
     )
     assert outside.status_code == 404
-    assert client.get("/api/v1/rankings?year=2026", headers=bearer(runtime, "admin")).status_code == 400
+    assert client.get("/api/v1/rankings?year=2026", headers=bearer(runtime, "admin")).status_code == 422
 
 
 def test_blind_stage_hides_names_and_colleges_from_members_not_chairs(
@@ -388,7 +388,7 @@ def test_bad_bodies_are_problems_in_the_callers_language(client: FlaskClient, ru
     reply = client.put(
         f"/api/v1/candidates/{cid}/score", data="nope", content_type="application/json", headers=member
     )
-    assert reply.status_code == 400 and reply.get_json()["code"] == "invalid_body"
+    assert reply.status_code == 422 and reply.get_json()["code"] == "invalid_json"
     assert reply.get_json()["title"] != "Invalid body"
     reply = client.put(
         f"/api/v1/candidates/{cid}/score",

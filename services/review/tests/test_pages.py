@@ -79,7 +79,7 @@ def test_api_lists_candidates_without_contacts(client: FlaskClient) -> None:
     assert item["name"]["full"] == "Өмірзақова Гүлназ" and item["photo"] == "pending"
     assert "contacts" not in item and "email" not in reply.get_data(as_text=True)
     assert len(client.get("/api/v1/candidates").get_json()["items"]) == 2
-    assert client.get("/api/v1/candidates?region=atlantis").status_code == 400
+    assert client.get("/api/v1/candidates?region=atlantis").status_code == 422
 
 
 def test_candidate_page_names_categories_and_levels_in_the_page_language(client: FlaskClient) -> None:
