@@ -175,8 +175,8 @@ def show_scores(year: int, stage: str) -> tuple[Response, int]:
     """A chair shows every score of their scope before its scoring is done (audited once)."""
     caller = identity.caller()
     year, stage = _year(year), _stage(stage)
-    body = request.get_json(silent=True)
-    region = _shown_region(caller, stage, body.get("region") if isinstance(body, dict) else None)
+    body = bodies.json_object()
+    region = _shown_region(caller, stage, body.get("region"))
     if not scoring.may_show_scores(caller, stage, region):
         raise ReviewProblem(403, "not_your_stage")
     with current_runtime().db.unit_of_work() as session:

@@ -156,7 +156,8 @@ def test_a_chair_sees_the_scope_after_showing_the_scores_and_the_choice_is_audit
             ("chair", "almaty", "regional", 2026)
         ]
     # The national chair shows the republican stage, not a regional chair.
-    assert client.post("/api/v1/stages/2026/republican/scores-shown", headers=chair).status_code == 403
+    refused = client.post("/api/v1/stages/2026/republican/scores-shown", json={}, headers=chair)
+    assert refused.status_code == 403
 
 
 def test_a_chair_sees_the_scope_once_its_scoring_is_done(
@@ -225,7 +226,7 @@ def test_the_audit_log_and_its_export_show_a_chair_score_values_only_where_the_r
     assert values(chair) == [False] * 4 and values(bearer(runtime, "admin")) == [True] * 4
     export = client.get("/audit.csv?action=score.put", headers=chair).get_data(as_text=True)
     assert "values" not in export and export.count("score.put") == 4
-    client.post("/api/v1/stages/2026/regional/scores-shown", headers=chair)
+    client.post("/api/v1/stages/2026/regional/scores-shown", json={}, headers=chair)
     assert values(chair) == [True] * 4
     assert (
         client.get("/audit.csv?action=score.put", headers=chair).get_data(as_text=True).count("values") == 4
