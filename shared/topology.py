@@ -39,10 +39,11 @@ RETRY_EXCHANGE = "top100.retry"
 PARKING_EXCHANGE = "top100.parking"
 
 #: What each consuming service follows, by aggregate (the first part of the routing key).
-#: Every service follows `user` (`shared.identity`: credentials revoked by review's events).
+#: Every service follows `user` (`shared.identity`: credentials revoked by review's events); review
+#: follows `audit` (`shared.audit`: media's and notify's entries join its audit log).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("review", "media", "notification", "user"),
-    "review": ("nomination", "media", "notification", "user"),
+    "review": ("nomination", "media", "notification", "user", "audit"),
     "media": ("nomination", "review", "candidate", "winners", "user"),
     "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user"),
 }

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, logs, pages, problems
+from shared import audit, i18n, identity, logs, pages, problems
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -48,14 +48,18 @@ def create_service_app(
     init: Callable[[Flask], object] | None = None,
     error_page: ErrorPage | None = None,
     people: bool = True,
+    audit_log: audit.Recorder | None = None,
 ) -> Flask:
     """The Flask app of one service: the shared parts, then the service's own, in that order.
 
     `people=False` for an app no person signs in to (intake: regional portals call it with their own
     keys): its routes are then open to the shared identity's anonymous callers, and it checks its own.
+    `audit_log` records what the shared routes do (signing out) in the service's audit log.
     """
     app = base_app(import_name, runtime.settings, runtime.db)
     app.extensions[RUNTIME] = runtime
+    if audit_log is not None:
+        audit.install(app, audit_log)
     if request_class is not None:
         app.request_class = request_class
     app.config.update(config or {})
@@ -98,12 +102,18 @@ def _shared_blueprint() -> Blueprint:
 
     Signing out only clears the session cookie, which the services share, so each service does it on
     its own address: the layout's form posts to its own origin, as the CSP's `form-action` wants.
+    Each records it in its own audit log (`shared.audit`): review's directly, media's and notify's
+    reach review's through `audit.recorded`, so every logout is in the one log wherever it happened.
     """
     bp = Blueprint("top100", __name__, static_folder=str(SHARED_STATIC), static_url_path="/static/top100")
 
     @bp.post("/logout")
     @identity.public
     def logout() -> ResponseReturnValue:
+        caller, record = identity.current_identity(), audit.installed()
+        if caller is not None and record is not None:
+            with current_runtime().db.unit_of_work() as session:
+                record(session, caller, audit.LOGOUT, region=caller.region)
         identity.sign_out()
         return redirect(current_app.extensions["top100.login_url"])
 
