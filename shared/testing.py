@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -249,6 +250,16 @@ def bearer(
 ) -> dict[str, str]:
     """An `Authorization` header with `token(secret_key, role, scope, **changes)`."""
     return {"Authorization": f"Bearer {token(secret_key, role, scope, **changes)}"}
+
+
+def rows_of(runtime: Runtime, model: type[Any]) -> list[Any]:
+    """Every row of `model`'s table, oldest first (by `id`), detached to be read after the session."""
+    from sqlalchemy import select
+
+    with runtime.db.unit_of_work() as session:
+        found = list(session.scalars(select(model).order_by(model.id)))
+        session.expunge_all()
+    return found
 
 
 def audit_entries(runtime: Runtime) -> list[tuple[str, str | None, str | None]]:

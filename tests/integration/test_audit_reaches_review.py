@@ -7,8 +7,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,19 +23,11 @@ from services.review.tests.factories import submitted as review_submitted
 from shared import config, identity, testing
 from shared.handling import handle
 from shared.relay import Relay
+from shared.tests.bus_helpers import wait_for
 from shared.worker import run_worker
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_candidate_read_at_media_is_in_reviews_audit_log(
@@ -83,7 +73,7 @@ def test_a_candidate_read_at_media_is_in_reviews_audit_log(
                 return rows
 
             assert testing.announced_audit(media) == []  # published and confirmed
-            assert _wait_for(lambda: len(kept()) == 1)
+            assert wait_for(lambda: len(kept()) == 1, timeout=30)
         finally:
             stop.set()
             worker.join(30)

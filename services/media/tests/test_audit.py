@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
 from services.media import kits
 from services.media.app import create_app
@@ -38,13 +37,6 @@ def _as(runtime: Runtime, role: str = "media") -> dict[str, str]:
     return {"Authorization": f"Bearer {media_token(runtime, role)}"}
 
 
-def _entries(runtime: Runtime) -> list[AuditEntry]:
-    with runtime.db.unit_of_work() as session:
-        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-        session.expunge_all()
-    return rows
-
-
 def test_the_media_team_sees_no_candidate_without_consent_or_before_the_republican_stage(
     client: FlaskClient, runtime: Runtime
 ) -> None:
@@ -71,7 +63,7 @@ def test_every_read_and_change_is_an_entry_announced_through_the_outbox(
     client: FlaskClient, runtime: Runtime
 ) -> None:
     media = _as(runtime)
-    assert _entries(runtime) == [] and testing.announced_audit(runtime) == []
+    assert testing.rows_of(runtime, AuditEntry) == [] and testing.announced_audit(runtime) == []
     assert client.get("/candidates/nom-0001", headers=media).status_code == 200
     assert client.get("/photos/nom-0001/thumb", headers=media).status_code == 302
     assert client.get("/api/v1/assets?year=2026&region=almaty", headers=media).status_code == 200
@@ -89,7 +81,7 @@ def test_every_read_and_change_is_an_entry_announced_through_the_outbox(
     assert client.post("/api/v1/publications", json=publication, headers=media).status_code == 201
     assert client.post("/logout", headers=media).status_code == 302
 
-    entries = _entries(runtime)
+    entries = testing.rows_of(runtime, AuditEntry)
     assert [(e.action, e.object, e.region) for e in entries] == [
         ("candidate.read", "nomination:nom-0001", "almaty"),
         ("photo.link", "nomination:nom-0001", "almaty"),
@@ -121,7 +113,7 @@ def test_every_read_and_change_is_an_entry_announced_through_the_outbox(
 def test_a_refused_read_writes_nothing(client: FlaskClient, runtime: Runtime) -> None:
     assert client.get("/candidates/nom-0006", headers=_as(runtime)).status_code == 404
     assert client.get("/kits/no-such-kit/download", headers=_as(runtime)).status_code == 404
-    assert _entries(runtime) == [] and testing.announced_audit(runtime) == []
+    assert testing.rows_of(runtime, AuditEntry) == [] and testing.announced_audit(runtime) == []
 
 
 def test_the_audit_log_refuses_update_and_delete(runtime: Runtime) -> None:

@@ -59,7 +59,11 @@ def test_reads_of_messages_and_a_saved_template_are_entries_announced_to_review(
         "audit.recorded.astana",
     ]
     payload = announced[2][1]
-    assert (payload["service"], payload["actor_id"], payload["action"]) == ("notify", "u-admin", "message.read")
+    assert (payload["service"], payload["actor_id"], payload["action"]) == (
+        "notify",
+        "u-admin",
+        "message.read",
+    )
     assert set(payload) == {"entry_id", "service", "actor_id", "action", "object", "region", "at"}
 
 

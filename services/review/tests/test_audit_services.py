@@ -17,7 +17,7 @@ from services.review.handlers import HANDLERS
 from services.review.models import AuditEntry, Candidate
 from services.review.tests import people
 from services.review.tests.factories import submitted
-from shared import identity
+from shared import identity, testing
 from shared.envelope import Event
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -36,13 +36,6 @@ def _recorded(service: str, actor_id: str | None, action: str, what: str | None,
     return Event(type="audit.recorded", version=1, region="almaty", producer=service, payload=payload)
 
 
-def _entries(runtime: Runtime) -> list[AuditEntry]:
-    with runtime.db.unit_of_work() as session:
-        rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-        session.expunge_all()
-    return rows
-
-
 def test_an_entry_is_kept_once_however_often_it_comes(
     runtime: Runtime, user: Callable[..., identity.Identity]
 ) -> None:
@@ -53,7 +46,7 @@ def test_an_entry_is_kept_once_however_often_it_comes(
     assert handle(runtime, HANDLERS, "review", event) is False  # the same event again: the inbox
     again = Event(**{**event.__dict__, "id": uuid.uuid4()})  # a relay's second copy: a new event id
     assert handle(runtime, HANDLERS, "review", again) is True
-    [entry] = [entry for entry in _entries(runtime) if entry.service == "media"]
+    [entry] = [entry for entry in testing.rows_of(runtime, AuditEntry) if entry.service == "media"]
     with runtime.db.unit_of_work() as session:
         candidate = session.scalars(select(Candidate)).one()
         assert (entry.candidate_id, entry.region) == (candidate.id, "almaty")
@@ -116,6 +109,6 @@ def test_signing_out_is_in_the_log(runtime: Runtime, client_as: Callable[..., Fl
     client = client_as("national_member", identity.NATIONAL)
     token = people.csrf_token(client.get("/").get_data(as_text=True))
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
-    [logout] = [entry for entry in _entries(runtime) if entry.action == "logout"]
+    [logout] = [entry for entry in testing.rows_of(runtime, AuditEntry) if entry.action == "logout"]
     who = client.identity  # type: ignore[attr-defined]
     assert (logout.service, logout.actor_id, logout.actor_email) == ("review", who.user_id, who.email)
