@@ -123,3 +123,12 @@ def test_the_audit_log_refuses_update_and_delete(runtime: Runtime) -> None:
         audit.record(session, None, audit.CANDIDATES_LISTED, count=0)
     assert testing.refuses_update_and_delete(runtime, "audit_log")
     assert testing.audit_entries(runtime) == [("candidates.listed", None, None)]
+
+
+def test_an_entry_and_its_event_commit_together_or_not_at_all(runtime: Runtime) -> None:
+    from services.media import audit
+
+    with pytest.raises(RuntimeError), runtime.db.unit_of_work() as session:
+        audit.record(session, None, audit.CANDIDATES_LISTED, count=0)
+        raise RuntimeError("the read failed after its entry was written")
+    assert testing.audit_entries(runtime) == [] and testing.announced_audit(runtime) == []
