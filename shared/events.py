@@ -207,7 +207,7 @@ STAGES = ("regional", "republican")
 #: Payloads agreed before their producer or every consumer exists (review's decisions, notify's
 #: status, media's banners are being built): `tests/contracts` leaves these out of its
 #: "every event has a follower and a handler" checks. A type leaves this set when it is produced.
-PLANNED: frozenset[str] = frozenset({"audit.recorded"})
+PLANNED: frozenset[str] = frozenset()
 
 
 class _DecisionOrder(_Strict):
@@ -378,7 +378,7 @@ def ignored_in_amendment(ignored_in_submission: frozenset[str]) -> frozenset[str
 class AuditRecordedV1(_Strict):
     """A person read personal data or changed something at media or notify: review keeps every
     service's audit together. Ids only, nothing personal: `actor_id` is the user's id at review,
-    `object` the kind and id of what was read or changed (`candidate:<id>`, `kit:<id>`, `message:<id>`),
+    `object` the kind and id of what was read or changed (`nomination:<id>`, `kit:<id>`, `message:<id>`),
     `entry_id` the entry's id in the producer's own append-only log (review records each once).
     """
 
@@ -388,6 +388,10 @@ class AuditRecordedV1(_Strict):
     action = fields.String(required=True)
     object = fields.String(load_default=None, allow_none=True)
     at = fields.AwareDateTime(required=True)
+    #: Added (optional): the region code of what was read (a candidate's, a message's), or None for
+    #: what has none (a kit of every region, a template), so a regional chair sees their region's
+    #: entries at review; the routing key falls back to the capital's and cannot tell the two apart.
+    region = fields.String(load_default=None, allow_none=True)
 
 
 @payload("session.ended", 1)

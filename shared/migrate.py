@@ -228,3 +228,36 @@ def append_only_dropped(table: str) -> None:
         return
     for verb in ("update", "delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only_{verb}")
+
+
+def audit_log_created() -> None:
+    """Media's and notify's audit log (`shared.audit.AuditColumns`), append-only from the start."""
+    import sqlalchemy as sa
+    from alembic import op
+
+    op.create_table(
+        "audit_log",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("entry_id", sa.String(length=36), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.String(length=36), nullable=True),
+        sa.Column("role", sa.String(length=20), nullable=True),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("object", sa.String(length=120), nullable=True),
+        sa.Column("region", sa.String(length=40), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    for column in ("at", "actor_id", "action", "region"):
+        op.create_index(op.f(f"ix_audit_log_{column}"), "audit_log", [column], unique=False)
+    op.create_index(op.f("ix_audit_log_entry_id"), "audit_log", ["entry_id"], unique=True)
+    append_only_created("audit_log")
+
+
+def audit_log_dropped() -> None:
+    from alembic import op
+
+    append_only_dropped("audit_log")
+    op.drop_table("audit_log")

@@ -266,3 +266,50 @@ def bearer(
 ) -> dict[str, str]:
     """An `Authorization` header with `token(secret_key, role, scope, **changes)`."""
     return {"Authorization": f"Bearer {token(secret_key, role, scope, **changes)}"}
+
+
+def rows_of(runtime: Runtime, model: type[Any]) -> list[Any]:
+    """Every row of `model`'s table, oldest first (by `id`), detached to be read after the session."""
+    from sqlalchemy import select
+
+    with runtime.db.unit_of_work() as session:
+        found = list(session.scalars(select(model).order_by(model.id)))
+        session.expunge_all()
+    return found
+
+
+def audit_entries(runtime: Runtime) -> list[tuple[str, str | None, str | None]]:
+    """A service's audit log, oldest first, as (action, object, region) (`shared.audit`)."""
+    from sqlalchemy import select
+
+    table = runtime.db.metadata.tables["audit_log"]
+    with runtime.db.unit_of_work() as session:
+        rows = session.execute(select(table.c.action, table.c.object, table.c.region).order_by(table.c.id))
+        return [(action, what, region) for action, what, region in rows]
+
+
+def announced_audit(runtime: Runtime) -> list[tuple[str, dict[str, object]]]:
+    """The `audit.recorded` events in a service's outbox, oldest first: (routing key, payload)."""
+    from sqlalchemy import select
+
+    table = runtime.db.metadata.tables["outbox"]
+    with runtime.db.unit_of_work() as session:
+        rows = session.execute(select(table.c.routing_key, table.c.body).order_by(table.c.id)).all()
+    return [(key, json.loads(body)["payload"]) for key, body in rows if key.startswith("audit.recorded.")]
+
+
+def refuses_update_and_delete(runtime: Runtime, table: str) -> bool:
+    """Whether the database refuses every UPDATE and DELETE of `table`'s rows (append-only); the
+    table must hold a row, since a trigger on rows fires for none in an empty table."""
+    from sqlalchemy import text
+
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        try:
+            with runtime.db.unit_of_work() as session:
+                session.execute(text(statement))
+        except Exception as exc:  # SQLite and PostgreSQL raise different errors
+            if "append-only" not in str(exc):
+                raise
+        else:
+            return False
+    return True

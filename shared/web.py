@@ -15,9 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Request, Response, current_app, g, redirect, request
 from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from shared import bodies, i18n, identity, logs, pages, problems, sessions
+from shared import audit, bodies, i18n, identity, logs, pages, problems, sessions
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -48,14 +49,18 @@ def create_service_app(
     init: Callable[[Flask], object] | None = None,
     error_page: ErrorPage | None = None,
     people: bool = True,
+    audit_log: audit.Recorder | None = None,
 ) -> Flask:
     """The Flask app of one service: the shared parts, then the service's own, in that order.
 
     `people=False` for an app no person signs in to (intake: regional portals call it with their own
     keys): its routes are then open to the shared identity's anonymous callers, and it checks its own.
+    `audit_log` records what the shared routes do (signing out) in the service's audit log.
     """
     app = base_app(import_name, runtime.settings, runtime.db)
     app.extensions[RUNTIME] = runtime
+    if audit_log is not None:
+        audit.install(app, audit_log)
     if request_class is not None:
         app.request_class = request_class
     app.config.update(config or {})
@@ -105,16 +110,23 @@ def _shared_blueprint() -> Blueprint:
 
     The services share the session cookie, so each signs out on its own address (the layout's form
     posts to its own origin, as the CSP's `form-action` wants): it ends the session here at once and
-    tells the others (`shared.sessions`), then clears the cookie.
+    tells the others (`shared.sessions`), records the logout in its own audit log (`shared.audit`:
+    review's directly, media's and notify's reach review's through `audit.recorded`, so every logout
+    is in the one log wherever it happened), then clears the cookie.
     """
     bp = Blueprint("top100", __name__, static_folder=str(SHARED_STATIC), static_url_path="/static/top100")
 
     @bp.post("/logout")
     @identity.public
     def logout() -> ResponseReturnValue:
-        caller = identity.current_identity()
-        if caller is not None and caller.session_id is not None:
-            _end_session(current_runtime(), caller, caller.session_id)
+        caller, record = identity.current_identity(), audit.installed()
+        if caller is not None:
+            runtime = current_runtime()
+            with runtime.db.unit_of_work() as session:
+                if caller.session_id is not None:
+                    _end_session(session, runtime, caller, caller.session_id)
+                if record is not None:
+                    record(session, caller, audit.LOGOUT, region=caller.region)
         identity.sign_out()
         return redirect(current_app.extensions["top100.login_url"])
 
@@ -126,16 +138,15 @@ def _shared_blueprint() -> Blueprint:
     return bp
 
 
-def _end_session(runtime: Runtime, caller: identity.Identity, session_id: str) -> None:
-    with runtime.db.unit_of_work() as session:
-        sessions.end(
-            session,
-            runtime.db.metadata.tables[sessions.ENDED_SESSIONS],
-            user_id=caller.user_id,
-            session_id=session_id,
-            region=identity.event_region(caller.scope),
-            producer=runtime.settings.service,
-        )
+def _end_session(session: Session, runtime: Runtime, caller: identity.Identity, session_id: str) -> None:
+    sessions.end(
+        session,
+        runtime.db.metadata.tables[sessions.ENDED_SESSIONS],
+        user_id=caller.user_id,
+        session_id=session_id,
+        region=identity.event_region(caller.scope),
+        producer=runtime.settings.service,
+    )
 
 
 def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, ValidationError
 
-from services.media import kits, operations, present, queries
+from services.media import audit, kits, operations, present, queries
 from services.media.models import Kit
 from services.media.schemas import (
     AssetOut,
@@ -39,10 +39,14 @@ def _body(schema: Schema) -> dict[str, Any]:
 @identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
     query = load_query(AssetQuery(), request.args)
-    runtime = current_runtime()
+    runtime, caller = current_runtime(), identity.caller()
     with runtime.db.unit_of_work() as session:
-        rows = queries.listed(session, **query)
+        rows = queries.listed(session, caller, **query)
         items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+        if query.get("nomination_id") and rows:
+            audit.candidate_read(session, caller, rows[0][0])
+        else:
+            audit.listed(session, caller, len(rows), **{k: query.get(k) for k in ("year", "region", "stage")})
     return jsonify(items=AssetOut(many=True).dump(items)), 200
 
 
@@ -52,9 +56,7 @@ def request_kit() -> tuple[Response, int]:
     data = _body(KitIn())
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
-        kit = kits.request(
-            session, data["year"], data["stage"], data.get("region"), identity.caller().user_id
-        )
+        kit = kits.ask(session, data, identity.caller())
         session.flush()
         body = KitOut().dump(present.kit(runtime.blobs, kit))
     return jsonify(body), 202
@@ -69,6 +71,8 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
         if kit is None:
             raise Problem(404)
         body = KitOut().dump(present.kit(runtime.blobs, kit))
+        if body["url"] is not None:  # the link to every candidate's data: a download, audited
+            audit.kit_downloaded(session, identity.caller(), kit)
     return jsonify(body), 200
 
 
@@ -77,7 +81,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 def add_publication() -> tuple[Response, int]:
     data = _body(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
-        row = operations.record_publication(session, data, identity.caller().user_id)
+        row = operations.record_publication(session, data, identity.caller())
         body = PublicationOut().dump(row)
     return jsonify(body), 201
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.media import api, bootstrap, views
+from services.media import api, audit, bootstrap, views
 from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app
@@ -15,4 +15,10 @@ from shared.web import create_service_app
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     blueprints = (views.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
-    return create_service_app(__name__, runtime or bootstrap.build(), blueprints, error_page=views.error_page)
+    return create_service_app(
+        __name__,
+        runtime or bootstrap.build(),
+        blueprints,
+        error_page=views.error_page,
+        audit_log=audit.record,
+    )

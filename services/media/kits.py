@@ -28,11 +28,13 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from services.media import operations, publicity, rules
+from services.media import audit, operations, publicity, rules
 from services.media.models import Candidate, Kit
+from services.media.present import LINK_SECONDS
 from shared import clock, exports, regions
-from shared.blobs import BlobNotFound
+from shared.blobs import BlobNotFound, BlobStore
 from shared.i18n import LANGUAGES
+from shared.identity import Identity
 from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,25 @@ def request(session: Session, year: int, stage: str, region: str | None, request
     )
     session.add(kit)
     return kit
+
+
+def ask(session: Session, data: dict[str, Any], caller: Identity) -> Kit:
+    """A person asks for a kit (`KitIn`'s fields): queued for the worker, and in the audit log."""
+    kit = request(session, data["year"], data["stage"], data.get("region"), caller.user_id)
+    audit.record(
+        session, caller, audit.KIT_REQUESTED, object=f"kit:{kit.id}", region=kit.region, stage=kit.stage
+    )
+    return kit
+
+
+def download_link(session: Session, blobs: BlobStore, kit_id: str, caller: Identity) -> str | None:
+    """A fresh signed link to a ready kit (every candidate's name, photo and statements), the
+    download in the audit log; None if there is no such kit ready."""
+    kit = session.get(Kit, kit_id)
+    if kit is None or kit.status != "ready" or not kit.key:
+        return None
+    audit.kit_downloaded(session, caller, kit)
+    return blobs.presigned_url(kit.key, LINK_SECONDS)
 
 
 def members(session: Session, year: int, stage: str, region: str | None) -> list[Candidate]:

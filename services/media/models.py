@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.audit import AuditColumns
 from shared.inbox import INBOX
 from shared.models import service_base
 from shared.ordering import FollowedNomination
@@ -131,6 +132,13 @@ class Publication(Base):
     candidate_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class AuditEntry(AuditColumns, Base):
+    """Who read personal data or changed something through media's pages and API (append-only; each entry is
+    announced to review as `audit.recorded`, review keeps every service's together)."""
+
+    __tablename__ = "audit_log"
 
 
 class Followed(FollowedNomination, Base):

@@ -18,7 +18,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.media import imaging, rules, sources
+from services.media import audit, imaging, rules, sources
 from services.media.messages import REASONS
 from services.media.models import Asset, Candidate, Followed, Publication
 from shared import clock, ordering
@@ -26,6 +26,7 @@ from shared.blobs import BlobStore
 from shared.db import Database
 from shared.envelope import Event
 from shared.i18n import LANGUAGES, translate
+from shared.identity import Identity
 from shared.outbox import emit
 from shared.runtime import Runtime
 
@@ -295,8 +296,8 @@ def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
     )
 
 
-def record_publication(session: Session, data: dict[str, Any], who: str) -> Publication:
-    """A material an outlet published: counted in the year it was published."""
+def record_publication(session: Session, data: dict[str, Any], who: Identity) -> Publication:
+    """A material an outlet published: counted in the year it was published, logged in the audit."""
     row = Publication(
         id=str(uuid.uuid4()),
         year=data["published_on"].year,
@@ -305,9 +306,10 @@ def record_publication(session: Session, data: dict[str, Any], who: str) -> Publ
         published_on=data["published_on"],
         language=data["language"],
         candidate_ids=list(data.get("candidate_ids") or []),
-        created_by=who,
+        created_by=who.user_id,
         created_at=clock.utcnow(),
     )
     session.add(row)
     session.flush()
+    audit.record(session, who, audit.PUBLICATION_LOGGED, object=f"publication:{row.id}")
     return row

@@ -1,4 +1,5 @@
-"""What media's API and pages read: only candidates who consented to publication ever appear."""
+"""What media's API and pages read: only candidates who consented to publication ever appear, and to
+the media team only those at the republican stage or winners."""
 
 from __future__ import annotations
 
@@ -7,24 +8,29 @@ from sqlalchemy.orm import Session
 
 from services.media import rules
 from services.media.models import Asset, Candidate, Kit, Publication
+from shared.identity import Identity
 
 SHOWN = ("processed", "rejected", "missing", "pending")
 
 
 def listed(
     session: Session,
+    caller: Identity,
     *,
     nomination_id: str | None = None,
     year: int | None = None,
     region: str | None = None,
     stage: str | None = None,
 ) -> list[tuple[Candidate, Asset | None]]:
-    """Consenting candidates with their current photo, by nomination or by year, region and stage."""
+    """Consenting candidates with their current photo, by nomination or by year, region and stage;
+    to the media team only those advanced to the republican stage or winners (`rules.publishable`)."""
     query = (
         select(Candidate, Asset)
         .outerjoin(Asset, (Asset.nomination_id == Candidate.nomination_id) & Asset.status.in_(SHOWN))
         .where(Candidate.consent_publication.is_(True))
     )
+    if caller.role == "media":
+        query = query.where(Candidate.stage.in_(rules.PUBLISHABLE_STAGES))
     if nomination_id is not None:
         query = query.where(Candidate.nomination_id == nomination_id)
     if year is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from services.media.models import Candidate
     from shared.identity import Identity
 
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
@@ -179,8 +180,19 @@ def publications_progress(count: int) -> float:
     return min(1.0, count / PUBLICATIONS_TARGET)
 
 
-def may_see_photo(caller: Identity, region: str, consented: bool) -> bool:
+#: What the media team may see, as at review: the candidates the working group received, and the winners.
+PUBLISHABLE_STAGES = ("republican", "winner")
+
+
+def publishable(consented: bool, stage: str | None) -> bool:
+    """Whether the media team may see a candidate at all: consented to publication and advanced to
+    the republican stage (or won). Any other candidate does not exist for them (404)."""
+    return consented and stage in PUBLISHABLE_STAGES
+
+
+def may_see_photo(caller: Identity, region: str, candidate: Candidate | None) -> bool:
     """Whether `caller` may see a candidate's photo: a regional commission only its region's, the
-    national ones and the administrators every one, the media team only those who consented to
-    publication."""
-    return consented if caller.role == "media" else caller.sees(region)
+    national ones and the administrators every one, the media team only publishable candidates."""
+    if caller.role == "media":
+        return candidate is not None and publishable(candidate.consent_publication, candidate.stage)
+    return caller.sees(region)

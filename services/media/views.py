@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
-from services.media import kits, operations, present, queries, rules
+from services.media import audit, kits, operations, present, queries, rules
 from services.media.messages import NOT_FOUND, TERMS
 from services.media.models import Candidate
 from services.media.schemas import KitIn, PublicationIn
@@ -29,10 +29,12 @@ def index() -> pages.Page:
     year = _year()
     stage = request.args.get("stage") if request.args.get("stage") in ("republican", "winners") else None
     region = request.args.get("region") or None
+    caller = identity.caller()
     with runtime.db.unit_of_work() as session:
-        rows = queries.listed(session, year=year, region=region, stage=stage)
+        rows = queries.listed(session, caller, year=year, region=region, stage=stage)
         items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
         years = sorted({year, *queries.years(session)}, reverse=True)
+        audit.listed(session, caller, len(items), year=year, region=region, stage=stage)
     return pages.render(
         "index.html",
         TERMS,
@@ -50,11 +52,13 @@ def index() -> pages.Page:
 @identity.roles(*TEAM)
 def candidate(nomination_id: str) -> pages.Page:
     runtime = current_runtime()
+    caller = identity.caller()
     with runtime.db.unit_of_work() as session:
-        rows = queries.listed(session, nomination_id=nomination_id)
+        rows = queries.listed(session, caller, nomination_id=nomination_id)
+        if not rows:
+            abort(404)
         items = [present.asset(runtime.blobs, found, photo) for found, photo in rows]
-    if not items:
-        abort(404)
+        audit.candidate_read(session, caller, rows[0][0])
     return pages.render("candidate.html", TERMS, "media.index", item=items[0])
 
 
@@ -82,13 +86,15 @@ def photo(nomination_id: str, name: str) -> Response:
     with runtime.db.unit_of_work() as session:
         asset = operations.current_photo(session, nomination_id)
         candidate = session.get(Candidate, nomination_id)
-        consented = candidate is not None and candidate.consent_publication
-        if asset is None or not rules.may_see_photo(caller, asset.region, consented):
+        if asset is None or not rules.may_see_photo(caller, asset.region, candidate):
             abort(404)
         file = next((f for f in asset.files if f["name"] == name and f["format"] == "jpeg"), None)
-    url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
-    if url is None:
-        abort(404)
+        url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
+        if url is None:
+            abort(404)
+        audit.record(
+            session, caller, audit.PHOTO_LINK, object=audit.nomination(nomination_id), region=asset.region
+        )
     return redirect(url)
 
 
@@ -110,8 +116,20 @@ def start_kit() -> Response:
     except (ValidationError, ValueError):
         return redirect(url_for("media.kit_list", lang=pages.page_language()))
     with current_runtime().db.unit_of_work() as session:
-        kits.request(session, data["year"], data["stage"], data.get("region"), identity.caller().user_id)
+        kits.ask(session, data, identity.caller())
     return redirect(url_for("media.kit_list", lang=pages.page_language()))
+
+
+@bp.get("/kits/<kit_id>/download")
+@identity.roles(*TEAM)
+def kit_download(kit_id: str) -> Response:
+    """A ready kit for the signed-in team: a fresh signed link, each download in the audit log."""
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        url = kits.download_link(session, runtime.blobs, kit_id, identity.caller())
+    if url is None:
+        abort(404)
+    return redirect(url)
 
 
 @bp.get("/publications")
@@ -141,7 +159,7 @@ def add_publication() -> Response:
     except ValidationError:
         return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
     with current_runtime().db.unit_of_work() as session:
-        operations.record_publication(session, data, identity.caller().user_id)
+        operations.record_publication(session, data, identity.caller())
     year = data["published_on"].year
     return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import Forbidden
 
-from services.notify import queries, receipts, template_store, templating
+from services.notify import audit, queries, receipts, template_store, templating
 from services.notify.catalogue import CHANNELS
 from services.notify.models import OptOut
 from services.notify.providers import gateways
@@ -36,6 +36,7 @@ def list_messages() -> tuple[Response, int]:
         query["region"] = who.region
     with current_runtime().db.unit_of_work() as session:
         messages = queries.messages(session, query)
+        audit.listed(session, who, query, len(messages))
         return jsonify(items=_messages.dump(messages)), 200
 
 
@@ -82,6 +83,13 @@ def put_template(code: str) -> tuple[Response, int] | Response:
         with current_runtime().db.unit_of_work() as session:
             saved = template_store.save(
                 session, code, channel, _texts(subject), _texts(body), identity.caller().user_id
+            )
+            audit.record(
+                session,
+                identity.caller(),
+                audit.TEMPLATE_SAVED,
+                object=f"template:{code}/{channel}",
+                version=saved.version,
             )
             return jsonify(TemplateSchema().dump(saved)), 201
     except templating.TemplateRefused as exc:

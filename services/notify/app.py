@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.notify import api, bootstrap, views
+from services.notify import api, audit, bootstrap, views
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
-        __name__, runtime or bootstrap.build(), (views.bp, api.bp), error_page=views.error_page
+        __name__,
+        runtime or bootstrap.build(),
+        (views.bp, api.bp),
+        error_page=views.error_page,
+        audit_log=audit.record,
     )

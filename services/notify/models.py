@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.audit import AuditColumns
 from shared.i18n import LANGUAGES
 from shared.inbox import INBOX
 from shared.models import one_of, service_base
@@ -175,6 +176,13 @@ class OptOut(Base):
 
     address: Mapped[str] = mapped_column(String(320), primary_key=True)
     at: Mapped[datetime]
+
+
+class AuditEntry(AuditColumns, Base):
+    """Who read personal data or changed something through notify's pages and API (append-only; each entry is
+    announced to review as `audit.recorded`, review keeps every service's together)."""
+
+    __tablename__ = "audit_log"
 
 
 class Followed(FollowedNomination, Base):

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, request, send_file
+from sqlalchemy.orm import Session
 
-from services.notify import queries, rules, template_store, templating
+from services.notify import audit, queries, rules, template_store, templating
 from services.notify.api import LOG_ROLES
 from services.notify.catalogue import CHANNELS
 from services.notify.messages import NOT_FOUND, TERMS
-from services.notify.models import OptOut
+from services.notify.models import Message, OptOut
 from services.notify.unsubscribe import address_of
 from shared import clock, i18n, identity, pages
 from shared.web import current_runtime
@@ -49,16 +50,24 @@ def index() -> pages.Page:
         filters["region"] = _scope()
     with current_runtime().db.unit_of_work() as session:
         messages = queries.messages(session, filters)
+        audit.listed(session, identity.caller(), filters, len(messages))
     return _render("index.html", messages=messages, filters=filters, codes=TERMS)
+
+
+def _visible(session: Session, message_id: str) -> Message:
+    """The message if the caller may read it (a chair: their region's), else 404."""
+    found = queries.get_message(session, message_id)
+    if found is None or (_scope() and found.region != _scope()):
+        abort(404)
+    return found
 
 
 @bp.get("/messages/<message_id>")
 @identity.roles(*LOG_ROLES)
 def message(message_id: str) -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
-        found = queries.get_message(session, message_id)
-    if found is None or (_scope() and found.region != _scope()):
-        abort(404)
+        found = _visible(session, message_id)
+        audit.message_read(session, identity.caller(), found)
     return _render("message.html", message=found)
 
 
@@ -66,15 +75,15 @@ def message(message_id: str) -> pages.Page:
 @identity.roles(*LOG_ROLES)
 def message_file(message_id: str) -> Response:
     """The embedded mode's letter as written (`.eml`), while its body is kept."""
+    folder = current_runtime().settings.data_dir / "mail"
     with current_runtime().db.unit_of_work() as session:
-        found = queries.get_message(session, message_id)
-    if found is None or (_scope() and found.region != _scope()):
-        abort(404)
-    if found.provider != "file" or found.purged_at is not None:
-        abort(404)
-    path = current_runtime().settings.data_dir / "mail" / (found.provider_id or "")
-    if not path.is_file() or path.parent != current_runtime().settings.data_dir / "mail":
-        abort(404)
+        found = _visible(session, message_id)
+        if found.provider != "file" or found.purged_at is not None:
+            abort(404)
+        path = folder / (found.provider_id or "")
+        if not path.is_file() or path.parent != folder:
+            abort(404)
+        audit.message_read(session, identity.caller(), found, audit.MESSAGE_FILE)
     return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=path.name)
 
 

@@ -9,6 +9,7 @@ from flask import Flask, Response
 
 from services.review import (
     api,
+    audit,
     audit_api,
     audit_pages,
     bootstrap,
@@ -51,4 +52,5 @@ def create_app(runtime: Runtime | None = None) -> Flask:
         ),
         error_page=views.error_page,
         init=_answer_review_problems,
+        audit_log=audit.record,
     )

@@ -15,20 +15,22 @@ from typing import Any, Protocol
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from services.review.models import AuditEntry
-from shared import clock
+from services.review.models import AuditEntry, Candidate, User
+from shared import audit as shared_audit
 from shared.identity import Identity
 
 #: The actions this service records; other engineers' operations add theirs (`score.put`, ...).
 LOGIN = "login"
 LOGIN_FAILED = "login.failed"
 LOGIN_REFUSED = "login.refused"
-LOGOUT = "logout"
 USER_CREATED = "user.created"
 USER_CHANGED = "user.changed"
 USER_RESET = "user.reset"
 USER_DISABLED = "user.disabled"
 TOKEN_ISSUED = "user.token_issued"
+LOGOUT = shared_audit.LOGOUT
+#: Entries written here; media's and notify's come with their `audit.recorded`.
+SERVICE = "review"
 
 
 class _HasRegion(Protocol):
@@ -57,16 +59,9 @@ def record(
     else:
         candidate_id = candidate.id
         region = region or candidate.region
-    entry = AuditEntry(
-        at=clock.utcnow(),
-        actor_id=actor.user_id if actor else None,
-        actor_email=actor.email if actor else None,
-        role=actor.role if actor else None,
-        action=action,
-        candidate_id=candidate_id,
-        region=region,
-        details=details,
-    )
+    entry = shared_audit.new_entry(AuditEntry, actor, action, region=region, details=details)
+    entry.service, entry.candidate_id = SERVICE, candidate_id
+    entry.actor_email = actor.email if actor else None
     session.add(entry)
     return entry
 
@@ -85,6 +80,7 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
     before_id: int | None = None
+    service: str | None = None
     limit: int = 100
 
 
@@ -104,6 +100,8 @@ def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditE
         query = query.where(or_(AuditEntry.actor_id == actor, AuditEntry.actor_email == actor))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
+    if filters.service:
+        query = query.where(AuditEntry.service == filters.service)
     if filters.candidate:
         query = query.where(AuditEntry.candidate_id == filters.candidate)
     if filters.since:
@@ -114,3 +112,41 @@ def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditE
         query = query.where(AuditEntry.id < filters.before_id)
     query = query.order_by(AuditEntry.id.desc()).limit(filters.limit)
     return list(session.scalars(query))
+
+
+#: The services whose entries the log holds (review's own and those `audit.recorded` brings).
+SERVICES = ("review", "media", "notify")
+
+
+def receive(session: Session, payload: dict[str, Any]) -> AuditEntry | None:
+    """Keep an entry media or notify announced, once by its `entry_id` (a producer's relay may send
+    it twice under two event ids; the inbox drops a redelivery of one).
+
+    The event carries ids only: who the actor is (email, role) and which candidate and region a
+    `nomination:<id>` names are looked up here, so a regional chair sees their region's entries and
+    the log is filtered by a person's email as for review's own. None if it was kept already.
+    """
+    if session.scalar(select(AuditEntry.id).where(AuditEntry.entry_id == payload["entry_id"])) is not None:
+        return None
+    kind, _, ref = (payload.get("object") or "").partition(":")
+    candidate = (
+        session.scalar(select(Candidate).where(Candidate.nomination_id == ref))
+        if kind == "nomination" and ref
+        else None
+    )
+    actor = session.get(User, payload["actor_id"]) if payload.get("actor_id") else None
+    entry = AuditEntry(
+        entry_id=payload["entry_id"],
+        service=payload["service"],
+        at=payload["at"],
+        actor_id=payload.get("actor_id"),
+        actor_email=actor.email if actor else None,
+        role=actor.role if actor else None,
+        action=payload["action"],
+        object=payload.get("object"),
+        candidate_id=candidate.id if candidate else None,
+        region=payload.get("region") or (candidate.region if candidate else None),
+        details={},
+    )
+    session.add(entry)
+    return entry

@@ -1,7 +1,8 @@
 """`GET /api/v1/audit`: the audit log for administrators (everything) and chairs (their scope).
 
-Filters: `actor` (a user id or email), `action`, `candidate`, `from`/`to` (ISO 8601 instants or days,
-`to` exclusive), `limit` (at most 1000) and `before` (an entry id: the next page of older entries).
+Filters: `actor` (a user id or email), `action`, `candidate`, `service` (review, media or notify: the
+log holds every service's entries), `from`/`to` (ISO 8601 instants or days, `to` exclusive), `limit`
+(at most 1000) and `before` (an entry id: the next page of older entries).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class AuditQuery(Schema):
     actor = fields.String(load_default=None)
     action = fields.String(load_default=None)
     candidate = fields.String(load_default=None)
+    service = fields.String(load_default=None, validate=validate.OneOf(audit.SERVICES))
     since = fields.AwareDateTime(data_key="from", load_default=None, default_timezone=None)
     until = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=None)
     before_id = fields.Integer(
@@ -38,10 +40,12 @@ class AuditQuery(Schema):
 def _entry(entry: AuditEntry, details: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": entry.id,
+        "service": entry.service,
         "at": entry.at.isoformat(),
         "actor": {"id": entry.actor_id, "email": entry.actor_email, "role": entry.role},
         "action": entry.action,
         "candidate_id": entry.candidate_id,
+        "object": entry.object,
         "region": entry.region,
         "details": details,
     }

@@ -1,5 +1,6 @@
 """The audit log for people: a filter page and a CSV export (administrators everything, chairs their
-region), with the same filters as `GET /api/v1/audit` and the same visibility (`audit.entries`).
+region), with the same filters as `GET /api/v1/audit` and the same visibility (`audit.entries`);
+every service's entries together, each naming its service.
 
 The CSV opens in a spreadsheet in any language: UTF-8 with a byte-order mark, so Excel reads Kazakh
 letters, and a cell that would start a formula (`=`, `+`, `-`, `@`, a tab, a carriage return) is
@@ -26,7 +27,21 @@ bp = Blueprint("review_audit_pages", __name__)
 
 #: The most rows one export carries (a season has tens of thousands; filter by dates for more).
 EXPORT_LIMIT = 50_000
-COLUMNS = ("id", "at", "actor_id", "actor_email", "role", "action", "candidate_id", "region", "details")
+#: `service` and `object` came when every service's entries joined the log: last, so a spreadsheet
+#: made for the earlier columns still reads them where they were.
+COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_email",
+    "role",
+    "action",
+    "candidate_id",
+    "region",
+    "details",
+    "service",
+    "object",
+)
 
 
 def _entries(limit: int) -> list[tuple[AuditEntry, dict[str, Any]]]:
@@ -54,7 +69,11 @@ def audit_page() -> pages.Page:
         "review.index",
         rows=rows,
         words=AUDIT,
-        filters={key: request.args.get(key, "") for key in ("actor", "action", "candidate", "from", "to")},
+        filters={
+            key: request.args.get(key, "")
+            for key in ("actor", "action", "candidate", "service", "from", "to")
+        },
+        services=audit.SERVICES,
         export_query=request.query_string.decode(),
         format_moment=i18n.format_moment,
         details=lambda shown: json.dumps(shown, ensure_ascii=False, sort_keys=True),
@@ -78,6 +97,8 @@ def audit_csv() -> Response:
                 entry.candidate_id,
                 entry.region,
                 json.dumps(details, ensure_ascii=False, sort_keys=True),
+                entry.service,
+                entry.object,
             )
             for entry, details in rows
         ),

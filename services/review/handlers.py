@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.review import accounts, operations
+from services.review import accounts, audit, operations
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
@@ -44,6 +44,11 @@ def banner_ready(ctx: HandlerContext, event: Event) -> None:
     fetches them from media), so there is nothing to record; acknowledged so it is never parked."""
 
 
+def audit_recorded(ctx: HandlerContext, event: Event) -> None:
+    """An entry of media's or notify's audit log: review keeps every service's entries together."""
+    audit.receive(ctx.session, event.payload)
+
+
 #: What review does not keep: the student's contacts stay with intake and notify; consent to
 #: publication is media's concern (only media publishes).
 _NOT_KEPT = frozenset({"contacts", "coordinator", "consent_publication"})
@@ -73,4 +78,5 @@ HANDLERS: dict[str, Handler] = {
     "notification.failed": notification,
     "media.banner_ready": banner_ready,
     "session.ended": session_ended,
+    "audit.recorded": audit_recorded,
 }

@@ -269,6 +269,9 @@ AUDIT: dict[str, Text] = {
     "region": N_("Region"),
     "details": N_("Details"),
     "empty": N_("No entries."),
+    "service": N_("Service"),
+    "every_service": N_("Every service"),
+    "object": N_("What was read or changed"),
 }
 
 #: The decision page's words.

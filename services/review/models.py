@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.review.rules import SCORED_STAGES
+from shared.audit import AuditColumns
 from shared.i18n import LANGUAGES
 from shared.identity import ROLES
 from shared.inbox import INBOX
@@ -366,8 +367,9 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(index=True)
 
 
-class AuditEntry(Base):
-    """Who did or saw what, when: logins, reads of personal data, scores, decisions, user changes.
+class AuditEntry(AuditColumns, Base):
+    """Who did or saw what, when, in every service people sign in to: logins, reads of personal
+    data, scores, decisions, user changes here, and what media and notify announced (`service`).
 
     `details` holds codes and ids, never personal data (a failed login keeps a masked email).
     """
@@ -375,15 +377,10 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_candidate_id_at", "candidate_id", "at"),)
 
-    id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(index=True)
-    actor_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    #: Where the entry was written: review, or the service whose `audit.recorded` brought it.
+    service: Mapped[str] = mapped_column(String(20), default="review", server_default="review", index=True)
     actor_email: Mapped[str | None] = mapped_column(String(254))
-    role: Mapped[str | None] = mapped_column(String(20))
-    action: Mapped[str] = mapped_column(String(40), index=True)
     candidate_id: Mapped[str | None] = mapped_column(String(36))
-    region: Mapped[str | None] = mapped_column(String(40), index=True)
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class StudentReach(Base):

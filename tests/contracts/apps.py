@@ -98,6 +98,8 @@ def started(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         found = Service(name, app, runtime)
         if name == "review":
             found.candidate_id = _seed_candidate(runtime)
+        if name == "media":
+            _seed_media(runtime, tmp_path)
         if name == "intake":
             found.key = _portal_key(runtime)
         yield found
@@ -133,3 +135,20 @@ def _portal_key(runtime: Runtime) -> str:
         refdata.load_paths(session, [])
     with runtime.db.unit_of_work() as session:
         return keys.issue(session, "almaty")[1]
+
+
+#: Media's seeded nominations: who the media team may see, and who not (no consent; regional stage).
+MEDIA_SHOWN = "nom-shown"
+MEDIA_HIDDEN = {"no consent": "nom-private", "regional stage": "nom-regional"}
+
+
+def _seed_media(runtime: Runtime, folder: Path) -> None:
+    from services.media.handlers import HANDLERS
+    from services.media.tests.factories import advanced, jpeg, stored_photo, submitted
+
+    for nomination_id in (MEDIA_SHOWN, *MEDIA_HIDDEN.values()):
+        told = submitted(stored_photo(folder, jpeg(), nomination_id), nomination_id)
+        told.payload["consent_publication"] = nomination_id != MEDIA_HIDDEN["no consent"]
+        handle(runtime, HANDLERS, "media", told)
+        if nomination_id != MEDIA_HIDDEN["regional stage"]:
+            handle(runtime, HANDLERS, "media", advanced(nomination_id))

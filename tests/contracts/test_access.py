@@ -8,6 +8,9 @@
 - A member of another region: every route under `/candidates/<...>` (pages and API) answers 404 for
   a candidate outside the caller's region (its existence is not revealed); the own region's member
   is let through.
+- The media team at media: every route about one nomination (`<nomination_id>`) answers 404 for a
+  candidate who did not consent to publication or is still at the regional stage, as at review, and
+  no page or API lists them; a consenting candidate at the republican stage is let through.
 
 Each check collects every offending route before failing, so one run names them all.
 """
@@ -18,7 +21,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from shared import identity
-from tests.contracts.apps import Service, fixture
+from tests.contracts.apps import FILLER, MEDIA_HIDDEN, MEDIA_SHOWN, Service, fixture
 
 SERVICES = ("review", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
@@ -46,6 +49,7 @@ _MEDIA_ROUTES = (
     "media.candidate",
     "media.kit_list",
     "media.start_kit",
+    "media.kit_download",
     "media.publication_list",
     "media.add_publication",
     "media_api.list_assets",
@@ -184,3 +188,46 @@ def test_a_member_of_another_region_does_not_see_the_candidate(service: Service,
         if status in (401, 403, 404):
             wrong.append(f"{method} {rule.rule}: a {role} of almaty got {status}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_media_team_sees_only_consenting_candidates_of_the_republican_stage(service: Service) -> None:
+    if service.name != "media":
+        pytest.skip("media's candidates")
+    headers = _bearer(service, "media", identity.NATIONAL)
+    client = service.app.test_client()
+    wrong, listed = [], set()
+    for rule, method in service.rules():
+        if method != "GET" or rule.endpoint in PUBLIC["media"]:
+            continue
+        if "nomination_id" not in rule.arguments:
+            if rule.arguments:
+                continue
+            # A list (page or API), asked for the hidden ones too: it shows none of them (a page may
+            # repeat its query in its links, so what counts is a link to one, or an id in JSON).
+            for why, hidden in MEDIA_HIDDEN.items():
+                body = client.get(f"{rule.rule}?year=2026&nomination_id={hidden}", headers=headers)
+                text = body.get_data(as_text=True)
+                if f"/candidates/{hidden}" in text or f'"{hidden}"' in text:
+                    wrong.append(f"GET {rule.rule} shows {hidden} ({why})")
+                    continue
+                listed.add(rule.rule)
+            continue
+        for why, hidden in MEDIA_HIDDEN.items():
+            status = client.get(_media_path(rule, hidden), headers=headers).status_code
+            if status != 404:
+                wrong.append(f"GET {rule.rule}: {hidden} ({why}) answered {status}, expected 404")
+        status = client.get(_media_path(rule, MEDIA_SHOWN), headers=headers).status_code
+        if status in (401, 403, 404):
+            wrong.append(f"GET {rule.rule}: {MEDIA_SHOWN} answered {status}, expected to be let through")
+    assert wrong == [], "\n".join(wrong)
+    # The check can tell: the lists do show the candidate the team may see.
+    assert {"/", "/api/v1/assets"} <= listed
+    for path in ("/?year=2026", f"/api/v1/assets?nomination_id={MEDIA_SHOWN}"):
+        text = client.get(path, headers=headers).get_data(as_text=True)
+        assert f"/candidates/{MEDIA_SHOWN}" in text or f'"{MEDIA_SHOWN}"' in text, path
+
+
+def _media_path(rule: Rule, nomination_id: str) -> str:
+    """A path about `nomination_id`; a derivative's name is one the pages show."""
+    values = {name: FILLER for name in rule.arguments} | {"nomination_id": nomination_id, "name": "web"}
+    return rule.build({k: v for k, v in values.items() if k in rule.arguments}, append_unknown=False)[1]

@@ -299,7 +299,9 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
     response = submit(system, key, body)
     assert response.status_code == 201, f"{response.status_code} {response.text}\n" + system.diagnostics()
     nomination_id = response.json()["id"]
-    reviewer, media_team = person(system, "national_member"), person(system, "media")
+    # An administrator sees the photo at media now; the media team only once the candidate advances
+    # to the republican stage, as at review.
+    reviewer, admin = person(system, "national_member"), person(system, "admin")
 
     def review_lists_candidate() -> bool:
         page = requests.get(
@@ -313,7 +315,7 @@ def walk_one_nomination(system: RunningSystem, key: str, *, embedded_mail: bool 
         found = requests.get(
             system.url("media", "/api/v1/assets"),
             params={"nomination_id": nomination_id},
-            headers=media_team,
+            headers=admin,
             timeout=5,
         ).json()["items"]
         return next((asset for asset in found if asset["status"] == "processed"), None)

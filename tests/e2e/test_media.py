@@ -20,6 +20,7 @@ from tests.e2e.system import (
     RunningSystem,
     assert_stops_cleanly,
     key_from,
+    person,
     team_headers,
     walk_one_nomination,
 )
@@ -82,4 +83,16 @@ def test_submission_to_derivatives_to_a_signed_download_to_a_banner(
     made = system.wait_until("media to make the banner", banner, 90)
     pdf = requests.get(made["url"], timeout=10)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    # Every read at media is in review's one audit log, under media's name.
+    auditor = person(system, "admin")
+
+    def media_reads() -> list[dict] | None:
+        reply = requests.get(
+            system.url("review", "/api/v1/audit"), params={"service": "media"}, headers=auditor, timeout=5
+        )
+        return [item for item in reply.json()["items"] if item["action"] == "candidate.read"] or None
+
+    read = system.wait_until("review to keep media's audit entries", media_reads, 60)
+    assert read[0]["object"] == f"nomination:{seen['nomination_id']}" and read[0]["region"] == "almaty"
     assert_stops_cleanly(system)

@@ -105,6 +105,19 @@ def event(event_type: str, payload: dict[str, Any], region: str = "almaty") -> E
     return Event(type=event_type, version=1, region=region, producer="intake", payload=payload)
 
 
+def advanced(nomination_id: str = "nom-0001", to_stage: str = "republican", region: str = "almaty") -> Event:
+    """Review's decision advancing a nomination's candidate (to the republican stage or the winners)."""
+    payload = {
+        "candidate_id": f"c-{nomination_id}",
+        "nomination_id": nomination_id,
+        "year": 2026,
+        "stage": "regional" if to_stage == "republican" else "republican",
+        "to_stage": to_stage,
+        "decision_id": "d-1",
+    }
+    return event("candidate.advanced", payload, region)
+
+
 def media_token(runtime: Any, role: str = "media") -> str:
     """A Bearer token of a media team member (or another `role`), as review's login would issue."""
     from datetime import timedelta

@@ -20,24 +20,12 @@ from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Candidate, outbox
 from services.media.tests import photos
-from services.media.tests.factories import event, media_token, stored_photo, submitted
+from services.media.tests.factories import advanced, media_token, stored_photo, submitted
 from shared import fonts
 from shared.handling import handle
 from shared.runtime import Runtime
 
 KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
-
-
-def _advanced(nomination_id: str = "nom-0001", to_stage: str = "republican") -> object:
-    payload = {
-        "candidate_id": f"c-{nomination_id}",
-        "nomination_id": nomination_id,
-        "year": 2026,
-        "stage": "regional" if to_stage == "republican" else "republican",
-        "to_stage": to_stage,
-        "decision_id": "d-1",
-    }
-    return event("candidate.advanced", payload)
 
 
 def _types(runtime: Runtime) -> list[str]:
@@ -68,7 +56,7 @@ def test_banners_are_made_for_an_advanced_candidate(runtime: Runtime, tmp_path: 
     submission = submitted(stored_photo(tmp_path, data))
     submission.payload["candidate"] = {"last_name": "Әбілқайырова", "first_name": "Ұлжан", "patronymic": None}
     handle(runtime, HANDLERS, "media", submission)
-    handle(runtime, HANDLERS, "media", _advanced())
+    handle(runtime, HANDLERS, "media", advanced())
     with runtime.db.unit_of_work() as session:
         candidate = session.get(Candidate, "nom-0001")
         made = {(f["name"], f["format"]): f for f in candidate.banners}
@@ -87,14 +75,14 @@ def test_banners_are_made_for_an_advanced_candidate(runtime: Runtime, tmp_path: 
     pdf = runtime.blobs.get(made[("banner", "pdf")]["key"])
     assert pdf.startswith(b"%PDF") and b"NotoSans" in pdf
     assert _types(runtime) == ["media.photo_processed", "media.banner_ready"]
-    handle(runtime, HANDLERS, "media", _advanced())  # the same decision again: nothing new
+    handle(runtime, HANDLERS, "media", advanced())  # the same decision again: nothing new
     assert _types(runtime).count("media.banner_ready") == 1
 
 
 def test_a_decision_before_the_photo_gets_its_banner_when_the_photo_comes(
     runtime: Runtime, tmp_path: Path
 ) -> None:
-    handle(runtime, HANDLERS, "media", _advanced(to_stage="winner"))
+    handle(runtime, HANDLERS, "media", advanced(to_stage="winner"))
     assert _types(runtime) == []
     handle(
         runtime,
@@ -109,7 +97,7 @@ def test_no_banner_without_consent(runtime: Runtime, tmp_path: Path) -> None:
     private = submitted(stored_photo(tmp_path, photos.with_face(2000, 1500, (0, 0), 1000)[0]))
     private.payload["consent_publication"] = False
     handle(runtime, HANDLERS, "media", private)
-    handle(runtime, HANDLERS, "media", _advanced())
+    handle(runtime, HANDLERS, "media", advanced())
     assert _types(runtime) == ["media.photo_processed"]
 
 
@@ -123,7 +111,7 @@ def test_a_kit_holds_every_candidates_folder(runtime: Runtime, tmp_path: Path) -
             "media",
             submitted(stored_photo(tmp_path, data, nomination_id), nomination_id, region),
         )
-        handle(runtime, HANDLERS, "media", _advanced(nomination_id, "winner"))
+        handle(runtime, HANDLERS, "media", advanced(nomination_id, "winner"))
     client = create_app(runtime).test_client()
     auth = {"Authorization": f"Bearer {media_token(runtime)}"}
     started = client.post(

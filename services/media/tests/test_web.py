@@ -15,7 +15,7 @@ from services.media.handlers import HANDLERS
 from services.media.messages import REASONS as WORDS
 from services.media.messages import TERMS
 from services.media.rules import REASONS, fit
-from services.media.tests.factories import jpeg, media_token, stored_photo, submitted
+from services.media.tests.factories import advanced, jpeg, media_token, stored_photo, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
 from shared.tests.catalogs import unknown
@@ -31,6 +31,10 @@ def client(runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     private = submitted(stored_photo(tmp_path, jpeg(), "nom-0003"), "nom-0003")
     private.payload["consent_publication"] = False
     handle(runtime, HANDLERS, "media", private)
+    # The media team sees candidates at the republican stage: nom-0006 stays at the regional one.
+    handle(runtime, HANDLERS, "media", submitted(stored_photo(tmp_path, jpeg(), "nom-0006"), "nom-0006"))
+    for nomination_id, region in (("nom-0001", "almaty"), ("nom-0002", "shymkent"), ("nom-0003", "almaty")):
+        handle(runtime, HANDLERS, "media", advanced(nomination_id, region=region))
     return create_app(runtime).test_client()
 
 
@@ -76,6 +80,12 @@ def test_assets_with_signed_links(client: FlaskClient, runtime: Runtime) -> None
         ("card", "jpeg"),
         ("card", "webp"),
         ("story", "jpeg"),
+        # the republican stage's banner and social cards
+        ("banner", "jpeg"),
+        ("banner", "pdf"),
+        ("social_kk", "jpeg"),
+        ("social_ru", "jpeg"),
+        ("social_en", "jpeg"),
     }
     thumb = next(d for d in asset["derivatives"] if d["name"] == "thumb")
     image = _get(client, thumb["url"])
@@ -118,7 +128,9 @@ def test_by_region_and_stage(client: FlaskClient, runtime: Runtime) -> None:
     shymkent = client.get("/api/v1/assets?year=2026&region=shymkent", headers=_auth(runtime)).get_json()
     assert [item["nomination_id"] for item in shymkent["items"]] == ["nom-0002"]
     advanced = client.get("/api/v1/assets?year=2026&stage=republican", headers=_auth(runtime)).get_json()
-    assert advanced["items"] == []
+    assert [item["nomination_id"] for item in advanced["items"]] == ["nom-0001", "nom-0002"]
+    winners = client.get("/api/v1/assets?year=2026&stage=winners", headers=_auth(runtime)).get_json()
+    assert winners["items"] == []
 
 
 def test_publications_count_towards_the_target(client: FlaskClient, runtime: Runtime) -> None:
@@ -144,7 +156,7 @@ def test_pages_in_kazakh(client: FlaskClient, runtime: Runtime) -> None:
     )
     assert "Кандидаттар" in html and "Жүктелмеген" in html and "Шымкент" in html and "Нұрланұлы" in html
     preview = client.get("/candidates/nom-0001?lang=ru", headers=_auth(runtime)).get_data(as_text=True)
-    assert preview.count("<img") == 7 and "signature=" in preview
+    assert preview.count("<img") == 11 and "signature=" in preview  # 7 derivatives, 4 banner images
     assert "Candidates" in client.get("/?lang=en", headers=_auth(runtime)).get_data(as_text=True)
 
 
