@@ -171,15 +171,6 @@ def issue_token(session: Session, email: str, secret_key: str, days: int) -> str
     return identity.issue_token(secret_key, identity_of(user, timedelta(days=days)))
 
 
-def logged_out(session: Session, user_id: str, service: str) -> None:
-    """Audit a logout (at any service: review hears of each through `session.ended`) as the user's."""
-    user = session.get(User, user_id)
-    if user is None:
-        return  # a user review never had: nothing to hold to account
-    actor = identity_of(user, timedelta(0))
-    audit.record(session, actor, audit.LOGOUT, region=_region(user), service=service)
-
-
 def listing(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.scope, User.email)))
 

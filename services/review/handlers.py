@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.review import accounts, audit, operations
+from services.review import audit, operations
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
@@ -31,12 +31,6 @@ def photo_rejected(ctx: HandlerContext, event: Event) -> None:
 def notification(ctx: HandlerContext, event: Event) -> None:
     """Notify's status of a message to a student: the candidate page shows whether they were reached."""
     operations.record_student_reach(ctx.session, event)
-
-
-def session_ended(ctx: HandlerContext, event: Event) -> None:
-    """A logout at any service: that session ends here too, and the audit log tells of it."""
-    identity.HANDLERS["session.ended"](ctx, event)
-    accounts.logged_out(ctx.session, event.payload["user_id"], event.producer)
 
 
 def banner_ready(ctx: HandlerContext, event: Event) -> None:
@@ -77,6 +71,5 @@ HANDLERS: dict[str, Handler] = {
     "notification.delivered": notification,
     "notification.failed": notification,
     "media.banner_ready": banner_ready,
-    "session.ended": session_ended,
     "audit.recorded": audit_recorded,
 }

@@ -85,7 +85,7 @@ def test_the_log_shows_every_service_and_filters_by_service(
     media = _log(admin, "service=media").get_json()["items"]
     assert [i["action"] for i in media] == ["kit.download", "photo.link"]
     refused = _log(admin, "service=intake")
-    assert refused.status_code == 400 and "service" in refused.get_json()["errors"]
+    assert refused.status_code == 422 and "service" in refused.get_json()["errors"]
     rows = list(
         csv.DictReader(
             io.StringIO(admin.get("/audit.csv?service=notify").get_data(as_text=True).lstrip("\ufeff"))
