@@ -32,7 +32,12 @@ def _advanced_to(to_stage: str, stage: str) -> dict:
 
 
 def _winners(decision_id: str = "d-republican") -> dict:
-    return {"year": 2026, "decision_id": decision_id, "candidate_ids": ["c-1"], "nomination_ids": [NOMINATION]}
+    return {
+        "year": 2026,
+        "decision_id": decision_id,
+        "candidate_ids": ["c-1"],
+        "nomination_ids": [NOMINATION],
+    }
 
 
 def _letters(runtime: Runtime) -> Counter[tuple[str, str, str]]:
