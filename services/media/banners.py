@@ -21,6 +21,8 @@ from services.media.messages import STAGE_LINES, TITLE
 from shared import fonts
 from shared.i18n import LANGUAGES, translate
 
+imaging.quiet("fontTools.subset")  # fpdf2's font subsetting: some 70 INFO lines a PDF
+
 BACKGROUND = (11, 61, 145)
 ACCENT = (255, 196, 37)
 WHITE = (255, 255, 255)

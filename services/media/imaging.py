@@ -14,10 +14,13 @@ Why this order:
 - The EXIF orientation is applied to the pixels before anything is written; every output is saved
   with `keep=NONE`: no EXIF, GPS, XMP, IPTC, comment, nor ICC profile (sRGB is what a file without
   one means).
+- libvips's own messages reach Python's logging as the logger `pyvips`: its INFO (about 50 lines a
+  photo: threadpools, vector paths, shrink sizes) is demoted to DEBUG, its warnings kept (`quiet`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -29,6 +32,26 @@ from services.media import faces, rules
 from services.media.rules import Box
 
 pyvips.cache_set_max(0)  # every photo is new: libvips's operation cache would only hold memory
+
+
+class Chatter(logging.Filter):
+    """A library's INFO as DEBUG: kept only where DEBUG is asked for; its warnings and errors as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def quiet(name: str) -> None:
+    """Demote the INFO of the logger `name` (a library's own, not a child's) to DEBUG."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(known, Chatter) for known in logger.filters):
+        logger.addFilter(Chatter())
+
+
+quiet("pyvips")
 
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
