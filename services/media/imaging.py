@@ -134,8 +134,34 @@ def _derivatives(image: pyvips.Image, spec: rules.Spec, face: Box | None) -> lis
     return [Derivative(spec.name, fmt, encode(out, fmt), out.width, out.height) for fmt in spec.formats]
 
 
-def encode(image: pyvips.Image, image_format: str) -> bytes:
-    """JPEG (progressive) or WebP, with no metadata at all."""
+def encode(image: pyvips.Image, image_format: str, progressive: bool = True) -> bytes:
+    """JPEG (progressive unless asked otherwise) or WebP, with no metadata at all.
+
+    A progressive JPEG holds every coefficient of the image until it is written: 213 MB for the
+    37 MP banner (bench/banner.py). So the print files are baseline JPEGs, written in strips."""
     if image_format == "jpeg":
-        return image.jpegsave_buffer(Q=JPEG_QUALITY, interlace=True, keep=pyvips.ForeignKeep.NONE)
+        return image.jpegsave_buffer(Q=JPEG_QUALITY, interlace=progressive, keep=pyvips.ForeignKeep.NONE)
     return image.webpsave_buffer(Q=WEBP_QUALITY, effort=WEBP_EFFORT, keep=pyvips.ForeignKeep.NONE)
+
+
+def print_square(data: bytes, side: int) -> pyvips.Image:
+    """The banner's square photo from the original: upright, sRGB, cropped to keep the face, at most
+    `side` px (never enlarged: a smaller original gives what it has, and the caller says its dpi).
+
+    Decoded with the largest shrink-on-load that still leaves `side` px on the short edge, so a
+    12 MP photo for a 3118 px square is decoded whole once (36 MB) and a 50 MP one at half size.
+    Raises pyvips.Error on a file libvips cannot read.
+    """
+    _format, width, height, orientation = header(data)
+    width, height = rules.upright_size(width, height, orientation)
+    image = decode(data, rules.print_shrink(width, height, side))
+    face = faces.largest_face(image)
+    if face is None:
+        crop = min(image.width, image.height)
+        square = image.smartcrop(crop, crop, interesting="attention")
+    else:
+        box = rules.crop_box(image.width, image.height, 1, 1, face)
+        square = image.crop(box.left, box.top, box.width, box.height)
+    if square.width > side:
+        square = square.thumbnail_image(side, height=side, size="force")
+    return square.copy_memory()

@@ -57,7 +57,8 @@ class Asset(Base):
     reason: Mapped[str | None] = mapped_column(String(50))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
-    #: The blob keys of every derivative (what `media.photo_processed` announces).
+    #: Every blob key the asset owns, deleted with it: the derivatives (what `media.photo_processed`
+    #: announces) and the original media keeps to print banners from (`originals`).
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Each derivative as the API lists it: {name, format, key, width, height, bytes}.
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
