@@ -4,9 +4,8 @@ publications log.
 
 Derivatives (and the original media keeps to print banners from, `original.jpg`) live in media's blob
 store under the asset's own id (`media/<nomination_id>/<asset_id>/<name>.<ext>`): a new photo gets
-new keys, so a link to the old
-one stops working, and the retry of one event (its asset id is derived from the event id) writes the
-same keys again, never duplicates.
+new keys, so a link to the old one stops working, and the retry of one event (its asset id is
+derived from the event id) writes the same keys again, never duplicates.
 """
 
 from __future__ import annotations
