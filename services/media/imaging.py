@@ -14,10 +14,13 @@ Why this order:
 - The EXIF orientation is applied to the pixels before anything is written; every output is saved
   with `keep=NONE`: no EXIF, GPS, XMP, IPTC, comment, nor ICC profile (sRGB is what a file without
   one means).
+- libvips's own messages reach Python's logging as the logger `pyvips`: its INFO (about 50 lines a
+  photo: threadpools, vector paths, shrink sizes) is demoted to DEBUG, its warnings kept (`quiet`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
@@ -29,6 +32,26 @@ from services.media import faces, rules
 from services.media.rules import Box
 
 pyvips.cache_set_max(0)  # every photo is new: libvips's operation cache would only hold memory
+
+
+class Chatter(logging.Filter):
+    """A library's INFO as DEBUG: kept only where DEBUG is asked for; its warnings and errors as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+def quiet(name: str) -> None:
+    """Demote the INFO of the logger `name` (a library's own, not a child's) to DEBUG."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(known, Chatter) for known in logger.filters):
+        logger.addFilter(Chatter())
+
+
+quiet("pyvips")
 
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
@@ -111,8 +134,34 @@ def _derivatives(image: pyvips.Image, spec: rules.Spec, face: Box | None) -> lis
     return [Derivative(spec.name, fmt, encode(out, fmt), out.width, out.height) for fmt in spec.formats]
 
 
-def encode(image: pyvips.Image, image_format: str) -> bytes:
-    """JPEG (progressive) or WebP, with no metadata at all."""
+def encode(image: pyvips.Image, image_format: str, progressive: bool = True) -> bytes:
+    """JPEG (progressive unless asked otherwise) or WebP, with no metadata at all.
+
+    A progressive JPEG holds every coefficient of the image until it is written: 213 MB for the
+    37 MP banner (bench/banner.py). So the print files are baseline JPEGs, written in strips."""
     if image_format == "jpeg":
-        return image.jpegsave_buffer(Q=JPEG_QUALITY, interlace=True, keep=pyvips.ForeignKeep.NONE)
+        return image.jpegsave_buffer(Q=JPEG_QUALITY, interlace=progressive, keep=pyvips.ForeignKeep.NONE)
     return image.webpsave_buffer(Q=WEBP_QUALITY, effort=WEBP_EFFORT, keep=pyvips.ForeignKeep.NONE)
+
+
+def print_square(data: bytes, side: int) -> pyvips.Image:
+    """The banner's square photo from the original: upright, sRGB, cropped to keep the face, at most
+    `side` px (never enlarged: a smaller original gives what it has, and the caller says its dpi).
+
+    Decoded with the largest shrink-on-load that still leaves `side` px on the short edge, so a
+    12 MP photo for a 3118 px square is decoded whole once (36 MB) and a 50 MP one at half size.
+    Raises pyvips.Error on a file libvips cannot read.
+    """
+    _format, width, height, orientation = header(data)
+    width, height = rules.upright_size(width, height, orientation)
+    image = decode(data, rules.print_shrink(width, height, side))
+    face = faces.largest_face(image)
+    if face is None:
+        crop = min(image.width, image.height)
+        square = image.smartcrop(crop, crop, interesting="attention")
+    else:
+        box = rules.crop_box(image.width, image.height, 1, 1, face)
+        square = image.crop(box.left, box.top, box.width, box.height)
+    if square.width > side:
+        square = square.thumbnail_image(side, height=side, size="force")
+    return square.copy_memory()

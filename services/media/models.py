@@ -2,10 +2,10 @@
 print (name, college, region, statements, achievements, stage, consent), media kits and the
 publications log.
 
-Derivatives live in media's blob store under the asset's own id
-(`media/<nomination_id>/<asset_id>/<name>.<ext>`): a new photo gets new keys, so a link to the old
-one stops working, and the retry of one event (its asset id is derived from the event id) writes the
-same keys again, never duplicates.
+Derivatives (and the original media keeps to print banners from, `original.jpg`) live in media's blob
+store under the asset's own id (`media/<nomination_id>/<asset_id>/<name>.<ext>`): a new photo gets
+new keys, so a link to the old one stops working, and the retry of one event (its asset id is
+derived from the event id) writes the same keys again, never duplicates.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ class Asset(Base):
     reason: Mapped[str | None] = mapped_column(String(50))
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
-    #: The blob keys of every derivative (what `media.photo_processed` announces).
+    #: Every blob key the asset owns, deleted with it: the derivatives (what `media.photo_processed`
+    #: announces) and the original media keeps to print banners from (`originals`).
     derivatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Each derivative as the API lists it: {name, format, key, width, height, bytes}.
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -18,7 +18,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.media import audit, imaging, rules, sources
+from services.media import audit, imaging, originals, rules, sources
 from services.media.messages import REASONS
 from services.media.models import Asset, Candidate, Followed, Publication
 from shared import clock, ordering
@@ -123,13 +123,14 @@ def take_photo(session: Session, blobs: BlobStore, event: Event, written: list[s
         _reject(session, event, asset, "checksum_mismatch")
         return asset
     outcome = imaging.process(original)
-    del original
     asset.width, asset.height = outcome.width or None, outcome.height or None
     if outcome.reason:
         _reject(session, event, asset, outcome.reason)
         return asset
     asset.files = store(blobs, outcome.derivatives, written, nomination_id, asset.id)
-    asset.status, asset.derivatives = "processed", [file["key"] for file in asset.files]
+    kept = originals.keep(blobs, original, written, nomination_id, asset.id)
+    del original
+    asset.status, asset.derivatives = "processed", [*(file["key"] for file in asset.files), kept]
     session.flush()
     emit(
         session,
@@ -139,7 +140,7 @@ def take_photo(session: Session, blobs: BlobStore, event: Event, written: list[s
             {
                 "nomination_id": nomination_id,
                 "asset_id": asset.id,
-                "derivatives": asset.derivatives,
+                "derivatives": [file["key"] for file in asset.files],
                 "nomination_revision": revision,
             },
         ),

@@ -7,7 +7,7 @@ from typing import Any
 from services.media import publicity
 from services.media.messages import REASONS
 from services.media.models import Asset, Candidate, Kit
-from services.media.rules import problem_params
+from services.media.rules import LOW_DPI, problem_params
 from shared.blobs import BlobStore
 from shared.i18n import LANGUAGES, translate
 
@@ -16,6 +16,8 @@ LINK_SECONDS = 3600
 
 
 def files(blobs: BlobStore, described: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each file with its link; a banner with `dpi` (its photo's resolution at print size) and
+    `low_dpi` (under `rules.LOW_DPI`: the photo will look soft)."""
     return [
         {
             "name": file["name"],
@@ -24,6 +26,7 @@ def files(blobs: BlobStore, described: list[dict[str, Any]]) -> list[dict[str, A
             "height": file["height"],
             "bytes": file["bytes"],
             "url": blobs.presigned_url(file["key"], LINK_SECONDS),
+            **({"dpi": file["dpi"], "low_dpi": file["dpi"] < LOW_DPI} if file.get("dpi") else {}),
         }
         for file in described
     ]

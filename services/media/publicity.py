@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.media import banners, operations, rules
+from services.media import banners, operations, originals, rules
 from services.media.models import Asset, Candidate, Followed
 from shared import clock, ordering, regions
 from shared.blobs import BlobStore
@@ -67,13 +67,14 @@ def advance(
 def make_banners(
     session: Session, blobs: BlobStore, event: Event, candidate: Candidate, asset: Asset, written: list[str]
 ) -> None:
-    """Render, store and announce the banner and social cards from the candidate's current photo."""
+    """Render, store and announce the banner and social cards from the candidate's current photo
+    (its original: `originals.print_source`)."""
     if not candidate.consent_publication or candidate.stage is None:
         return
-    square = next((f for f in asset.files if f["name"] == "square" and f["format"] == "jpeg"), None)
-    if square is None:
+    source = originals.print_source(blobs, asset)
+    if source is None:
         return  # a photo processed before the square existed: its banner comes with the next photo
-    made = banners.make_all(facts(candidate), blobs.get(square["key"]))
+    made = banners.make_all(facts(candidate), source)
     operations.delete_after_commit(session, blobs, [old["key"] for old in candidate.banners])
     files: list[dict[str, Any]] = []
     for item in made:
@@ -88,6 +89,7 @@ def make_banners(
                 "width": item.width,
                 "height": item.height,
                 "bytes": len(item.data),
+                **({"dpi": item.dpi} if item.dpi is not None else {}),
             }
         )
     candidate.banners, candidate.updated_at = files, clock.utcnow()

@@ -119,6 +119,29 @@ def shrink_on_load(width: int, height: int) -> int:
     return factor
 
 
+def print_shrink(width: int, height: int, side: int) -> int:
+    """The largest JPEG shrink (1, 2, 4 or 8) that leaves a square of `side` px on the short edge."""
+    factor = 1
+    for candidate in (2, 4, 8):
+        if min(width, height) // candidate >= side:
+            factor = candidate
+    return factor
+
+
+def pixels_at(mm: float, dpi: int) -> int:
+    """How many pixels `mm` millimetres are at `dpi` dots per inch."""
+    return round(mm / 25.4 * dpi)
+
+
+def effective_dpi(pixels: int, mm: float) -> int:
+    """The resolution `pixels` give when printed `mm` millimetres wide."""
+    return round(pixels * 25.4 / mm)
+
+
+#: Under this, a photo printed on a banner looks soft from close by: the media team is warned.
+LOW_DPI = 100
+
+
 def fit(width: int, height: int, longest: int) -> tuple[int, int]:
     """The size that fits `longest` on the long edge, keeping the aspect ratio, never enlarging."""
     scale = min(1.0, longest / max(width, height))
@@ -155,6 +178,11 @@ def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | 
 def derivative_key(nomination_id: str, asset_id: str, name: str, image_format: str) -> str:
     """Under the asset's own id: a new photo's derivatives never take the keys (and links) of the old."""
     return f"media/{nomination_id}/{asset_id}/{name}.{EXTENSIONS[image_format]}"
+
+
+def original_key(nomination_id: str, asset_id: str) -> str:
+    """Where media keeps the original it prints banners from (never listed nor linked)."""
+    return f"media/{nomination_id}/{asset_id}/original.jpg"
 
 
 def banner_key(nomination_id: str, asset_id: str, stage: str, name: str, image_format: str) -> str:

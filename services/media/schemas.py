@@ -34,6 +34,9 @@ class DerivativeOut(Schema):
     height = fields.Integer()
     bytes = fields.Integer()
     url = fields.String()
+    #: A banner's: its photo's resolution at print size, and whether that is under 100 dpi.
+    dpi = fields.Integer()
+    low_dpi = fields.Boolean()
 
 
 class AssetOut(Schema):

@@ -11,6 +11,7 @@ from werkzeug.exceptions import Forbidden
 
 from services.notify import audit, queries, receipts, template_store, templating
 from services.notify.catalogue import CHANNELS
+from services.notify.messages import PROBLEMS
 from services.notify.models import OptOut
 from services.notify.providers import gateways
 from services.notify.schemas import MessageQuery, MessageSchema, TemplateSchema
@@ -93,7 +94,7 @@ def put_template(code: str) -> tuple[Response, int] | Response:
             )
             return jsonify(TemplateSchema().dump(saved)), 201
     except templating.TemplateRefused as exc:
-        return _refused(exc.problems)
+        return _refused(exc.problems, exc.code)
 
 
 @bp.post("/templates/<code>/preview")
@@ -119,12 +120,12 @@ def preview(code: str) -> tuple[Response, int] | Response:
             # Only this language's problems (and the template's as a whole) stop its preview.
             mine = {k: v for k, v in exc.problems.items() if "." not in k or k.endswith(f".{language}")}
             if mine:
-                raise templating.TemplateRefused(mine) from None
+                raise templating.TemplateRefused(mine, exc.code) from None
         rendered = templating.render(
             channel, subject, body, language, templating.sample(code, document.get("params"))
         )
     except templating.TemplateRefused as exc:
-        return _refused(exc.problems)
+        return _refused(exc.problems, exc.code)
     except Exception as exc:
         return _refused({"params": f"{type(exc).__name__}: {exc}"})
     return jsonify(
@@ -184,8 +185,8 @@ def _texts(value: Any) -> dict[str, str] | None:
     return {lang: str(value.get(lang) or "") for lang in ("kk", "ru", "en")}
 
 
-def _refused(where: dict[str, str]) -> Response:
-    response = problems.problem(422)
+def _refused(where: dict[str, str], code: str | None = None) -> Response:
+    response = problems.problem(422, code, catalog=PROBLEMS)
     body = json.loads(response.get_data())
     body["problems"] = where
     response.set_data(json.dumps(body, ensure_ascii=False))

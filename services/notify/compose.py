@@ -3,16 +3,46 @@
 The Message-ID is derived from the message row, so every attempt to send the same message carries
 the same id (mail clients and our file mailer treat a repeat as the same letter). Optional messages
 carry `List-Unsubscribe` (and the one-click `List-Unsubscribe-Post`, RFC 8058); decisions never do.
+
+`List-Unsubscribe` is written as RFC 2369 and 8058 write it, `<https://...>, <mailto:...>`: the stdlib
+folds a header longer than 78 characters into RFC 2047 encoded-words when it has no space to fold
+at, which no mail client reads as a link, so that header has a class of its own that writes it as
+given (on one line; between its links should it pass the 998 characters SMTP allows a line).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from email.headerregistry import Address
+from email import policy
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 from services.notify import templating
+
+#: The longest line SMTP carries (RFC 5322, 2.1.1), CRLF aside.
+MAX_LINE = 998
+
+
+class ListHeader(UnstructuredHeader):
+    """A header of `<URI>`s separated by commas, written as given: never encoded."""
+
+    def fold(self, *, policy: Any) -> str:
+        line = f"{self.name}: {self}"
+        if len(line) > MAX_LINE:
+            line = f",{policy.linesep} ".join(part.strip() for part in line.split(","))
+        return line + policy.linesep
+
+
+def _headers() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    registry.map_to_type("list-unsubscribe", ListHeader)
+    return registry
+
+
+#: The stdlib's policy, with `List-Unsubscribe` written as given.
+POLICY = policy.default.clone(header_factory=_headers())
 
 
 def message_id(key: str, from_header: str) -> str:
@@ -29,10 +59,12 @@ def email(
     language: str,
     key: str,
     at: datetime,
-    unsubscribe: str | None = None,
+    unsubscribe: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """A UTF-8 email with text and HTML parts; headers with Kazakh letters are encoded (RFC 2047)."""
-    message = EmailMessage()
+    """A UTF-8 email with text and HTML parts; headers with Kazakh letters are encoded (RFC 2047).
+
+    `unsubscribe` is (the one-click https link, the mailto link) of an optional message."""
+    message = EmailMessage(policy=POLICY)
     message["From"] = from_header
     local, _, domain = to_address.rpartition("@")
     # The bare address: a long Kazakh display name is folded into two encoded-words, and CPython's
@@ -44,7 +76,7 @@ def email(
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in unsubscribe)
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text, charset="utf-8")
     message.add_alternative(templating.to_html(text), subtype="html", charset="utf-8")

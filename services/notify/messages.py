@@ -5,6 +5,7 @@ templates in the database (`seed/` for their first versions); no letter text liv
 
 from __future__ import annotations
 
+from shared import problems
 from shared.i18n import N_, Text
 
 #: Why media rejected a photo, as a letter says it; `OTHER_REASON` for a reason added later.
@@ -49,4 +50,17 @@ TERMS: dict[str, dict[str, Text]] = {
         "delivered": N_("Delivered"),
         "failed": N_("Failed"),
     },
+}
+
+#: The problems notify's API answers with, beyond every service's.
+PROBLEMS: dict[str, Text] = {
+    **problems.CATALOG,
+    **problems.texts(
+        "template_too_costly",
+        N_("Template too costly"),
+        N_(
+            "Rendering this template would cost more than a message may (over 64 KB of text, a range of "
+            "over 10,000 numbers, a string repeated past 10,000 characters); see `problems`."
+        ),
+    ),
 }

@@ -74,7 +74,8 @@ class Message(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    #: The event's id, or `reminder:<kind>:<day>` / `digest:<day>` for what the clock sends.
+    #: The event's id, `winner:<year>:<nomination>` for a winner (told once), or
+    #: `reminder:<kind>:<day>` / `digest:<day>` for what the clock sends.
     event_id: Mapped[str] = mapped_column(String(80))
     nomination_id: Mapped[str | None] = mapped_column(String(64), index=True)
     region: Mapped[str] = mapped_column(String(40))

@@ -116,14 +116,16 @@ def _to_student_and_coordinator(
     code: str,
     params: dict[str, Any],
     channels: tuple[str, ...] = ("email", "sms"),
+    key: str | None = None,
 ) -> None:
     """The student (on `channels`) and the college's coordinator (email), each in their language.
 
-    The coordinator reads the student's language: the only one notify knows for them.
+    The coordinator reads the student's language: the only one notify knows for them. `key` names
+    the news the messages tell (the event's id unless given): one message per key and recipient.
     """
     if ordering.follow(session, Followed, recipient.nomination_id).withdrawn:
         return
-    key, language = str(event.id), recipient.language
+    key, language = key or str(event.id), recipient.language
     common = {
         "reference": rules.short_reference(recipient.nomination_id),
         "nomination_id": recipient.nomination_id,
@@ -198,12 +200,19 @@ def _before(revision: int | None) -> int | None:
 
 
 def advanced(session: Session, event: Event) -> None:
+    """To the republican stage: the student and coordinator are told, with what is still missing.
+
+    To the winners: recorded only. The working group's `winners.published` tells the same news, and
+    a winner hears it once, with the `winner` message (`winners`).
+    """
     data = event.payload
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
     candidate.stage, candidate.outcome = data["to_stage"], "advanced"
     candidate.changed_at = clock.utcnow()
     candidate.missing, candidate.amend_by = list(data.get("missing") or []), data.get("amend_by")
+    if data["to_stage"] == "winner":
+        return
     language = recipient.language
     params = {
         "to_stage": data["to_stage"],
@@ -250,6 +259,9 @@ def incomplete(session: Session, event: Event) -> None:
 
 
 def winners(session: Session, event: Event) -> None:
+    """Each winner and their coordinator hear once: the messages are keyed by the year and the
+    nomination, not the event, so a list published again (a correction elsewhere in the region)
+    writes only to a winner not told yet."""
     data = event.payload
     for nomination_id in data["nomination_ids"]:
         recipient = session.get(Recipient, nomination_id)
@@ -258,7 +270,8 @@ def winners(session: Session, event: Event) -> None:
             continue
         candidate = _candidate(session, event, nomination_id)
         candidate.stage, candidate.outcome = "winner", "advanced"
-        _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]})
+        key = rules.winner_key(data["year"], nomination_id)
+        _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]}, key=key)
 
 
 def stage_closed(session: Session, event: Event) -> None:

@@ -103,3 +103,9 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     """
     step = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
     return step * (0.5 + 0.5 * (rng or random).random())
+
+
+def winner_key(year: int, nomination_id: str) -> str:
+    """The key of a winner's messages: the news is told once per year and nomination, whichever
+    `winners.published` (a first one, or one published again after a correction) brings it."""
+    return f"winner:{year}:{nomination_id}"

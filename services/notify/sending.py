@@ -27,7 +27,7 @@ from services.notify import compose, rules, status
 from services.notify.models import Followed, Message
 from services.notify.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
 from services.notify.queueing import TO_SEND
-from services.notify.unsubscribe import link
+from services.notify.unsubscribe import links
 from shared import clock
 from shared.db import Database
 
@@ -215,6 +215,6 @@ def _hand_over(delivery: Delivery, row: Message) -> Taken:
         language=row.language,
         key=row.id,
         at=clock.local_now(),
-        unsubscribe=link(delivery, row.recipient) if row.optional else None,
+        unsubscribe=links(delivery, row.recipient) if row.optional else None,
     )
     return Taken(delivery.mailer.name, delivery.mailer.send(letter))

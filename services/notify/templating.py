@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, meta
-from jinja2.sandbox import SandboxedEnvironment
 
-from services.notify import rules
+from services.notify import rules, sandbox
 from services.notify.catalogue import PARAMETERS
+from services.notify.sandbox import BoundedEnvironment, TooCostly
 from shared.i18n import LANGUAGES
 
 SEED = Path(__file__).parent / "seed"
@@ -29,12 +29,20 @@ SEED = Path(__file__).parent / "seed"
 FALLBACK: tuple[str, ...] = ("kk", "ru", "en")
 
 
-class TemplateRefused(ValueError):
-    """A template that would not render; `problems` says where, per language and part."""
+__all__ = ["Rendered", "TemplateRefused", "TooCostly", "check", "render", "render_text"]
 
-    def __init__(self, problems: dict[str, str]) -> None:
+#: The problem code of a template refused for what rendering it would cost (`sandbox`).
+TOO_COSTLY = "template_too_costly"
+
+
+class TemplateRefused(ValueError):
+    """A template that would not render; `problems` says where, per language and part, and `code`
+    is `template_too_costly` when a limit of the sandbox was crossed."""
+
+    def __init__(self, problems: dict[str, str], code: str | None = None) -> None:
         super().__init__("; ".join(f"{where}: {what}" for where, what in problems.items()))
         self.problems = problems
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,8 @@ class Rendered:
 
 
 @lru_cache(maxsize=1)
-def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+def environment() -> BoundedEnvironment:
+    return BoundedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -72,7 +80,8 @@ def pick(texts: dict[str, str] | None, language: str) -> str:
 
 
 def render_text(source: str, params: dict[str, Any]) -> str:
-    return _compiled(source).render(**params).strip()
+    """The text, within the sandbox's limits (raises `TooCostly` past them, at send time too)."""
+    return sandbox.render(_compiled(source), params).strip()
 
 
 def render(
@@ -99,35 +108,52 @@ def check(code: str, channel: str, subject: dict[str, str] | None, body: dict[st
     """Refuse a template that would not render for this message (raises `TemplateRefused`)."""
     if code not in PARAMETERS:
         raise TemplateRefused({"code": f"unknown message {code!r}"})
-    known = set(PARAMETERS[code])
     parts: dict[str, dict[str, str] | None] = {"body": body}
     if channel == "email":
         parts["subject"] = subject
     problems: dict[str, str] = {}
+    costly = False
     for part, texts in parts.items():
         texts = texts or {}
         if not any((texts.get(lang) or "").strip() for lang in LANGUAGES):
             problems[part] = "empty in every language"
         for lang in LANGUAGES:
-            source = texts.get(lang) or ""
-            where = f"{part}.{lang}"
             try:
-                names = meta.find_undeclared_variables(environment().parse(source))
-            except TemplateError as exc:
-                problems[where] = f"syntax: {exc}"
-                continue
-            unknown = names - known
-            if unknown:
-                problems[where] = f"unknown parameters: {', '.join(sorted(unknown))}"
-                continue
-            for sample in samples(code):
-                try:
-                    render_text(source, sample)
-                except Exception as exc:
-                    problems[where] = f"{type(exc).__name__}: {exc}"
-                    break
+                _check_one(code, part, texts.get(lang) or "")
+            except TooCostly as exc:
+                problems[f"{part}.{lang}"], costly = str(exc), True
+            except _Refused as exc:
+                problems[f"{part}.{lang}"] = str(exc)
     if problems:
-        raise TemplateRefused(problems)
+        raise TemplateRefused(problems, TOO_COSTLY if costly else None)
+
+
+class _Refused(Exception):
+    """What is wrong with one language of one part."""
+
+
+def _check_one(code: str, part: str, source: str) -> None:
+    """One language's text of `part`: it parses, names only its message's parameters, and renders
+    with every sample within the sandbox's limits (raises `TooCostly`); a subject is one line."""
+    one_line = "a subject is one line: it may not hold CR or LF"
+    if part == "subject" and ("\r" in source.strip() or "\n" in source.strip()):
+        raise _Refused(one_line)
+    try:
+        names = meta.find_undeclared_variables(environment().parse(source))
+    except TemplateError as exc:
+        raise _Refused(f"syntax: {exc}") from exc
+    unknown = names - set(PARAMETERS[code])
+    if unknown:
+        raise _Refused(f"unknown parameters: {', '.join(sorted(unknown))}")
+    for sample in samples(code):
+        try:
+            text = render_text(source, sample)
+        except TooCostly:
+            raise
+        except Exception as exc:
+            raise _Refused(f"{type(exc).__name__}: {exc}") from exc
+        if part == "subject" and ("\r" in text or "\n" in text):
+            raise _Refused(one_line)
 
 
 def samples(code: str) -> list[dict[str, Any]]:

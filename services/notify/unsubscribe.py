@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+from urllib.parse import quote
+
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from services.notify.providers import Delivery
@@ -23,3 +26,11 @@ def address_of(secret_key: str, value: str) -> str | None:
 
 def link(delivery: Delivery, address: str) -> str:
     return f"{delivery.public_url.rstrip('/')}/api/v1/unsubscribe/{token(delivery.secret_key, address)}"
+
+
+def links(delivery: Delivery, address: str) -> tuple[str, str]:
+    """The one-click link (RFC 8058) and, for a client without it, a letter to the sender's mailbox
+    whose subject carries the same signed token (`unsubscribe <token>`)."""
+    mailbox = parseaddr(delivery.sender)[1] or "noreply@top100.kz"
+    subject = quote(f"unsubscribe {token(delivery.secret_key, address)}")
+    return link(delivery, address), f"mailto:{mailbox}?subject={subject}"

@@ -66,6 +66,18 @@ def top100(
     )
 
 
+def user_token(env: dict[str, str], email: str, role: str, scope: str) -> str:
+    """A personal token of a new account of `role` in `scope`, made before the system runs."""
+    created = top100(
+        env, "users", "create", "--email", email, "--role", role, "--scope", scope,
+        stdin="a long enough password for e2e\n" * 2,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    issued = top100(env, "users", "token", "--email", email)
+    assert issued.returncode == 0, issued.stderr
+    return issued.stdout.strip().splitlines()[-1]
+
+
 def person(system: RunningSystem, role: str, scope: str = "national") -> dict[str, str]:
     """An account made with `top100 users create`, as the `Authorization` header of the personal token
     `top100 users token` prints (review's and media's pages and APIs are for signed-in people)."""
@@ -244,10 +256,12 @@ def nomination(college_code: str, email: str) -> dict[str, Any]:
     }
 
 
-def submit(system: RunningSystem, key: str, body: dict[str, Any]) -> requests.Response:
+def submit(
+    system: RunningSystem, key: str, body: dict[str, Any], idempotency: str = "e2e-1"
+) -> requests.Response:
     return requests.post(
         system.url("intake", "/api/v1/nominations"),
-        headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "e2e-1"},
+        headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idempotency},
         files={
             "nomination": (None, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"),
             "photo": ("photo.jpg", jpeg_photo(), "image/jpeg"),

@@ -11,9 +11,6 @@ do not exist yet.
 from __future__ import annotations
 
 import importlib
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
@@ -25,17 +22,17 @@ import requests
 
 from shared.testing import scratch_postgres, scratch_vhost
 from tests.e2e.system import (
-    ROOT,
     SERVICES,
     RunningSystem,
     almaty_college,
     assert_stops_cleanly,
     clean_env,
-    jpeg_photo,
     key_from,
     mail_to,
     nomination,
+    submit,
     top100,
+    user_token,
     valid_iin,
 )
 
@@ -74,49 +71,6 @@ def database_urls() -> Iterator[dict[str, str]]:
         }
 
 
-def _user_token(env: dict[str, str], email: str, role: str, scope: str) -> str:
-    created = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.cli",
-            "users",
-            "create",
-            "--email",
-            email,
-            "--role",
-            role,
-            "--scope",
-            scope,
-        ],
-        input="a long enough password for e2e\n" * 2,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
-    issued = top100(env, "users", "token", "--email", email)
-    assert issued.returncode == 0, issued.stderr
-    return issued.stdout.strip().splitlines()[-1]
-
-
-def _submit(system: RunningSystem, key: str, body: dict[str, Any], idempotency: str) -> str:
-    answer = requests.post(
-        system.url("intake", "/api/v1/nominations"),
-        headers={"Authorization": f"Bearer {key}", "Idempotency-Key": idempotency},
-        files={
-            "nomination": (None, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"),
-            "photo": ("photo.jpg", jpeg_photo(), "image/jpeg"),
-        },
-        timeout=30,
-    )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
-
-
 def test_a_regional_decision_writes_to_every_candidate_and_makes_banners_of_the_advanced_only(
     tmp_path: Path, vhost_url: str, database_urls: dict[str, str]
 ) -> None:
@@ -128,9 +82,9 @@ def test_a_regional_decision_writes_to_every_candidate_and_makes_banners_of_the_
         assert done.returncode == 0, f"top100 {' '.join(command)}: {done.stdout}\n{done.stderr}"
     key = key_from(top100(env, "keys", "issue", "--region", "almaty").stdout)
     chair = {
-        "Authorization": f"Bearer {_user_token(env, 'chair@almaty.example.kz', 'regional_chair', 'almaty')}"
+        "Authorization": f"Bearer {user_token(env, 'chair@almaty.example.kz', 'regional_chair', 'almaty')}"
     }
-    media = {"Authorization": f"Bearer {_user_token(env, 'team@media.example.kz', 'media', 'national')}"}
+    media = {"Authorization": f"Bearer {user_token(env, 'team@media.example.kz', 'media', 'national')}"}
 
     system = RunningSystem(submit_env)
     emails = {name: f"{name}@student.example.kz" for name in STUDENTS}
@@ -142,7 +96,9 @@ def test_a_regional_decision_writes_to_every_candidate_and_makes_banners_of_the_
         for serial, name in enumerate(STUDENTS):
             body = nomination(college, emails[name])
             body["student"]["iin"] = valid_iin(date(2006, 3, 15), 2000 + 100 * serial)
-            nominations[name] = _submit(system, key, body, f"e2e-decision-{name}")
+            answer = submit(system, key, body, f"e2e-decision-{name}")
+            assert answer.status_code == 201, answer.text
+            nominations[name] = str(answer.json()["id"])
 
         def candidates() -> dict[str, dict[str, Any]] | None:
             answer = requests.get(

@@ -11,6 +11,7 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import select
 
+from services.media import rules
 from services.media.handlers import HANDLERS
 from services.media.models import Asset, Candidate, outbox
 from services.media.tests.factories import event, jpeg, stored_photo, submitted
@@ -70,10 +71,12 @@ def test_processes_once_into_every_derivative_without_metadata(runtime: Runtime,
     assert message["payload"] == {
         "nomination_id": "nom-0001",
         "asset_id": asset.id,
-        "derivatives": asset.derivatives,
+        "derivatives": [file["key"] for file in asset.files],
         "nomination_revision": None,
     }
-    assert sorted(asset.derivatives) == sorted(file["key"] for file in asset.files)
+    # The asset also owns the original media keeps for banners (never listed nor announced).
+    kept = rules.original_key("nom-0001", asset.id)
+    assert sorted(asset.derivatives) == sorted([*(file["key"] for file in asset.files), kept])
 
 
 def test_what_media_prints_of_the_candidate_is_kept(runtime: Runtime, tmp_path: Path) -> None:

@@ -68,8 +68,9 @@ def test_every_order_of_a_nominations_events_ends_as_in_order_delivery(
     if "withdrawn" in steps:
         assert expected == {"live": [], "blobs": {}, "files": 0}
     else:
-        assert expected["live"] == [("processed", hashlib.sha256(photos[1]).hexdigest(), 4, 7)]
-        assert expected["files"] == 7  # the superseded photo's files are gone
+        # Seven derivatives and the original kept for banners.
+        assert expected["live"] == [("processed", hashlib.sha256(photos[1]).hexdigest(), 4, 8)]
+        assert expected["files"] == 8  # the superseded photo's files are gone
 
     for order in story.orders(steps):
         nomination_id = story.new_id()

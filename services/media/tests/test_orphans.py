@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError
 from services.media import operations
 from services.media.handlers import HANDLERS
 from services.media.models import Asset
-from services.media.rules import DERIVATIVES, derivative_key
+from services.media.rules import DERIVATIVES, derivative_key, original_key
 from services.media.tests.factories import event, jpeg, stored_photo, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -33,7 +33,9 @@ def _refuse_commits(runtime: Runtime) -> None:
 
 
 def _keys(asset_id: str) -> list[str]:
-    return [derivative_key("nom-0001", asset_id, s.name, f) for s in DERIVATIVES for f in s.formats]
+    """Every key a photo's asset owns: its derivatives and the original kept for banners."""
+    made = [derivative_key("nom-0001", asset_id, s.name, f) for s in DERIVATIVES for f in s.formats]
+    return [*made, original_key("nom-0001", asset_id)]
 
 
 def _asset_id(submission) -> str:  # type: ignore[no-untyped-def]

@@ -21,6 +21,6 @@ def test_photo_processed_once_on_postgres(pg_runtime: Runtime, tmp_path: Path) -
     assert handle(pg_runtime, HANDLERS, "media", submission) is False
     with pg_runtime.db.unit_of_work() as session:
         [asset] = session.scalars(select(Asset))
-        assert asset.status == "processed" and len(asset.derivatives) == 7
+        assert asset.status == "processed" and len(asset.derivatives) == 8  # and the original
         assert session.scalar(select(func.count()).select_from(outbox)) == 1
     assert all(pg_runtime.blobs.exists(key) for key in asset.derivatives)
