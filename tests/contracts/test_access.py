@@ -8,6 +8,8 @@
 - A member of another region: every route under `/candidates/<...>` (pages and API) answers 404 for
   a candidate outside the caller's region (its existence is not revealed); the own region's member
   is let through.
+- The header's sections (`shared.sections`): each opens (200) for every role it is shown to and
+  answers 403 or 404 to every other role, whose 403 page leads to their own home instead.
 
 Each check collects every offending route before failing, so one run names them all.
 """
@@ -26,7 +28,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from shared import config, identity, testing
+from shared import config, identity, sections, testing
 from shared.handling import handle
 from shared.runtime import Runtime
 
@@ -241,4 +243,23 @@ def test_a_member_of_another_region_does_not_see_the_candidate(service: Service,
         status, _ = _call(service, rule, method, own)
         if status in (401, 403, 404):
             wrong.append(f"{method} {rule.rule}: a {role} of almaty got {status}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", identity.ROLES)
+def test_each_section_opens_for_the_roles_it_is_shown_to_and_no_other(service: Service, role: str) -> None:
+    headers = _bearer(service, role, CALLERS[role])
+    urls = {**service.runtime.settings.page_urls, service.name: ""}
+    home = sections.url(sections.home(role), urls, "en")
+    client = service.app.test_client()
+    wrong = []
+    for section in (section for section in sections.SECTIONS if section.service == service.name):
+        answer = client.get(f"{section.path}?lang=en", headers=headers)
+        if role in section.roles:
+            if answer.status_code != 200:
+                wrong.append(f"{section.key}: shown to a {role}, who got {answer.status_code}")
+        elif answer.status_code not in (403, 404):
+            wrong.append(f"{section.key}: not shown to a {role}, who got {answer.status_code}")
+        elif answer.status_code == 403 and f'href="{home}"' not in answer.get_data(as_text=True):
+            wrong.append(f"{section.key}: the 403 page of a {role} does not lead to {home}")
     assert wrong == [], "\n".join(wrong)
