@@ -162,7 +162,7 @@ def run_command(only: str | None) -> None:
                 f"nobody can sign in yet: create the first administrator with `{FIRST_USER_COMMAND}` "
                 f"(it asks for a password), then sign in at {settings['review'].login_url}"
             )
-        runner.say("all services answer; Ctrl-C stops everything")
+        runner.say("all services answer; this runs until Ctrl-C: type other commands in another terminal")
         if logs.log_format() == "json":  # no terminal: the lines above are lost among the logs
             urls = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
             runner.say(demo.summary(root, urls))
