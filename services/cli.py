@@ -9,13 +9,11 @@ them in.
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import fcntl
 import hashlib
 import importlib
 import importlib.util
-import io
 import json
 import os
 import signal
@@ -29,7 +27,7 @@ from typing import IO
 
 import click
 
-from services import runner
+from services import demo, runner
 from shared import config, logs, migrate
 from shared.regions import parse_region_list
 
@@ -138,7 +136,7 @@ def run_command(only: str | None) -> None:
     for service in services:
         migrate.upgrade(service, settings[service].database_url)
     runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")
-    demo_key = _seed_demo(root) if "intake" in services and _embedded_intake() else None
+    demo_key = demo.seed(root, _invoke) if demo.wanted(services) else None
     nobody = "review" in services and _nobody_signs_in(settings["review"])
     supervisor = runner.Supervisor(runner.child_specs(services))
     waiting = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
@@ -153,18 +151,21 @@ def run_command(only: str | None) -> None:
 
     def announce() -> None:
         if demo_key is not None:
+            kept = demo.keep(root, demo_key)
             runner.say(
-                "demo portal key for region almaty (shown this once; `top100 keys issue --region almaty` "
-                "makes another):"
+                f"demo portal key for region almaty (shown this once, kept in {kept}; "
+                "`top100 keys issue --region almaty` makes another):"
             )
             click.echo(demo_key)
-            (root / DEMO_KEY_MARKER).touch()
         if nobody:
             runner.say(
                 f"nobody can sign in yet: create the first administrator with `{FIRST_USER_COMMAND}` "
                 f"(it asks for a password), then sign in at {settings['review'].login_url}"
             )
-        runner.say("all services answer; Ctrl-C stops everything")
+        runner.say("all services answer; this runs until Ctrl-C: type other commands in another terminal")
+        if logs.log_format() == "json":  # no terminal: the lines above are lost among the logs
+            urls = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
+            runner.say(demo.summary(root, urls))
 
     status = supervisor.run(ready, announce)
     lock.close()
@@ -209,33 +210,9 @@ def _without_password(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
-#: Left in the data dir once the demo key was shown: the key is shown once, like every key.
-DEMO_KEY_MARKER = "demo-portal-key.issued"
-
-
-def _seed_demo(root: Path) -> str | None:
-    """Load the demo reference data (idempotent) and, until one was shown, issue a demo portal key.
-
-    Both commands' own reports are kept off the console; the key (the last line `keys issue`
-    prints) is returned to be shown once every service answers, and the marker is left only then.
-    """
-    with contextlib.redirect_stdout(io.StringIO()):
-        _invoke("refdata", "load")
-    if (root / DEMO_KEY_MARKER).exists():
-        return None
-    with contextlib.redirect_stdout(io.StringIO()) as issued:
-        _invoke("keys", "issue", "--region", "almaty")
-    return issued.getvalue().splitlines()[-1]
-
-
 def _invoke(*args: str) -> None:
     """Run one of our own commands in this process, as an operator would type it."""
     cli.main(list(args), prog_name="top100", standalone_mode=False)
-
-
-def _embedded_intake() -> bool:
-    """The demo data goes only into the embedded default store, never into a configured database."""
-    return not config.configured("intake")
 
 
 def _port_free(port: int) -> bool:

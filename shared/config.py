@@ -30,6 +30,11 @@ def _env(name: str, default: str) -> str:
     return value or default
 
 
+def embedded_database(service: str) -> Path:
+    """The SQLite file of `service` in the embedded mode (unless `<SERVICE>_DATABASE_URL` is set)."""
+    return data_dir() / f"{service}.sqlite3"
+
+
 def fixed_now() -> str:
     """`TOP100_NOW`, the fixed clock of every process ("" for the real one); read on every call, so a
     test or a drill that sets it takes effect at once (`shared.clock` parses it)."""
@@ -96,6 +101,9 @@ class Settings:
     secure_cookies: bool = True
     #: Media's address as people reach it: review's pages link a photo to media's assets there.
     media_url: str = "http://127.0.0.1:8003"
+    #: Where people reach the pages of review, media and notify (`page_urls()`): the shared header's
+    #: sections link there, whichever service draws the page.
+    page_urls: dict[str, str] = field(default_factory=lambda: page_urls())
     #: This service's address as other services and browsers reach it (signed download links to its
     #: own blobs: intake's photos for media, media's derivatives for the media team).
     public_url: str = ""
@@ -117,7 +125,7 @@ def load(service: str) -> Settings:
     return Settings(
         service=service,
         data_dir=root,
-        database_url=_env(f"{upper}_DATABASE_URL", f"sqlite:///{root / (service + '.sqlite3')}"),
+        database_url=_env(f"{upper}_DATABASE_URL", f"sqlite:///{embedded_database(service)}"),
         broker_url=broker_url(),
         blob_url=_env(f"{upper}_BLOB_URL", f"file://{root / 'blobs' / service}"),
         port=int(_env(f"{upper}_PORT", str(DEFAULT_PORTS[service]))),
@@ -129,7 +137,8 @@ def load(service: str) -> Settings:
         notify=_notify() if service == "notify" else NotifySettings(),
         handler_timeout=float(_env("TOP100_HANDLER_TIMEOUT", "120")),
         login_url=_env("TOP100_LOGIN_URL", f"http://127.0.0.1:{_port('review')}/login"),
-        media_url=_env("TOP100_MEDIA_URL", f"http://127.0.0.1:{_port('media')}").rstrip("/"),
+        media_url=page_urls()["media"],
+        page_urls=page_urls(),
         public_origins=public_origins(),
         secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
         public_url=_env(f"{upper}_PUBLIC_URL", f"http://127.0.0.1:{_port(service)}").rstrip("/"),
@@ -149,6 +158,19 @@ def _flag(name: str, *, default: bool) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"{name} must be 1 or 0, not {value!r}")
+
+
+#: The services people sign in to and read pages of (intake has none: portals call its API).
+PAGE_SERVICES: tuple[str, ...] = ("review", "media", "notify")
+
+
+def page_urls() -> dict[str, str]:
+    """`TOP100_REVIEW_URL`, `TOP100_MEDIA_URL`, `TOP100_NOTIFY_URL`: each service's pages as people
+    reach them (`/media` behind one domain's proxy), else `http://127.0.0.1:<SERVICE>_PORT`."""
+    return {
+        service: _env(f"TOP100_{service.upper()}_URL", f"http://127.0.0.1:{_port(service)}").rstrip("/")
+        for service in PAGE_SERVICES
+    }
 
 
 def public_origins() -> tuple[str, ...]:

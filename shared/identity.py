@@ -64,6 +64,12 @@ CHAIR_ROLES: frozenset[str] = frozenset({"regional_chair", "national_chair"})
 MEMBER_ROLES: frozenset[str] = frozenset(
     {"regional_member", "regional_chair", "national_member", "national_chair"}
 )
+#: The commissions and the administrators: who reads rankings, decisions and the dashboard.
+COMMISSION_ROLES: frozenset[str] = MEMBER_ROLES | {"admin"}
+#: Who reads the audit log and the delivery log: the chairs and the administrators.
+AUDITOR_ROLES: frozenset[str] = CHAIR_ROLES | {"admin"}
+#: The media team's pages (photos, kits, publications): the team and the administrators.
+MEDIA_TEAM_ROLES: frozenset[str] = frozenset({"media", "admin"})
 NATIONAL = "national"
 #: The region of `user.*` events of national users: a routing key needs one, and the working group
 #: sits in the capital. Every service keeps one generation table, so any region's queue will do.

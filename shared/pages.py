@@ -11,11 +11,12 @@ named) and `term(kind, code)` (a code in words), and links to the page in each l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from shared import i18n, identity, problems, regions, vocabulary
+from shared import i18n, identity, problems, regions, sections, vocabulary
 
 Terms = Mapping[str, Mapping[str, i18n.Text]]
 
@@ -83,6 +84,39 @@ def language_links(fallback_endpoint: str) -> list[tuple[str, str]]:
     return [(code, url_for(endpoint, **view_args, **{**query, "lang": code})) for code in i18n.LANGUAGES]
 
 
+@dataclass(frozen=True)
+class Header:
+    """What the shared header shows a caller besides the language switch: where their home is and
+    the sections their role opens across the services (none for an anonymous visitor)."""
+
+    home: str | None = None
+    sections: list[sections.Link] = field(default_factory=list)
+
+
+def page_urls() -> dict[str, str]:
+    """Where people reach each service's pages, seen from the current request: the other services at
+    their configured addresses, this one at its own root (so its links survive any proxy prefix)."""
+    settings = current_app.extensions["top100.settings"]
+    return {**settings.page_urls, settings.service: request.script_root}
+
+
+def home_url(caller: identity.Identity, lang: str | None = None) -> str:
+    """Where `caller` lands after login and goes from a page their role may not open."""
+    return sections.url(sections.home(caller.role), page_urls(), lang)
+
+
+def header(caller: identity.Identity | None) -> Header:
+    """The header of the current page for `caller`, its links in the page's language."""
+    if caller is None:
+        return Header()
+    lang = page_language()
+    service = current_app.extensions["top100.settings"].service
+    return Header(
+        home=home_url(caller, lang),
+        sections=sections.links(caller.role, page_urls(), service, request.path, lang),
+    )
+
+
 #: A rendered page: its HTML, status and headers.
 Page = tuple[str, int, dict[str, str]]
 
@@ -96,13 +130,14 @@ TOO_LARGE = i18n.N_("What you sent is too large: at most %(maximum)s MB. Go back
 def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[HTTPException], Page | None]:
     """The error pages of a service whose pages render with `render`, in the reader's language (the
     service's `error.html`): a missing page says `not_found`, a page the caller's role may not open
-    says `FORBIDDEN`, a form over the body limit `TOO_LARGE`; any other error answers as a problem."""
+    says `FORBIDDEN` and leads to the caller's home (`shared/templates/error.html`), a form over the
+    body limit `TOO_LARGE`; any other error answers as a problem."""
 
     def error_page(error: HTTPException) -> Page | None:
         if error.code == 404:
             return render("error.html", 404, message=not_found, params={})
         if error.code == 403:
-            return render("error.html", 403, message=FORBIDDEN, params={})
+            return render("error.html", 403, message=FORBIDDEN, params={}, forbidden=True)
         if error.code == 413:
             return render("error.html", 413, message=TOO_LARGE, params={"maximum": problems.body_limit_mb()})
         return None

@@ -132,8 +132,10 @@ def _shared_blueprint() -> Blueprint:
 
     @bp.app_context_processor
     def _who() -> dict[str, object]:
-        """The layout names the signed-in caller and offers to sign out."""
-        return {"signed_in": identity.current_identity()}
+        """The layout names the signed-in caller, links the sections their role opens on every
+        service (`shared.sections`) and offers to sign out."""
+        caller = identity.current_identity()
+        return {"signed_in": caller, "header": pages.header(caller)}
 
     return bp
 

@@ -2,18 +2,21 @@
 
 Passwords come from standard input (one line; a terminal is asked twice without echo), never from
 the command line, where `ps` and the shell's history would keep them. Each command migrates review's
-database first (idempotent), so the first administrator can be created on a fresh data folder.
+database first (idempotent), but in the embedded mode only a database that exists: `top100 run` (or
+`top100 migrate review`) makes it, so an account is never created in a stray folder by mistake.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
 from services.review import accounts
 from services.review.bootstrap import SERVICE, build
-from shared import identity, migrate
+from shared import config, identity, migrate
 from shared.i18n import LANGUAGES
 from shared.runtime import Runtime
 
@@ -33,9 +36,38 @@ def _password() -> str:
     return line
 
 
+def _require_store() -> None:
+    """Refuse to start a new, empty review database where the operator meant the running system's.
+
+    `top100` finds the embedded stores under `TOP100_DATA_DIR`, else `./var` of the current folder;
+    typed in another folder, `users create` would otherwise make an account nobody can sign in with.
+    A configured database (`REVIEW_DATABASE_URL`) is migrated as before.
+    """
+    if config.configured(SERVICE):
+        return
+    path = config.embedded_database(SERVICE)
+    if path.exists():
+        return
+    where = (
+        f"TOP100_DATA_DIR={os.environ['TOP100_DATA_DIR']}"
+        if os.environ.get("TOP100_DATA_DIR", "").strip()
+        else f"TOP100_DATA_DIR is not set, so ./var under {Path.cwd()}"
+    )
+    raise click.ClickException(
+        f"no review database at {path} ({where}). Run this command at the repository root, or set "
+        "TOP100_DATA_DIR to the data dir `top100 run` uses; on a new data dir start `./scripts/run` "
+        "(or `top100 migrate review`) once first."
+    )
+
+
 @click.group("users")
 def users() -> None:
-    """People's accounts: commission members and chairs, the media team, administrators."""
+    """People's accounts: commission members and chairs, the media team, administrators.
+
+    The accounts live in review's database under TOP100_DATA_DIR (default ./var of the current
+    folder); a command refuses to run where there is none yet.
+    """
+    _require_store()
 
 
 @users.command("create")

@@ -9,7 +9,7 @@ tries for 15 minutes (`signin`, counted in the database). Signing out is every s
 from __future__ import annotations
 
 from babel.dates import format_time
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
@@ -64,7 +64,10 @@ def submit() -> ResponseReturnValue:
     if outcome.identity is None:
         return _form(200, LOGIN_FAILED)
     identity.sign_in(outcome.identity)
-    target = identity.safe_next(request.form.get("next"), settings.public_origins, url_for("review.index"))
+    # Without a `next`, each role lands on its home: the commissions on their candidates, the media
+    # team on media, an administrator on the dashboard (`shared.sections.HOMES`).
+    home = pages.home_url(outcome.identity)
+    target = identity.safe_next(request.form.get("next"), settings.public_origins, home)
     return redirect(target, 303)
 
 

@@ -82,6 +82,8 @@ def test_the_login_and_the_list_fit_a_360px_phone(
     shot(phone, "login-phone")
     sign_in(phone, who)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert not phone.get_by_role("button", name="Выйти").is_visible()  # behind the menu button
+    phone.locator("label.menu-button").click()
     assert phone.get_by_role("button", name="Выйти").is_visible()
     shot(phone, "login-phone-signed-in")
 

@@ -11,6 +11,8 @@
 - The media team at media: every route about one nomination (`<nomination_id>`) answers 404 for a
   candidate who did not consent to publication or is still at the regional stage, as at review, and
   no page or API lists them; a consenting candidate at the republican stage is let through.
+- The header's sections (`shared.sections`): each opens (200) for every role it is shown to and
+  answers 403 or 404 to every other role, whose 403 page leads to their own home instead.
 
 Each check collects every offending route before failing, so one run names them all.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import Rule
 
-from shared import identity
+from shared import identity, sections
 from tests.contracts.apps import FILLER, MEDIA_HIDDEN, MEDIA_SHOWN, Service, fixture
 
 SERVICES = ("review", "media", "notify")
@@ -231,3 +233,22 @@ def _media_path(rule: Rule, nomination_id: str) -> str:
     """A path about `nomination_id`; a derivative's name is one the pages show."""
     values = {name: FILLER for name in rule.arguments} | {"nomination_id": nomination_id, "name": "web"}
     return rule.build({k: v for k, v in values.items() if k in rule.arguments}, append_unknown=False)[1]
+
+
+@pytest.mark.parametrize("role", identity.ROLES)
+def test_each_section_opens_for_the_roles_it_is_shown_to_and_no_other(service: Service, role: str) -> None:
+    headers = _bearer(service, role, CALLERS[role])
+    urls = {**service.runtime.settings.page_urls, service.name: ""}
+    home = sections.url(sections.home(role), urls, "en")
+    client = service.app.test_client()
+    wrong = []
+    for section in (section for section in sections.SECTIONS if section.service == service.name):
+        answer = client.get(f"{section.path}?lang=en", headers=headers)
+        if role in section.roles:
+            if answer.status_code != 200:
+                wrong.append(f"{section.key}: shown to a {role}, who got {answer.status_code}")
+        elif answer.status_code not in (403, 404):
+            wrong.append(f"{section.key}: not shown to a {role}, who got {answer.status_code}")
+        elif answer.status_code == 403 and f'href="{home}"' not in answer.get_data(as_text=True):
+            wrong.append(f"{section.key}: the 403 page of a {role} does not lead to {home}")
+    assert wrong == [], "\n".join(wrong)

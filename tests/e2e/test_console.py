@@ -13,6 +13,7 @@ import pty
 import re
 import select
 import signal
+import stat
 import sys
 import time
 import urllib.request
@@ -117,6 +118,15 @@ def test_a_terminal_shows_each_service_ready_with_its_url_the_demo_key_and_nothi
     assert "alembic" not in terminal.text() and "Running upgrade" not in terminal.text()
     assert "/healthz" not in terminal.text()  # no access line
     assert not [line for line in lines if line.startswith("{")], terminal.text()
+    _the_key_is_kept(tmp_path / "data", terminal.text())
+
+
+def _the_key_is_kept(data_dir: Path, shown: str) -> None:
+    """The key shown is in `<data dir>/demo-key`, readable by its owner only, and the run says where."""
+    kept = data_dir / "demo-key"
+    assert kept.read_text(encoding="ascii").strip() == KEY_LINE.findall(shown)[0]
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert str(kept) in shown
 
 
 def test_json_logs_on_request_each_line_an_object_with_a_zoned_time(tmp_path: Path) -> None:
@@ -129,5 +139,14 @@ def test_json_logs_on_request_each_line_an_object_with_a_zoned_time(tmp_path: Pa
         assert datetime.fromisoformat(record["time"]).utcoffset() is not None, record
         assert record["process"] and record["service"], record
     assert any(record["logger"] == "alembic.runtime.migration" for record in records)
+    # Without a terminal the lines for a person are lost among the logs: a plain line sums them up
+    # after the start's logs (the migrations at least).
+    summary = next(index for index, line in enumerate(lines) if line.startswith("top100: ready: "))
+    assert [line for line in lines[summary + 1 :] if "alembic" in line] == []
+    assert [line for line in lines[:summary] if line.startswith("{")], terminal.text()
+    for service in SERVICES:
+        assert f"{service} http://127.0.0.1:" in lines[summary], lines[summary]
+    assert f"demo portal key in {tmp_path / 'data' / 'demo-key'}" in lines[summary]
+    _the_key_is_kept(tmp_path / "data", terminal.text())
     access = [record for record in records if record["logger"] == "gunicorn.access"]
     assert {record["process"] for record in access} == {f"{service}-web" for service in SERVICES}

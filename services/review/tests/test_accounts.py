@@ -136,3 +136,25 @@ def test_update_changes_the_role_and_scope_and_ends_old_credentials(runtime: Run
     assert refused.exit_code != 0 and "national" in refused.output
     (_, changed) = _events(runtime)[-1]
     assert (changed["scope"], changed["language"], changed["generation"]) == ("shymkent", "en", 2)
+
+
+@pytest.mark.parametrize("data_dir_set", [True, False])
+def test_users_refuses_to_start_an_empty_store_where_there_is_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir_set: bool
+) -> None:
+    """Typed outside the repository (or with the wrong TOP100_DATA_DIR), `users create` used to make a
+    new, empty review database there and an account nobody could sign in with."""
+    monkeypatch.delenv("REVIEW_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    if data_dir_set:
+        monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path / "elsewhere"))
+    else:
+        monkeypatch.delenv("TOP100_DATA_DIR", raising=False)
+    looked = tmp_path / ("elsewhere" if data_dir_set else "var") / "review.sqlite3"
+    args = ["users", "create", "--email", "a@example.kz", "--role", "admin", "--scope", "national"]
+    refused = CliRunner().invoke(cli, args, input=PASSWORD + "\n")
+    assert refused.exit_code == 1, refused.output
+    assert f"no review database at {looked}" in refused.output
+    assert "TOP100_DATA_DIR" in refused.output and "./scripts/run" in refused.output
+    assert not looked.exists() and not looked.parent.exists()
+    assert CliRunner().invoke(cli, ["users", "list"]).exit_code == 1

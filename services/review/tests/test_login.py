@@ -33,7 +33,7 @@ def test_login_signs_in_and_goes_back_to_next_on_this_site_only(app: Flask, user
     assert answer.status_code == 303 and answer.headers["Location"] == "/candidates/x?lang=kk"
     assert client.get("/").status_code == 200
     evil = _post(app.test_client(), who.email, PASSWORD, next="https://evil.example/phish")
-    assert evil.headers["Location"] == "/"
+    assert evil.headers["Location"] == "/"  # a chair's home: the candidates
     other = _post(app.test_client(), who.email, PASSWORD, next="http://127.0.0.1:8003/")
     assert other.headers["Location"] == "http://127.0.0.1:8003/"
 
@@ -165,3 +165,27 @@ def test_every_page_has_the_language_switch_and_the_sign_out(client_as: Callable
     assert 'hreflang="en"' in html and 'hreflang="ru"' in html and "Гүлназ Өмірзақова" in html
     assert 'action="/logout"' in html and "Шығу" in html
     assert "<style" not in html and "style=" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "home"),
+    [
+        ("regional_member", "almaty", "/"),
+        ("regional_chair", "almaty", "/"),
+        ("national_member", "national", "/"),
+        ("national_chair", "national", "/"),
+        ("media", "national", "http://127.0.0.1:8003/"),
+        ("admin", "national", "/dashboard"),
+    ],
+)
+def test_each_role_lands_on_its_home_unless_next_says_otherwise(
+    app: Flask, user: User, role: str, scope: str, home: str
+) -> None:
+    who = user(role, scope)
+    client = app.test_client()
+    answer = _post(client, who.email, PASSWORD)
+    assert answer.status_code == 303 and answer.headers["Location"] == home
+    if home.startswith("/"):
+        assert client.get(home).status_code == 200
+    asked = _post(app.test_client(), who.email, PASSWORD, next="/candidates/x")
+    assert asked.headers["Location"] == "/candidates/x"
