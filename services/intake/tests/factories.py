@@ -108,3 +108,15 @@ def multipart(doc: Any, photo: bytes | None = None) -> dict[str, Any]:
     if photo is not None:
         data["photo"] = (io.BytesIO(photo), "photo.jpg", "image/jpeg")
     return data
+
+
+def submitted(client: Any, auth: dict[str, str]) -> str:
+    """Submit a valid nomination with a photo through the API; its id."""
+    response = client.post(
+        "/api/v1/nominations",
+        data=multipart(nomination(), jpeg()),
+        headers=auth,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.json
+    return response.json["id"]

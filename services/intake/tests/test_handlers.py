@@ -18,13 +18,7 @@ def deliver(runtime: Runtime, event_type: str, payload: dict, producer: str = "m
 
 
 def test_progress_follows_media_and_review(client: FlaskClient, auth: dict, runtime: Runtime) -> None:
-    response = client.post(
-        "/api/v1/nominations",
-        data=factories.multipart(factories.nomination(), factories.jpeg()),
-        headers=auth,
-        content_type="multipart/form-data",
-    )
-    nid = response.json["id"]
+    nid = factories.submitted(client, auth)
     rejected = deliver(runtime, "media.photo_rejected", {"nomination_id": nid, "reason": "face not visible"})
     progress = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
     assert (progress["photo"], progress["photo_reason"]) == ("rejected", "face not visible")
@@ -52,13 +46,7 @@ def test_a_media_event_about_no_progress_is_acknowledged_and_changes_nothing(
 ) -> None:
     """Intake's queues get every media event; one that says nothing of progress (a banner) is taken
     off the queue (not parked) and leaves the portal's view of the nomination as it was."""
-    response = client.post(
-        "/api/v1/nominations",
-        data=factories.multipart(factories.nomination(), factories.jpeg()),
-        headers=auth,
-        content_type="multipart/form-data",
-    )
-    nid = response.json["id"]
+    nid = factories.submitted(client, auth)
     before = client.get(f"/api/v1/nominations/{nid}", headers=auth).json["progress"]
     banner = {"nomination_id": nid, "candidate_id": "c1", "stage": "republican", "derivatives": ["banner"]}
     deliver(runtime, "media.banner_ready", banner)
@@ -68,13 +56,7 @@ def test_a_media_event_about_no_progress_is_acknowledged_and_changes_nothing(
 def test_the_portal_sees_what_notify_sent_the_student_once(
     client: FlaskClient, auth: dict, runtime: Runtime
 ) -> None:
-    response = client.post(
-        "/api/v1/nominations",
-        data=factories.multipart(factories.nomination(), factories.jpeg()),
-        headers=auth,
-        content_type="multipart/form-data",
-    )
-    nid = response.json["id"]
+    nid = factories.submitted(client, auth)
     sent = deliver(
         runtime,
         "notification.sent",
@@ -99,13 +81,7 @@ def test_the_portal_reads_the_decisions_and_a_correction_wins_over_a_late_copy(
 ) -> None:
     """Intake follows the commissions' decisions (`candidate.*`): the stage they leave the candidate
     in, a line each; a late copy of the decision a correction superseded does not move it back."""
-    response = client.post(
-        "/api/v1/nominations",
-        data=factories.multipart(factories.nomination(), factories.jpeg()),
-        headers=auth,
-        content_type="multipart/form-data",
-    )
-    nid = response.json["id"]
+    nid = factories.submitted(client, auth)
     decided = {"candidate_id": "c1", "nomination_id": nid, "year": 2026, "stage": "regional"}
     first = {**decided, "to_stage": "republican", "decision_id": "d1", "sequence": 1}
     correction = {**decided, "decision_id": "d2", "sequence": 2, "correction": True, "corrects": "d1"}

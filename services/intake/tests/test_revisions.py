@@ -37,13 +37,7 @@ def _report(runtime: Runtime, nid: str, asset_id: str, revision: int) -> None:
 def test_a_late_report_on_a_replaced_photo_is_ignored(
     client: FlaskClient, auth: dict, runtime: Runtime
 ) -> None:
-    response = client.post(
-        "/api/v1/nominations",
-        data=factories.multipart(factories.nomination(), factories.jpeg()),
-        headers=auth,
-        content_type="multipart/form-data",
-    )
-    nid = response.json["id"]
+    nid = factories.submitted(client, auth)
     new = factories.jpeg(900, 1200)
     client.put(f"/api/v1/nominations/{nid}/photo", data=new, headers=auth, content_type="image/jpeg")
 
