@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -168,12 +169,18 @@ class Decision(Base):
             postgresql_where=text("supersedes IS NULL"),
             sqlite_where=text("supersedes IS NULL"),
         ),
+        # The scope's decisions numbered 1, 2, ... in the order recorded (under the scope's lock).
+        UniqueConstraint("year", "stage", "scope", "sequence", name="uq_decisions_sequence"),
+        CheckConstraint("rechecks IS NULL OR override_reason IS NOT NULL", name="override_reason"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(40))
+    #: 1 for the scope's first decision, one more for each correction: every decision event carries
+    #: it, so a consumer tells a correction from a late copy of an older decision.
+    sequence: Mapped[int] = mapped_column(Integer)
     advanced: Mapped[list[str]] = mapped_column(JSON)
     not_advanced: Mapped[list[str]] = mapped_column(JSON)
     quota: Mapped[int] = mapped_column(Integer)
@@ -187,6 +194,10 @@ class Decision(Base):
     chair_name: Mapped[str] = mapped_column(String(200))
     supersedes: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: An admin's reason for correcting a regional decision after the republican decision concerned
+    #: the region, and that republican decision (to be checked again by the working group).
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    rechecks: Mapped[str | None] = mapped_column(String(36))
     #: The ranking and scores the commission saw, frozen with the decision for its protocol.
     record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime]
