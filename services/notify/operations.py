@@ -210,7 +210,7 @@ def advanced(session: Session, event: Event) -> None:
         "missing": missing_words(candidate.missing, language),
         "amend_by": amend_by(data.get("amend_by"), event, language),
     }
-    _to_student_and_coordinator(session, event, recipient, "candidate_advanced", params)
+    _decision_message(session, event, recipient, "advanced", params)
 
 
 def not_advanced(session: Session, event: Event) -> None:
@@ -218,7 +218,26 @@ def not_advanced(session: Session, event: Event) -> None:
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
     candidate.stage, candidate.outcome = data["stage"], "not_advanced"
-    _to_student_and_coordinator(session, event, recipient, "candidate_not_advanced", {"stage": data["stage"]})
+    _decision_message(session, event, recipient, "not_advanced", {"stage": data["stage"]})
+
+
+def _decision_message(
+    session: Session, event: Event, recipient: Recipient, outcome: str, params: dict[str, Any]
+) -> None:
+    """A decision's letter (and SMS), or a correction's: "the commission has corrected its decision
+    of <date>: ...", the date of the decision corrected in the recipient's language, by email.
+
+    Review writes a correction's events to the candidates whose outcome changed only, so each of
+    them gets one letter (the inbox and the message key make a redelivery write nothing more)."""
+    data = event.payload
+    if not data.get("correction"):
+        _to_student_and_coordinator(session, event, recipient, f"candidate_{outcome}", params)
+        return
+    corrected = data.get("corrects_recorded_at") or clock.now()
+    params = {**params, "corrected_on": local_date(corrected, recipient.language)}
+    _to_student_and_coordinator(
+        session, event, recipient, f"correction_{outcome}", params, channels=("email",)
+    )
 
 
 def incomplete(session: Session, event: Event) -> None:
