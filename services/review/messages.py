@@ -297,7 +297,7 @@ DECISION_PAGE: dict[str, Text] = {
     "not_advanced": N_("Not advanced"),
     "mean": N_("Weighted mean"),
     "scores": N_("Scores"),
-    "in_force": N_("Decided"),
+    "in_force": N_("Current decision"),
     "correcting": N_("Correcting decision no. %(sequence)s, recorded on %(date)s:"),
     "show_changes": N_("Show what changes"),
     "changes": N_("The correction will change:"),
