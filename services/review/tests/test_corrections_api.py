@@ -39,6 +39,16 @@ def outcome_events(runtime: Runtime, after: int) -> list[dict[str, Any]]:
     ]
 
 
+def decided_then_won(runtime: Runtime, client: FlaskClient) -> tuple[list[str], Any, dict[str, Any], Any]:
+    """Three candidates of almaty, two advanced by the region, one of them a winner: the ids, the
+    regional decision, the republican body and the republican decision."""
+    ids = seed(runtime, 3)
+    regional = client.post("/api/v1/decisions", json=body(ids[:2]), headers=chair(runtime)).get_json()
+    republican = {**body(ids[:1]), "stage": "republican", "region": None}
+    winners = client.post("/api/v1/decisions", json=republican, headers=national(runtime)).get_json()
+    return ids, regional, republican, winners
+
+
 def test_the_found_case_a_swap_tells_two_students_and_an_eleventh_is_over_the_quota(
     runtime: Runtime, client: FlaskClient
 ) -> None:
@@ -88,10 +98,7 @@ def test_a_correction_that_changes_nothing_is_422_and_records_nothing(
 def test_a_regional_correction_after_the_republican_decision_needs_an_admins_override(
     runtime: Runtime, client: FlaskClient
 ) -> None:
-    ids = seed(runtime, 3)
-    regional = client.post("/api/v1/decisions", json=body(ids[:2]), headers=chair(runtime)).get_json()
-    republican = {**body(ids[:1]), "stage": "republican", "region": None}
-    winners = client.post("/api/v1/decisions", json=republican, headers=national(runtime)).get_json()
+    ids, regional, _republican, winners = decided_then_won(runtime, client)
     assert winners["sequence"] == 1
     before = counts(runtime)
     late = correct(client, regional["id"], chair(runtime), **body([ids[0], ids[2]], reason=REASON))
@@ -124,10 +131,7 @@ def test_a_regional_correction_after_the_republican_decision_needs_an_admins_ove
 def test_a_republican_correction_after_an_override_decides_on_the_stage_as_it_now_stands(
     runtime: Runtime, client: FlaskClient
 ) -> None:
-    ids = seed(runtime, 3)
-    regional = client.post("/api/v1/decisions", json=body(ids[:2]), headers=chair(runtime)).get_json()
-    republican = {**body(ids[:1]), "stage": "republican", "region": None}
-    winners = client.post("/api/v1/decisions", json=republican, headers=national(runtime)).get_json()
+    ids, regional, republican, winners = decided_then_won(runtime, client)
     override = {**body([ids[0], ids[2]], reason=REASON), "override_reason": "Апелляция."}
     assert correct(client, regional["id"], admin(runtime), **override).status_code == 201
     # ids[1] left the republican stage with the override, ids[2] joined it.
