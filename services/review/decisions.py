@@ -110,13 +110,7 @@ def record_decision(
     candidates = scope_candidates(session, year, stage, scope, previous)
     advanced = list(data["advanced"])
     missing = _check(session, stage, candidates, advanced)
-    rechecks = None
-    if previous is not None:
-        if rules.change(previous.advanced, advanced).empty:
-            raise Refused(422, "nothing_changed", {"decision_id": previous.id})
-        rechecks = _superseding(session, year, stage, scope)
-        if rechecks is not None and not data.get("override_reason"):
-            raise Refused(409, "stage_superseded", {"decision_id": rechecks})
+    rechecks = _correctable(session, previous, data, scope) if previous is not None else None
     outcome = rules.split(candidates, advanced)
     decision = Decision(
         id=str(uuid.uuid4()),
@@ -146,6 +140,17 @@ def record_decision(
     lock.current_decision, lock.advanced = decision.id, len(outcome.advanced)
     decision_events.apply(session, decision, candidates, previous, missing)
     return decision
+
+
+def _correctable(session: Session, previous: Decision, data: Mapping[str, Any], scope: str) -> str | None:
+    """Refuse a correction that changes nothing, or a regional one after the republican decision
+    concerned the region unless an admin overrides; returns that republican decision's id, if any."""
+    if rules.change(previous.advanced, data["advanced"]).empty:
+        raise Refused(422, "nothing_changed", {"decision_id": previous.id})
+    rechecks = _superseding(session, data["year"], data["stage"], scope)
+    if rechecks is not None and not data.get("override_reason"):
+        raise Refused(409, "stage_superseded", {"decision_id": rechecks})
+    return rechecks
 
 
 def _previous(session: Session, lock: DecisionScope, corrects: str | None) -> Decision | None:
