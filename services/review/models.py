@@ -22,7 +22,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -170,8 +169,7 @@ class Decision(Base):
             sqlite_where=text("supersedes IS NULL"),
         ),
         # The scope's decisions numbered 1, 2, ... in the order recorded (under the scope's lock).
-        UniqueConstraint("year", "stage", "scope", "sequence", name="uq_decisions_sequence"),
-        CheckConstraint("rechecks IS NULL OR override_reason IS NOT NULL", name="override_reason"),
+        Index("uq_decisions_sequence", "year", "stage", "scope", "sequence", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

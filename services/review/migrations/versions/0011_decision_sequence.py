@@ -3,7 +3,9 @@ override of a regional correction after the republican decision, and the decisio
 re-check
 
 The decisions table is append-only: its triggers are dropped while the existing rows are numbered
-(in the order recorded, per scope) and created again.
+(in the order recorded, per scope) and created again. Columns are added in place and the number's
+uniqueness is an index, so SQLite does not copy the table (its rows point at each other: copying
+would trip their foreign key).
 
 Revision ID: 0011
 Revises: 0010
@@ -25,19 +27,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     append_only_dropped("decisions")
-    with op.batch_alter_table("decisions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sequence", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("override_reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("rechecks", sa.String(length=36), nullable=True))
+    op.add_column("decisions", sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("decisions", sa.Column("override_reason", sa.Text(), nullable=True))
+    op.add_column("decisions", sa.Column("rechecks", sa.String(length=36), nullable=True))
     _number_existing()
-    with op.batch_alter_table("decisions", schema=None) as batch_op:
-        batch_op.alter_column("sequence", existing_type=sa.Integer(), nullable=False)
-        batch_op.create_unique_constraint(
-            op.f("uq_decisions_sequence"), ["year", "stage", "scope", "sequence"]
-        )
-        batch_op.create_check_constraint(
-            op.f("ck_decisions_override_reason"), "rechecks IS NULL OR override_reason IS NOT NULL"
-        )
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column("decisions", "sequence", server_default=None)
+    op.create_index("uq_decisions_sequence", "decisions", ["year", "stage", "scope", "sequence"], unique=True)
     append_only_created("decisions")
 
 
@@ -54,11 +50,10 @@ def _number_existing() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("uq_decisions_sequence", table_name="decisions")
     append_only_dropped("decisions")
-    with op.batch_alter_table("decisions", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_decisions_override_reason"), type_="check")
-        batch_op.drop_constraint(op.f("uq_decisions_sequence"), type_="unique")
-        batch_op.drop_column("rechecks")
-        batch_op.drop_column("override_reason")
-        batch_op.drop_column("sequence")
+    # SQLite drops a column in place (3.35+) when nothing else names it.
+    op.drop_column("decisions", "rechecks")
+    op.drop_column("decisions", "override_reason")
+    op.drop_column("decisions", "sequence")
     append_only_created("decisions")
