@@ -220,6 +220,12 @@ def get_decision(decision_id: str) -> Response:
         decision = _load(session, decision_id)
         successor = session.scalar(select(Decision.id).where(Decision.supersedes == decision.id))
         body = dump(decision, successor)
+        # The regional corrections an admin allowed after this (republican) decision: check it again.
+        body["recheck_for"] = list(
+            session.scalars(
+                select(Decision.id).where(Decision.rechecks == decision.id).order_by(Decision.decided_at)
+            )
+        )
     return jsonify(body)
 
 

@@ -116,6 +116,8 @@ def test_a_regional_correction_after_the_republican_decision_needs_an_admins_ove
     done = allowed.get_json()
     assert done["rechecks"] == winners["id"] and done["override_reason"] == "Апелляция қанағаттандырылды."
     assert done["sequence"] == 2
+    again = client.get(f"/api/v1/decisions/{winners['id']}", headers=national(runtime)).get_json()
+    assert again["recheck_for"] == [done["id"]]
     with runtime.db.unit_of_work() as session:
         [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "decision.overridden")).all()
         assert entry.role == "admin" and entry.details["rechecks"] == winners["id"]
