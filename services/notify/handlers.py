@@ -94,7 +94,7 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"}) | _ORDER_ONLY,
     "candidate.not_advanced": frozenset({"candidate_id", "decision_id"}) | _ORDER_ONLY,
     "candidate.incomplete": frozenset({"candidate_id"}),
-    "winners.published": frozenset({"candidate_ids", "decision_id"} | events.DECISION_ORDER),
+    "winners.published": frozenset({"candidate_ids", "decision_id"}) | _ORDER_ONLY | {"corrects_recorded_at"},
     "stage.closed": frozenset({"candidates", "advanced", "quota"} | events.DECISION_ORDER),
 }
 

@@ -269,6 +269,8 @@ def incomplete(session: Session, event: Event) -> None:
 
 
 def winners(session: Session, event: Event) -> None:
+    """A region's winners. A correction's list names every winner of the region again: those it
+    changed have their correction letter (`candidate.advanced`), the others were told already."""
     data = event.payload
     for nomination_id in data["nomination_ids"]:
         recipient = session.get(Recipient, nomination_id)
@@ -277,7 +279,8 @@ def winners(session: Session, event: Event) -> None:
             continue
         candidate = _candidate(session, event, nomination_id)
         candidate.stage, candidate.outcome = "winner", "advanced"
-        _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]})
+        if not data.get("correction"):
+            _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]})
 
 
 def stage_closed(session: Session, event: Event) -> None:

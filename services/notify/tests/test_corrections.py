@@ -102,3 +102,17 @@ def test_a_first_decision_is_worded_as_today(runtime: Runtime) -> None:
         ("candidate_not_advanced", "sms"),
     }
     assert not any("исправила" in (row.body or "") for row in rows)
+
+
+def test_a_corrections_list_of_winners_writes_to_nobody_again(runtime: Runtime) -> None:
+    """The republican correction names every winner of the region again; the unchanged were told."""
+    nomination_id = str(uuid.uuid4())
+    assert handle(runtime, HANDLERS, "notify", submitted("kk", nomination_id))
+    listed = {"year": 2026, "decision_id": "w-1", "candidate_ids": ["c"], "nomination_ids": [nomination_id]}
+    assert handle(
+        runtime, HANDLERS, "notify", event("winners.published", {**listed, "sequence": 1}, "review")
+    )
+    corrected = {**listed, "decision_id": "w-2", "sequence": 2, "correction": True, "corrects": "w-1"}
+    assert handle(runtime, HANDLERS, "notify", event("winners.published", corrected, "review"))
+    winner_letters = [row for row in _messages(runtime, nomination_id) if row.template == "winner"]
+    assert {row.channel for row in winner_letters} == {"email", "sms"} and len(winner_letters) == 2
