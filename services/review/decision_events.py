@@ -41,7 +41,7 @@ def apply(
     """
     stage, now = decision.stage, clock.utcnow()
     order = order_fields(decision, previous)
-    changed = rules.change(previous.advanced, decision.advanced).changed if previous else None
+    changed = _told(previous, decision, candidates)
     per_region: dict[str, list[Candidate]] = defaultdict(list)
     for cid, candidate in candidates.items():
         advanced = cid in decision.advanced
@@ -72,6 +72,19 @@ def apply(
                 "nomination_ids": [c.nomination_id for c in winners],
             }
             _emit(session, "winners.published", region, {**published, **order})
+
+
+def _told(
+    previous: Decision | None, decision: Decision, candidates: Mapping[str, Candidate]
+) -> frozenset[str] | None:
+    """Who a correction writes to: those whose outcome it changed, and any candidate the corrected
+    decision was not about (one who reached the stage since); None for a first decision: everyone."""
+    if previous is None:
+        return None
+    decided = {*previous.advanced, *previous.not_advanced}
+    return rules.change(previous.advanced, decision.advanced).changed | {
+        c for c in candidates if c not in decided
+    }
 
 
 def order_fields(decision: Decision, previous: Decision | None) -> dict[str, Any]:

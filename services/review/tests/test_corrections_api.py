@@ -146,3 +146,18 @@ def test_a_republican_correction_after_an_override_decides_on_the_stage_as_it_no
     )
     assert fixed.status_code == 201
     assert sorted(fixed.get_json()["not_advanced"]) == [ids[0]]
+
+
+def test_a_candidate_who_reached_the_stage_since_is_decided_on_and_told(
+    runtime: Runtime, client: FlaskClient
+) -> None:
+    ids = seed(runtime, 3)
+    first = client.post("/api/v1/decisions", json=body(ids[:1]), headers=chair(runtime)).get_json()
+    [late] = seed(runtime, 1)
+    before = counts(runtime)
+    fixed = correct(client, first["id"], chair(runtime), **body([ids[0], ids[1]], reason=REASON))
+    assert fixed.status_code == 201 and sorted(fixed.get_json()["not_advanced"]) == sorted([ids[2], late])
+    told = outcome_events(runtime, before[1])
+    assert sorted((e["type"], e["payload"]["candidate_id"]) for e in told) == sorted(
+        [("candidate.advanced", ids[1]), ("candidate.not_advanced", late)]
+    )
