@@ -17,6 +17,7 @@ from services.media.schemas import (
     KitOut,
     PublicationIn,
     PublicationOut,
+    WithdrawalOut,
     YearQuery,
 )
 from shared import bodies, identity
@@ -92,4 +93,7 @@ def list_publications() -> tuple[Response, int]:
     year = load_query(YearQuery(), request.args)["year"]
     with current_runtime().db.unit_of_work() as session:
         rows = PublicationOut(many=True).dump(queries.publications(session, year))
-    return jsonify(items=rows, year=year, count=len(rows)), 200
+        withdrawn = WithdrawalOut(many=True).dump(
+            [present.withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)]
+        )
+    return jsonify(items=rows, year=year, count=len(rows), withdrawals=withdrawn), 200

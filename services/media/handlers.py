@@ -54,9 +54,10 @@ def candidate_advanced(ctx: HandlerContext, event: Event) -> None:
 
 
 def candidate_not_advanced(ctx: HandlerContext, event: Event) -> None:
-    """Not advanced: nothing to print. (A correction that takes an advancement back does not yet
-    withdraw banners already made: media would need the decisions' order to tell it from a late
-    copy of the first decision.)"""
+    """Not advanced: nothing to print; a correction (a newer decision than the advancement media
+    holds) withdraws the banners and social cards that advancement made."""
+    written = _undo_writes(ctx, event.payload["nomination_id"])
+    publicity.take_back(ctx.session, ctx.runtime.blobs, event, written)
 
 
 def candidate_incomplete(ctx: HandlerContext, event: Event) -> None:
@@ -78,6 +79,9 @@ _NOT_PRINTED = frozenset(
     {"language", "contacts", "coordinator", "specialty", "course", "academic_standing", "minor", "categories"}
 )
 
+#: A decision event's correction fields: media follows the newest `sequence`, whatever it corrects.
+_WORDED_BY_NOTIFY = events.DECISION_ORDER - {"sequence"}
+
 #: The payload fields each handler leaves alone on purpose (every other one changes media's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
@@ -86,13 +90,16 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "nomination.amended": events.ignored_in_amendment(_NOT_PRINTED),
     "nomination.withdrawn": frozenset({"reason"}),
     "review.candidate_registered": frozenset({"nomination_id", "candidate_id", "stage"}),
-    # The decision's own id, the stage it came from, and what notify words for the region; the year
-    # only fills a row the submission has not made yet (the submission's year is the one kept).
+    # The decision's own id, the stage it came from (`to_stage` says it), and what notify words for
+    # the region; the year only fills a row the submission has not made yet (the submission's year
+    # is the one kept). Of the decisions' order media keeps the `sequence`: what a correction is
+    # and what it corrects are notify's to word.
     "candidate.advanced": frozenset({"year", "stage", "decision_id", "missing", "amend_by"})
-    | events.DECISION_ORDER,
-    "winners.published": frozenset({"year", "decision_id"} | events.DECISION_ORDER),
-    "candidate.not_advanced": frozenset({"candidate_id", "nomination_id", "year", "stage", "decision_id"})
-    | events.DECISION_ORDER,
+    | _WORDED_BY_NOTIFY,
+    "winners.published": frozenset({"year", "decision_id"}) | _WORDED_BY_NOTIFY,
+    # The decision's id only names a withdrawal in the publications log (there is none to log for
+    # a candidate whose advancement made nothing).
+    "candidate.not_advanced": frozenset({"candidate_id", "year", "decision_id"}) | _WORDED_BY_NOTIFY,
     "candidate.incomplete": frozenset({"candidate_id", "nomination_id", "year", "missing", "amend_by"}),
 }
 

@@ -91,6 +91,9 @@ class Candidate(Base):
     stage: Mapped[str | None] = mapped_column(String(20))
     #: The banner and social cards of the current stage: {name, format, key, width, height, bytes}.
     banners: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The newest decision applied per decided stage ({"regional": 2, "republican": 1}: review's
+    #: `sequence` in each scope): an older one delivered late changes nothing.
+    decided: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     revision: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime]
 
@@ -140,6 +143,24 @@ class AuditEntry(AuditColumns, Base):
     announced to review as `audit.recorded`, review keeps every service's together)."""
 
     __tablename__ = "audit_log"
+
+
+class BannerWithdrawal(Base):
+    """A correction took a candidate's advancement back: the banners and social cards made for it
+    were deleted. Part of the publications log (append-only), so the team knows not to use them."""
+
+    __tablename__ = "banner_withdrawals"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    nomination_id: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    #: The stage whose banners went (republican or winner) and the decision that took it back.
+    stage: Mapped[str] = mapped_column(String(20))
+    decision_id: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    withdrawn_at: Mapped[datetime]
 
 
 class Followed(FollowedNomination, Base):

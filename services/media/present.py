@@ -6,7 +6,7 @@ from typing import Any
 
 from services.media import publicity
 from services.media.messages import REASONS
-from services.media.models import Asset, Candidate, Kit
+from services.media.models import Asset, BannerWithdrawal, Candidate, Kit
 from services.media.rules import LOW_DPI, problem_params
 from shared.blobs import BlobStore
 from shared.i18n import LANGUAGES, translate
@@ -67,4 +67,18 @@ def kit(blobs: BlobStore, row: Kit) -> dict[str, Any]:
         "bytes": row.bytes,
         "url": blobs.presigned_url(row.key, LINK_SECONDS) if row.status == "ready" and row.key else None,
         "created_at": row.created_at,
+    }
+
+
+def withdrawal(row: BannerWithdrawal, candidate: Candidate | None) -> dict[str, Any]:
+    """A withdrawal as the publications log lists it: whose banners, which stage's, by which decision."""
+    return {
+        "nomination_id": row.nomination_id,
+        "name": publicity.full_name(candidate) if candidate else "",
+        "region": row.region,
+        "stage": row.stage,
+        "decision_id": row.decision_id,
+        "sequence": row.sequence,
+        "files": len(row.keys),
+        "withdrawn_at": row.withdrawn_at,
     }

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.media import rules
-from services.media.models import Asset, Candidate, Kit, Publication
+from services.media.models import Asset, BannerWithdrawal, Candidate, Kit, Publication
 from shared.identity import Identity
 
 SHOWN = ("processed", "rejected", "missing", "pending")
@@ -59,3 +59,14 @@ def publications(session: Session, year: int) -> list[Publication]:
 
 def publication_count(session: Session, year: int) -> int:
     return session.scalar(select(func.count()).select_from(Publication).where(Publication.year == year)) or 0
+
+
+def withdrawals(session: Session, year: int) -> list[tuple[BannerWithdrawal, Candidate | None]]:
+    """The publications log's withdrawals: banners a correction took back, newest first, with whom."""
+    query = (
+        select(BannerWithdrawal, Candidate)
+        .outerjoin(Candidate, Candidate.nomination_id == BannerWithdrawal.nomination_id)
+        .where(BannerWithdrawal.year == year)
+        .order_by(BannerWithdrawal.withdrawn_at.desc(), BannerWithdrawal.id)
+    )
+    return [(row, candidate) for row, candidate in session.execute(query)]

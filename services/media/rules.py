@@ -224,3 +224,36 @@ def may_see_photo(caller: Identity, region: str, candidate: Candidate | None) ->
     if caller.role == "media":
         return candidate is not None and publishable(candidate.consent_publication, candidate.stage)
     return caller.sees(region)
+
+
+#: The decided stage whose decision each of media's stages comes from: the regional decision makes
+#: a republican candidate, the republican one a winner.
+DECIDED_BY = {"republican": "regional", "winner": "republican"}
+#: Where a candidate stands when a decision of a stage does not advance it: a regional correction
+#: takes everything back; a republican one leaves the candidate at the republican stage.
+NOT_ADVANCED_STAGE: dict[str, str | None] = {"regional": None, "republican": "republican"}
+_STAGE_ORDER = {None: 0, "republican": 1, "winner": 2}
+
+
+def decision_number(sequence: int | None) -> int:
+    """A decision event's sequence; one written before sequences existed counts as the first."""
+    return sequence or 1
+
+
+def not_older(sequence: int | None, held: int | None) -> bool:
+    """Whether an advancement (or a winners' list) of this sequence still stands: it is not older
+    than the newest decision of its scope media applied (the same decision may come twice)."""
+    return held is None or decision_number(sequence) >= held
+
+
+def newer(sequence: int | None, held: int | None) -> bool:
+    """Whether a decision not to advance is newer than the one media applied: a correction, not a
+    late copy of an older decision."""
+    return held is None or decision_number(sequence) > held
+
+
+def withdrawn_stage(current: str | None, decided_stage: str) -> str | None:
+    """The stage a candidate falls back to when a decision of `decided_stage` does not advance it,
+    or None if it stands no higher than that already (nothing to withdraw)."""
+    fallback = NOT_ADVANCED_STAGE[decided_stage]
+    return fallback if _STAGE_ORDER[current] > _STAGE_ORDER[fallback] else current

@@ -92,5 +92,18 @@ class PublicationOut(Schema):
     candidate_ids = fields.List(fields.String())
 
 
+class WithdrawalOut(Schema):
+    """Banners and social cards a correction of review's decision withdrew (the publications log)."""
+
+    nomination_id = fields.String()
+    name = fields.String()
+    region = fields.String()
+    stage = fields.String()
+    decision_id = fields.String()
+    sequence = fields.Integer(allow_none=True)
+    files = fields.Integer()
+    withdrawn_at = fields.DateTime()
+
+
 class YearQuery(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))

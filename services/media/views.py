@@ -138,11 +138,15 @@ def publication_list() -> pages.Page:
     year = _year()
     with current_runtime().db.unit_of_work() as session:
         rows = queries.publications(session, year)
+        withdrawn = [
+            present.withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
+        ]
     return pages.render(
         "publications.html",
         TERMS,
         "media.index",
         publications=rows,
+        withdrawals=withdrawn,
         year=year,
         target=rules.PUBLICATIONS_TARGET,
         progress=rules.publications_progress(len(rows)),

@@ -43,6 +43,22 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "reference": "0B6F3C1E",
         "stage": "regional",
     },
+    "correction_advanced": {
+        "audience": STUDENT_AND_COORDINATOR,
+        "name": "Нұрланұлы Әлихан Қайратұлы",
+        "reference": "0B6F3C1E",
+        "corrected_on": "10 қазан",
+        "to_stage": "republican",
+        "missing": ["қазақ тіліндегі мәлімдеме"],
+        "amend_by": "20 қазан",
+    },
+    "correction_not_advanced": {
+        "audience": STUDENT_AND_COORDINATOR,
+        "name": "Нұрланұлы Әлихан Қайратұлы",
+        "reference": "0B6F3C1E",
+        "corrected_on": "10 қазан",
+        "stage": "regional",
+    },
     "statements_needed": {
         "recipient_name": "Әлия Нұрғалиқызы",
         "name": "Нұрланұлы Әлихан Қайратұлы",
@@ -81,6 +97,9 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "photo_rejected": ("email",),
     "candidate_advanced": ("email", "sms"),
     "candidate_not_advanced": ("email", "sms"),
+    # A correction is worded in a letter (the date, what now stands), to the student and coordinator.
+    "correction_advanced": ("email",),
+    "correction_not_advanced": ("email",),
     "statements_needed": ("email",),
     "winner": ("email", "sms"),
     "to_score_digest": ("email",),

@@ -73,6 +73,9 @@ _NOT_SAID = frozenset(
     }
 )
 
+#: Of the decisions' order, what notify does not word.
+_ORDER_ONLY = frozenset({"sequence", "corrects"})
+
 #: The payload fields each handler leaves alone on purpose (every other one changes notify's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
@@ -86,10 +89,12 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "media.photo_rejected": frozenset({"text"}),
     "media.banner_ready": frozenset({"nomination_id", "candidate_id", "stage", "derivatives"}),
     "review.candidate_registered": frozenset({"candidate_id"}),
-    "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"} | events.DECISION_ORDER),
-    "candidate.not_advanced": frozenset({"candidate_id", "decision_id"} | events.DECISION_ORDER),
+    # A correction is worded from `correction` and `corrects_recorded_at`; review writes its events
+    # to the changed candidates only, so notify needs no order of its own (`sequence`, `corrects`).
+    "candidate.advanced": frozenset({"candidate_id", "stage", "decision_id"}) | _ORDER_ONLY,
+    "candidate.not_advanced": frozenset({"candidate_id", "decision_id"}) | _ORDER_ONLY,
     "candidate.incomplete": frozenset({"candidate_id"}),
-    "winners.published": frozenset({"candidate_ids", "decision_id"} | events.DECISION_ORDER),
+    "winners.published": frozenset({"candidate_ids", "decision_id"}) | _ORDER_ONLY | {"corrects_recorded_at"},
     "stage.closed": frozenset({"candidates", "advanced", "quota"} | events.DECISION_ORDER),
 }
 

@@ -203,7 +203,8 @@ def advanced(session: Session, event: Event) -> None:
     """To the republican stage: the student and coordinator are told, with what is still missing.
 
     To the winners: recorded only. The working group's `winners.published` tells the same news, and
-    a winner hears it once, with the `winner` message (`winners`).
+    a winner hears it once, with the `winner` message (`winners`). A correction that makes a winner
+    is told here, as a correction (its `winners.published` writes to nobody).
     """
     data = event.payload
     recipient = _known(session, data["nomination_id"])
@@ -211,7 +212,7 @@ def advanced(session: Session, event: Event) -> None:
     candidate.stage, candidate.outcome = data["to_stage"], "advanced"
     candidate.changed_at = clock.utcnow()
     candidate.missing, candidate.amend_by = list(data.get("missing") or []), data.get("amend_by")
-    if data["to_stage"] == "winner":
+    if data["to_stage"] == "winner" and not data.get("correction"):
         return
     language = recipient.language
     params = {
@@ -219,7 +220,7 @@ def advanced(session: Session, event: Event) -> None:
         "missing": missing_words(candidate.missing, language),
         "amend_by": amend_by(data.get("amend_by"), event, language),
     }
-    _to_student_and_coordinator(session, event, recipient, "candidate_advanced", params)
+    _decision_message(session, event, recipient, "advanced", params)
 
 
 def not_advanced(session: Session, event: Event) -> None:
@@ -227,7 +228,26 @@ def not_advanced(session: Session, event: Event) -> None:
     recipient = _known(session, data["nomination_id"])
     candidate = _candidate(session, event, data["nomination_id"])
     candidate.stage, candidate.outcome = data["stage"], "not_advanced"
-    _to_student_and_coordinator(session, event, recipient, "candidate_not_advanced", {"stage": data["stage"]})
+    _decision_message(session, event, recipient, "not_advanced", {"stage": data["stage"]})
+
+
+def _decision_message(
+    session: Session, event: Event, recipient: Recipient, outcome: str, params: dict[str, Any]
+) -> None:
+    """A decision's letter (and SMS), or a correction's: "the commission has corrected its decision
+    of <date>: ...", the date of the decision corrected in the recipient's language, by email.
+
+    Review writes a correction's events to the candidates whose outcome changed only, so each of
+    them gets one letter (the inbox and the message key make a redelivery write nothing more)."""
+    data = event.payload
+    if not data.get("correction"):
+        _to_student_and_coordinator(session, event, recipient, f"candidate_{outcome}", params)
+        return
+    corrected = data.get("corrects_recorded_at") or clock.now()
+    params = {**params, "corrected_on": local_date(corrected, recipient.language)}
+    _to_student_and_coordinator(
+        session, event, recipient, f"correction_{outcome}", params, channels=("email",)
+    )
 
 
 def incomplete(session: Session, event: Event) -> None:
@@ -260,8 +280,9 @@ def incomplete(session: Session, event: Event) -> None:
 
 def winners(session: Session, event: Event) -> None:
     """Each winner and their coordinator hear once: the messages are keyed by the year and the
-    nomination, not the event, so a list published again (a correction elsewhere in the region)
-    writes only to a winner not told yet."""
+    nomination, not the event, so a list published again writes only to a winner not told yet. A
+    correction's list names every winner of the region again: those it changed have their correction
+    letter (`candidate.advanced` with `correction`), the others were told already."""
     data = event.payload
     for nomination_id in data["nomination_ids"]:
         recipient = session.get(Recipient, nomination_id)
@@ -270,8 +291,9 @@ def winners(session: Session, event: Event) -> None:
             continue
         candidate = _candidate(session, event, nomination_id)
         candidate.stage, candidate.outcome = "winner", "advanced"
-        key = rules.winner_key(data["year"], nomination_id)
-        _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]}, key=key)
+        if not data.get("correction"):
+            key = rules.winner_key(data["year"], nomination_id)
+            _to_student_and_coordinator(session, event, recipient, "winner", {"year": data["year"]}, key=key)
 
 
 def stage_closed(session: Session, event: Event) -> None:

@@ -1,6 +1,12 @@
 """The chair's decision page: the ranking with a box per candidate, the justification, who was
 present; the refusal (quota, deadline, incomplete candidates...) in the chair's language, and the
 protocol's downloads once recorded. A plain form (CSRF token), no script needed.
+
+Once the scope has a decision the page corrects it: every candidate that decision was about is
+listed with the outcome in force ticked, their scores and place beside them. Sending the form shows
+what the correction changes ("will now advance: ...; will no longer advance: ...") and records
+nothing; the chair confirms on that second step. The national chair's page lists the regional
+corrections an admin allowed after the republican decision: that decision is to be checked again.
 """
 
 from __future__ import annotations
@@ -9,9 +15,9 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from services.review import audit, decisions, fingerprint, messages, queries
+from services.review import decision_rules as rules
 from services.review.models import Decision
 from shared import clock, identity, pages, problems, regions
 from shared.web import current_runtime
@@ -22,16 +28,12 @@ CHAIRS = ("regional_chair", "national_chair")
 VIEWERS = ("regional_member", "regional_chair", "national_member", "national_chair", "admin")
 
 
+class _Preview(Exception):
+    """Raised inside the unit of work to roll a checked correction back: the preview writes nothing."""
+
+
 def _stage(caller: identity.Identity) -> str:
     return "regional" if caller.role == "regional_chair" else "republican"
-
-
-def _current(session: Any, year: int, stage: str, scope: str) -> Decision | None:
-    rows = session.scalars(
-        select(Decision).where(Decision.year == year, Decision.stage == stage, Decision.scope == scope)
-    ).all()
-    superseded = {d.supersedes for d in rows}
-    return next((d for d in rows if d.id not in superseded), None)
 
 
 def _year_asked() -> int | None:
@@ -53,19 +55,27 @@ def _render(status: int = 200, **context: Any) -> pages.Page:
 
 
 def _form_page(
-    status: int = 200, refusal: str | None = None, candidates: list[Any] | None = None
+    status: int = 200,
+    refusal: str | None = None,
+    candidates: list[Any] | None = None,
+    preview: rules.Change | None = None,
 ) -> pages.Page:
+    """The form: a first decision, or the correction of the one in force (its outcome ticked)."""
     caller = identity.caller()
     stage = _stage(caller)
     year = _year_asked() or clock.local_now().year
     scope = decisions.scope_of(stage, caller.scope)
     region = caller.scope if stage == "regional" else None
     with current_runtime().db.unit_of_work() as session:
-        ranked, found, _names, _min = queries.ranking(session, caller, year, stage, region)
+        current = decisions.current(session, year, stage, scope)
+        among = list(decisions.scope_candidates(session, year, stage, scope, current)) if current else None
+        ranked, found, _names, _min = queries.ranking(session, caller, year, stage, region, among)
         rows = [{"row": row, "candidate": found[row.candidate_id]} for row in ranked]
-        current = _current(session, year, stage, scope)
+        rechecks = decisions.rechecks_due(session, year) if stage == "republican" else []
         session.expunge_all()
-    chosen = set(request.form.getlist("advanced"))
+    sent = request.method == "POST"
+    chosen = set(request.form.getlist("advanced")) if sent else set(current.advanced if current else ())
+    names = {item["candidate"].id: item["candidate"].full_name for item in rows}
     return _render(
         status,
         year=year,
@@ -77,6 +87,9 @@ def _form_page(
         named=candidates or [],
         chosen=chosen,
         form=request.form,
+        preview=preview,
+        names=names,
+        rechecks=rechecks,
     )
 
 
@@ -86,16 +99,11 @@ def new_decision() -> pages.Page:
     return _form_page()
 
 
-@bp.post("/decisions/new")
-@identity.roles(*CHAIRS)
-def post_decision() -> ResponseReturnValue:
-    caller = identity.caller()
-    stage = _stage(caller)
-    lang = pages.page_language()
+def _data(caller: identity.Identity, stage: str) -> dict[str, Any]:
     members = [
         m.strip() for m in request.form.get("members_present", "").replace("\n", ",").split(",") if m.strip()
     ]
-    data = {
+    return {
         "year": _year_asked(),
         "stage": stage,
         "region": caller.scope if stage == "regional" else None,
@@ -105,29 +113,45 @@ def post_decision() -> ResponseReturnValue:
         "place": request.form.get("place") or None,
         "reason": request.form.get("reason", ""),
     }
+
+
+@bp.post("/decisions/new")
+@identity.roles(*CHAIRS)
+def post_decision() -> ResponseReturnValue:
+    """Record a decision; a correction is checked and shown first, and recorded once confirmed."""
+    caller = identity.caller()
+    stage = _stage(caller)
+    lang = pages.page_language()
+    data = _data(caller, stage)
     corrects = request.form.get("corrects") or None
+    confirmed = corrects is None or request.form.get("confirm") == "1"
     if data["year"] is None or not data["justification"].strip() or (corrects and not data["reason"].strip()):
         message = problems.text(messages.CATALOG, "problem.validation_failed.detail", lang)
         return _form_page(422, message)
     try:
         with current_runtime().db.unit_of_work() as session:
-            snapshot = decisions.snapshot(session, caller, data["year"], stage, data["region"])
-            decision = decisions.record_decision(session, caller, data, corrects=corrects, record=snapshot)
+            decision = decisions.record_decision(session, caller, data, corrects=corrects)
+            if not confirmed:
+                previous = session.get(Decision, corrects)
+                raise _Preview(rules.change(previous.advanced if previous else (), decision.advanced))
             audit.record(
                 session,
                 caller,
-                "decision.corrected" if corrects else "decision.recorded",
+                decisions.audit_action(decision),
                 region=data["region"],
                 decision_id=decision.id,
                 stage=stage,
                 year=data["year"],
                 advanced=list(decision.advanced),
                 supersedes=decision.supersedes,
+                sequence=decision.sequence,
             )
             decision_id = decision.id
     except decisions.Refused as refused:
         detail = problems.text(messages.CATALOG, f"problem.{refused.code}.detail", lang, refused.params)
         return _form_page(refused.status, detail, refused.candidates)
+    except _Preview as preview:
+        return _form_page(preview=preview.args[0])
     return redirect(url_for("review_decision_pages.decision_page", decision_id=decision_id, lang=lang))
 
 

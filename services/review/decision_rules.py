@@ -89,3 +89,43 @@ def duplicates(ids: Iterable[str]) -> list[str]:
             twice.append(item)
         seen.add(item)
     return twice
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a correction changes: who now advances and who no longer does (each in the order given)."""
+
+    now_advanced: tuple[str, ...]
+    no_longer_advanced: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.now_advanced and not self.no_longer_advanced
+
+    @property
+    def changed(self) -> frozenset[str]:
+        """The candidates whose outcome changes: the only ones a correction writes to."""
+        return frozenset(self.now_advanced) | frozenset(self.no_longer_advanced)
+
+
+def change(before: Iterable[str], after: Iterable[str]) -> Change:
+    """The difference between the advanced of a decision and those of its correction: a correction
+    with no difference is refused (`nothing_changed`), one with a difference tells only those."""
+    before_list, after_list = list(before), list(after)
+    before_set, after_set = set(before_list), set(after_list)
+    return Change(
+        now_advanced=tuple(c for c in after_list if c not in before_set),
+        no_longer_advanced=tuple(c for c in before_list if c not in after_set),
+    )
+
+
+def stage_superseded(stage: str, region: str, later_regions: Iterable[str]) -> bool:
+    """Whether a regional correction comes after the republican decision already decided on the
+    region's candidates (`later_regions`: the regions that decision concerns). Such a correction
+    needs an admin's override, and the republican decision is then checked again."""
+    return stage == "regional" and region in set(later_regions)
+
+
+def next_sequence(latest: int | None) -> int:
+    """The number of a scope's next decision: 1 for the first, then one more than the latest."""
+    return (latest or 0) + 1

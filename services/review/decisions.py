@@ -12,31 +12,27 @@ emitted.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from services.review import decision_events, queries, stages
 from services.review import decision_rules as rules
-from services.review import queries, stages
 from services.review import rules as scoring_rules
 from services.review.models import Candidate, Decision, DecisionScope, Extension, Photo, Score
 from shared import clock
 from shared.calendar import default_calendar
 from shared.db import insert_ignore
-from shared.envelope import Event
 from shared.identity import Identity
-from shared.outbox import emit
 
-PRODUCER = "review"
 #: Where the candidates of a stage stand before its decision, and where each outcome puts them.
 BEFORE = {"regional": ("regional", "under_review"), "republican": ("republican", "under_review")}
-ADVANCED_TO = {"regional": ("republican", "under_review"), "republican": ("winner", "winner")}
-NOT_ADVANCED_TO = {"regional": ("regional", "not_advanced"), "republican": ("republican", "not_advanced")}
+#: The stages a candidate of a stage's decision may stand at afterwards (advanced or not).
+SINCE = {"regional": ("regional", "republican", "winner"), "republican": ("republican", "winner")}
 
 
 @dataclass
@@ -64,6 +60,21 @@ def may_decide(caller: Identity, stage: str, scope: str) -> bool:
     return caller.role == "national_chair"
 
 
+def may_record(caller: Identity, stage: str, scope: str, override_reason: str | None) -> bool:
+    """Who records a decision or correction: the scope's chair; an admin only with an override's
+    reason (which only an admin may give)."""
+    if caller.role == "admin":
+        return override_reason is not None
+    return override_reason is None and may_decide(caller, stage, scope)
+
+
+def audit_action(decision: Decision) -> str:
+    """The audit log's name for recording `decision`: a first decision, a correction, an override."""
+    if decision.rechecks:
+        return "decision.overridden"
+    return "decision.corrected" if decision.supersedes else "decision.recorded"
+
+
 def deadline(session: Session, year: int, stage: str, scope: str) -> datetime:
     """The stage's deadline for the scope, moved by the latest extension an admin granted."""
     base = rules.stage_deadline(default_calendar(year), stage)
@@ -81,9 +92,13 @@ def record_decision(
     data: Mapping[str, Any],
     *,
     corrects: str | None = None,
-    record: Mapping[str, Any] | None = None,
 ) -> Decision:
-    """Record the decision `data` (the API's body) for its scope, or a correction of `corrects`."""
+    """Record the decision `data` (the API's body) for its scope, or a correction of `corrects`.
+
+    A correction obeys the decision's rules (deadline, scope, quota, completeness), must change
+    something (`nothing_changed`), and a regional one after the republican decision concerned the
+    region needs an admin's `override_reason` (`stage_superseded`).
+    """
     year, stage = data["year"], data["stage"]
     scope = scope_of(stage, data.get("region"))
     lock = _lock(session, year, stage, scope)
@@ -91,40 +106,18 @@ def record_decision(
     closes = deadline(session, year, stage, scope)
     if not rules.stage_open(now, closes):
         raise Refused(409, "stage_closed", {"deadline": closes.astimezone(clock.KAZAKHSTAN).isoformat()})
-    previous: Decision | None = None
-    if corrects is None:
-        if lock.current_decision is not None:
-            raise Refused(409, "already_decided", {"decision_id": lock.current_decision})
-    else:
-        if lock.current_decision != corrects:
-            # The decision corrected is not the scope's current one (corrected already): correct that.
-            raise Refused(409, "already_decided", {"decision_id": lock.current_decision or ""})
-        previous = session.get(Decision, corrects)
-    candidates = _scope_candidates(session, year, stage, scope, previous)
+    previous = _previous(session, lock, corrects)
+    candidates = scope_candidates(session, year, stage, scope, previous)
     advanced = list(data["advanced"])
-    strangers = rules.strangers(candidates, advanced)
-    if strangers:
-        raise Refused(422, "not_in_scope", {"ids": ", ".join(strangers)}, strangers)
-    if rules.quota_exceeded(stage, len(advanced)):
-        raise Refused(
-            409, "quota_exceeded", {"quota": rules.quota(stage), "advanced": len(advanced)}, advanced
-        )
-    missing = {cid: _missing(session, candidates[cid]) for cid in advanced}
-    if stage == "republican":
-        incomplete = [{"id": cid, "missing": lacks} for cid, lacks in missing.items() if lacks]
-        if incomplete:
-            raise Refused(
-                409,
-                "candidate_incomplete",
-                {"ids": ", ".join(item["id"] for item in incomplete)},
-                incomplete,
-            )
+    missing = _check(session, stage, candidates, advanced)
+    rechecks = _correctable(session, previous, data, scope) if previous is not None else None
     outcome = rules.split(candidates, advanced)
     decision = Decision(
         id=str(uuid.uuid4()),
         year=year,
         stage=stage,
         scope=scope,
+        sequence=rules.next_sequence(_latest_sequence(session, year, stage, scope)),
         advanced=list(outcome.advanced),
         not_advanced=list(outcome.not_advanced),
         quota=rules.quota(stage),
@@ -137,14 +130,99 @@ def record_decision(
         chair_name=caller.name,
         supersedes=corrects,
         reason=data["reason"].strip() if corrects else None,
-        record=dict(record or {}),
+        override_reason=data["override_reason"].strip() if rechecks else None,
+        rechecks=rechecks,
+        record=snapshot(session, caller, year, stage, data.get("region"), among=list(candidates)),
         decided_at=clock.utcnow(),
     )
     session.add(decision)
     session.flush()
     lock.current_decision, lock.advanced = decision.id, len(outcome.advanced)
-    _apply(session, decision, candidates, previous, missing)
+    decision_events.apply(session, decision, candidates, previous, missing)
     return decision
+
+
+def _correctable(session: Session, previous: Decision, data: Mapping[str, Any], scope: str) -> str | None:
+    """Refuse a correction that changes nothing, or a regional one after the republican decision
+    concerned the region unless an admin overrides; returns that republican decision's id, if any."""
+    if rules.change(previous.advanced, data["advanced"]).empty:
+        raise Refused(422, "nothing_changed", {"decision_id": previous.id})
+    rechecks = _superseding(session, data["year"], data["stage"], scope)
+    if rechecks is not None and not data.get("override_reason"):
+        raise Refused(409, "stage_superseded", {"decision_id": rechecks})
+    return rechecks
+
+
+def _previous(session: Session, lock: DecisionScope, corrects: str | None) -> Decision | None:
+    """The decision a correction corrects (the scope's current one), or None for a first decision."""
+    if corrects is None:
+        if lock.current_decision is not None:
+            raise Refused(409, "already_decided", {"decision_id": lock.current_decision})
+        return None
+    if lock.current_decision != corrects:
+        # The decision corrected is not the scope's current one (corrected already): correct that.
+        raise Refused(409, "already_decided", {"decision_id": lock.current_decision or ""})
+    return session.get(Decision, corrects)
+
+
+def _check(
+    session: Session, stage: str, candidates: Mapping[str, Candidate], advanced: list[str]
+) -> dict[str, list[str]]:
+    """The rules every decision and correction obeys: scope, quota, completeness (republican).
+    Returns what each advanced candidate still lacks (the regional advancement tells it)."""
+    strangers = rules.strangers(candidates, advanced)
+    if strangers:
+        raise Refused(422, "not_in_scope", {"ids": ", ".join(strangers)}, strangers)
+    if rules.quota_exceeded(stage, len(advanced)):
+        raise Refused(
+            409, "quota_exceeded", {"quota": rules.quota(stage), "advanced": len(advanced)}, advanced
+        )
+    lacking = {cid: _missing(session, candidates[cid]) for cid in advanced}
+    incomplete = [{"id": cid, "missing": lacks} for cid, lacks in lacking.items() if lacks]
+    if stage == "republican" and incomplete:
+        raise Refused(
+            409, "candidate_incomplete", {"ids": ", ".join(item["id"] for item in incomplete)}, incomplete
+        )
+    return lacking
+
+
+def _latest_sequence(session: Session, year: int, stage: str, scope: str) -> int | None:
+    """The scope's latest number; read under the scope's lock, so two decisions never share one."""
+    return session.scalar(
+        select(func.max(Decision.sequence)).where(
+            Decision.year == year, Decision.stage == stage, Decision.scope == scope
+        )
+    )
+
+
+def current(session: Session, year: int, stage: str, scope: str) -> Decision | None:
+    """The scope's decision in force (the one no correction supersedes), if any."""
+    row = session.get(DecisionScope, {"year": year, "stage": stage, "scope": scope})
+    if row is None or row.current_decision is None:
+        return None
+    return session.get(Decision, row.current_decision)
+
+
+def _superseding(session: Session, year: int, stage: str, scope: str) -> str | None:
+    """The republican decision in force that concerns the region of a regional correction, if any."""
+    if stage != "regional":
+        return None
+    republican = current(session, year, "republican", rules.NATIONAL)
+    if republican is None:
+        return None
+    ids = [*republican.advanced, *republican.not_advanced]
+    regions = session.scalars(select(Candidate.region).where(Candidate.id.in_(ids)).distinct())
+    return republican.id if rules.stage_superseded(stage, scope, regions) else None
+
+
+def rechecks_due(session: Session, year: int) -> list[Decision]:
+    """The regional corrections an admin allowed after the republican decision in force: that
+    decision is to be checked again by the working group (its chair's page lists them)."""
+    republican = current(session, year, "republican", rules.NATIONAL)
+    if republican is None:
+        return []
+    query = select(Decision).where(Decision.rechecks == republican.id).order_by(Decision.decided_at)
+    return list(session.scalars(query))
 
 
 def extend(session: Session, caller: Identity, data: Mapping[str, Any]) -> Extension:
@@ -164,11 +242,23 @@ def extend(session: Session, caller: Identity, data: Mapping[str, Any]) -> Exten
     return extension
 
 
-def snapshot(session: Session, caller: Identity, year: int, stage: str, region: str | None) -> dict[str, Any]:
+def snapshot(
+    session: Session,
+    caller: Identity,
+    year: int,
+    stage: str,
+    region: str | None,
+    among: list[str] | None = None,
+) -> dict[str, Any]:
     """The rubric, each member's values per criterion and the ranking (review's `queries.ranking`) of
-    the scope, as plain JSON for the decision's `record` and its protocol."""
+    the scope, as plain JSON for the decision's `record` and its protocol. The rubric, scores and
+    ranking the commission saw are frozen with its decision, so the protocol prints what was decided
+    on even if scores change later; `among` are the candidates decided on (a correction's include
+    the advanced, who have moved on to the next stage)."""
     scope_region = region if stage == "regional" else None
-    ranked, candidates, names, min_scores = queries.ranking(session, caller, year, stage, scope_region)
+    ranked, candidates, names, min_scores = queries.ranking(
+        session, caller, year, stage, scope_region, among
+    )
     rubric = stages.rubric(session, year, stage)
     score_query = select(Score).where(Score.year == year, Score.stage == stage).order_by(Score.member_name)
     if scope_region:
@@ -214,18 +304,21 @@ def _lock(session: Session, year: int, stage: str, scope: str) -> DecisionScope:
     return session.scalars(query).one()
 
 
-def _scope_candidates(
+def scope_candidates(
     session: Session, year: int, stage: str, scope: str, previous: Decision | None
 ) -> dict[str, Candidate]:
-    """The candidates a decision is about: those of the scope at the stage (not withdrawn), or, for a
-    correction, those the corrected decision was about and who have not withdrawn since."""
+    """The candidates a decision is about: those of the scope at the stage (not withdrawn); for a
+    correction, also every one the corrected decision was about (the advanced have moved on to the
+    next stage), unless an admin's regional override has since taken them back out of the stage."""
     query = select(Candidate).options(selectinload(Candidate.statements)).where(Candidate.year == year)
+    at_stage = Candidate.stage == BEFORE[stage][0]
+    if scope != rules.NATIONAL:
+        at_stage = at_stage & (Candidate.region == scope)
     if previous is not None:
-        query = query.where(Candidate.id.in_([*previous.advanced, *previous.not_advanced]))
+        decided = Candidate.id.in_([*previous.advanced, *previous.not_advanced])
+        query = query.where(at_stage | (decided & Candidate.stage.in_(SINCE[stage])))
     else:
-        query = query.where(Candidate.stage == BEFORE[stage][0])
-        if scope != rules.NATIONAL:
-            query = query.where(Candidate.region == scope)
+        query = query.where(at_stage)
     query = query.where(Candidate.status != "withdrawn").order_by(Candidate.id)
     return {candidate.id: candidate for candidate in session.scalars(query)}
 
@@ -234,99 +327,3 @@ def _missing(session: Session, candidate: Candidate) -> list[str]:
     photo = session.get(Photo, candidate.nomination_id)
     counts = {statement.language: statement.words for statement in candidate.statements}
     return scoring_rules.missing_for_republican(counts, photo.status if photo else None)
-
-
-def _apply(
-    session: Session,
-    decision: Decision,
-    candidates: Mapping[str, Candidate],
-    previous: Decision | None,
-    missing: Mapping[str, Sequence[str]],
-) -> None:
-    """Move the candidates to their new stage and status, and write the decision's events.
-
-    A correction writes the events of the candidates whose outcome changed only (notify would
-    otherwise write to everyone again), and the scope's `stage.closed` (and winners) again.
-    """
-    stage, now = decision.stage, clock.utcnow()
-    before = set(previous.advanced) if previous else None
-    amend_by = default_calendar(decision.year).amendments_close
-    per_region: dict[str, list[Candidate]] = defaultdict(list)
-    changed_regions: set[str] = set()
-    for cid, candidate in candidates.items():
-        advanced = cid in decision.advanced
-        candidate.stage, candidate.status = (ADVANCED_TO if advanced else NOT_ADVANCED_TO)[stage]
-        candidate.updated_at = now
-        per_region[candidate.region].append(candidate)
-        if before is not None and (cid in before) == advanced:
-            continue
-        changed_regions.add(candidate.region)
-        base = {
-            "candidate_id": cid,
-            "nomination_id": candidate.nomination_id,
-            "year": decision.year,
-            "stage": stage,
-            "decision_id": decision.id,
-        }
-        if not advanced:
-            _emit(session, "candidate.not_advanced", candidate.region, base)
-            continue
-        lacks = list(missing.get(cid) or []) if stage == "regional" else []
-        to_stage = rules.NEXT_STAGE[stage]
-        _emit(
-            session,
-            "candidate.advanced",
-            candidate.region,
-            {
-                **base,
-                "to_stage": to_stage,
-                "missing": lacks,
-                "amend_by": amend_by.isoformat() if lacks else None,
-            },
-        )
-        if lacks:
-            _emit(
-                session,
-                "candidate.incomplete",
-                candidate.region,
-                {
-                    "candidate_id": cid,
-                    "nomination_id": candidate.nomination_id,
-                    "year": decision.year,
-                    "missing": lacks,
-                    "amend_by": amend_by.isoformat(),
-                },
-            )
-    regions = [decision.scope] if stage == "regional" else sorted(per_region)
-    for region in regions:
-        members = per_region.get(region, [])
-        _emit(
-            session,
-            "stage.closed",
-            region,
-            {
-                "year": decision.year,
-                "stage": stage,
-                "decision_id": decision.id,
-                "candidates": len(members),
-                "advanced": sum(1 for c in members if c.id in decision.advanced),
-                "quota": decision.quota,
-            },
-        )
-        if stage == "republican" and (before is None or region in changed_regions):
-            winners = sorted((c for c in members if c.id in decision.advanced), key=lambda c: c.id)
-            _emit(
-                session,
-                "winners.published",
-                region,
-                {
-                    "year": decision.year,
-                    "decision_id": decision.id,
-                    "candidate_ids": [c.id for c in winners],
-                    "nomination_ids": [c.nomination_id for c in winners],
-                },
-            )
-
-
-def _emit(session: Session, event_type: str, region: str, payload: dict[str, Any]) -> None:
-    emit(session, Event(type=event_type, version=1, region=region, producer=PRODUCER, payload=payload))

@@ -43,6 +43,9 @@ class DecisionBody(Schema):
 
 class CorrectionBody(DecisionBody):
     reason = fields.String(required=True, validate=[validate.Length(max=5_000), _NOT_BLANK])
+    #: An admin's reason for a regional correction after the republican decision (else 409
+    #: stage_superseded); only an admin may send it.
+    override_reason = fields.String(load_default=None, validate=[validate.Length(max=5_000), _NOT_BLANK])
 
 
 class ExtensionBody(Schema):
@@ -130,8 +133,11 @@ def dump(decision: Decision, superseded_by: str | None = None) -> dict[str, Any]
         "place": decision.place,
         "language": decision.language,
         "chair": {"name": decision.chair_name, "email": decision.chair_email},
+        "sequence": decision.sequence,
         "supersedes": decision.supersedes,
         "reason": decision.reason,
+        "override_reason": decision.override_reason,
+        "rechecks": decision.rechecks,
         "superseded_by": superseded_by,
         "decided_at": decision.decided_at.isoformat(),
         "sha256": fingerprint.sha256(decision),
@@ -149,7 +155,7 @@ def _decide(corrects: str | None) -> tuple[Response, int] | Response:
     if twice:
         return _problem(422, "duplicate_candidates", {"ids": ", ".join(twice)}, candidates=twice)
     scope = decisions.scope_of(data["stage"], data.get("region"))
-    if not decisions.may_decide(caller, data["stage"], scope):
+    if not decisions.may_record(caller, data["stage"], scope, data.get("override_reason")):
         raise problems.Problem(403)
     runtime = current_runtime()
     try:
@@ -160,10 +166,8 @@ def _decide(corrects: str | None) -> tuple[Response, int] | Response:
                     raise problems.Problem(404)
                 if (old.year, old.stage, old.scope) != (data["year"], data["stage"], scope):
                     raise problems.Problem(422, "validation_failed", {"stage": ["field.invalid"]})
-            decision = decisions.record_decision(
-                session, caller, data, corrects=corrects, record=_record(session, caller, data)
-            )
-            _audit(session, caller, "decision.corrected" if corrects else "decision.recorded", decision)
+            decision = decisions.record_decision(session, caller, data, corrects=corrects)
+            _audit(session, caller, decisions.audit_action(decision), decision)
             body = dump(decision)
     except decisions.Refused as refused:
         return _refusal(refused)
@@ -180,7 +184,7 @@ def post_decision() -> Any:
 
 
 @bp.post("/decisions/<decision_id>/corrections")
-@identity.roles("regional_chair", "national_chair")
+@identity.roles("regional_chair", "national_chair", "admin")
 def post_correction(decision_id: str) -> Any:
     return _decide(decision_id)
 
@@ -218,6 +222,12 @@ def get_decision(decision_id: str) -> Response:
         decision = _load(session, decision_id)
         successor = session.scalar(select(Decision.id).where(Decision.supersedes == decision.id))
         body = dump(decision, successor)
+        # The regional corrections an admin allowed after this (republican) decision: check it again.
+        body["recheck_for"] = list(
+            session.scalars(
+                select(Decision.id).where(Decision.rechecks == decision.id).order_by(Decision.decided_at)
+            )
+        )
     return jsonify(body)
 
 
@@ -298,12 +308,6 @@ def post_extension() -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-def _record(session: Session, caller: identity.Identity, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The rubric, every member's scores and the ranking the commission saw, frozen with its
-    decision, so the protocol prints what was decided on even if scores change later."""
-    return decisions.snapshot(session, caller, data["year"], data["stage"], data.get("region"))
-
-
 def _audit(session: Session, caller: identity.Identity, action: str, subject: Any) -> None:
     """Write the action to the audit log, in the same transaction: ids and codes, no personal data."""
     if isinstance(subject, Decision):
@@ -317,6 +321,9 @@ def _audit(session: Session, caller: identity.Identity, action: str, subject: An
             year=subject.year,
             advanced=list(subject.advanced),
             supersedes=subject.supersedes,
+            sequence=subject.sequence,
+            # An override's reason stays on the decision (free text); the log names what it reopens.
+            rechecks=subject.rechecks,
         )
     else:
         audit.record(

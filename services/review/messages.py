@@ -172,6 +172,19 @@ CATALOG: dict[str, Text] = {
         N_("These are not candidates of this region and stage: %(ids)s."),
     ),
     **problems.texts(
+        "nothing_changed",
+        N_("Nothing changed"),
+        N_("The correction advances the same candidates as the decision it corrects (%(decision_id)s)."),
+    ),
+    **problems.texts(
+        "stage_superseded",
+        N_("Decided at the next stage"),
+        N_(
+            "The republican decision %(decision_id)s already concerns this region's candidates: only an "
+            "admin may correct this decision now, giving an override reason."
+        ),
+    ),
+    **problems.texts(
         "duplicate_candidates",
         N_("Candidates named twice"),
         N_("A candidate is named more than once: %(ids)s."),
@@ -291,4 +304,16 @@ DECISION_PAGE: dict[str, Text] = {
     "quota": N_("At most %(quota)s may advance."),
     "advanced": N_("Advanced"),
     "not_advanced": N_("Not advanced"),
+    "mean": N_("Weighted mean"),
+    "scores": N_("Scores"),
+    "in_force": N_("Current decision"),
+    "correcting": N_("Correcting decision no. %(sequence)s, recorded on %(date)s:"),
+    "show_changes": N_("Show what changes"),
+    "changes": N_("The correction will change:"),
+    "now_advanced": N_("Will now advance"),
+    "no_longer_advanced": N_("Will no longer advance"),
+    "nobody": N_("nobody"),
+    "confirm": N_("Confirm and record the correction"),
+    "or_change": N_("Nothing is recorded until you confirm. To change the choice, edit the form below."),
+    "recheck": N_("To check again: regional corrections an admin allowed after this decision"),
 }

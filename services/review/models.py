@@ -169,12 +169,17 @@ class Decision(Base):
             postgresql_where=text("supersedes IS NULL"),
             sqlite_where=text("supersedes IS NULL"),
         ),
+        # The scope's decisions numbered 1, 2, ... in the order recorded (under the scope's lock).
+        Index("uq_decisions_sequence", "year", "stage", "scope", "sequence", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     stage: Mapped[str] = mapped_column(String(20))
     scope: Mapped[str] = mapped_column(String(40))
+    #: 1 for the scope's first decision, one more for each correction: every decision event carries
+    #: it, so a consumer tells a correction from a late copy of an older decision.
+    sequence: Mapped[int] = mapped_column(Integer)
     advanced: Mapped[list[str]] = mapped_column(JSON)
     not_advanced: Mapped[list[str]] = mapped_column(JSON)
     quota: Mapped[int] = mapped_column(Integer)
@@ -188,6 +193,10 @@ class Decision(Base):
     chair_name: Mapped[str] = mapped_column(String(200))
     supersedes: Mapped[str | None] = mapped_column(ForeignKey("decisions.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    #: An admin's reason for correcting a regional decision after the republican decision concerned
+    #: the region, and that republican decision (to be checked again by the working group).
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    rechecks: Mapped[str | None] = mapped_column(String(36))
     #: The ranking and scores the commission saw, frozen with the decision for its protocol.
     record: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime]

@@ -4,6 +4,7 @@ closed session."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -255,13 +256,18 @@ def neighbours(
 
 
 def ranking_entries(
-    session: Session, caller: Identity, year: int, stage: str, region: str | None
+    session: Session,
+    caller: Identity,
+    year: int,
+    stage: str,
+    region: str | None,
+    among: Collection[str] | None = None,
 ) -> tuple[list[rules.Entry], dict[str, Candidate], dict[str, str]]:
     """The candidates of a ranking (within scope, not withdrawn), their scores at `stage`, and the
-    members' names by id."""
-    query = scoping.candidates(caller).where(
-        Candidate.year == year, Candidate.stage == stage, Candidate.status != "withdrawn"
-    )
+    members' names by id. `among` ranks those candidates instead of the ones now at `stage`: a
+    decision's, whose advanced have moved on to the next stage (its correction, its protocol)."""
+    at = Candidate.stage == stage if among is None else Candidate.id.in_(list(among))
+    query = scoping.candidates(caller).where(Candidate.year == year, at, Candidate.status != "withdrawn")
     if region:
         query = query.where(Candidate.region == region)
     candidates = {c.id: c for c in session.scalars(query)}
@@ -289,11 +295,17 @@ def ranking_entries(
 
 
 def ranking(
-    session: Session, caller: Identity, year: int, stage: str, region: str | None
+    session: Session,
+    caller: Identity,
+    year: int,
+    stage: str,
+    region: str | None,
+    among: Collection[str] | None = None,
 ) -> tuple[list[rules.Ranked], dict[str, Candidate], dict[str, str], int]:
     """The full ranking of a stage in a scope (`rules.rank`), the candidates by id, the members' names
-    by id and the stage's minimum of scores: what the decision records and its protocol prints.
-    Pages and the API show a caller `rankings.shown`, only what they may see of it."""
-    entries, candidates, names = ranking_entries(session, caller, year, stage, region)
+    by id and the stage's minimum of scores: what the decision records and its protocol prints (the
+    decision's own candidates when `among` names them). Pages and the API show a caller
+    `rankings.shown`, only what they may see of it."""
+    entries, candidates, names = ranking_entries(session, caller, year, stage, region, among)
     min_scores = stages.rubric(session, year, stage).min_scores
     return rules.rank(entries, min_scores), candidates, names, min_scores

@@ -49,7 +49,7 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     assert "Шешім жазылмады" in refusal and "10" in refusal
     shot(page, "decision-quota-kk")
     with review.db.unit_of_work() as session:
-        assert session.scalar(select(func.count()).select_from(Decision)) == 0
+        assert session.scalar(select(func.count()).select_from(Decision).where(Decision.scope == REGION)) == 0
 
     page.locator('input[name="advanced"]:checked').nth(10).uncheck()
     page.click("#record")

@@ -77,7 +77,8 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_audit_pages.audit_page"): _AUDITORS,
     ("review", "review_audit_pages.audit_csv"): _AUDITORS,
     ("review", "review_decisions.post_decision"): _CHAIRS,
-    ("review", "review_decisions.post_correction"): _CHAIRS,
+    # An admin corrects a regional decision only with an override's reason (after the republican one).
+    ("review", "review_decisions.post_correction"): _CHAIRS | {"admin"},
     ("review", "review_decisions.post_extension"): frozenset({"admin"}),
     ("review", "review_decisions.list_decisions"): _COMMISSIONS,
     ("review", "review_decisions.get_decision"): _COMMISSIONS,

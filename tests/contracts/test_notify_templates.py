@@ -66,6 +66,15 @@ def _submitted(nomination_id: str, language: str) -> Event:
     )
 
 
+_CORRECTION = {
+    "decision_id": "d2",
+    "sequence": 2,
+    "correction": True,
+    "corrects": "d",
+    "corrects_recorded_at": "2026-10-10T12:00:00+05:00",
+}
+
+
 def _triggers(nomination_id: str) -> list[Event]:
     decision = {"candidate_id": "c", "nomination_id": nomination_id, "year": 2026, "decision_id": "d"}
     return [
@@ -80,6 +89,12 @@ def _triggers(nomination_id: str) -> list[Event]:
             },
         ),
         _event("candidate.not_advanced", {**decision, "stage": "regional"}),
+        # A correction of that decision, worded as one (to the candidates whose outcome it changed).
+        _event(
+            "candidate.advanced",
+            {**decision, **_CORRECTION, "stage": "regional", "to_stage": "republican", "missing": ["photo"]},
+        ),
+        _event("candidate.not_advanced", {**decision, **_CORRECTION, "stage": "regional"}),
         _event(
             "candidate.incomplete",
             {

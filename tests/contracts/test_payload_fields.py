@@ -116,8 +116,21 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _decisions() -> dict[str, dict[str, Any]]:
-    """Review's decisions about the nomination (regional stage, 2026)."""
-    decision = {"candidate_id": "c-1", "nomination_id": NOMINATION, "year": 2026, "decision_id": "d-1"}
+    """Review's decisions about the nomination (regional stage, 2026), each a correction (the second
+    decision of its scope), so every field of the decisions' order is set."""
+    order = {
+        "sequence": 2,
+        "correction": True,
+        "corrects": "d-0",
+        "corrects_recorded_at": "2026-10-10T12:00:00+05:00",
+    }
+    decision = {
+        "candidate_id": "c-1",
+        "nomination_id": NOMINATION,
+        "year": 2026,
+        "decision_id": "d-1",
+        **order,
+    }
     return {
         "candidate.advanced": {
             **decision,
@@ -139,12 +152,14 @@ def _decisions() -> dict[str, dict[str, Any]]:
             "candidates": 12,
             "advanced": 10,
             "quota": 10,
+            **order,
         },
         "winners.published": {
             "year": 2026,
             "decision_id": "d-9",
             "candidate_ids": ["c-1"],
             "nomination_ids": [NOMINATION],
+            **order,
         },
     }
 
@@ -182,6 +197,7 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "missing": ["photo"],
         "coordinator": {"full_name": "Сейітова Гүлнар", "email": "coordinator@example.kz"},
         "amend_by": "2026-10-25T23:59:59+05:00",
+        "corrects_recorded_at": "2026-10-12T09:00:00+05:00",
         "to_stage": "winner",
         "channel": "sms",
         "recipient_kind": "coordinator",

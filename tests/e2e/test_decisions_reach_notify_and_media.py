@@ -1,7 +1,9 @@
 """A regional decision on RabbitMQ and PostgreSQL reaches notify and media (`top100 run`, real
 processes): three students of almaty nominated, the region's chair advances one through review's
 API; each of the three gets one email about the decision (notify: `candidate_advanced` or
-`candidate_not_advanced`), and media makes the banner of the advanced one only.
+`candidate_not_advanced`), and media makes the banner of the advanced one only. Then the chair
+corrects the decision, advancing another instead: only those two hear of it, each by one email
+worded as a correction, and the one no longer advanced loses the banner (its signed link goes too).
 
 Notify's and media's handlers of review's decision events are built on their own branches: until
 both are merged, this test is skipped (it says so), rather than timing out against handlers that
@@ -151,6 +153,67 @@ def test_a_regional_decision_writes_to_every_candidate_and_makes_banners_of_the_
         )
         assert not banner_of(nominations["bauyrzhan"]) and not banner_of(nominations["dana"])
         assert all(len(mail_to(system.data_dir, emails[name])) == before[name] + 1 for name in STUDENTS)
+        _correct(
+            system,
+            chair,
+            media,
+            answer.json()["id"],
+            {**decision, "advanced": [found[nominations["bauyrzhan"]]["id"]]},
+            nominations,
+            emails,
+            banner_of,
+        )
         assert_stops_cleanly(system)
     finally:
         system.kill_leftovers()
+
+
+def _correct(
+    system: RunningSystem,
+    chair: dict[str, str],
+    media: dict[str, str],
+    decision_id: str,
+    corrected: dict[str, Any],
+    nominations: dict[str, str],
+    emails: dict[str, str],
+    banner_of: Any,
+) -> None:
+    """Advance bauyrzhan instead of aruzhan: one correction email each, none to dana; aruzhan's
+    banner is withdrawn (its link answers 404), bauyrzhan's is made."""
+    before = {name: len(mail_to(system.data_dir, emails[name])) for name in STUDENTS}
+    seen = {str(m["Message-ID"]) for name in STUDENTS for m in mail_to(system.data_dir, emails[name])}
+    assets = requests.get(
+        system.url("media", "/api/v1/assets"),
+        params={"nomination_id": nominations["aruzhan"]},
+        headers=media,
+        timeout=5,
+    ).json()["items"]
+    [link] = [
+        d["url"]
+        for asset in assets
+        for d in asset["derivatives"]
+        if d["name"] == "banner" and d["format"] == "jpeg"
+    ]
+    assert requests.get(link, timeout=10).status_code == 200
+    answer = requests.post(
+        system.url("review", f"/api/v1/decisions/{decision_id}/corrections"),
+        json={**corrected, "reason": "Апелляция: балл қате есептелген."},
+        headers=chair,
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    changed = ("aruzhan", "bauyrzhan")
+
+    def one_correction_each() -> bool:
+        return all(len(mail_to(system.data_dir, emails[name])) == before[name] + 1 for name in changed)
+
+    system.wait_until("notify to write one correction to each changed student", one_correction_each, 90)
+    system.wait_until("media to withdraw aruzhan's banner", lambda: not banner_of(nominations["aruzhan"]), 90)
+    system.wait_until("media to make bauyrzhan's banner", lambda: banner_of(nominations["bauyrzhan"]), 90)
+    assert requests.get(link, timeout=10).status_code in (404, 410)
+    for name in changed:
+        [letter] = [m for m in mail_to(system.data_dir, emails[name]) if str(m["Message-ID"]) not in seen]
+        text = letter.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        assert "10 қазан күнгі шешімін түзетті" in text, text
+    assert len(mail_to(system.data_dir, emails["dana"])) == before["dana"]
+    assert all(len(mail_to(system.data_dir, emails[name])) == before[name] + 1 for name in changed)

@@ -4,6 +4,7 @@ nothing recorded; then the decision, its page and its protocol."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 
@@ -59,3 +60,102 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     assert shown and f"SHA-256 {shown.group(1)}" in text
     again = client.get("/decisions/new?year=2026").get_data(as_text=True)
     assert 'name="corrects"' in again
+
+
+def _decide_ten_of_fifteen(runtime: Runtime, client: FlaskClient) -> list[str]:
+    with runtime.db.unit_of_work() as session:
+        ids = [seeding.candidate(session, "almaty", last_name=f"Сәрсен{i:02d}").id for i in range(15)]
+    html = client.get("/decisions/new?year=2026").get_data(as_text=True)
+    form = {
+        "csrf_token": csrf_token(html),
+        "year": "2026",
+        "advanced": ids[:10],
+        "justification": "Ең үздіктері.",
+        "members_present": "a@example.kz",
+    }
+    assert client.post("/decisions/new", data=form).status_code == 302
+    return ids
+
+
+def test_the_correction_page_shows_every_candidate_ticked_as_decided_and_confirms_the_changes(
+    runtime: Runtime, client_as: Callable[..., FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The found case: after the decision the page listed only the 5 not advanced, none ticked."""
+    from services.review.models import outbox
+
+    monkeypatch.setenv("TOP100_NOW", "2026-10-10T12:00:00+05:00")
+    client = client_as("regional_chair", "almaty", language="ru")
+    ids = _decide_ten_of_fifteen(runtime, client)
+    html = client.get("/decisions/new?year=2026").get_data(as_text=True)
+    assert html.count('name="advanced"') == 15
+    ticked = re.findall(r'name="advanced" value="([^"]+)"[^>]* checked', html)
+    assert sorted(ticked) == sorted(ids[:10])
+    assert "Сәрсен14" in html and 'name="corrects"' in html
+    form = {
+        "csrf_token": csrf_token(html),
+        "year": "2026",
+        "corrects": re.search(r'name="corrects" value="([^"]+)"', html).group(1),  # type: ignore[union-attr]
+        "justification": "Ең үздіктері.",
+        "members_present": "a@example.kz",
+        "reason": "Апелляция.",
+    }
+    same = client.post("/decisions/new", data={**form, "advanced": ids[:10]})
+    assert same.status_code == 422 and "тех же" in same.get_data(as_text=True)
+    with runtime.db.unit_of_work() as session:
+        events_before = session.scalar(select(func.count()).select_from(outbox))
+    swap = {**form, "advanced": [*ids[:9], ids[12]]}
+    preview = client.post("/decisions/new", data=swap)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'id="confirm"' in page
+    now = re.search(r'id="now-advanced">(.*?)</p>', page, re.S).group(1)  # type: ignore[union-attr]
+    gone = re.search(r'id="no-longer-advanced">(.*?)</p>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert "Сәрсен12" in now and "Сәрсен09" not in now and "Сәрсен09" in gone
+    with runtime.db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Decision)) == 1  # nothing recorded yet
+        assert session.scalar(select(func.count()).select_from(outbox)) == events_before
+    confirmed = client.post("/decisions/new", data={**swap, "confirm": "1"})
+    assert confirmed.status_code == 302
+    with runtime.db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Decision)) == 2
+        bodies = [json.loads(row) for row in session.scalars(select(outbox.c.body).order_by(outbox.c.id))]
+    told = [b for b in bodies[events_before:] if b["type"].startswith("candidate.")]
+    assert sorted((b["type"], b["payload"]["candidate_id"]) for b in told) == [
+        ("candidate.advanced", ids[12]),
+        ("candidate.not_advanced", ids[9]),
+    ]
+    assert all(b["payload"]["correction"] and b["payload"]["sequence"] == 2 for b in told)
+
+
+def test_the_national_chair_sees_the_republican_decision_is_to_be_checked_again(
+    runtime: Runtime, client_as: Callable[..., FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.review.app import create_app
+
+    monkeypatch.setenv("TOP100_NOW", "2026-10-10T12:00:00+05:00")
+    with runtime.db.unit_of_work() as session:
+        ids = [seeding.candidate(session, "almaty").id for _ in range(3)]
+    api = create_app(runtime).test_client()
+    secret = runtime.settings.secret_key
+    body = {"year": 2026, "stage": "regional", "region": "almaty", "justification": "Ж."}
+    regional = api.post(
+        "/api/v1/decisions",
+        json={**body, "advanced": ids[:2]},
+        headers=seeding.token(secret, "regional_chair", "almaty"),
+    ).get_json()
+    republican = {**body, "stage": "republican", "region": None, "advanced": ids[:1]}
+    national = seeding.token(secret, "national_chair", "national", "en", "nc@example.kz")
+    assert api.post("/api/v1/decisions", json=republican, headers=national).status_code == 201
+    override = {
+        **body,
+        "advanced": [ids[0], ids[2]],
+        "reason": "Апелляция.",
+        "override_reason": "Сот шешімі.",
+    }
+    admin = seeding.token(secret, "admin", "national", "en", "admin@example.kz")
+    assert (
+        api.post(f"/api/v1/decisions/{regional['id']}/corrections", json=override, headers=admin).status_code
+        == 201
+    )
+    chair = client_as("national_chair", "national", language="en")
+    page = chair.get("/decisions/new?year=2026").get_data(as_text=True)
+    assert 'id="rechecks"' in page and "Сот шешімі." in page and "To check again" in page

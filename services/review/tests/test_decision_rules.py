@@ -45,3 +45,24 @@ def test_every_candidate_is_decided_and_strangers_and_duplicates_are_named() -> 
     assert outcome.advanced == ("b",) and outcome.not_advanced == ("a", "c")
     assert rules.strangers(["a", "b"], ["a", "x", "y"]) == ["x", "y"]
     assert rules.duplicates(["a", "b", "a", "a", "c", "b"]) == ["a", "b"]
+
+
+def test_a_correction_names_who_now_advances_and_who_no_longer_does() -> None:
+    ten = [f"c{i}" for i in range(10)]
+    swapped = [*ten[:9], "c12"]
+    change = rules.change(ten, swapped)
+    assert change.now_advanced == ("c12",) and change.no_longer_advanced == ("c9",)
+    assert change.changed == {"c9", "c12"} and not change.empty
+    assert rules.change(ten, list(reversed(ten))).empty  # the same choice in another order
+    assert rules.change([], ["c1"]).now_advanced == ("c1",)
+
+
+def test_a_regional_correction_is_superseded_once_the_republican_decision_concerns_the_region() -> None:
+    assert rules.stage_superseded("regional", "almaty", ["almaty", "shymkent"])
+    assert not rules.stage_superseded("regional", "abai", ["almaty", "shymkent"])
+    assert not rules.stage_superseded("republican", "national", ["almaty"])
+    assert not rules.stage_superseded("regional", "almaty", [])
+
+
+def test_a_scopes_decisions_are_numbered_from_one() -> None:
+    assert rules.next_sequence(None) == 1 and rules.next_sequence(1) == 2 and rules.next_sequence(7) == 8
