@@ -16,8 +16,9 @@ from typing import Any
 from flask import Blueprint, abort, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from services.review import audit, decisions, fingerprint, messages, queries
+from services.review import audit, decisions, fingerprint, messages, queries, visibility
 from services.review import decision_rules as rules
+from services.review.decision_rules import PROTOCOL_READERS
 from services.review.models import Decision
 from shared import clock, identity, pages, problems, regions
 from shared.web import current_runtime
@@ -50,7 +51,8 @@ def _render(status: int = 200, **context: Any) -> pages.Page:
         status,
         words=messages.DECISION_PAGE,
         sha256=fingerprint.sha256,
-        **context,
+        may_read_protocol=identity.caller().role in PROTOCOL_READERS,
+        **{"conflicted": set(), **context},
     )
 
 
@@ -71,6 +73,8 @@ def _form_page(
         among = list(decisions.scope_candidates(session, year, stage, scope, current)) if current else None
         ranked, found, _names, _min = queries.ranking(session, caller, year, stage, region, among)
         rows = [{"row": row, "candidate": found[row.candidate_id]} for row in ranked]
+        # A chair never sees a score or rank of a candidate they declared a conflict on.
+        conflicted = visibility.conflicted(session, caller, found.values())
         rechecks = decisions.rechecks_due(session, year) if stage == "republican" else []
         session.expunge_all()
     sent = request.method == "POST"
@@ -90,6 +94,7 @@ def _form_page(
         preview=preview,
         names=names,
         rechecks=rechecks,
+        conflicted=conflicted,
     )
 
 

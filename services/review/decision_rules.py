@@ -13,6 +13,7 @@ from datetime import date, datetime
 from services.review import rules as scoring_rules
 from shared.calendar import END_OF_DAY, Calendar
 from shared.clock import KAZAKHSTAN
+from shared.identity import CHAIR_ROLES
 from shared.words import count_words
 
 #: The stages a commission decides, and where each sends the candidates it advances.
@@ -22,6 +23,9 @@ NEXT_STAGE: dict[str, str] = {"regional": "republican", "republican": "winner"}
 QUOTAS: dict[str, int] = {"regional": 10, "republican": 100}
 #: The scope of the one republican decision (the national working group).
 NATIONAL = "national"
+#: Who may download a decision's protocol: it prints every member's scores of every candidate, which
+#: a member may not see (not before their own score, never on a conflict): the chairs and admins.
+PROTOCOL_READERS: frozenset[str] = CHAIR_ROLES | {"admin"}
 
 
 def quota(stage: str) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review import audit, decisions, fingerprint, messages, protocol, stages
-from services.review.decision_rules import DECIDED_STAGES
+from services.review.decision_rules import DECIDED_STAGES, PROTOCOL_READERS
 from services.review.models import Candidate, Decision, User
 from services.review.protocol_pdf import pdf as render_pdf
 from services.review.protocol_xlsx import xlsx as render_xlsx
@@ -268,14 +268,14 @@ def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
 
 
 @bp.get("/decisions/<decision_id>/protocol.pdf")
-@identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
+@identity.roles(*sorted(PROTOCOL_READERS))
 def protocol_pdf(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "pdf")
     return _download(render_pdf(built, lang), "application/pdf", f"protocol-{decision_id}-{lang}.pdf", lang)
 
 
 @bp.get("/decisions/<decision_id>/protocol.xlsx")
-@identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
+@identity.roles(*sorted(PROTOCOL_READERS))
 def protocol_xlsx(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "xlsx")
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

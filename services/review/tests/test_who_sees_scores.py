@@ -233,3 +233,30 @@ def test_the_audit_log_and_its_export_show_a_chair_score_values_only_where_the_r
     )
     page = client.get("/audit?action=score.put", headers=chair).get_data(as_text=True)
     assert page.count("achievements_level") == 4
+
+
+def test_a_member_may_not_download_the_protocol_that_prints_every_score(
+    client: FlaskClient, runtime: Runtime, ids: list[str]
+) -> None:
+    """The protocol prints every member's scores of every candidate: a member (who may not see them
+    before scoring, never on a conflict) gets 403 and no link on the decision's page; a chair gets it."""
+    decision_id = decide(client, runtime, ids[:1])["id"]
+    chair = seeding.token(runtime.settings.secret_key, "regional_chair", "almaty")
+    for who, status in ((member(runtime, "m1"), 403), (chair, 200)):
+        for kind in ("pdf", "xlsx"):
+            got = client.get(f"/api/v1/decisions/{decision_id}/protocol.{kind}", headers=who)
+            assert got.status_code == status, (kind, got.status_code)
+    page = client.get(f"/decisions/{decision_id}", headers=member(runtime, "m1")).get_data(as_text=True)
+    assert 'id="protocol-pdf"' not in page
+
+
+def test_a_chair_sees_no_rank_or_score_of_a_candidate_they_declared_a_conflict_on(
+    client: FlaskClient, runtime: Runtime, ids: list[str]
+) -> None:
+    chair = member(runtime, "chair-1", role="regional_chair")
+    declared = client.post(f"/api/v1/candidates/{ids[0]}/conflicts", json={"reason": "кузен"}, headers=chair)
+    assert declared.status_code in (200, 201), declared.get_json()
+    page = client.get("/decisions/new?year=2026", headers=chair).get_data(as_text=True)
+    rows = {cid: page[page.index(f'for="adv-{cid}"') - 200 : page.index(f'id="adv-{cid}"')] for cid in ids}
+    assert '<td class="rank">—</td>' in rows[ids[0]]
+    assert '<td class="rank">—</td>' not in rows[ids[1]]
