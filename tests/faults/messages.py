@@ -65,25 +65,16 @@ def recorded(system: System, labels: Mapping[str, str]) -> list[Message]:
     """Every message notify recorded, its nomination by label (a message of none by its recipient)."""
     by_id = {nomination_id: label for label, nomination_id in labels.items()}
     sql = (
-        "SELECT id, nomination_id, recipient_ref, template, channel, recipient_kind, status, error,"
-        " attempts, send_after FROM messages ORDER BY created_at, id"
+        "SELECT id, nomination_id, recipient_ref, template, channel, recipient_kind AS kind, status,"
+        " error, attempts, send_after FROM messages ORDER BY created_at, id"
     )
     with psycopg.connect(libpq(system.database_urls["notify"]), row_factory=dict_row) as conn:
         rows = conn.execute(sql).fetchall()
-    return [
-        Message(
-            id=row["id"],
-            label=by_id.get(row["nomination_id"]) or row["recipient_ref"],
-            template=row["template"],
-            channel=row["channel"],
-            kind=row["recipient_kind"],
-            status=row["status"],
-            error=row["error"],
-            attempts=row["attempts"],
-            send_after=row["send_after"],
-        )
-        for row in rows
-    ]
+    found = []
+    for row in rows:
+        nomination_id, ref = row.pop("nomination_id"), row.pop("recipient_ref")
+        found.append(Message(label=by_id.get(nomination_id) or ref, **row))
+    return found
 
 
 def pending(messages: Iterable[Message]) -> list[Message]:
