@@ -84,23 +84,26 @@ def pending(messages: Iterable[Message]) -> list[Message]:
 def settle(
     read: Callable[[], list[Message]], quiet: Callable[[], float], bound: float, pause: float = 1.0
 ) -> tuple[float, list[Message]]:
-    """Wait, at most `bound` seconds, until every message is final and the system is quiet.
+    """Once the system is quiet, wait at most `bound` seconds more until every message is final.
 
-    `quiet` waits until nothing moves (outboxes, queues, workers): a message marked sent puts its
-    status event in the outbox, so the system must be quiet after the last message settled. Returns
-    the seconds waited and the messages still pending when the bound passed (none when settled).
+    `quiet` waits until nothing moves (outboxes, queues, workers); the bound starts once it first
+    returns, so a slow quiet does not eat it. A message marked sent puts its status event in the
+    outbox, so the system must be quiet again after the last message settled. Returns the seconds
+    waited in all and the messages still pending when the bound passed (none when settled).
     """
     started = time.monotonic()
     before = pending(read())
+    quiet()
+    settling = time.monotonic()
     while True:
-        quiet()
         after = pending(read())
         if not before and not after:
             return time.monotonic() - started, []
-        if time.monotonic() - started > bound:
+        if time.monotonic() - settling > bound:
             return time.monotonic() - started, after
         before = after
         time.sleep(pause)
+        quiet()
 
 
 def sends(system: System) -> tuple[Counter[str], Counter[str]]:

@@ -10,6 +10,7 @@ contract says. The run compared "distinct SMS sent: clean 60, faulty 59" and fai
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 from tests.faults import state
@@ -136,3 +137,18 @@ def test_the_end_state_leaves_out_what_a_withdrawal_may_have_stopped_and_nothing
     assert withdrawn["notify"] == [{"template": "nomination_received", "channel": "sms", "status": "failed"}]
     assert [r["status"] for r in active["notify"]] == ["sent", "failed"]
     assert all("error" not in r for r in active["notify"])
+
+
+def test_the_bound_starts_once_the_system_is_quiet_so_a_slow_quiet_does_not_use_it_up() -> None:
+    queued, sent = _message("n0051", "sms", "queued"), _message("n0051", "sms", "sent")
+    readings = iter([[queued], [queued]] + [[sent]] * 9)
+    calls: list[float] = []
+
+    def slow_then_quick_quiet() -> float:
+        calls.append(0.3 if not calls else 0.0)
+        time.sleep(calls[-1])
+        return calls[-1]
+
+    waited, still = settle(lambda: next(readings), slow_then_quick_quiet, bound=0.2, pause=0)
+
+    assert still == [] and waited >= 0.3
