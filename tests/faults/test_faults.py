@@ -7,10 +7,12 @@ the load itself was accepted in both runs; the same candidates (review), the sam
 derivatives (media, none for the withdrawn), the same messages (notify) and the same progress
 (intake) for every student; every message final (a late one, still `queued` or `held` when the
 settle bound passes, is named: nomination, template, channel, state); each email and SMS that
-notify marked sent on the wire exactly once and nothing else on it; the same messages sent per
-student (a withdrawn student's may have been stopped by the withdrawal in one run:
-`tests.faults.messages`); nothing parked; no IIN, phone or email of the load in any process's
-output or in a parked message.
+notify marked sent on the wire once and nothing else on it (a notify worker killed between a
+provider's taking of a message and its commit sends that one again under the same Message-ID or
+reference: at most one such message per notify kill, reported as `sent_again_after_a_kill`); the
+same messages sent per student (a withdrawn student's may have been stopped by the withdrawal in
+one run: `tests.faults.messages`); nothing parked; no IIN, phone or email of the load in any
+process's output or in a parked message.
 
 Quick run in the default suite; the long one with `./scripts/test tests/faults --full` (or
 `TOP100_FAULTS_FULL=1`). `TOP100_FAULTS_SEED` changes the load; figures go to stdout (`-s`) and to
@@ -79,6 +81,9 @@ def _figures(
                 "emails": sum(run.emails.values()),
                 "stopped_by_withdrawal": messages.stopped(run.recorded),
                 "pending": len(run.pending),
+                "sent_again_after_a_kill": messages.sent_again(
+                    messages.left(run.sms, run.emails), run.record.killed["notify"] if run.record else 0
+                )[1],
             }
             for run in (clean, faulty)
         },
@@ -122,12 +127,9 @@ def _check(load: Any, clean: harness.RunResult, faulty: harness.RunResult) -> li
         if run.unmatched:
             shown = "\n  ".join(run.unmatched[:15])
             problems.append(f"{run.name}: notify's record and the wire disagree:\n  {shown}")
-        for kind, sent in (("SMS", run.sms), ("email", run.emails)):
-            twice = {key: n for key, n in sent.items() if n > 1}
-            if twice:
-                problems.append(
-                    f"{run.name}: {len(twice)} {kind}(s) sent more than once: {list(twice.items())[:5]}"
-                )
+        kills = run.record.killed["notify"] if run.record else 0
+        twice, _ = messages.sent_again(messages.left(run.sms, run.emails), kills)
+        problems += [f"{run.name}: {problem}" for problem in twice]
     if set(clean.outcome.ids) != set(faulty.outcome.ids):
         problems.append("the two runs accepted different nominations")
     differences = state.diff(clean.state, faulty.state)
