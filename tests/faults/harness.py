@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from shared import testing
-from tests.faults import state
+from tests.faults import messages, state
 from tests.faults.cluster import running_system
 from tests.faults.faults import Driver, Record
 from tests.faults.load import REGIONS, Load, Outcome, Portal
@@ -20,11 +20,16 @@ class Profile:
     nominations: int
     faults: int
     interval: float
+    #: Seconds the run may take, after the load, for outboxes, queues and workers to come to rest: on
+    #: two cores shared with other work (load average 30), a clean quick run took more than 240 s,
+    #: media's derivatives and each look at the broker's queues (a `rabbitmqctl`) slowed alike.
     quiet_timeout: float
+    #: Seconds the run waits, once quiet, for every message to be final (sent, delivered, failed).
+    settle_bound: float
 
 
-QUICK = Profile("quick", nominations=60, faults=10, interval=3.0, quiet_timeout=150)
-FULL = Profile("full", nominations=300, faults=60, interval=2.5, quiet_timeout=600)
+QUICK = Profile("quick", nominations=60, faults=10, interval=3.0, quiet_timeout=420, settle_bound=120)
+FULL = Profile("full", nominations=300, faults=60, interval=2.5, quiet_timeout=600, settle_bound=300)
 
 
 @dataclass
@@ -42,6 +47,12 @@ class RunResult:
     restarts: dict[str, int]
     record: Record | None
     handled: dict[str, int]
+    #: Every message notify recorded, as the run ended.
+    recorded: list[messages.Message] = field(default_factory=list)
+    #: The ones still `queued` or `held` when the settle bound passed.
+    pending: list[messages.Message] = field(default_factory=list)
+    #: Where notify's record and what left the system disagree.
+    unmatched: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -66,10 +77,15 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
             driver.join(timeout=profile.faults * profile.interval * 2 + 120)
             record = driver.stop()
             system.drop_tap()
-        seconds["quiet"] = system.wait_quiet(profile.quiet_timeout)
+        seconds["quiet"], pending = messages.settle(
+            lambda: messages.recorded(system, outcome.ids),
+            lambda: system.wait_quiet(profile.quiet_timeout),
+            profile.settle_bound,
+        )
         end = state.snapshot(system, outcome.ids)
         stale = state.stale(system, outcome.ids)
-        sms, emails = state.sends(system)
+        recorded = messages.recorded(system, outcome.ids)
+        sms, emails = messages.sends(system)
         parked, parked_lines = system.parked()
         values = [
             *(s.iin for s in load.students.values()),
@@ -99,6 +115,9 @@ def run(name: str, workdir: Path, load: Load, profile: Profile, *, faults: bool)
             dict(system.restarts),
             record,
             system.inbox_rows(),
+            recorded,
+            pending,
+            messages.unmatched(recorded, messages.left(sms, emails)),
             seconds,
         )
 

@@ -5,8 +5,14 @@ closed by the broker, the databases' backends terminated, late duplicates and re
 Checks, each reported on its own so that a failing run says everything that went wrong at once:
 the load itself was accepted in both runs; the same candidates (review), the same live photo and
 derivatives (media, none for the withdrawn), the same messages (notify) and the same progress
-(intake) for every student; each email and SMS sent once; nothing parked; no IIN, phone or email
-of the load in any process's output or in a parked message.
+(intake) for every student; every message final (a late one, still `queued` or `held` when the
+settle bound passes, is named: nomination, template, channel, state); each email and SMS that
+notify marked sent on the wire once and nothing else on it (a notify worker killed between a
+provider's taking of a message and its commit sends that one again under the same Message-ID or
+reference: at most one such message per notify kill, reported as `sent_again_after_a_kill`); the
+same messages sent per student (a withdrawn student's may have been stopped by the withdrawal in
+one run: `tests.faults.messages`); nothing parked; no IIN, phone or email of the load in any
+process's output or in a parked message.
 
 Quick run in the default suite; the long one with `./scripts/test tests/faults --full` (or
 `TOP100_FAULTS_FULL=1`). `TOP100_FAULTS_SEED` changes the load; figures go to stdout (`-s`) and to
@@ -24,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults import harness, state
+from tests.faults import harness, messages, state
 from tests.faults.load import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
@@ -70,7 +76,15 @@ def _figures(
         "withdrawn": len(load.withdrawn),
         "events_handled": {run.name: run.handled for run in (clean, faulty)},
         "sent": {
-            run.name: {"sms": sum(run.sms.values()), "emails": sum(run.emails.values())}
+            run.name: {
+                "sms": sum(run.sms.values()),
+                "emails": sum(run.emails.values()),
+                "stopped_by_withdrawal": messages.stopped(run.recorded),
+                "pending": len(run.pending),
+                "sent_again_after_a_kill": messages.sent_again(
+                    messages.left(run.sms, run.emails), run.record.killed["notify"] if run.record else 0
+                )[1],
+            }
             for run in (clean, faulty)
         },
         "faults": {
@@ -104,12 +118,18 @@ def _check(load: Any, clean: harness.RunResult, faulty: harness.RunResult) -> li
         if run.stale:
             shown = "\n  ".join(run.stale[:15])
             problems.append(f"{run.name}: consumers disagree with intake ({len(run.stale)}):\n  {shown}")
-        for kind, sent in (("SMS", run.sms), ("email", run.emails)):
-            twice = {key: n for key, n in sent.items() if n > 1}
-            if twice:
-                problems.append(
-                    f"{run.name}: {len(twice)} {kind}(s) sent more than once: {list(twice.items())[:5]}"
-                )
+        if run.pending:
+            shown = "\n  ".join(message.describe() for message in run.pending[:15])
+            problems.append(
+                f"{run.name}: {len(run.pending)} message(s) still pending after waiting"
+                f" {run.seconds.get('quiet', 0):.0f}s:\n  {shown}"
+            )
+        if run.unmatched:
+            shown = "\n  ".join(run.unmatched[:15])
+            problems.append(f"{run.name}: notify's record and the wire disagree:\n  {shown}")
+        kills = run.record.killed["notify"] if run.record else 0
+        twice, _ = messages.sent_again(messages.left(run.sms, run.emails), kills)
+        problems += [f"{run.name}: {problem}" for problem in twice]
     if set(clean.outcome.ids) != set(faulty.outcome.ids):
         problems.append("the two runs accepted different nominations")
     differences = state.diff(clean.state, faulty.state)
@@ -117,10 +137,10 @@ def _check(load: Any, clean: harness.RunResult, faulty: harness.RunResult) -> li
         parts = Counter(line.split(" ", 2)[1] for line in differences)
         shown = "\n  ".join(line[:600] for line in differences[:20])
         problems.append(f"end states differ ({len(differences)}: {dict(parts)}):\n  {shown}")
-    for kind in ("sms", "emails"):
-        counts = (len(getattr(clean, kind)), len(getattr(faulty, kind)))
-        if counts[0] != counts[1]:
-            problems.append(f"distinct {kind} sent: clean {counts[0]}, faulty {counts[1]}")
+    sent = messages.compare(clean.recorded, faulty.recorded, load.withdrawn)
+    if sent:
+        shown = "\n  ".join(sent[:15])
+        problems.append(f"the runs sent different messages ({len(sent)}):\n  {shown}")
     record = faulty.record
     assert record is not None
     if record.failures:
