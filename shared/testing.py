@@ -112,7 +112,13 @@ def rabbitmqctl(
         out, err = proc.communicate(stdin, timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        # A process that left the group (epmd, a detached VM) may still hold the pipes: read what is
+        # there for a moment, then give up on them rather than wait for it forever.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
         raise
     finally:
         with contextlib.suppress(ProcessLookupError):
