@@ -331,7 +331,7 @@ def test_rankings_order_normalise_and_flag(client: FlaskClient, runtime: Runtime
         client.put(f"/api/v1/candidates/{b}/score", json=_full_score(achievements_level=vb), headers=h)
     chair = bearer(runtime, "regional_chair", "almaty")
     # Two scores each of a minimum of 3: the chair sees them once they choose to show them.
-    assert client.post("/api/v1/stages/2026/regional/scores-shown", headers=chair).status_code == 200
+    assert client.post("/api/v1/stages/2026/regional/scores-shown", json={}, headers=chair).status_code == 200
     reply = client.get("/api/v1/rankings?year=2026&stage=regional", headers=chair)
     body = reply.get_json()
     assert body["region"] == "almaty" and body["normalisation"] == "z-score per member" and body["tie_break"]
