@@ -122,5 +122,6 @@ def test_a_logout_at_a_service_ends_the_cookie_at_review_too(
     _log_out(app, _as(app, copied), PLACES[service][1])
     assert not _accepted(app, copied, service)
     assert _accepted(review_app, copied, "review")
-    assert _deliver(runtime, review) == 1
+    # session.ended, and the audit entries of what the person did at that service (the logout too)
+    assert _deliver(runtime, review) >= 1
     assert not _accepted(review_app, copied, "review")
