@@ -187,7 +187,7 @@ def _content_type(response: Any) -> str:
     return (value[0] if isinstance(value, list) else value).split(";")[0]
 
 
-def _fuzz_operation(
+def fuzz_operation(
     operation: Any, mode: GenerationMode, auth: dict[str, str], real_id: str, seen: set
 ) -> None:  # type: ignore[type-arg]
     """One intake operation's bounded run in one generation mode."""
@@ -221,7 +221,7 @@ def test_no_request_to_intakes_api_makes_a_server_error(
         operations.sort(key=lambda operation: operation.method.upper() == "DELETE")
         for operation in operations:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                _fuzz_operation(operation, mode, auth, real_id, seen)
+                fuzz_operation(operation, mode, auth, real_id, seen)
     # The aimed cases reached a real nomination: PATCH got past authentication and the 404 (to a 200,
     # a 422 for a generated body, or a 409 once a DELETE case withdrew it).
     assert any(status in (200, 409, 422) for label, status in seen if label.startswith("PATCH")), sorted(seen)

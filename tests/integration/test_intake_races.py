@@ -153,7 +153,7 @@ def test_the_fuzz_run_finds_no_server_error_on_postgresql(intake_pg: tuple[Runti
     import schemathesis
     from schemathesis.generation.modes import GenerationMode
 
-    from services.intake.tests.test_fuzz import fuzz
+    from tests.contracts.test_fuzz import fuzz_operation as fuzz
 
     runtime, app = intake_pg
     auth = {**portal_headers(runtime), "Accept-Language": "ru"}
