@@ -61,7 +61,8 @@ def email(
     at: datetime,
     unsubscribe: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """A UTF-8 email with text and HTML parts; headers with Kazakh letters are encoded (RFC 2047).
+    """A UTF-8 email with text and HTML parts, both under the programme's name in the letter's
+    language (the HTML says it in `lang`); headers with Kazakh letters are encoded (RFC 2047).
 
     `unsubscribe` is (the one-click https link, the mailto link) of an optional message."""
     message = EmailMessage(policy=POLICY)
@@ -78,6 +79,6 @@ def email(
     if unsubscribe:
         message["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in unsubscribe)
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text, charset="utf-8")
-    message.add_alternative(templating.to_html(text), subtype="html", charset="utf-8")
+    message.set_content(templating.to_plain(text, language), charset="utf-8")
+    message.add_alternative(templating.to_html(text, language, subject), subtype="html", charset="utf-8")
     return message

@@ -69,8 +69,8 @@ def test_smtp_with_starttls_and_auth_delivers_text_and_html(
     assert sender == "noreply@top100.kz" and recipients == ["alikhan@example.kz"]
     letter = _letter(raw)
     assert letter.get_content_type() == "multipart/alternative"
-    assert "Нұрланұлы Әлихан Қайратұлы" in letter.get_body(("plain",)).get_content()
-    assert "<p>Құрметті Нұрланұлы Әлихан Қайратұлы!</p>" in letter.get_body(("html",)).get_content()
+    assert "Құрметті Әлихан Қайратұлы!" in letter.get_body(("plain",)).get_content()
+    assert "<p>Құрметті Әлихан Қайратұлы!</p>" in letter.get_body(("html",)).get_content()
     assert letter["List-Unsubscribe"] is None  # a receipt is not optional
     row = _rows(runtime)["email"]
     assert (row.status, row.provider, row.provider_id) == ("sent", "smtp", letter["Message-ID"])
