@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.media import kits, operations, publicity
 from services.media.models import Asset, Candidate
+from services.media.operations import kits, photos, publicity
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
@@ -14,7 +14,7 @@ def _undo_writes(ctx: HandlerContext, nomination_id: str) -> list[str]:
     """The keys this handler writes; should its transaction fail, those no committed row names go."""
     written: list[str] = []
     runtime = ctx.runtime
-    ctx.undo.append(lambda: operations.discard_orphans(runtime.db, runtime.blobs, nomination_id, written))
+    ctx.undo.append(lambda: photos.discard_orphans(runtime.db, runtime.blobs, nomination_id, written))
     return written
 
 
@@ -25,8 +25,8 @@ def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
     """
     nomination_id = event.payload["nomination_id"]
     written = _undo_writes(ctx, nomination_id)
-    candidate = operations.remember(ctx.session, event)
-    asset = operations.take_photo(ctx.session, ctx.runtime.blobs, event, written)
+    candidate = photos.remember(ctx.session, event)
+    asset = photos.take_photo(ctx.session, ctx.runtime.blobs, event, written)
     new_photo = asset is not None and asset.status == "processed"
     if candidate is not None and candidate.stage and new_photo and not _made_from(candidate, asset):
         publicity.make_banners(ctx.session, ctx.runtime.blobs, event, candidate, asset, written)
@@ -38,7 +38,7 @@ def _made_from(candidate: Candidate, asset: Asset) -> bool:
 
 
 def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
-    operations.withdraw(ctx.session, ctx.runtime.blobs, event)
+    photos.withdraw(ctx.session, ctx.runtime.blobs, event)
 
 
 def candidate_registered(ctx: HandlerContext, event: Event) -> None:
@@ -116,8 +116,8 @@ HANDLERS: dict[str, Handler] = {
 }
 
 #: Between deliveries the worker builds media kits, one at a time (`kits.build_next`), and deletes
-#: what a killed worker left of replaced photos (`operations.sweep_replaced`).
+#: what a killed worker left of replaced photos (`photos.sweep_replaced`).
 CHORES: tuple[Chore, ...] = (
     (kits.BUILD_EVERY, kits.build_next),
-    (operations.SWEEP_EVERY, operations.sweep_replaced),
+    (photos.SWEEP_EVERY, photos.sweep_replaced),
 )

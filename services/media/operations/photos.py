@@ -18,19 +18,18 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.media import audit, imaging, originals, rules, sources
+from services.media import rules
 from services.media.messages import REASONS
-from services.media.models import Asset, Candidate, Followed, Publication
+from services.media.models import Asset, Candidate, Followed
+from services.media.operations import PRODUCER, imaging, originals, sources
 from shared import clock, ordering
 from shared.blobs import BlobStore
 from shared.db import Database
 from shared.envelope import Event
 from shared.i18n import LANGUAGES, translate
-from shared.identity import Identity
 from shared.outbox import emit
 from shared.runtime import Runtime
 
-PRODUCER = "media"
 LIVE = ("pending", "processed", "rejected", "missing")
 #: Asset ids derived from event ids: the same event, retried, makes the same asset and the same keys.
 _ASSETS = uuid.UUID("0b6f6f3e-5d1c-4c8e-9a51-6d3c2b7c1a00")
@@ -173,13 +172,6 @@ def store(
     return files
 
 
-def current_photo(session: Session, nomination_id: str) -> Asset | None:
-    """The nomination's processed photo, if it has one now."""
-    return session.scalar(
-        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed").limit(1)
-    )
-
-
 def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
     """A withdrawn student is not to be published: delete the derivatives and banners, keep the record.
 
@@ -295,22 +287,3 @@ def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
             Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
         )
     )
-
-
-def record_publication(session: Session, data: dict[str, Any], who: Identity) -> Publication:
-    """A material an outlet published: counted in the year it was published, logged in the audit."""
-    row = Publication(
-        id=str(uuid.uuid4()),
-        year=data["published_on"].year,
-        outlet=data["outlet"],
-        url=data["url"],
-        published_on=data["published_on"],
-        language=data["language"],
-        candidate_ids=list(data.get("candidate_ids") or []),
-        created_by=who.user_id,
-        created_at=clock.utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    audit.record(session, who, audit.PUBLICATION_LOGGED, object=f"publication:{row.id}")
-    return row
