@@ -8,7 +8,7 @@ import io
 
 from PIL import Image
 
-from services.intake.photos import check_photo
+from services.intake.rules.photos import check_photo
 from services.media.operations.imaging import process
 
 
