@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from services.media import queries
 from services.media.models import Asset, Candidate
 from services.media.operations import kits, photos, publicity
 from shared import events, identity
 from shared.envelope import Event
-from shared.handling import Handler, HandlerContext
+from shared.handling import Handler, HandlerContext, prepared_by
+from shared.runtime import Runtime
 from shared.worker import Chore
 
 
@@ -18,15 +20,31 @@ def _undo_writes(ctx: HandlerContext, nomination_id: str) -> list[str]:
     return written
 
 
+def fetch_photo(runtime: Runtime, event: Event) -> photos.Fetched | None:
+    """Before the unit of work: download and decode the event's photo, unless a short read finds it
+    is not wanted (a withdrawn nomination, an older revision, a photo already made). No database
+    connection is held while the photo downloads."""
+    photo = event.payload.get("photo")
+    if photo is None:
+        return None
+    nomination_id, revision = event.payload["nomination_id"], event.payload.get("revision")
+    with runtime.db.unit_of_work() as session:
+        if not queries.photo_needed(session, nomination_id, revision, photo["sha256"]):
+            return None
+    return photos.fetch(photo)
+
+
+@prepared_by(fetch_photo)
 def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
-    """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any.
+    """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any
+    (fetched and decoded by `fetch_photo` before this unit of work opened).
 
     A new photo of a candidate who already advanced makes its banners again, from the new photo.
     """
     nomination_id = event.payload["nomination_id"]
     written = _undo_writes(ctx, nomination_id)
     candidate = photos.remember(ctx.session, event)
-    asset = photos.take_photo(ctx.session, ctx.runtime.blobs, event, written)
+    asset = photos.take_photo(ctx.session, ctx.runtime.blobs, event, written, ctx.prepared)
     new_photo = asset is not None and asset.status == "processed"
     if candidate is not None and candidate.stage and new_photo and not _made_from(candidate, asset):
         publicity.make_banners(ctx.session, ctx.runtime.blobs, event, candidate, asset, written)

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.media import rules
 from services.media.messages import REASONS
-from services.media.models import Asset, BannerWithdrawal, Candidate, Kit, Publication
+from services.media.models import Asset, BannerWithdrawal, Candidate, Followed, Kit, Publication
+from shared import ordering
 from shared.blobs import BlobStore
 from shared.i18n import LANGUAGES, translate
 from shared.identity import Identity
 
 SHOWN = ("processed", "rejected", "missing", "pending")
+#: An asset in one of these is the nomination's photo (a newer photo supersedes it).
+LIVE = ("pending", "processed", "rejected", "missing")
 
 
 def listed(
@@ -79,6 +82,32 @@ def current_photo(session: Session, nomination_id: str) -> Asset | None:
     return session.scalar(
         select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed").limit(1)
     )
+
+
+def latest_revision(session: Session, nomination_id: str) -> int | None:
+    """The newest nomination revision a photo was taken at (None before the first)."""
+    return session.scalar(select(func.max(Asset.revision)).where(Asset.nomination_id == nomination_id))
+
+
+def live_asset(session: Session, nomination_id: str, sha256: str) -> Asset | None:
+    """The asset already made from this very photo (a resubmission under a new event id)."""
+    return session.scalar(
+        select(Asset).where(
+            Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
+        )
+    )
+
+
+def photo_needed(session: Session, nomination_id: str, revision: int | None, sha256: str) -> bool:
+    """Whether an event's photo is to be fetched at all: not for a withdrawn nomination, nor for a
+    revision older than the photo taken, nor for the photo already made. Read without a lock, before
+    the unit of work that records it, which checks it all again (`operations.photos.take_photo`)."""
+    followed = session.get(Followed, nomination_id)
+    if followed is not None and followed.withdrawn:
+        return False
+    if not ordering.newer(revision, latest_revision(session, nomination_id)):
+        return False
+    return live_asset(session, nomination_id, sha256) is None
 
 
 def members(session: Session, year: int, stage: str, region: str | None) -> list[Candidate]:
