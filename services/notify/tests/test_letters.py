@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.notify import compose, rules, templating
-from services.notify.catalogue import CHANNELS
+from services.notify import rules
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
+from services.notify.operations import compose, templating
+from services.notify.rules.catalogue import CHANNELS
 from services.notify.tests.factories import event, submitted
 from shared.handling import handle
 from shared.runtime import Runtime

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, outbox
-from services.notify.operations import UnknownRecipient
+from services.notify.operations.notices import UnknownRecipient
 from services.notify.tests.factories import event, from_environment, submitted
 from shared.handling import handle
 from shared.runtime import Runtime

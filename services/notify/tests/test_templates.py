@@ -9,9 +9,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from services.notify import templating
 from services.notify.app import create_app
-from services.notify.catalogue import CHANNELS, PARAMETERS
+from services.notify.operations import templating
+from services.notify.rules.catalogue import CHANNELS, PARAMETERS
 from services.notify.tests.factories import bearer
 from shared.runtime import Runtime
 

@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from services.notify import templating
+from services.notify.operations import templating
 
 #: The longest line SMTP carries (RFC 5322, 2.1.1), CRLF aside.
 MAX_LINE = 998

@@ -136,3 +136,7 @@ def winner_key(year: int, nomination_id: str) -> str:
     """The key of a winner's messages: the news is told once per year and nomination, whichever
     `winners.published` (a first one, or one published again after a correction) brings it."""
     return f"winner:{year}:{nomination_id}"
+
+
+#: Who reads the delivery log: the administrators, and the chairs for their region.
+LOG_ROLES = ("admin", "regional_chair", "national_chair")

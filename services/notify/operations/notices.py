@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from services.notify import rules
 from services.notify.messages import MISSING, OTHER_MISSING, OTHER_REASON, REASONS
 from services.notify.models import Candidate, ClosedStage, Followed, Person, Recipient, metadata
-from services.notify.queueing import To, queue
+from services.notify.operations.queueing import To, queue
 from shared import calendar, clock, i18n, identity, ordering, regions
 from shared.envelope import Event
 

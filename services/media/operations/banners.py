@@ -22,8 +22,9 @@ from xml.sax.saxutils import escape
 import pyvips
 from fpdf import FPDF
 
-from services.media import imaging, rules
+from services.media import rules
 from services.media.messages import STAGE_LINES, TITLE
+from services.media.operations import imaging
 from shared import fonts
 from shared.i18n import LANGUAGES, translate
 

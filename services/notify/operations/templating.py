@@ -20,13 +20,14 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, meta
 
-from services.notify import rules, sandbox
-from services.notify.catalogue import PARAMETERS
-from services.notify.sandbox import BoundedEnvironment, TooCostly
+from services.notify import rules
+from services.notify.operations import sandbox
+from services.notify.operations.sandbox import BoundedEnvironment, TooCostly
+from services.notify.rules.catalogue import PARAMETERS
 from shared import i18n, vocabulary
 from shared.i18n import LANGUAGES
 
-SEED = Path(__file__).parent / "seed"
+SEED = Path(__file__).parents[1] / "seed"
 #: Where an empty language version falls back to, in order.
 FALLBACK: tuple[str, ...] = ("kk", "ru", "en")
 
