@@ -2,7 +2,8 @@
 
 Only the environment picks them (12-factor), through `shared.config.NotifySettings`:
 - email: `NOTIFY_SMTP_URL` unset -> `FileMailer` (`.eml` files under `TOP100_DATA_DIR/mail/`);
-  `smtp://host:port`, `smtp+starttls://user:pass@host:587` or `smtps://...` -> `SmtpMailer`.
+  `smtp://host:port`, `smtp+starttls://user:pass@host:587` or `smtps://...` -> `SmtpMailer`, which
+  keeps up to `NOTIFY_SMTP_CONNECTIONS` (4) connections open across messages.
 - SMS: `NOTIFY_SMS_PROVIDERS` (a JSON list of gateways) -> `SmsRouter` with failover between them;
   else `NOTIFY_SMS_URL` (and `NOTIFY_SMS_TOKEN`) -> the same with that one gateway, named `http`;
   else `LogSms` (`TOP100_DATA_DIR/sms/outbox.log`).
@@ -73,7 +74,11 @@ def delivery_for(settings: Settings) -> Delivery:
 
 @lru_cache(maxsize=8)
 def _delivery(notify: NotifySettings, data_dir: Path, secret_key: str) -> Delivery:
-    mailer: Mailer = SmtpMailer(notify.smtp_url) if notify.smtp_url else FileMailer(data_dir / "mail")
+    mailer: Mailer = (
+        SmtpMailer(notify.smtp_url, connections=notify.smtp_connections)
+        if notify.smtp_url
+        else FileMailer(data_dir / "mail")
+    )
     configured = gateways(notify)
     sms: SmsSender = (
         SmsRouter([HttpSms(g) for g in configured]) if configured else LogSms(data_dir / "sms" / "outbox.log")

@@ -6,6 +6,9 @@ import os
 import re
 import smtplib
 import ssl
+import threading
+import time
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,6 +16,11 @@ from urllib.parse import unquote, urlparse
 
 from services.notify.operations.providers.base import Mailer, PermanentFailure, TemporaryFailure
 from services.notify.rules import mask_email
+
+#: Connections (and so messages in hand at once) per SMTP server and process, `NOTIFY_SMTP_CONNECTIONS`.
+DEFAULT_CONNECTIONS = 4
+#: A kept connection unused for longer is closed, not reused (servers drop idle ones after 1-5 min).
+IDLE_SECONDS = 30.0
 
 
 def eml_name(message: EmailMessage) -> str:
@@ -51,12 +59,57 @@ class FileMailer(Mailer):
         return path.name
 
 
+class _Data:
+    """Marks a client once DATA was sent: from then on the server may have the message."""
+
+    data_started = False
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        self.data_started = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _Client(_Data, smtplib.SMTP):
+    pass
+
+
+class _SslClient(_Data, smtplib.SMTP_SSL):
+    pass
+
+
+@dataclass
+class _Kept:
+    """An open connection, who opened it (a forked process must not share it) and when it was used."""
+
+    client: _Client | _SslClient
+    pid: int
+    used_at: float
+
+
 class SmtpMailer(Mailer):
-    """SMTP through smtplib: `smtp://host:25`, `smtp+starttls://user:pass@host:587`, `smtps://host:465`."""
+    """SMTP through smtplib: `smtp://host:25`, `smtp+starttls://user:pass@host:587`, `smtps://host:465`.
+
+    Connections are kept open across messages (a new one costs a TCP handshake, the greeting, EHLO,
+    STARTTLS and AUTH: more than the message itself), at most `connections` at a time, which also
+    bounds how many messages this process hands over at once. A kept connection the server has
+    dropped meanwhile (idle timeout, restart) fails at MAIL, before the message left: it is closed and
+    the message sent once on a new connection. A failure after DATA began is not retried here (the
+    server may have the message): it is a temporary failure, retried later under the same Message-ID.
+    A connection idle for more than `idle` seconds is closed rather than reused.
+    """
 
     name = "smtp"
 
-    def __init__(self, url: str, timeout: float = 15.0, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 15.0,
+        tls: ssl.SSLContext | None = None,
+        *,
+        connections: int = DEFAULT_CONNECTIONS,
+        keep_open: bool = True,
+        idle: float = IDLE_SECONDS,
+    ) -> None:
         parsed = urlparse(url)
         if parsed.scheme not in ("smtp", "smtp+starttls", "smtps") or not parsed.hostname:
             raise ValueError(
@@ -70,31 +123,114 @@ class SmtpMailer(Mailer):
         self.timeout = timeout
         #: The TLS context (the system's CAs unless a test brings its own).
         self.tls = tls
+        self.connections = max(1, connections)
+        self.keep_open = keep_open
+        self.idle = idle
+        self._slots = threading.BoundedSemaphore(self.connections)
+        self._lock = threading.Lock()
+        self._free: list[_Kept] = []
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Client | _SslClient:
+        client: _Client | _SslClient
         if self.scheme == "smtps":
-            return smtplib.SMTP_SSL(
+            client = _SslClient(
                 self.host, self.port, timeout=self.timeout, context=self.tls or ssl.create_default_context()
             )
-        client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        if self.scheme == "smtp+starttls":
-            client.starttls(context=self.tls or ssl.create_default_context())
+        else:
+            client = _Client(self.host, self.port, timeout=self.timeout)
+            if self.scheme == "smtp+starttls":
+                client.starttls(context=self.tls or ssl.create_default_context())
+        if self.username:
+            client.login(self.username, self.password or "")
         return client
 
+    def _take(self) -> _Kept | None:
+        """A kept connection of this process, fresh enough to reuse, or None."""
+        now = time.monotonic()
+        with self._lock:
+            while self._free:
+                kept = self._free.pop()
+                if kept.pid == os.getpid() and now - kept.used_at <= self.idle:
+                    return kept
+                if kept.pid == os.getpid():
+                    _close(kept.client)
+        return None
+
+    def _give_back(self, client: _Client | _SslClient) -> None:
+        if not self.keep_open:
+            _close(client, quit=True)
+            return
+        client.data_started = False
+        with self._lock:
+            self._free.append(_Kept(client, os.getpid(), time.monotonic()))
+
+    def close(self) -> None:
+        """QUIT every kept connection (a worker that stops)."""
+        with self._lock:
+            kept, self._free = self._free, []
+        for entry in kept:
+            _close(entry.client, quit=True)
+
     def send(self, message: EmailMessage) -> str:
-        try:
-            with self._connect() as client:
-                if self.username:
-                    client.login(self.username, self.password or "")
-                client.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
-            # Not chained: smtplib's exception holds the addresses and would print them in a traceback.
-            raise failure(refusal(exc.recipients)) from None
-        except smtplib.SMTPResponseException as exc:
-            failure = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
-            raise failure(f"smtp_rejected: {exc.smtp_code}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(f"smtp_unavailable: {exc}") from exc
+        with self._slots:
+            kept = self._take()
+            client = kept.client if kept else None
+            try:
+                if client is not None and not _sent_on_kept(client, message):
+                    client = None
+                if client is None:
+                    client = self._connect()
+                    client.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                if client is not None:
+                    self._give_back(client)  # smtplib reset the transaction: the connection is good
+                codes = [code for code, _ in exc.recipients.values()]
+                failure = PermanentFailure if all(code >= 500 for code in codes) else TemporaryFailure
+                # Not chained: smtplib's exception holds the addresses and would print them in a traceback.
+                raise failure(refusal(exc.recipients)) from None
+            except smtplib.SMTPResponseException as exc:
+                _close(client)
+                failure = PermanentFailure if exc.smtp_code >= 500 else TemporaryFailure
+                raise failure(f"smtp_rejected: {exc.smtp_code}") from None
+            except (smtplib.SMTPException, OSError) as exc:
+                _close(client)
+                raise TemporaryFailure(f"smtp_unavailable: {exc}") from exc
+            self._give_back(client)
         return str(message["Message-ID"])
+
+
+def _sent_on_kept(client: _Client | _SslClient, message: EmailMessage) -> bool:
+    """Send on a kept connection; False (connection closed) when the server had dropped it before the
+    message left (a broken socket, or 421 "closing" at MAIL); any other failure is raised.
+
+    smtplib's exceptions are OSErrors too: a refusal (a recipient, a server's 5xx) is not a dropped
+    connection and is raised as it is.
+    """
+    try:
+        client.send_message(message)
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused) as exc:
+        dropped = not isinstance(exc, smtplib.SMTPSenderRefused) or exc.smtp_code == 421
+        if client.data_started or not dropped:
+            raise
+    except smtplib.SMTPException:
+        raise
+    except OSError:
+        if client.data_started:
+            raise
+    else:
+        return True
+    _close(client)
+    return False
+
+
+def _close(client: smtplib.SMTP | None, *, quit: bool = False) -> None:
+    """Close a connection, politely (QUIT) when it is still good, never raising."""
+    if client is None:
+        return
+    try:
+        if quit:
+            client.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
