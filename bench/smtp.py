@@ -4,7 +4,7 @@ connections kept open, one at a time and several at once, in alternating rounds 
     .venv/bin/python bench/smtp.py [--n 400] [--rounds 3] [--connections 4]
 
 Each round hands `--n` receipts (composed as notify composes them, Kazakh text) to an aiosmtpd
-server in this process (the one notify's tests use), with `services.notify.providers.SmtpMailer`:
+server in this process (the one notify's tests use), with `services.notify.operations.providers.SmtpMailer`:
 - `per message`: `keep_open=False`: connect, EHLO, MAIL, RCPT, DATA, QUIT for every message;
 - `kept`: one connection kept open, messages one after the other (a worker's event path);
 - `kept xC`: C threads through one mailer of C connections (a sweep's burst).
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.notify import compose  # noqa: E402
-from services.notify.providers import SmtpMailer  # noqa: E402
+from services.notify.operations import compose  # noqa: E402
+from services.notify.operations.providers import SmtpMailer  # noqa: E402
 from services.notify.tests import servers  # noqa: E402
 from shared import clock  # noqa: E402
 

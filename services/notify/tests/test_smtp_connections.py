@@ -14,11 +14,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from services.notify import compose
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
-from services.notify.providers import SmtpMailer, delivery_for
-from services.notify.sending import send_due
+from services.notify.operations import compose
+from services.notify.operations.providers import SmtpMailer, delivery_for
+from services.notify.operations.sending import send_due
 from services.notify.tests import servers
 from services.notify.tests.factories import from_environment, submitted
 from shared import clock
