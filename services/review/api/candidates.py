@@ -11,27 +11,26 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from services.review import schemas
-from services.review.api import present
-from services.review.messages import ReviewProblem
 from services.review.models import Candidate
-from services.review.operations import audit, scoring
+from services.review.operations import Forbidden, Invalid, NotFound, audit, scoring
 from services.review.queries import candidates as queries
+from services.review.queries import present, scoping, stages
 from services.review.queries import rankings as shown_rankings
-from services.review.queries import scoping, stages
+from services.review.rules import audit as actions
+from services.review.rules import roles
 from services.review.rules import scoring as rules
 from shared import bodies, identity, regions
-from shared.identity import CHAIR_ROLES, MEMBER_ROLES, NATIONAL, REGIONAL_ROLES, Identity
+from shared.identity import REGIONAL_ROLES, Identity
 from shared.problems import load_query
 from shared.web import current_runtime
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
-_CHAIRS = ("regional_chair", "national_chair")
 
 
 def _scoped(session: Any, caller: Identity, candidate_id: str) -> Candidate:
     found = scoping.candidate(session, caller, candidate_id)
     if found is None:
-        raise ReviewProblem(404, "not_found")
+        raise NotFound("not_found")
     return found
 
 
@@ -45,7 +44,7 @@ def list_candidates() -> tuple[Response, int]:
         audit.record(
             session,
             caller,
-            scoring.CANDIDATES_LISTED,
+            actions.CANDIDATES_LISTED,
             region=filters.region or caller.region,
             count=len(items),
         )
@@ -61,14 +60,14 @@ def get_candidate(candidate_id: str) -> tuple[Response, int]:
     with runtime.db.unit_of_work() as session:
         found = queries.candidate_detail(session, caller, candidate_id)
         if found is None:
-            raise ReviewProblem(404, "not_found")
+            raise NotFound("not_found")
         body = present.detail(found, runtime.settings.media_url)
-        audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
+        audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
     return jsonify(body), 200
 
 
 @bp.put("/candidates/<candidate_id>/score")
-@identity.roles(*sorted(MEMBER_ROLES))
+@identity.roles(*sorted(roles.MEMBERS))
 def put_score(candidate_id: str) -> tuple[Response, int]:
     caller = identity.caller()
     body = bodies.json_object()
@@ -80,7 +79,7 @@ def put_score(candidate_id: str) -> tuple[Response, int]:
 
 
 @bp.post("/candidates/<candidate_id>/conflicts")
-@identity.roles(*sorted(MEMBER_ROLES))
+@identity.roles(*sorted(roles.MEMBERS))
 def declare_conflict(candidate_id: str) -> tuple[Response, int]:
     caller = identity.caller()
     body = bodies.json_object()
@@ -93,13 +92,13 @@ def declare_conflict(candidate_id: str) -> tuple[Response, int]:
 
 def _stage(stage: str) -> str:
     if stage not in rules.SCORED_STAGES:
-        raise ReviewProblem(404, "not_found")
+        raise NotFound("not_found")
     return stage
 
 
 def _year(year: int) -> int:
     if not 2019 <= year <= 2100:
-        raise ReviewProblem(404, "not_found")
+        raise NotFound("not_found")
     return year
 
 
@@ -114,7 +113,7 @@ def get_rubric(year: int, stage: str) -> tuple[Response, int]:
 
 
 @bp.put("/rubrics/<int:year>/<stage>")
-@identity.roles("admin")
+@identity.roles(*roles.ADMINS)
 def put_rubric(year: int, stage: str) -> tuple[Response, int]:
     year, stage = _year(year), _stage(stage)
     body = bodies.json_object()
@@ -125,7 +124,7 @@ def put_rubric(year: int, stage: str) -> tuple[Response, int]:
 
 
 @bp.get("/rankings")
-@identity.roles(*scoping.RANKING_ROLES)
+@identity.roles(*sorted(roles.COMMISSIONS))
 def rankings() -> tuple[Response, int]:
     caller = identity.caller()
     query = load_query(schemas.RankingQuery(), request.args)
@@ -133,7 +132,7 @@ def rankings() -> tuple[Response, int]:
     if caller.role in REGIONAL_ROLES:
         region = caller.scope if region is None else region
         if region != caller.scope:
-            raise ReviewProblem(404, "not_found")
+            raise NotFound("not_found")
     with current_runtime().db.unit_of_work() as session:
         found = shown_rankings.shown(session, caller, year, stage, region)
     items = [
@@ -164,15 +163,15 @@ def rankings() -> tuple[Response, int]:
 
 
 @bp.post("/stages/<int:year>/<stage>/scores-shown")
-@identity.roles(*sorted(CHAIR_ROLES))
+@identity.roles(*sorted(roles.CHAIRS))
 def show_scores(year: int, stage: str) -> tuple[Response, int]:
     """A chair shows every score of their scope before its scoring is done (audited once)."""
     caller = identity.caller()
     year, stage = _year(year), _stage(stage)
     body = bodies.json_object()
     region = _shown_region(caller, stage, body.get("region"))
-    if not scoring.may_show_scores(caller, stage, region):
-        raise ReviewProblem(403, "not_your_stage")
+    if not roles.may_show_scores(caller, stage, region):
+        raise Forbidden("not_your_stage")
     with current_runtime().db.unit_of_work() as session:
         row = scoring.show_scores(session, caller, year, stage, region)
         answer = {
@@ -193,40 +192,40 @@ def _shown_region(caller: Identity, stage: str, given: Any) -> str | None:
     given = caller.region if given is None else given
     found = regions.resolve(given) if isinstance(given, str) else None
     if found is None:
-        raise ReviewProblem(422, "validation_failed", {"region": ["field.invalid"]})
+        raise Invalid("validation_failed", errors={"region": ["field.invalid"]})
     if not caller.sees(found.code):
-        raise ReviewProblem(404, "not_found")
+        raise NotFound("not_found")
     return found.code
 
 
 @bp.put("/stages/<int:year>/<stage>/blind")
-@identity.roles("admin")
+@identity.roles(*roles.ADMINS)
 def put_blind(year: int, stage: str) -> tuple[Response, int]:
     year, stage = _year(year), _stage(stage)
     body = bodies.json_object()
     if not isinstance(body.get("blind"), bool):
-        raise ReviewProblem(422, "validation_failed", {"blind": ["field.invalid"]})
+        raise Invalid("validation_failed", errors={"blind": ["field.invalid"]})
     with current_runtime().db.unit_of_work() as session:
         scoring.set_blind(session, identity.caller(), year, stage, body["blind"])
     return jsonify(year=year, stage=stage, blind=body["blind"]), 200
 
 
 @bp.put("/stages/<int:year>/<stage>/assignment")
-@identity.roles(*_CHAIRS)
+@identity.roles(*sorted(roles.CHAIRS))
 def put_assignment(year: int, stage: str) -> tuple[Response, int]:
     """A chair's scope: every member scores every candidate (`scorers`: null) or each candidate gets
     `scorers` assigned members, balanced, conflicts respected."""
     caller = identity.caller()
     year, stage = _year(year), _stage(stage)
-    if not scoring.may_score_stage(caller, stage):
-        raise ReviewProblem(403, "not_your_stage")
+    if not roles.may_score_stage(caller, stage):
+        raise Forbidden("not_your_stage")
     body = bodies.json_object()
     scorers = body.get("scorers")
     if scorers is not None and (
         isinstance(scorers, bool) or not isinstance(scorers, int) or not 1 <= scorers <= 50
     ):
-        raise ReviewProblem(422, "validation_failed", {"scorers": ["field.invalid"]})
-    scope = caller.scope if caller.scope != NATIONAL else NATIONAL
+        raise Invalid("validation_failed", errors={"scorers": ["field.invalid"]})
+    scope = caller.scope
     with current_runtime().db.unit_of_work() as session:
         plan = scoring.set_assignment(session, caller, year, stage, scope, scorers)
     return jsonify(year=year, stage=stage, scope=scope, scorers=scorers, assignments=plan), 200

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from services.review import schemas
 from services.review.queries import dashboard
-from services.review.rules.roles import DASHBOARD_VIEWERS
+from services.review.rules import roles
 from shared import identity
 from shared.web import current_runtime
 
@@ -14,7 +14,7 @@ bp = Blueprint("review_dashboard_api", __name__)
 
 
 @bp.get("/api/v1/dashboard")
-@identity.roles(*DASHBOARD_VIEWERS)
+@identity.roles(*sorted(roles.COMMISSIONS))
 def dashboard_api() -> Response:
     year = schemas.dashboard_year(request.args)
     with current_runtime().db.unit_of_work() as session:

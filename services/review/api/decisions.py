@@ -3,8 +3,6 @@ extend). A refused decision answers a problem naming the candidates at fault, an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -12,15 +10,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.review import messages
 from services.review.api.protocol import content as protocol
 from services.review.api.protocol.pdf import pdf as render_pdf
 from services.review.api.protocol.xlsx import xlsx as render_xlsx
 from services.review.models import Candidate, Decision, User
-from services.review.operations import audit, decisions
+from services.review.operations import Forbidden, Invalid, NotFound, audit, decisions
 from services.review.queries import stages
-from services.review.rules import fingerprint
-from services.review.rules.decisions import DECIDED_STAGES, PROTOCOL_READERS
+from services.review.rules import fingerprint, roles
+from services.review.rules.decisions import DECIDED_STAGES
+from services.review.rules.stages import scope_of
 from shared import bodies, i18n, identity, problems, regions
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -79,7 +77,7 @@ def _body(schema: Schema) -> dict[str, Any]:
     except ValidationError as exc:
         messages_ = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         errors = {name: [_key(value, name in raw)] for name, value in messages_.items()}
-        raise problems.Problem(422, "validation_failed", errors) from exc
+        raise Invalid("validation_failed", errors=errors) from exc
 
 
 def _key(value: Any, present: bool) -> str:
@@ -89,35 +87,6 @@ def _key(value: Any, present: bool) -> str:
     if "field.required" in flat or not present:
         return "field.required"
     return "field.invalid"
-
-
-def _problem(status: int, code: str, params: Mapping[str, Any] | None = None, **extra: Any) -> Response:
-    lang = problems.language()
-    body = problems.document(status, code, lang, partial(problems.text, messages.CATALOG), params)
-    body.update({key: value for key, value in extra.items() if value})
-    return problems.respond(body, lang)
-
-
-def _refusal(refused: decisions.Refused) -> Response:
-    return _problem(refused.status, refused.code, refused.params, candidates=refused.candidates)
-
-
-@bp.errorhandler(problems.Problem)
-def _answer_problem(error: problems.Problem) -> Response:
-    lang = problems.language()
-    words = partial(problems.text, messages.CATALOG)
-    body = problems.document(error.status, error.code, lang, words, error.params)
-    if error.errors:
-        body["errors"] = {
-            name: [problems.text(messages.CATALOG, key, lang, error.params) for key in keys]
-            for name, keys in error.errors.items()
-        }
-    return problems.respond(body, lang)
-
-
-def _visible(caller: identity.Identity, decision: Decision) -> bool:
-    """Regional users see their region's decisions; national users and admins every one."""
-    return caller.national or decision.scope == caller.scope
 
 
 def dump(decision: Decision, superseded_by: str | None = None) -> dict[str, Any]:
@@ -157,24 +126,21 @@ def _decide(corrects: str | None) -> tuple[Response, int] | Response:
     data = _body(CorrectionBody() if corrects else DecisionBody())
     twice = decisions.rules.duplicates(data["advanced"])
     if twice:
-        return _problem(422, "duplicate_candidates", {"ids": ", ".join(twice)}, candidates=twice)
-    scope = decisions.scope_of(data["stage"], data.get("region"))
-    if not decisions.may_record(caller, data["stage"], scope, data.get("override_reason")):
-        raise problems.Problem(403)
+        raise Invalid("duplicate_candidates", {"ids": ", ".join(twice)}, candidates=twice)
+    scope = scope_of(data["stage"], data.get("region"))
+    if not roles.may_record(caller, data["stage"], scope, data.get("override_reason")):
+        raise Forbidden("forbidden")
     runtime = current_runtime()
-    try:
-        with runtime.db.unit_of_work() as session:
-            if corrects is not None:
-                old = session.get(Decision, corrects)
-                if old is None or not _visible(caller, old):
-                    raise problems.Problem(404)
-                if (old.year, old.stage, old.scope) != (data["year"], data["stage"], scope):
-                    raise problems.Problem(422, "validation_failed", {"stage": ["field.invalid"]})
-            decision = decisions.record_decision(session, caller, data, corrects=corrects)
-            _audit(session, caller, decisions.audit_action(decision), decision)
-            body = dump(decision)
-    except decisions.Refused as refused:
-        return _refusal(refused)
+    with runtime.db.unit_of_work() as session:
+        if corrects is not None:
+            old = session.get(Decision, corrects)
+            if old is None or not caller.sees(old.scope):
+                raise NotFound("not_found")
+            if (old.year, old.stage, old.scope) != (data["year"], data["stage"], scope):
+                raise Invalid("validation_failed", errors={"stage": ["field.invalid"]})
+        decision = decisions.record_decision(session, caller, data, corrects=corrects)
+        _audit(session, caller, decisions.audit_action(decision), decision)
+        body = dump(decision)
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("review_decisions.get_decision", decision_id=body["id"])
@@ -182,19 +148,19 @@ def _decide(corrects: str | None) -> tuple[Response, int] | Response:
 
 
 @bp.post("/decisions")
-@identity.roles("regional_chair", "national_chair")
+@identity.roles(*sorted(roles.CHAIRS))
 def post_decision() -> Any:
     return _decide(None)
 
 
 @bp.post("/decisions/<decision_id>/corrections")
-@identity.roles("regional_chair", "national_chair", "admin")
+@identity.roles(*sorted(roles.CORRECTORS))
 def post_correction(decision_id: str) -> Any:
     return _decide(decision_id)
 
 
 @bp.get("/decisions")
-@identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
+@identity.roles(*sorted(roles.COMMISSIONS))
 def list_decisions() -> Response:
     caller = identity.caller()
     query = load_query(DecisionQuery(), request.args)
@@ -206,7 +172,7 @@ def list_decisions() -> Response:
     if query["region"]:
         statement = statement.where(Decision.scope == query["region"])
     with current_runtime().db.unit_of_work() as session:
-        rows = [d for d in session.scalars(statement) if _visible(caller, d)]
+        rows = [d for d in session.scalars(statement) if caller.sees(d.scope)]
         superseded = {d.supersedes: d.id for d in rows if d.supersedes}
         items = [dump(d, superseded.get(d.id)) for d in rows]
     return jsonify(items=items)
@@ -214,13 +180,13 @@ def list_decisions() -> Response:
 
 def _load(session: Session, decision_id: str) -> Decision:
     decision = session.get(Decision, decision_id)
-    if decision is None or not _visible(identity.caller(), decision):
-        raise problems.Problem(404)
+    if decision is None or not identity.caller().sees(decision.scope):
+        raise NotFound("not_found")
     return decision
 
 
 @bp.get("/decisions/<decision_id>")
-@identity.roles("regional_member", "regional_chair", "national_member", "national_chair", "admin")
+@identity.roles(*sorted(roles.COMMISSIONS))
 def get_decision(decision_id: str) -> Response:
     with current_runtime().db.unit_of_work() as session:
         decision = _load(session, decision_id)
@@ -272,14 +238,14 @@ def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
 
 
 @bp.get("/decisions/<decision_id>/protocol.pdf")
-@identity.roles(*sorted(PROTOCOL_READERS))
+@identity.roles(*sorted(roles.PROTOCOL_READERS))
 def protocol_pdf(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "pdf")
     return _download(render_pdf(built, lang), "application/pdf", f"protocol-{decision_id}-{lang}.pdf", lang)
 
 
 @bp.get("/decisions/<decision_id>/protocol.xlsx")
-@identity.roles(*sorted(PROTOCOL_READERS))
+@identity.roles(*sorted(roles.PROTOCOL_READERS))
 def protocol_xlsx(decision_id: str) -> Response:
     built, lang = _protocol(decision_id, "xlsx")
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -294,7 +260,7 @@ def _download(content: bytes, mimetype: str, filename: str, lang: str) -> Respon
 
 
 @bp.post("/extensions")
-@identity.roles("admin")
+@identity.roles(*roles.ADMINS)
 def post_extension() -> tuple[Response, int]:
     caller = identity.caller()
     data = _body(ExtensionBody())

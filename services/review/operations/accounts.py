@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from services.review.models import User, metadata
 from services.review.operations import audit, scoring
+from services.review.rules import audit as actions
 from shared import clock, identity, outbox, regions
 from shared.envelope import Event
 from shared.i18n import LANGUAGES
@@ -106,7 +107,7 @@ def create(
     )
     session.add(user)
     _announce(session, user)
-    audit.record(session, None, audit.USER_CREATED, region=_region(user), user_id=user.id, role=role)
+    audit.record(session, None, actions.USER_CREATED, region=_region(user), user_id=user.id, role=role)
     session.flush()
     scoring.commission_changed(session, role, scope)
     return user
@@ -117,7 +118,7 @@ def reset(session: Session, email: str, password: str) -> User:
     user = _get(session, email)
     user.password_hash = hash_password(password)
     _bump(session, user)
-    audit.record(session, None, audit.USER_RESET, region=_region(user), user_id=user.id)
+    audit.record(session, None, actions.USER_RESET, region=_region(user), user_id=user.id)
     return user
 
 
@@ -143,7 +144,7 @@ def update(session: Session, email: str, **changes: str | None) -> User:
         user.college = changes["college"] or None
     _bump(session, user)
     audit.record(
-        session, None, audit.USER_CHANGED, region=_region(user), user_id=user.id, changed=sorted(changes)
+        session, None, actions.USER_CHANGED, region=_region(user), user_id=user.id, changed=sorted(changes)
     )
     session.flush()
     for commission in {before, (role, scope)}:
@@ -156,7 +157,7 @@ def disable(session: Session, email: str) -> User:
     user = _get(session, email)
     user.disabled = True
     _bump(session, user)
-    audit.record(session, None, audit.USER_DISABLED, region=_region(user), user_id=user.id)
+    audit.record(session, None, actions.USER_DISABLED, region=_region(user), user_id=user.id)
     session.flush()
     scoring.commission_changed(session, user.role, user.scope)
     return user
@@ -167,7 +168,7 @@ def issue_token(session: Session, email: str, secret_key: str, days: int) -> str
     user = _get(session, email)
     if user.disabled:
         raise AccountError(f"user {user.email} is disabled")
-    audit.record(session, None, audit.TOKEN_ISSUED, region=_region(user), user_id=user.id, days=days)
+    audit.record(session, None, actions.TOKEN_ISSUED, region=_region(user), user_id=user.id, days=days)
     return identity.issue_token(secret_key, identity_of(user, timedelta(days=days)))
 
 

@@ -3,34 +3,20 @@ user changes). Every operation that must be accountable calls `record` in its ow
 entry exists exactly when the thing it tells of happened.
 
 Entries hold ids and codes, never personal data: a candidate is named by its id, a failed login by
-a masked email.
+a masked email. The actions' names are in `rules.audit`, the reading of the log in `queries.audit`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry, Candidate, User
+from services.review.rules.audit import SERVICE
 from shared import audit as shared_audit
 from shared.identity import Identity
-
-#: The actions this service records; other engineers' operations add theirs (`score.put`, ...).
-LOGIN = "login"
-LOGIN_FAILED = "login.failed"
-LOGIN_REFUSED = "login.refused"
-USER_CREATED = "user.created"
-USER_CHANGED = "user.changed"
-USER_RESET = "user.reset"
-USER_DISABLED = "user.disabled"
-TOKEN_ISSUED = "user.token_issued"
-LOGOUT = shared_audit.LOGOUT
-#: Entries written here; media's and notify's come with their `audit.recorded`.
-SERVICE = "review"
 
 
 class _HasRegion(Protocol):
@@ -64,58 +50,6 @@ def record(
     entry.actor_email = actor.email if actor else None
     session.add(entry)
     return entry
-
-
-def mask_email(email: str) -> str:
-    """`a***@example.kz`: enough for an administrator to recognise a colleague's typo, not an address."""
-    local, at, domain = email.strip().partition("@")
-    return f"{local[:1]}***{at}{domain}" if at else f"{email[:1]}***"
-
-
-@dataclass(frozen=True)
-class Filters:
-    actor: str | None = None
-    action: str | None = None
-    candidate: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    before_id: int | None = None
-    service: str | None = None
-    limit: int = 100
-
-
-def visible_to(viewer: Identity) -> bool:
-    """Whether `viewer` may read the log at all: administrators and chairs."""
-    return viewer.role == "admin" or viewer.chair
-
-
-def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditEntry]:
-    """The entries `viewer` may see, newest first: an administrator or the national chair every one,
-    a regional chair those of their region."""
-    query: Select[tuple[AuditEntry]] = select(AuditEntry)
-    if viewer.region is not None:
-        query = query.where(AuditEntry.region == viewer.region)
-    if filters.actor:
-        actor = filters.actor
-        query = query.where(or_(AuditEntry.actor_id == actor, AuditEntry.actor_email == actor))
-    if filters.action:
-        query = query.where(AuditEntry.action == filters.action)
-    if filters.service:
-        query = query.where(AuditEntry.service == filters.service)
-    if filters.candidate:
-        query = query.where(AuditEntry.candidate_id == filters.candidate)
-    if filters.since:
-        query = query.where(AuditEntry.at >= filters.since)
-    if filters.until:
-        query = query.where(AuditEntry.at < filters.until)
-    if filters.before_id:
-        query = query.where(AuditEntry.id < filters.before_id)
-    query = query.order_by(AuditEntry.id.desc()).limit(filters.limit)
-    return list(session.scalars(query))
-
-
-#: The services whose entries the log holds (review's own and those `audit.recorded` brings).
-SERVICES = ("review", "media", "notify")
 
 
 def receive(session: Session, payload: dict[str, Any]) -> AuditEntry | None:

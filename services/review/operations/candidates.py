@@ -40,16 +40,9 @@ class UnknownNomination(LookupError):
     """An amendment of a nomination not registered yet; the bus retries it later."""
 
 
-def register_candidate(session: Session, event: Event) -> Candidate:
-    """Take a submitted nomination in as a candidate of the regional stage and say so.
-
-    A nomination reaches review once its college's commission has sent it on (the internal stage is
-    the college's), so it is under review at the regional stage from the start."""
+def _new_candidate(event: Event, followed: Followed) -> Candidate:
+    """The candidate a submitted nomination makes, with its statements (not yet in the session)."""
     data = event.payload
-    followed = ordering.follow(session, Followed, data["nomination_id"])
-    existing = _by_nomination(session, data["nomination_id"])
-    if existing is not None:
-        return existing
     now = clock.utcnow()
     name = data["candidate"]
     candidate = Candidate(
@@ -82,6 +75,20 @@ def register_candidate(session: Session, event: Event) -> Candidate:
         Statement(language=lang, text=text, words=count_words(text))
         for lang, text in sorted(data["statements"].items())
     ]
+    return candidate
+
+
+def register_candidate(session: Session, event: Event) -> Candidate:
+    """Take a submitted nomination in as a candidate of the regional stage and say so.
+
+    A nomination reaches review once its college's commission has sent it on (the internal stage is
+    the college's), so it is under review at the regional stage from the start."""
+    data = event.payload
+    followed = ordering.follow(session, Followed, data["nomination_id"])
+    existing = _by_nomination(session, data["nomination_id"])
+    if existing is not None:
+        return existing
+    candidate = _new_candidate(event, followed)
     session.add(candidate)
     photo = data.get("photo")
     _set_photo(

@@ -4,32 +4,31 @@ A decision names the advanced; every other candidate of the scope (a region, or 
 working group) and stage is not advanced. Before anything is written, the scope's lock row is taken
 (`DecisionScope`, SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises writers),
 so two chairs' tabs or two replicas are checked one after the other: the second finds the first's
-decision (409 already_decided) instead of both passing the quota. Anything refused raises `Refused`
-before a row or an event is added, and the unit of work rolls back: nothing is recorded, nothing is
-emitted.
+decision (409 already_decided) instead of both passing the quota. Anything refused raises an
+`Invalid` or a `Conflict` (`operations.Refused`) before a row or an event is added, and the unit of
+work rolls back: nothing is recorded, nothing is emitted.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.review.models import Candidate, Decision, DecisionScope, Extension, Photo, Score
+from services.review.operations import Conflict, Invalid
 from services.review.operations import events as decision_events
 from services.review.queries import candidates as queries
 from services.review.queries import stages
 from services.review.rules import decisions as rules
 from services.review.rules import scoring as scoring_rules
+from services.review.rules.stages import scope_of
 from shared import clock
-from shared.calendar import default_calendar
 from shared.db import insert_ignore
-from shared.identity import Identity
+from shared.identity import NATIONAL, Identity
 
 #: Where the candidates of a stage stand before its decision, and where each outcome puts them.
 BEFORE = {"regional": ("regional", "under_review"), "republican": ("republican", "under_review")}
@@ -37,55 +36,11 @@ BEFORE = {"regional": ("regional", "under_review"), "republican": ("republican",
 SINCE = {"regional": ("regional", "republican", "winner"), "republican": ("republican", "winner")}
 
 
-@dataclass
-class Refused(Exception):
-    """A decision the rules refuse; nothing is recorded. `candidates` names the candidates at fault."""
-
-    status: int
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    candidates: list[Any] = field(default_factory=list)
-    errors: dict[str, list[str]] | None = None
-
-    def __post_init__(self) -> None:
-        super().__init__(self.code)
-
-
-def scope_of(stage: str, region: str | None) -> str:
-    return region if stage == "regional" and region else rules.NATIONAL
-
-
-def may_decide(caller: Identity, stage: str, scope: str) -> bool:
-    """A region's chair decides the regional stage of their region; the national chair the winners."""
-    if stage == "regional":
-        return caller.role == "regional_chair" and caller.scope == scope
-    return caller.role == "national_chair"
-
-
-def may_record(caller: Identity, stage: str, scope: str, override_reason: str | None) -> bool:
-    """Who records a decision or correction: the scope's chair; an admin only with an override's
-    reason (which only an admin may give)."""
-    if caller.role == "admin":
-        return override_reason is not None
-    return override_reason is None and may_decide(caller, stage, scope)
-
-
 def audit_action(decision: Decision) -> str:
     """The audit log's name for recording `decision`: a first decision, a correction, an override."""
     if decision.rechecks:
         return "decision.overridden"
     return "decision.corrected" if decision.supersedes else "decision.recorded"
-
-
-def deadline(session: Session, year: int, stage: str, scope: str) -> datetime:
-    """The stage's deadline for the scope, moved by the latest extension an admin granted."""
-    base = rules.stage_deadline(default_calendar(year), stage)
-    extensions = session.scalars(
-        select(Extension.until).where(
-            Extension.year == year, Extension.stage == stage, Extension.scope == scope
-        )
-    ).all()
-    return max([base, *extensions])
 
 
 def record_decision(
@@ -97,17 +52,13 @@ def record_decision(
 ) -> Decision:
     """Record the decision `data` (the API's body) for its scope, or a correction of `corrects`.
 
-    A correction obeys the decision's rules (deadline, scope, quota, completeness), must change
-    something (`nothing_changed`), and a regional one after the republican decision concerned the
-    region needs an admin's `override_reason` (`stage_superseded`).
-    """
+    A correction obeys the decision's rules (deadline, scope, quota, completeness), must change something
+    (`nothing_changed`), and a regional one after the republican decision concerned the region needs
+    an admin's `override_reason` (`stage_superseded`)."""
     year, stage = data["year"], data["stage"]
     scope = scope_of(stage, data.get("region"))
     lock = _lock(session, year, stage, scope)
-    now = clock.now()
-    closes = deadline(session, year, stage, scope)
-    if not rules.stage_open(now, closes):
-        raise Refused(409, "stage_closed", {"deadline": closes.astimezone(clock.KAZAKHSTAN).isoformat()})
+    _refuse_if_closed(session, year, stage, scope)
     previous = _previous(session, lock, corrects)
     candidates = scope_candidates(session, year, stage, scope, previous)
     advanced = list(data["advanced"])
@@ -144,14 +95,21 @@ def record_decision(
     return decision
 
 
+def _refuse_if_closed(session: Session, year: int, stage: str, scope: str) -> None:
+    """409 `stage_closed` past the last second the scope's commission may decide (extensions included)."""
+    closes = stages.decision_closes(session, year, stage, scope)
+    if not rules.stage_open(clock.now(), closes):
+        raise Conflict("stage_closed", {"deadline": closes.astimezone(clock.KAZAKHSTAN).isoformat()})
+
+
 def _correctable(session: Session, previous: Decision, data: Mapping[str, Any], scope: str) -> str | None:
     """Refuse a correction that changes nothing, or a regional one after the republican decision
     concerned the region unless an admin overrides; returns that republican decision's id, if any."""
     if rules.change(previous.advanced, data["advanced"]).empty:
-        raise Refused(422, "nothing_changed", {"decision_id": previous.id})
+        raise Invalid("nothing_changed", {"decision_id": previous.id})
     rechecks = _superseding(session, data["year"], data["stage"], scope)
     if rechecks is not None and not data.get("override_reason"):
-        raise Refused(409, "stage_superseded", {"decision_id": rechecks})
+        raise Conflict("stage_superseded", {"decision_id": rechecks})
     return rechecks
 
 
@@ -159,11 +117,11 @@ def _previous(session: Session, lock: DecisionScope, corrects: str | None) -> De
     """The decision a correction corrects (the scope's current one), or None for a first decision."""
     if corrects is None:
         if lock.current_decision is not None:
-            raise Refused(409, "already_decided", {"decision_id": lock.current_decision})
+            raise Conflict("already_decided", {"decision_id": lock.current_decision})
         return None
     if lock.current_decision != corrects:
         # The decision corrected is not the scope's current one (corrected already): correct that.
-        raise Refused(409, "already_decided", {"decision_id": lock.current_decision or ""})
+        raise Conflict("already_decided", {"decision_id": lock.current_decision or ""})
     return session.get(Decision, corrects)
 
 
@@ -174,16 +132,18 @@ def _check(
     Returns what each advanced candidate still lacks (the regional advancement tells it)."""
     strangers = rules.strangers(candidates, advanced)
     if strangers:
-        raise Refused(422, "not_in_scope", {"ids": ", ".join(strangers)}, strangers)
+        raise Invalid("not_in_scope", {"ids": ", ".join(strangers)}, candidates=strangers)
     if rules.quota_exceeded(stage, len(advanced)):
-        raise Refused(
-            409, "quota_exceeded", {"quota": rules.quota(stage), "advanced": len(advanced)}, advanced
+        raise Conflict(
+            "quota_exceeded", {"quota": rules.quota(stage), "advanced": len(advanced)}, candidates=advanced
         )
     lacking = {cid: _missing(session, candidates[cid]) for cid in advanced}
     incomplete = [{"id": cid, "missing": lacks} for cid, lacks in lacking.items() if lacks]
     if stage == "republican" and incomplete:
-        raise Refused(
-            409, "candidate_incomplete", {"ids": ", ".join(item["id"] for item in incomplete)}, incomplete
+        raise Conflict(
+            "candidate_incomplete",
+            {"ids": ", ".join(item["id"] for item in incomplete)},
+            candidates=incomplete,
         )
     return lacking
 
@@ -209,7 +169,7 @@ def _superseding(session: Session, year: int, stage: str, scope: str) -> str | N
     """The republican decision in force that concerns the region of a regional correction, if any."""
     if stage != "regional":
         return None
-    republican = current(session, year, "republican", rules.NATIONAL)
+    republican = current(session, year, "republican", NATIONAL)
     if republican is None:
         return None
     ids = [*republican.advanced, *republican.not_advanced]
@@ -220,7 +180,7 @@ def _superseding(session: Session, year: int, stage: str, scope: str) -> str | N
 def rechecks_due(session: Session, year: int) -> list[Decision]:
     """The regional corrections an admin allowed after the republican decision in force: that
     decision is to be checked again by the working group (its chair's page lists them)."""
-    republican = current(session, year, "republican", rules.NATIONAL)
+    republican = current(session, year, "republican", NATIONAL)
     if republican is None:
         return []
     query = select(Decision).where(Decision.rechecks == republican.id).order_by(Decision.decided_at)
@@ -312,7 +272,7 @@ def scope_candidates(
     next stage), unless an admin's regional override has since taken them back out of the stage."""
     query = select(Candidate).options(selectinload(Candidate.statements)).where(Candidate.year == year)
     at_stage = Candidate.stage == BEFORE[stage][0]
-    if scope != rules.NATIONAL:
+    if scope != NATIONAL:
         at_stage = at_stage & (Candidate.region == scope)
     if previous is not None:
         decided = Candidate.id.in_([*previous.advanced, *previous.not_advanced])

@@ -1,6 +1,6 @@
 """What the commissions change: scores, conflicts of interest, rubrics, blind and assigned stages.
 
-Each function runs in the caller's unit of work and raises `ReviewProblem` when the programme's
+Each function runs in the caller's unit of work and raises a `Refused` (`operations`) when the programme's
 rules refuse the change, so nothing is written; every accepted change is in the audit log in the
 same transaction.
 """
@@ -13,49 +13,32 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.review.messages import ReviewProblem
-from services.review.models import Assignment, Candidate, Conflict, RubricChange, Score, StageSetting
-from services.review.operations import audit
+from services.review.models import Assignment, Candidate, RubricChange, Score, StageSetting
+from services.review.models import Conflict as ConflictOfInterest
+from services.review.operations import Conflict, Forbidden, Invalid, audit
 from services.review.queries import stages
+from services.review.rules import audit as actions
+from services.review.rules import roles
 from services.review.rules import scoring as rules
+from services.review.rules.stages import scope_of
 from shared import clock
-from shared.identity import CHAIR_ROLES, NATIONAL, REGIONAL_ROLES, Identity
-
-#: The audit log's actions of the commissions' work.
-SCORE_PUT = "score.put"
-CONFLICT_DECLARED = "conflict.declared"
-RUBRIC_CHANGED = "rubric.changed"
-STAGE_BLIND = "stage.blind"
-STAGE_ASSIGNMENT = "stage.assignment"
-#: A chair chose to show every score of a scope before its scoring was done.
-SCORES_SHOWN = "scores.shown"
-#: Reading one candidate's personal data (their page, the API's detail, the scoring page).
-CANDIDATE_READ = "candidate.read"
-#: Reading a list of candidates (names and colleges): one entry per list, not per name.
-CANDIDATES_LISTED = "candidates.listed"
+from shared.identity import NATIONAL, Identity
 
 MAX_COMMENT = 4000
 MAX_REASON = 2000
-
-
-def may_score_stage(caller: Identity, stage: str) -> bool:
-    """Regional commissions score the regional stage, the working group the republican one."""
-    if not caller.member:
-        return False
-    return stage == ("regional" if caller.role in REGIONAL_ROLES else "republican")
 
 
 def excluded(session: Session, caller: Identity, candidate: Candidate) -> bool:
     """The caller may not score the candidate: a declared conflict, or the caller's own college."""
     if caller.college and caller.college == candidate.college_code:
         return True
-    return session.get(Conflict, (candidate.id, caller.user_id)) is not None
+    return session.get(ConflictOfInterest, (candidate.id, caller.user_id)) is not None
 
 
 def assigned_elsewhere(session: Session, caller: Identity, candidate: Candidate) -> bool:
     """In assigned mode, the candidate is not the caller's to score."""
     found = stages.setting(
-        session, candidate.year, candidate.stage, stages.scope_of(candidate.stage, candidate.region)
+        session, candidate.year, candidate.stage, scope_of(candidate.stage, candidate.region)
     )
     if found is None or found.scorers is None:
         return False
@@ -64,14 +47,14 @@ def assigned_elsewhere(session: Session, caller: Identity, candidate: Candidate)
 
 def put_score(session: Session, caller: Identity, candidate: Candidate, body: Any) -> Score:
     """The caller's score of the candidate's current stage, new or replacing their earlier one."""
-    if not may_score_stage(caller, candidate.stage):
-        raise ReviewProblem(403, "not_your_stage")
+    if not roles.may_score_stage(caller, candidate.stage):
+        raise Forbidden("not_your_stage")
     if excluded(session, caller, candidate):
-        raise ReviewProblem(409, "conflict_declared")
+        raise Conflict("conflict_declared")
     if assigned_elsewhere(session, caller, candidate):
-        raise ReviewProblem(403, "not_assigned")
+        raise Forbidden("not_assigned")
     if stages.scoring_closed(session, candidate):
-        raise ReviewProblem(409, "stage_closed")
+        raise Conflict("stage_closed")
     rubric = stages.rubric(session, candidate.year, candidate.stage)
     values, comment = _score_body(rubric, body)
     now = clock.utcnow()
@@ -92,13 +75,15 @@ def put_score(session: Session, caller: Identity, candidate: Candidate, body: An
     score.comment = comment
     score.updated_at = now
     session.flush()
-    audit.record(session, caller, SCORE_PUT, candidate=candidate, stage=candidate.stage, values=values)
+    audit.record(
+        session, caller, actions.SCORE_PUT, candidate=candidate, stage=candidate.stage, values=values
+    )
     return score
 
 
 def _score_body(rubric: rules.Rubric, body: Any) -> tuple[dict[str, int], str]:
     if not isinstance(body, Mapping):
-        raise ReviewProblem(422, "validation_failed", {"_schema": ["field.invalid"]})
+        raise Invalid("validation_failed", errors={"_schema": ["field.invalid"]})
     errors = {
         f"criteria.{code}": keys for code, keys in rules.check_score(rubric, body.get("criteria")).items()
     }
@@ -112,27 +97,27 @@ def _score_body(rubric: rules.Rubric, body: Any) -> tuple[dict[str, int], str]:
     elif len(comment) > MAX_COMMENT:
         errors["comment"] = ["text.too_long"]
     if errors:
-        raise ReviewProblem(422, "validation_failed", errors)
+        raise Invalid("validation_failed", errors=errors)
     values = {criterion.code: int(body["criteria"][criterion.code]) for criterion in rubric.criteria}
     return values, comment.strip()
 
 
 def declare_conflict(
     session: Session, caller: Identity, candidate: Candidate, body: Any
-) -> tuple[Conflict, bool]:
+) -> tuple[ConflictOfInterest, bool]:
     """The caller will not score the candidate: their scores of them are withdrawn, and in assigned
     mode the candidate goes to another member. Declaring twice keeps the first declaration."""
     if not caller.member:
-        raise ReviewProblem(403, "forbidden")
+        raise Forbidden("forbidden")
     reason = body.get("reason") if isinstance(body, Mapping) else None
     if not isinstance(reason, str) or not reason.strip():
-        raise ReviewProblem(422, "validation_failed", {"reason": ["field.required"]})
+        raise Invalid("validation_failed", errors={"reason": ["field.required"]})
     if len(reason) > MAX_REASON:
-        raise ReviewProblem(422, "validation_failed", {"reason": ["text.too_long"]})
-    existing = session.get(Conflict, (candidate.id, caller.user_id))
+        raise Invalid("validation_failed", errors={"reason": ["text.too_long"]})
+    existing = session.get(ConflictOfInterest, (candidate.id, caller.user_id))
     if existing is not None:
         return existing, False
-    conflict = Conflict(
+    conflict = ConflictOfInterest(
         candidate_id=candidate.id,
         member_id=caller.user_id,
         member_name=caller.name,
@@ -144,9 +129,9 @@ def declare_conflict(
         delete(Score).where(Score.candidate_id == candidate.id, Score.member_id == caller.user_id)
     ).rowcount
     session.flush()
-    audit.record(session, caller, CONFLICT_DECLARED, candidate=candidate, scores_withdrawn=withdrawn)
+    audit.record(session, caller, actions.CONFLICT_DECLARED, candidate=candidate, scores_withdrawn=withdrawn)
     if candidate.stage in rules.SCORED_STAGES:
-        scope = stages.scope_of(candidate.stage, candidate.region)
+        scope = scope_of(candidate.stage, candidate.region)
         rebalance(
             session,
             candidate.year,
@@ -160,10 +145,10 @@ def declare_conflict(
 def set_rubric(session: Session, caller: Identity, year: int, stage: str, body: Any) -> rules.Rubric:
     """An admin's rubric for a year's stage, refused once the stage has its first score."""
     if stages.rubric_frozen(session, year, stage):
-        raise ReviewProblem(409, "rubric_frozen")
+        raise Conflict("rubric_frozen")
     errors = rules.check_rubric(body)
     if errors:
-        raise ReviewProblem(422, "validation_failed", errors)
+        raise Invalid("validation_failed", errors=errors)
     data = {
         "min_scores": body["min_scores"],
         "criteria": [
@@ -178,7 +163,7 @@ def set_rubric(session: Session, caller: Identity, year: int, stage: str, body: 
         session.add(row)
     row.data, row.changed_by, row.changed_at = data, caller.user_id, clock.utcnow()
     session.flush()
-    audit.record(session, caller, RUBRIC_CHANGED, year=year, stage=stage)
+    audit.record(session, caller, actions.RUBRIC_CHANGED, year=year, stage=stage)
     return rules.rubric_from(stage, data)
 
 
@@ -187,7 +172,7 @@ def set_blind(session: Session, caller: Identity, year: int, stage: str, blind: 
     row = _setting(session, year, stage, NATIONAL)
     row.blind = blind
     session.flush()
-    audit.record(session, caller, STAGE_BLIND, year=year, stage=stage, blind=blind)
+    audit.record(session, caller, actions.STAGE_BLIND, year=year, stage=stage, blind=blind)
     return row
 
 
@@ -199,18 +184,10 @@ def set_assignment(
     row = _setting(session, year, stage, scope)
     row.scorers = scorers
     session.flush()
-    audit.record(session, caller, STAGE_ASSIGNMENT, region=scope, year=year, stage=stage, scorers=scorers)
+    audit.record(
+        session, caller, actions.STAGE_ASSIGNMENT, region=scope, year=year, stage=stage, scorers=scorers
+    )
     return rebalance(session, year, stage, scope, stages.members_of(session, stage, scope))
-
-
-def may_show_scores(caller: Identity, stage: str, region: str | None) -> bool:
-    """A chair shows the scores of one scope they see: a regional chair their region's regional
-    stage; the national chair the republican stage, or one region's regional stage."""
-    if caller.role not in CHAIR_ROLES:
-        return False
-    if caller.role in REGIONAL_ROLES:
-        return stage == "regional" and region == caller.region
-    return stage != "regional" or region is not None
 
 
 def show_scores(
@@ -218,20 +195,22 @@ def show_scores(
 ) -> StageSetting:
     """A chair shows every score of a scope before its scoring is done; the first choice is kept (and
     audited), a second one changes nothing."""
-    scope = stages.scope_of(stage, region or NATIONAL)
+    scope = scope_of(stage, region or NATIONAL)
     row = _setting(session, year, stage, scope)
     if row.scores_shown_at is None:
         row.scores_shown_at, row.scores_shown_by = clock.utcnow(), caller.user_id
         session.flush()
-        audit.record(session, caller, SCORES_SHOWN, region=region, year=year, stage=stage, scope=scope)
+        audit.record(
+            session, caller, actions.SCORES_SHOWN, region=region, year=year, stage=stage, scope=scope
+        )
     return row
 
 
 def commission_changed(session: Session, role: str, scope: str) -> None:
     """A member joined, left (disabled) or moved: every assigned stage of that commission is planned
     again, so a newcomer gets their share and a leaver's unscored candidates go to the others."""
-    for stage, roles in stages.SCORERS.items():
-        if role not in roles:
+    for stage, scorers in roles.SCORERS.items():
+        if role not in scorers:
             continue
         commission = scope if stage == "regional" else NATIONAL
         settings = session.scalars(
@@ -267,7 +246,9 @@ def rebalance(
     conflicts = {
         (c, m)
         for c, m in session.execute(
-            select(Conflict.candidate_id, Conflict.member_id).where(Conflict.candidate_id.in_(ids))
+            select(ConflictOfInterest.candidate_id, ConflictOfInterest.member_id).where(
+                ConflictOfInterest.candidate_id.in_(ids)
+            )
         )
     }
     scored = {

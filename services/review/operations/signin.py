@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.review.models import LoginAttempt
 from services.review.operations import accounts, audit
+from services.review.rules import audit as actions
 from services.review.rules import lockout
 from shared import clock, identity
 from shared.identity import Identity
@@ -48,20 +49,20 @@ def attempt(session: Session, secret_key: str, email: str, password: str, addres
     _serialise(session, account, address)
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEPT_FOR))
     until = _locked_until(session, account, address, now)
-    masked = audit.mask_email(email)
+    masked = actions.mask_email(email)
     if until is not None:
         session.add(LoginAttempt(account=account, address=address, outcome="refused", at=now))
-        audit.record(session, None, audit.LOGIN_REFUSED, email=masked, address=address)
+        audit.record(session, None, actions.LOGIN_REFUSED, email=masked, address=address)
         return Outcome(locked_until=until)
     user = accounts.authenticate(session, email, password)
     if user is None:
         session.add(LoginAttempt(account=account, address=address, outcome="failed", at=now))
-        audit.record(session, None, audit.LOGIN_FAILED, email=masked, address=address)
+        audit.record(session, None, actions.LOGIN_FAILED, email=masked, address=address)
         return Outcome()
     session.add(LoginAttempt(account=account, address=address, outcome="succeeded", at=now))
     signed = accounts.identity_of(user, identity.SESSION_LIFETIME)
     region = None if signed.national else signed.scope
-    audit.record(session, signed, audit.LOGIN, region=region, address=address)
+    audit.record(session, signed, actions.LOGIN, region=region, address=address)
     return Outcome(identity=signed)
 
 

@@ -1,5 +1,5 @@
 """The audit log for people: a filter page and a CSV export (administrators everything, chairs their
-region), with the same filters as `GET /api/v1/audit` and the same visibility (`operations.audit.entries`);
+region), with the same filters as `GET /api/v1/audit` and the same visibility (`queries.audit.entries`);
 every service's entries together, each naming its service.
 
 The CSV opens in a spreadsheet in any language: UTF-8 with a byte-order mark, so Excel reads Kazakh
@@ -15,11 +15,12 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
 
-from services.review.api.audit import AuditQuery, _with_days
+from services.review import schemas
 from services.review.messages import AUDIT, TERMS
 from services.review.models import AuditEntry
-from services.review.operations import audit
+from services.review.queries import audit as queries_audit
 from services.review.queries import visibility
+from services.review.rules import audit, roles
 from shared import exports, i18n, identity, pages
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -51,17 +52,17 @@ def _entries(limit: int) -> list[tuple[AuditEntry, dict[str, Any]]]:
     if not audit.visible_to(viewer):
         raise Forbidden()
     args = {key: value for key, value in request.args.items() if value and key != "lang"}
-    query = load_query(AuditQuery(), _with_days({**args, "limit": str(min(limit, 1000))}))
+    query = load_query(schemas.AuditQuery(), schemas.with_days({**args, "limit": str(min(limit, 1000))}))
     query["limit"] = limit
     with current_runtime().db.unit_of_work() as session:
-        rows = audit.entries(session, viewer, audit.Filters(**query))
+        rows = queries_audit.entries(session, viewer, audit.Filters(**query))
         details = visibility.audit_details(session, viewer, rows)
         session.expunge_all()
     return [(row, details[row.id]) for row in rows]
 
 
 @bp.get("/audit")
-@identity.roles("admin", "regional_chair", "national_chair")
+@identity.roles(*sorted(roles.AUDITORS))
 def audit_page() -> pages.Page:
     rows = _entries(200)
     return pages.render(
@@ -82,7 +83,7 @@ def audit_page() -> pages.Page:
 
 
 @bp.get("/audit.csv")
-@identity.roles("admin", "regional_chair", "national_chair")
+@identity.roles(*sorted(roles.AUDITORS))
 def audit_csv() -> Response:
     rows = _entries(EXPORT_LIMIT)
     text = exports.csv_text(

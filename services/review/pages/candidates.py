@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from services.review import schemas
-from services.review.api import present
 from services.review.messages import (
     NORMALISATION,
     NOT_FOUND,
@@ -27,14 +26,15 @@ from services.review.messages import (
     TERMS,
     TIE_BREAK,
     UNKNOWN_REGION,
-    ReviewProblem,
 )
-from services.review.operations import audit, scoring
+from services.review.operations import Refused, audit, scoring
 from services.review.queries import candidates as queries
-from services.review.queries import rankings, scoping, stages
+from services.review.queries import present, rankings, scoping, stages
+from services.review.rules import audit as actions
+from services.review.rules import roles
 from services.review.rules import scoring as rules
 from shared import i18n, identity, pages, regions
-from shared.identity import CHAIR_ROLES, MEMBER_ROLES, REGIONAL_ROLES
+from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
 from shared.problems import text
 from shared.web import current_runtime
 
@@ -96,7 +96,7 @@ def index() -> pages.Page:
         audit.record(
             session,
             caller,
-            scoring.CANDIDATES_LISTED,
+            actions.CANDIDATES_LISTED,
             region=filters.region or caller.region,
             count=len(page.items),
         )
@@ -120,7 +120,7 @@ def candidate(candidate_id: str) -> pages.Page:
         if found is None:
             abort(404)
         links = present.photo_links(found, runtime.settings.media_url)
-        audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
+        audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
     return _render("candidate.html", d=found, links=links, filters=_filters()[1])
 
 
@@ -128,7 +128,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
     found = queries.candidate_detail(session, caller, candidate_id)
     if found is None:
         abort(404)
-    audit.record(session, caller, scoring.CANDIDATE_READ, candidate=found.candidate)
+    audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
     filters, kept = _filters()
     previous, following = queries.neighbours(session, caller, filters, candidate_id)
     candidate = found.candidate
@@ -138,7 +138,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
         else None
     )
     refusal = None
-    if not scoring.may_score_stage(caller, candidate.stage):
+    if not roles.may_score_stage(caller, candidate.stage):
         refusal = "not_your_stage"
     elif found.declared_conflict or (caller.college is not None and caller.college == candidate.college_code):
         refusal = "conflict_declared"
@@ -157,7 +157,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
 
 
 @bp.get("/candidates/<candidate_id>/score")
-@identity.roles(*sorted(MEMBER_ROLES))
+@identity.roles(*sorted(roles.MEMBERS))
 def score_page(candidate_id: str) -> pages.Page:
     caller = identity.caller()
     with current_runtime().db.unit_of_work() as session:
@@ -166,7 +166,7 @@ def score_page(candidate_id: str) -> pages.Page:
 
 
 @bp.post("/candidates/<candidate_id>/score")
-@identity.roles(*sorted(MEMBER_ROLES))
+@identity.roles(*sorted(roles.MEMBERS))
 def score_form(candidate_id: str) -> ResponseReturnValue:
     """The form without script: saved, then back to the same candidate (or on to the next)."""
     caller = identity.caller()
@@ -182,7 +182,7 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
                 values[criterion.code] = int(raw) if raw.lstrip("-").isdigit() else (raw or None)
             body = {"criteria": values, "comment": request.form.get("comment", "")}
             scoring.put_score(session, caller, candidate, body)
-    except ReviewProblem as problem:
+    except Refused as problem:
         # Nothing was saved (the unit of work rolled back): the same page, each error by its field.
         lang = pages.page_language()
         errors = {
@@ -202,7 +202,7 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/candidates/<candidate_id>/conflict")
-@identity.roles(*sorted(MEMBER_ROLES))
+@identity.roles(*sorted(roles.MEMBERS))
 def conflict_form(candidate_id: str) -> ResponseReturnValue:
     caller = identity.caller()
     try:
@@ -211,13 +211,13 @@ def conflict_form(candidate_id: str) -> ResponseReturnValue:
             if candidate is None:
                 abort(404)
             scoring.declare_conflict(session, caller, candidate, {"reason": request.form.get("reason", "")})
-    except ReviewProblem:
+    except Refused:
         return redirect(url_for("review.candidate", candidate_id=candidate_id))
     return redirect(url_for("review.candidate", candidate_id=candidate_id))
 
 
 @bp.get("/rankings")
-@identity.roles(*scoping.RANKING_ROLES)
+@identity.roles(*sorted(roles.COMMISSIONS))
 def rankings_page() -> pages.Page:
     caller = identity.caller()
     try:
@@ -239,7 +239,7 @@ def rankings_page() -> pages.Page:
 
 
 @bp.post("/rankings/scores-shown")
-@identity.roles(*sorted(CHAIR_ROLES))
+@identity.roles(*sorted(roles.CHAIRS))
 def show_scores_form() -> ResponseReturnValue:
     """The ranking page's "Show scores" button: the chair sees every score of the scope from now on."""
     caller = identity.caller()
@@ -251,7 +251,7 @@ def show_scores_form() -> ResponseReturnValue:
         abort(400)
     region = caller.region or query.get("region")
     shown_region = region if query["stage"] == "regional" else None
-    if not scoring.may_show_scores(caller, query["stage"], shown_region):
+    if not roles.may_show_scores(caller, query["stage"], shown_region):
         abort(403)
     with current_runtime().db.unit_of_work() as session:
         scoring.show_scores(session, caller, query["year"], query["stage"], shown_region)

@@ -13,7 +13,7 @@ from services.review.messages import DASHBOARD, STAGES, STATUSES
 from services.review.pages.charts import bars
 from services.review.queries import dashboard
 from services.review.rules import decisions as rules
-from services.review.rules.roles import DASHBOARD_VIEWERS
+from services.review.rules import roles
 from shared import i18n, identity, pages
 from shared.web import current_runtime
 
@@ -21,7 +21,7 @@ bp = Blueprint("review_dashboard", __name__)
 
 
 @bp.get("/dashboard")
-@identity.roles(*DASHBOARD_VIEWERS)
+@identity.roles(*sorted(roles.COMMISSIONS))
 def dashboard_page() -> pages.Page:
     year = schemas.dashboard_year(request.args)
     with current_runtime().db.unit_of_work() as session:

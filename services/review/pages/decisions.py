@@ -18,19 +18,16 @@ from flask.typing import ResponseReturnValue
 
 from services.review import messages
 from services.review.models import Decision
-from services.review.operations import audit, decisions
+from services.review.operations import Refused, audit, decisions
 from services.review.queries import candidates as queries
 from services.review.queries import visibility
 from services.review.rules import decisions as rules
-from services.review.rules import fingerprint
-from services.review.rules.decisions import PROTOCOL_READERS
+from services.review.rules import fingerprint, roles
+from services.review.rules.stages import scope_of
 from shared import clock, identity, pages, problems, regions
 from shared.web import current_runtime
 
 bp = Blueprint("review_decision_pages", __name__)
-
-CHAIRS = ("regional_chair", "national_chair")
-VIEWERS = ("regional_member", "regional_chair", "national_member", "national_chair", "admin")
 
 
 class _Preview(Exception):
@@ -55,7 +52,7 @@ def _render(status: int = 200, **context: Any) -> pages.Page:
         status,
         words=messages.DECISION_PAGE,
         sha256=fingerprint.sha256,
-        may_read_protocol=identity.caller().role in PROTOCOL_READERS,
+        may_read_protocol=identity.caller().role in roles.PROTOCOL_READERS,
         **{"conflicted": set(), **context},
     )
 
@@ -70,7 +67,7 @@ def _form_page(
     caller = identity.caller()
     stage = _stage(caller)
     year = _year_asked() or clock.local_now().year
-    scope = decisions.scope_of(stage, caller.scope)
+    scope = scope_of(stage, caller.scope)
     region = caller.scope if stage == "regional" else None
     with current_runtime().db.unit_of_work() as session:
         current = decisions.current(session, year, stage, scope)
@@ -103,7 +100,7 @@ def _form_page(
 
 
 @bp.get("/decisions/new")
-@identity.roles(*CHAIRS)
+@identity.roles(*sorted(roles.CHAIRS))
 def new_decision() -> pages.Page:
     return _form_page()
 
@@ -125,7 +122,7 @@ def _data(caller: identity.Identity, stage: str) -> dict[str, Any]:
 
 
 @bp.post("/decisions/new")
-@identity.roles(*CHAIRS)
+@identity.roles(*sorted(roles.CHAIRS))
 def post_decision() -> ResponseReturnValue:
     """Record a decision; a correction is checked and shown first, and recorded once confirmed."""
     caller = identity.caller()
@@ -156,7 +153,7 @@ def post_decision() -> ResponseReturnValue:
                 sequence=decision.sequence,
             )
             decision_id = decision.id
-    except decisions.Refused as refused:
+    except Refused as refused:
         detail = problems.text(messages.CATALOG, f"problem.{refused.code}.detail", lang, refused.params)
         return _form_page(refused.status, detail, refused.candidates)
     except _Preview as preview:
@@ -165,12 +162,12 @@ def post_decision() -> ResponseReturnValue:
 
 
 @bp.get("/decisions/<decision_id>")
-@identity.roles(*VIEWERS)
+@identity.roles(*sorted(roles.COMMISSIONS))
 def decision_page(decision_id: str) -> pages.Page:
     caller = identity.caller()
     with current_runtime().db.unit_of_work() as session:
         decision = session.get(Decision, decision_id)
-        if decision is None or not (caller.national or decision.scope == caller.scope):
+        if decision is None or not caller.sees(decision.scope):
             abort(404)
         session.expunge_all()
     region = regions.resolve(decision.scope)

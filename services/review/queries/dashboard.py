@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from services.review.models import Candidate, Decision, Photo, Score
 from services.review.rules import decisions as rules
 from services.review.rules import scoring as scoring_rules
+from services.review.rules.stages import decision_closes
 from shared import clock, regions
 from shared.calendar import default_calendar
 from shared.identity import Identity
@@ -36,33 +37,28 @@ def deadlines(year: int) -> list[tuple[str, Any]]:
         ("submission_closes", calendar.submission_closes),
         ("regional_decisions_close", calendar.regional_decisions_close),
         ("amendments_close", calendar.amendments_close),
-        ("republican_decision_closes", rules.stage_deadline(calendar, "republican")),
+        ("republican_decision_closes", decision_closes(calendar, "republican")),
     ]
 
 
-def figures(session: Session, year: int, only: str | None = None) -> dict[str, Any]:
-    """The dashboard's numbers for `year` (one region's if `only`), as the API answers them."""
-    received = dict(
-        session.execute(
-            select(Candidate.region, func.count()).where(Candidate.year == year).group_by(Candidate.region)
-        ).all()
+def _per_region(session: Session, year: int, *where: Any) -> dict[str, int]:
+    """Candidates of `year` per region, those matching `where` only."""
+    query = select(Candidate.region, func.count()).where(Candidate.year == year, *where)
+    return dict(session.execute(query.group_by(Candidate.region)).all())
+
+
+def regional_decisions(session: Session, year: int) -> dict[str, Decision]:
+    """Each region's current regional decision (the latest, a correction replacing what it corrects)."""
+    query = (
+        select(Decision)
+        .where(Decision.year == year, Decision.stage == "regional")
+        .order_by(Decision.decided_at)
     )
-    active = dict(
-        session.execute(
-            select(Candidate.region, func.count())
-            .where(Candidate.year == year, Candidate.status != "withdrawn")
-            .group_by(Candidate.region)
-        ).all()
-    )
-    scored = scored_counts(session, year)
-    current = {
-        d.scope: d
-        for d in session.scalars(
-            select(Decision)
-            .where(Decision.year == year, Decision.stage == "regional")
-            .order_by(Decision.decided_at)
-        )
-    }
+    return {decision.scope: decision for decision in session.scalars(query)}
+
+
+def incomplete_republican(session: Session, year: int) -> dict[str, int]:
+    """Per region, the republican candidates still missing what the stage needs (statements, photo)."""
     republican = session.scalars(
         select(Candidate)
         .options(selectinload(Candidate.statements))
@@ -79,7 +75,15 @@ def figures(session: Session, year: int, only: str | None = None) -> dict[str, A
         counts = {s.language: s.words for s in candidate.statements}
         if scoring_rules.missing_for_republican(counts, photos.get(candidate.nomination_id)):
             incomplete[candidate.region] = incomplete.get(candidate.region, 0) + 1
-    now = clock.local_now()
+    return incomplete
+
+
+def _region_rows(session: Session, year: int, only: str | None) -> list[dict[str, Any]]:
+    received = _per_region(session, year)
+    active = _per_region(session, year, Candidate.status != "withdrawn")
+    scored = scored_counts(session, year)
+    current = regional_decisions(session, year)
+    incomplete = incomplete_republican(session, year)
     rows = []
     for region in regions.all_regions():
         if only and region.code != only:
@@ -100,6 +104,13 @@ def figures(session: Session, year: int, only: str | None = None) -> dict[str, A
                 "decision_id": decision.id if decision else None,
             }
         )
+    return rows
+
+
+def figures(session: Session, year: int, only: str | None = None) -> dict[str, Any]:
+    """The dashboard's numbers for `year` (one region's if `only`), as the API answers them."""
+    now = clock.local_now()
+    rows = _region_rows(session, year, only)
     keys = ("nominations_received", "candidates", "scored", "decided", "advanced", "incomplete_republican")
     national = {key: sum(row[key] for row in rows) for key in keys}
     winners = session.scalar(

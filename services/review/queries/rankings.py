@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from services.review.models import Candidate
-from services.review.operations import scoring
 from services.review.queries import candidates as queries
 from services.review.queries import stages, visibility
+from services.review.rules import roles
 from services.review.rules import scoring as rules
 from shared.identity import Identity
 
@@ -50,7 +50,7 @@ def shown(session: Session, caller: Identity, year: int, stage: str, region: str
         unscored=len(left_out - conflicted),
         conflicted=len(left_out & conflicted),
         hidden=_hidden(session, caller, [candidates[row.candidate_id] for row in rows]),
-        may_show=bool(left_out - conflicted) and scoring.may_show_scores(caller, stage, region),
+        may_show=bool(left_out - conflicted) and roles.may_show_scores(caller, stage, region),
     )
 
 

@@ -19,7 +19,6 @@ from services.review.models import Candidate
 from shared.identity import Identity
 
 #: Who reads rankings and every member's scores: the commissions and administrators, not the media.
-RANKING_ROLES = ("admin", "national_chair", "national_member", "regional_chair", "regional_member")
 
 #: What the media team may see: the candidates the working group received, and the winners.
 PUBLISHABLE_STAGES = ("republican", "winner")

@@ -1,8 +1,9 @@
 """Where a stage stands in one scope: its rubric, whether it is blind or assigned, whether scoring is
 closed. Read by the candidates' and scores' views.
 
-`decided` (has the commission of this scope and stage recorded its decision?) and `deadline` (until
-when may it score: the calendar's date, unless an admin extended it) read the decisions' tables.
+`decided` (has the commission of this scope and stage recorded its decision?), `scoring_closes`
+and `decision_closes` (the calendar's dates of `rules.stages`, unless an admin extended them) read
+the decisions' tables.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from services.review.models import Candidate, Decision, Extension, RubricChange, Score, StageSetting, User
+from services.review.rules import roles
 from services.review.rules import scoring as rules
+from services.review.rules import stages as calendar
+from services.review.rules.stages import scope_of
 from shared import clock
 from shared.calendar import default_calendar
 from shared.identity import NATIONAL, Identity
-
-
-def scope_of(stage: str, region: str) -> str:
-    """Who works a stage: the region's commission at the regional stage, the working group after."""
-    return region if stage == "regional" else NATIONAL
 
 
 def decided(session: Session, year: int, stage: str, region: str) -> bool:
@@ -34,9 +33,9 @@ def decided(session: Session, year: int, stage: str, region: str) -> bool:
     )
 
 
-def deadline(session: Session, year: int, stage: str, region: str) -> datetime | None:
+def scoring_closes(session: Session, year: int, stage: str, region: str) -> datetime | None:
     """Until when `stage` is scored in `region`: the calendar's date, moved by an admin's extension."""
-    base = rules.stage_deadline(default_calendar(year), stage)
+    base = calendar.scoring_closes(default_calendar(year), stage)
     if base is None:
         return None
     extended = session.scalar(
@@ -52,7 +51,7 @@ def scoring_closed(session: Session, candidate: Candidate) -> bool:
     who is no longer under review has had their stage decided)."""
     if candidate.status != "under_review":
         return True
-    until = deadline(session, candidate.year, candidate.stage, candidate.region)
+    until = scoring_closes(session, candidate.year, candidate.stage, candidate.region)
     if until is not None and clock.utcnow() > until:
         return True
     return decided(session, candidate.year, candidate.stage, candidate.region)
@@ -80,13 +79,12 @@ def blind(session: Session, year: int, stage: str) -> bool:
 
 
 #: Who works blind in a blind stage: the members; chairs, administrators and media see everything.
-BLIND_ROLES = frozenset({"regional_member", "national_member"})
 
 
 def hidden_from(session: Session, caller: Identity, candidate: Candidate) -> bool:
     """Whether the candidate's name, photo and college are hidden from the caller: in a blind stage,
     from members (not chairs) until the stage's decision."""
-    if caller.role not in BLIND_ROLES or candidate.stage not in rules.SCORED_STAGES:
+    if caller.role not in roles.BLINDED or candidate.stage not in rules.SCORED_STAGES:
         return False
     if not blind(session, candidate.year, candidate.stage):
         return False
@@ -94,15 +92,11 @@ def hidden_from(session: Session, caller: Identity, candidate: Candidate) -> boo
 
 
 #: Who scores each stage: the region's commission (members and chair), then the working group.
-SCORERS = {
-    "regional": ("regional_member", "regional_chair"),
-    "republican": ("national_member", "national_chair"),
-}
 
 
 def members_of(session: Session, stage: str, scope: str) -> list[str]:
     """The ids of the users who score `stage` in `scope` (enabled accounts only)."""
-    query = select(User.id).where(User.role.in_(SCORERS[stage]), User.disabled.is_(False))
+    query = select(User.id).where(User.role.in_(roles.SCORERS[stage]), User.disabled.is_(False))
     if stage == "regional":
         query = query.where(User.scope == scope)
     return list(session.scalars(query.order_by(User.id)))
@@ -116,3 +110,15 @@ def member_colleges(session: Session, member_ids: list[str]) -> dict[str, str]:
         select(User.id, User.college).where(User.id.in_(member_ids), User.college.is_not(None))
     )
     return {user_id: college for user_id, college in rows if college}
+
+
+def decision_closes(session: Session, year: int, stage: str, scope: str) -> datetime:
+    """The last second the commission of `scope` may decide `stage`: the calendar's, moved by the
+    latest extension an admin granted."""
+    base = calendar.decision_closes(default_calendar(year), stage)
+    extensions = session.scalars(
+        select(Extension.until).where(
+            Extension.year == year, Extension.stage == stage, Extension.scope == scope
+        )
+    ).all()
+    return max([base, *extensions])

@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry, Candidate, Conflict, Score
-from services.review.operations.scoring import SCORE_PUT
 from services.review.queries import stages
 from services.review.rules import scoring as rules
+from services.review.rules.audit import SCORE_PUT
+from services.review.rules.stages import scope_of
 from shared import clock
-from shared.identity import CHAIR_ROLES, Identity
+from shared.identity import Identity
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ class ScopeState:
 def scope_state(session: Session, year: int, stage: str, region: str) -> ScopeState:
     """The state of `stage` in the scope that works `region`'s candidates (the region's commission at
     the regional stage, the working group after)."""
-    scope = stages.scope_of(stage, region)
+    scope = scope_of(stage, region)
     setting = stages.setting(session, year, stage, scope)
-    until = stages.deadline(session, year, stage, region)
+    until = stages.scoring_closes(session, year, stage, region)
     counts = (
         select(func.count(Score.member_id))
         .select_from(Candidate)
@@ -72,8 +73,8 @@ def seen(session: Session, caller: Identity, candidates: Iterable[Candidate]) ->
     visible = set()
     for candidate in candidates:
         state = ScopeState(False, False)
-        if caller.role in CHAIR_ROLES:
-            key = (candidate.year, candidate.stage, stages.scope_of(candidate.stage, candidate.region))
+        if caller.chair:
+            key = (candidate.year, candidate.stage, scope_of(candidate.stage, candidate.region))
             if key not in states:
                 states[key] = scope_state(session, candidate.year, candidate.stage, candidate.region)
             state = states[key]

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from services.review.rules import scoring as scoring_rules
-from shared.calendar import END_OF_DAY, Calendar
-from shared.clock import KAZAKHSTAN
-from shared.identity import CHAIR_ROLES
 from shared.words import count_words
 
 #: The stages a commission decides, and where each sends the candidates it advances.
@@ -21,11 +18,6 @@ DECIDED_STAGES: tuple[str, ...] = ("regional", "republican")
 NEXT_STAGE: dict[str, str] = {"regional": "republican", "republican": "winner"}
 #: At most 10 per region to the republican stage (R) and the TOP 100 nationally.
 QUOTAS: dict[str, int] = {"regional": 10, "republican": 100}
-#: The scope of the one republican decision (the national working group).
-NATIONAL = "national"
-#: Who may download a decision's protocol: it prints every member's scores of every candidate, which
-#: a member may not see (not before their own score, never on a conflict): the chairs and admins.
-PROTOCOL_READERS: frozenset[str] = CHAIR_ROLES | {"admin"}
 
 
 def quota(stage: str) -> int:
@@ -46,14 +38,6 @@ def missing_for_republican(statements: Mapping[str, str], photo_status: str | No
     review's one (`rules.scoring.missing_for_republican`, on word counts as intake counts them)."""
     counts = {language: count_words(text or "") for language, text in statements.items()}
     return scoring_rules.missing_for_republican(counts, photo_status)
-
-
-def stage_deadline(calendar: Calendar, stage: str) -> datetime:
-    """The last second a commission of `stage` may decide: 15 Oct for the regions (R), the end of the
-    year for the working group (the republican stage runs to the end of the year, R)."""
-    if stage == "regional":
-        return calendar.regional_decisions_close
-    return datetime.combine(date(calendar.year, 12, 31), END_OF_DAY, tzinfo=KAZAKHSTAN)
 
 
 def stage_open(now: datetime, deadline: datetime, extensions: Iterable[datetime] = ()) -> bool:

@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from shared.calendar import Calendar
 from shared.i18n import LANGUAGES
 from shared.identity import CHAIR_ROLES, MEMBER_ROLES
 from shared.words import MIN_STATEMENT_WORDS
@@ -188,11 +187,6 @@ def weighted_value(rubric: Rubric, values: Mapping[str, int]) -> float:
     """One member's score of one candidate: Σ weight × value ÷ Σ weight."""
     total = sum(criterion.weight for criterion in rubric.criteria)
     return sum(criterion.weight * values[criterion.code] for criterion in rubric.criteria) / total
-
-
-def stage_deadline(calendar: Calendar, stage: str) -> datetime | None:
-    """When scoring of `stage` closes on the clock; the republican stage closes with its decision."""
-    return calendar.regional_decisions_close if stage == "regional" else None
 
 
 # --- Rankings ------------------------------------------------------------------------------------
