@@ -6,6 +6,7 @@ Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem
 in kk/ru/en by `services.intake.messages.text`).
 """
 
+from services.intake.rules.consent import CONSENT_WITHDRAWAL, withdrawal_kept, withdraws_consent_only
 from services.intake.rules.deadlines import (
     Calendar,
     amendment_open,
@@ -61,6 +62,7 @@ __all__ = [
     "ADULT_AGE",
     "CATEGORIES",
     "COLLEGE_QUOTA",
+    "CONSENT_WITHDRAWAL",
     "MAX_ACHIEVEMENTS",
     "MAX_NAME_LENGTH",
     "MAX_STATEMENT_CHARS",
@@ -97,5 +99,7 @@ __all__ = [
     "normalize_phone",
     "region_quota_problem",
     "submission_open",
+    "withdrawal_kept",
     "withdrawal_open",
+    "withdraws_consent_only",
 ]
