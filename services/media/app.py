@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.media import api, audit, bootstrap, views
+from services.media import api, audit, bootstrap, public, views
 from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    blueprints = (views.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
+    # links: the signed downloads of derivatives and kits; public: the consenting candidates' photos
+    blueprints = (views.bp, api.bp, public.bp, links.blueprint())
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.media import rules
-from services.media.models import Asset, BannerWithdrawal, Candidate, Kit, Publication
+from services.media.models import Asset, BannerWithdrawal, Candidate, Followed, Kit, Publication
 from shared.identity import Identity
 
 SHOWN = ("processed", "rejected", "missing", "pending")
@@ -70,3 +70,24 @@ def withdrawals(session: Session, year: int) -> list[tuple[BannerWithdrawal, Can
         .order_by(BannerWithdrawal.withdrawn_at.desc(), BannerWithdrawal.id)
     )
     return [(row, candidate) for row, candidate in session.execute(query)]
+
+
+def public_photo(session: Session, nomination_id: str, name: str, image_format: str) -> str | None:
+    """The blob key of a public derivative: only of a candidate who consents to publication now,
+    whose nomination is not withdrawn, from the current processed photo; None otherwise."""
+    query = (
+        select(Asset.files)
+        .join(Candidate, Candidate.nomination_id == Asset.nomination_id)
+        .outerjoin(Followed, Followed.nomination_id == Asset.nomination_id)
+        .where(
+            Asset.nomination_id == nomination_id,
+            Asset.status == "processed",
+            Candidate.consent_publication.is_(True),
+            Followed.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    files = session.scalar(query) or []
+    return next(
+        (file["key"] for file in files if file["name"] == name and file["format"] == image_format), None
+    )
