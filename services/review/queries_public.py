@@ -38,6 +38,20 @@ NATIONAL = "national"
 PUBLIC_DERIVATIVES = ("card", "web")
 
 
+#: How much of a statement a page of many candidates shows: a hundred winners' pages stay under
+#: 200 KB (the feeds carry the whole statement).
+EXCERPT_CHARS = 600
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """`text` itself if short enough, else its first `limit` characters cut back to a word, and "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(",.;:—-") + "…"
+
+
 @dataclass(frozen=True)
 class PublicCandidate:
     """A candidate as the public sees them, in one language (with a fallback where a text lacks it)."""
@@ -53,6 +67,10 @@ class PublicCandidate:
     #: The language the statement is in (the asked one, or the first of kk, ru, en it exists in).
     statement_language: str | None
     photos: dict[str, str] = field(default_factory=dict)
+
+    def excerpt(self, limit: int = EXCERPT_CHARS) -> str:
+        """The statement's beginning, cut at a word, for a page listing many (under 200 KB)."""
+        return excerpt(self.statement, limit)
 
     def photo(self, derivative: str) -> str | None:
         """The public URL of media's `card` (1200×630, social cards) or `web` (up to 1600 px)

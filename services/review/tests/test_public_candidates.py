@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate
-from services.review.queries_public import in_language, public_candidates
+from services.review.queries_public import excerpt, in_language, public_candidates
 from services.review.tests.factories import event, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -118,3 +118,10 @@ def test_stages_and_winners(runtime: Runtime) -> None:
 def test_fallback_skips_empty_texts() -> None:
     assert in_language({"kk": " ", "ru": "Мәтін"}, "kk") == ("Мәтін", "ru")
     assert in_language(None, "en") == ("", None)
+
+
+def test_an_excerpt_is_cut_at_a_word() -> None:
+    assert excerpt("Қысқа мәтін.") == "Қысқа мәтін."
+    long = " ".join(["жетістік"] * 200)
+    cut = excerpt(long, 50)
+    assert cut.endswith("жетістік…") and len(cut) <= 51
