@@ -13,10 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 
-from services.media import kits, rules
+from services.media import rules
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Candidate, Kit
+from services.media.operations import kits
 from services.media.tests import photos
 from services.media.tests.factories import advanced, event, media_token, stored_photo, submitted
 from shared.handling import handle

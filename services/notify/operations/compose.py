@@ -7,19 +7,21 @@ carry `List-Unsubscribe` (and the one-click `List-Unsubscribe-Post`, RFC 8058); 
 `List-Unsubscribe` is written as RFC 2369 and 8058 write it, `<https://...>, <mailto:...>`: the stdlib
 folds a header longer than 78 characters into RFC 2047 encoded-words when it has no space to fold
 at, which no mail client reads as a link, so that header has a class of its own that writes it as
-given (on one line; between its links should it pass the 998 characters SMTP allows a line).
+given (on one line; between its links should it pass the 998 characters SMTP allows a line). So has
+`Subject`, whose stdlib fold loses a space between words in Kazakh (`SubjectHeader`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from email import policy
+from email.header import Header
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from services.notify import templating
+from services.notify.operations import templating
 
 #: The longest line SMTP carries (RFC 5322, 2.1.1), CRLF aside.
 MAX_LINE = 998
@@ -35,9 +37,24 @@ class ListHeader(UnstructuredHeader):
         return line + policy.linesep
 
 
+class SubjectHeader(UnstructuredHeader):
+    """A subject with Kazakh or Russian letters, folded so that no space is lost.
+
+    The stdlib's fold of a long non-ASCII subject puts the space between two words *between* two
+    encoded-words, where RFC 2047 (6.2) has every reader drop it: «республикалық кезеңге» arrived as
+    «республикалыққкезеңге». The older `email.header.Header` keeps each space inside a word."""
+
+    def fold(self, *, policy: Any) -> str:
+        if str(self).isascii():
+            return super().fold(policy=policy)
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
 def _headers() -> HeaderRegistry:
     registry = HeaderRegistry()
     registry.map_to_type("list-unsubscribe", ListHeader)
+    registry.map_to_type("subject", SubjectHeader)
     return registry
 
 
@@ -61,7 +78,8 @@ def email(
     at: datetime,
     unsubscribe: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """A UTF-8 email with text and HTML parts; headers with Kazakh letters are encoded (RFC 2047).
+    """A UTF-8 email with text and HTML parts, both under the programme's name in the letter's
+    language (the HTML says it in `lang`); headers with Kazakh letters are encoded (RFC 2047).
 
     `unsubscribe` is (the one-click https link, the mailto link) of an optional message."""
     message = EmailMessage(policy=POLICY)
@@ -73,11 +91,12 @@ def email(
     message["Subject"] = subject
     message["Date"] = format_datetime(at)
     message["Message-ID"] = message_id(key, from_header)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
         message["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in unsubscribe)
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text, charset="utf-8")
-    message.add_alternative(templating.to_html(text), subtype="html", charset="utf-8")
+    message.set_content(templating.to_plain(text, language), charset="utf-8")
+    message.add_alternative(templating.to_html(text, language, subject), subtype="html", charset="utf-8")
+    # After the content: setting it clears every Content-* header set before (it used to drop this).
+    message["Content-Language"] = language
     return message

@@ -1,4 +1,5 @@
-"""Notify's rules as pure functions: SMS segments, Kazakhstan mobiles, quiet hours, backoff, masks."""
+"""Notify's rules as pure functions: how a letter addresses a person, SMS segments, Kazakhstan mobiles,
+quiet hours, backoff, masks."""
 
 from __future__ import annotations
 
@@ -37,6 +38,32 @@ def sms_segments(text: str) -> int:
     units = sms_units(text)
     single, multi = (160, 153) if is_gsm7(text) else (70, 67)
     return 1 if units <= single else -(-units // multi)
+
+
+def tidy_name(part: str | None) -> str:
+    """A name part as people write it: spaces collapsed, and a part typed all in capitals (or all in
+    small letters) written with capitals at the start of each word (`ӘЛИХАН` -> `Әлихан`,
+    `сәрсенова-ли` -> `Сәрсенова-Ли`). A part with its own mix of cases is left as its owner wrote it."""
+    words = " ".join((part or "").split())
+    if words.isupper() or words.islower():
+        words = "-".join(piece.capitalize() for piece in words.split("-"))
+        words = " ".join(word[:1].upper() + word[1:] for word in words.split(" "))
+    return words
+
+
+def greeting_name(first_name: str | None, patronymic: str | None, language: str, last_name: str = "") -> str:
+    """How a letter greets a person: given name and patronymic in Kazakh and Russian («Құрметті Тимур
+    Асетұлы», «Здравствуйте, Тимур Асетович»), the given name alone in English ("Dear Timur"), never
+    the surname first ("Dear Petrova Anna"). The patronymic is written as its owner wrote it (Асетұлы
+    stays Асетұлы in a Russian letter): its form is part of their name, not ours to translate. Only
+    a person with no given name is greeted by their surname."""
+    first = tidy_name(first_name)
+    if not first:
+        return tidy_name(last_name)
+    father = tidy_name(patronymic)
+    if language == "en" or not father:
+        return first
+    return f"{first} {father}"
 
 
 def short_reference(nomination_id: str) -> str:
@@ -109,3 +136,7 @@ def winner_key(year: int, nomination_id: str) -> str:
     """The key of a winner's messages: the news is told once per year and nomination, whichever
     `winners.published` (a first one, or one published again after a correction) brings it."""
     return f"winner:{year}:{nomination_id}"
+
+
+#: Who reads the delivery log: the administrators, and the chairs for their region.
+LOG_ROLES = ("admin", "regional_chair", "national_chair")

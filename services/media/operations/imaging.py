@@ -28,7 +28,8 @@ os.environ.setdefault("VIPS_CONCURRENCY", "1")  # one photo per worker; workers 
 
 import pyvips
 
-from services.media import faces, rules
+from services.media import rules
+from services.media.operations import faces
 from services.media.rules import Box
 
 pyvips.cache_set_max(0)  # every photo is new: libvips's operation cache would only hold memory

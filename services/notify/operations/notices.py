@@ -8,7 +8,7 @@ to the student or their coordinator after it: a message still queued then is fai
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from services.notify import rules
 from services.notify.messages import MISSING, OTHER_MISSING, OTHER_REASON, REASONS
 from services.notify.models import Candidate, ClosedStage, Followed, Person, Recipient, metadata
-from services.notify.queueing import To, queue
+from services.notify.operations.queueing import To, queue
 from shared import calendar, clock, i18n, identity, ordering, regions
 from shared.envelope import Event
 
@@ -134,6 +134,9 @@ def _to_student_and_coordinator(
         "reference": rules.short_reference(recipient.nomination_id),
         "nomination_id": recipient.nomination_id,
         "name": recipient.full_name,
+        "greeting_name": rules.greeting_name(
+            recipient.first_name, recipient.patronymic, language, recipient.last_name
+        ),
     }
     student = To("student", f"student:{recipient.nomination_id}", recipient.email, language)
     for channel in channels:
@@ -171,7 +174,10 @@ def submitted(session: Session, event: Event) -> None:
         event,
         recipient,
         "nomination_received",
-        {"region": region_name(recipient.region, recipient.language)},
+        {
+            "region": region_name(recipient.region, recipient.language),
+            "decided_by": local_date(_calendar(event).regional_decisions_close, recipient.language),
+        },
     )
 
 
@@ -223,6 +229,7 @@ def advanced(session: Session, event: Event) -> None:
         "to_stage": data["to_stage"],
         "missing": missing_words(candidate.missing, language),
         "amend_by": amend_by(data.get("amend_by"), event, language),
+        "republican_from": local_date(_calendar(event).republican_stage_starts, language),
     }
     _decision_message(session, event, recipient, "advanced", params)
 
@@ -351,14 +358,17 @@ def missing_words(missing: list[str], language: str) -> list[str]:
     return [i18n.translate(MISSING.get(item, OTHER_MISSING), language) for item in missing]
 
 
-def local_date(moment: datetime, language: str) -> str:
+def local_date(moment: datetime | date, language: str) -> str:
     """`20 October`, `20 октября`, `20 қазан`: a deadline's day on the wall clock of Kazakhstan."""
-    return format_date(moment.astimezone(clock.KAZAKHSTAN).date(), "d MMMM", locale=language)
+    day = moment.astimezone(clock.KAZAKHSTAN).date() if isinstance(moment, datetime) else moment
+    return format_date(day, "d MMMM", locale=language)
+
+
+def _calendar(event: Event) -> calendar.Calendar:
+    """The programme's calendar of the event's year (this year's when the event names none)."""
+    return calendar.default_calendar(event.payload.get("year") or clock.local_now().year)
 
 
 def amend_by(given: datetime | None, event: Event, language: str) -> str:
     """The decision's own `amend_by`, else the calendar's amendment deadline of the event's year."""
-    if given is None:
-        year = event.payload.get("year") or clock.local_now().year
-        given = calendar.default_calendar(year).amendments_close
-    return local_date(given, language)
+    return local_date(given or _calendar(event).amendments_close, language)

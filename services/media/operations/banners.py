@@ -22,8 +22,9 @@ from xml.sax.saxutils import escape
 import pyvips
 from fpdf import FPDF
 
-from services.media import imaging, rules
+from services.media import rules
 from services.media.messages import STAGE_LINES, TITLE
+from services.media.operations import imaging
 from shared import fonts
 from shared.i18n import LANGUAGES, translate
 
@@ -182,7 +183,7 @@ def social_card(facts: Facts, photo: pyvips.Image, language: str) -> Made:
     for text, size, bold, colour in (
         (facts.name, 56, True, WHITE),
         (line, 34, False, ACCENT),
-        (f"TOP 100 · {translate(TITLE, language)}", 30, False, WHITE),
+        (translate(TITLE, language), 30, False, WHITE),
     ):
         piece = _text(text, size, CARD - 80, bold=bold, colour=colour)
         canvas = canvas.composite2(piece, "over", x=(CARD - piece.width) // 2, y=y).flatten()

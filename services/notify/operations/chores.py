@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from services.notify import reminders, sending
 from services.notify.models import Message
-from services.notify.providers import delivery_for
+from services.notify.operations import reminders, sending
+from services.notify.operations.providers import delivery_for
 from shared import clock
 from shared.runtime import Runtime
 

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from services.notify.providers.base import Mailer, PermanentFailure, TemporaryFailure
+from services.notify.operations.providers.base import Mailer, PermanentFailure, TemporaryFailure
 from services.notify.rules import mask_email
 
 

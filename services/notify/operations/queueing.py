@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.notify import rules, status, template_store, templating
-from services.notify.catalogue import OPTIONAL, PARAMETERS
+from services.notify import rules
 from services.notify.models import Message, OptOut
+from services.notify.operations import status, template_store, templating
+from services.notify.rules.catalogue import OPTIONAL, PARAMETERS
 from shared import clock, db
 
 NOT_SENDABLE = "not_sendable: not a Kazakhstan mobile number"

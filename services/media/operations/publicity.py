@@ -21,8 +21,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.media import banners, operations, originals, rules
+from services.media import queries, rules
 from services.media.models import Asset, BannerWithdrawal, Candidate, Followed
+from services.media.operations import PRODUCER, banners, originals
+from services.media.operations.photos import delete_after_commit
 from shared import clock, ordering, regions
 from shared.blobs import BlobStore
 from shared.envelope import Event
@@ -55,7 +57,7 @@ def advance(
     if candidate.stage == stage and candidate.banners:
         return  # the same decision announced again (a winners' list after the advancement)
     candidate.review_candidate, candidate.stage, candidate.updated_at = candidate_id, stage, clock.utcnow()
-    asset = operations.current_photo(session, nomination_id)
+    asset = queries.current_photo(session, nomination_id)
     if asset is not None:
         make_banners(session, blobs, event, candidate, asset, written)
 
@@ -75,7 +77,7 @@ def take_back(session: Session, blobs: BlobStore, event: Event, written: list[st
         return  # nothing was made of an advancement by this stage
     withdraw(session, blobs, candidate, data)
     candidate.stage, candidate.updated_at = fallback, clock.utcnow()
-    asset = operations.current_photo(session, nomination_id)
+    asset = queries.current_photo(session, nomination_id)
     if fallback is not None and asset is not None:
         make_banners(session, blobs, event, candidate, asset, written)
 
@@ -83,7 +85,7 @@ def take_back(session: Session, blobs: BlobStore, event: Event, written: list[st
 def withdraw(session: Session, blobs: BlobStore, candidate: Candidate, data: dict[str, Any]) -> None:
     """Delete the candidate's banners and social cards once this commits, and log the withdrawal."""
     keys = [file["key"] for file in candidate.banners]
-    operations.delete_after_commit(session, blobs, keys)
+    delete_after_commit(session, blobs, keys)
     if candidate.consent_publication:
         session.add(
             BannerWithdrawal(
@@ -105,7 +107,7 @@ def unpublish(session: Session, blobs: BlobStore, candidate: Candidate) -> None:
     """The student withdrew the consent to publication: the banners and social cards go (deleted
     once this commits, so their links answer 404). Not a correction of a decision, so nothing goes
     in the publications log, which shows only consenting candidates."""
-    operations.delete_after_commit(session, blobs, [file["key"] for file in candidate.banners])
+    delete_after_commit(session, blobs, [file["key"] for file in candidate.banners])
     candidate.banners, candidate.updated_at = [], clock.utcnow()
 
 
@@ -154,7 +156,7 @@ def make_banners(
     if source is None:
         return  # a photo processed before the square existed: its banner comes with the next photo
     made = banners.make_all(facts(candidate), source)
-    operations.delete_after_commit(session, blobs, [old["key"] for old in candidate.banners])
+    delete_after_commit(session, blobs, [old["key"] for old in candidate.banners])
     files: list[dict[str, Any]] = []
     for item in made:
         key = rules.banner_key(candidate.nomination_id, asset.id, candidate.stage, item.name, item.format)
@@ -176,7 +178,7 @@ def make_banners(
     emit(
         session,
         event.caused(
-            operations.PRODUCER,
+            PRODUCER,
             "media.banner_ready",
             {
                 "nomination_id": candidate.nomination_id,
@@ -188,19 +190,11 @@ def make_banners(
     )
 
 
-def full_name(candidate: Candidate) -> str:
-    """The name as the student spells it: last, first, patronymic."""
-    name = candidate.name or {}
-    return " ".join(
-        part for part in (name.get("last_name"), name.get("first_name"), name.get("patronymic")) if part
-    )
-
-
 def facts(candidate: Candidate) -> banners.Facts:
     region = regions.resolve(candidate.region)
     achievement = candidate.achievements[0]["title"] if candidate.achievements else None
     return banners.Facts(
-        name=full_name(candidate),
+        name=rules.full_name(candidate.name),
         college=candidate.college_names or {"en": candidate.college_code},
         region=dict(region.names) if region else {"en": candidate.region},
         stage=candidate.stage or "republican",

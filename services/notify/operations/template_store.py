@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notify import templating
-from services.notify.catalogue import CHANNELS
 from services.notify.models import Template
+from services.notify.operations import templating
+from services.notify.rules.catalogue import CHANNELS
 from shared import clock
 
 SEEDED_BY = "seed"

@@ -12,9 +12,9 @@ import hmac
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notify import status
 from services.notify.models import Message
-from services.notify.providers import Gateway
+from services.notify.operations import status
+from services.notify.operations.providers import Gateway
 from shared import clock
 
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, request, send_file
 from sqlalchemy.orm import Session
 
-from services.notify import audit, queries, rules, template_store, templating
-from services.notify.api import LOG_ROLES
-from services.notify.catalogue import CHANNELS
+from services.notify import queries, rules
 from services.notify.messages import NOT_FOUND, TERMS
 from services.notify.models import Message, OptOut
-from services.notify.unsubscribe import address_of
+from services.notify.operations import audit, template_store, templating
+from services.notify.operations.unsubscribe import address_of
+from services.notify.rules.catalogue import CHANNELS
 from shared import clock, i18n, identity, pages
 from shared.web import current_runtime
 
@@ -43,7 +43,7 @@ def _scope() -> str | None:
 
 
 @bp.get("/")
-@identity.roles(*LOG_ROLES)
+@identity.roles(*rules.LOG_ROLES)
 def index() -> pages.Page:
     filters = {name: request.args.get(name) or None for name in ("status", "template", "channel", "region")}
     if _scope():
@@ -63,7 +63,7 @@ def _visible(session: Session, message_id: str) -> Message:
 
 
 @bp.get("/messages/<message_id>")
-@identity.roles(*LOG_ROLES)
+@identity.roles(*rules.LOG_ROLES)
 def message(message_id: str) -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         found = _visible(session, message_id)
@@ -72,7 +72,7 @@ def message(message_id: str) -> pages.Page:
 
 
 @bp.get("/messages/<message_id>.eml")
-@identity.roles(*LOG_ROLES)
+@identity.roles(*rules.LOG_ROLES)
 def message_file(message_id: str) -> Response:
     """The embedded mode's letter as written (`.eml`), while its body is kept."""
     folder = current_runtime().settings.data_dir / "mail"

@@ -11,6 +11,7 @@ send time. The seed versions are files in `seed/` (TOML, one file per message co
 from __future__ import annotations
 
 import html
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,12 +20,14 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, meta
 
-from services.notify import rules, sandbox
-from services.notify.catalogue import PARAMETERS
-from services.notify.sandbox import BoundedEnvironment, TooCostly
+from services.notify import rules
+from services.notify.operations import sandbox
+from services.notify.operations.sandbox import BoundedEnvironment, TooCostly
+from services.notify.rules.catalogue import PARAMETERS
+from shared import i18n, vocabulary
 from shared.i18n import LANGUAGES
 
-SEED = Path(__file__).parent / "seed"
+SEED = Path(__file__).parents[1] / "seed"
 #: Where an empty language version falls back to, in order.
 FALLBACK: tuple[str, ...] = ("kk", "ru", "en")
 
@@ -91,17 +94,45 @@ def render(
     text = render_text(pick(body, language), params)
     if channel == "sms":
         return Rendered(None, text, None, rules.sms_segments(text), rules.sms_encoding(text))
-    return Rendered(render_text(pick(subject, language), params), text, to_html(text))
+    title = render_text(pick(subject, language), params)
+    return Rendered(title, text, to_html(text, language, title))
 
 
-def to_html(text: str) -> str:
-    """The HTML part: the text's paragraphs, escaped, in a plain readable page (no images, no script)."""
-    paragraphs = [part.strip() for part in text.split("\n\n") if part.strip()]
-    body = "\n".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
+#: A link in a letter's text, made clickable in its HTML part.
+_LINK = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)»”]")
+
+
+def _paragraph(part: str) -> str:
+    escaped = _LINK.sub(lambda found: f'<a href="{found[0]}">{found[0]}</a>', html.escape(part))
+    return f"<p>{escaped.replace(chr(10), '<br>')}</p>"
+
+
+def to_html(text: str, language: str, subject: str = "") -> str:
+    """The HTML part: a page in the letter's language (`lang`, so a screen reader and a translator
+    read it right) under the programme's name, then the text's paragraphs, escaped, links made links.
+    Plain and readable: no images, no script, styles inline (mail clients drop style sheets)."""
+    paragraphs = "\n".join(_paragraph(part.strip()) for part in text.split("\n\n") if part.strip())
     return (
-        '<!doctype html><html><body style="font-family:sans-serif;font-size:15px;line-height:1.5">'
-        f"{body}</body></html>"
+        f'<!doctype html>\n<html lang="{html.escape(language)}">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(subject)}</title></head>\n"
+        '<body style="margin:0;padding:16px;font-family:sans-serif;font-size:15px;line-height:1.5;'
+        'color:#1b1b1b">\n'
+        '<div style="max-width:600px;margin:0 auto">\n'
+        '<header style="border-bottom:3px solid #0b5cab;padding-bottom:8px;margin-bottom:16px">'
+        f'<strong style="font-size:17px">{html.escape(programme(language))}</strong></header>\n'
+        f"<main>\n{paragraphs}\n</main>\n</div>\n</body>\n</html>\n"
     )
+
+
+def to_plain(text: str, language: str) -> str:
+    """The plain-text part: the same letter as the HTML, under the same heading (the programme's name)."""
+    return f"{programme(language)}\n\n{text}\n"
+
+
+def programme(language: str) -> str:
+    """The programme's one name (`shared.vocabulary.PROGRAMME`) in the letter's language."""
+    return i18n.translate(vocabulary.PROGRAMME, language)
 
 
 def check(code: str, channel: str, subject: dict[str, str] | None, body: dict[str, str]) -> None:

@@ -16,9 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from services.notify.providers.base import Mailer, PermanentFailure, SmsSender, Taken, TemporaryFailure
-from services.notify.providers.mail import FileMailer, SmtpMailer
-from services.notify.providers.sms import Gateway, HttpSms, LogSms, SmsRouter
+from services.notify.operations.providers.base import (
+    Mailer,
+    PermanentFailure,
+    SmsSender,
+    Taken,
+    TemporaryFailure,
+)
+from services.notify.operations.providers.mail import FileMailer, SmtpMailer
+from services.notify.operations.providers.sms import Gateway, HttpSms, LogSms, SmsRouter
 from shared.config import NotifySettings, Settings
 
 __all__ = [

@@ -4,6 +4,9 @@ optional (and so carries an unsubscribe link). The texts themselves are template
 A template may use only the parameters of its message; `templating.check` refuses any other name,
 and `tests/contracts/test_notify_templates.py` proves every event that triggers a message carries them all.
 `audience` tells a student's letter from their college coordinator's, where a message has both.
+`name` is the student's full name (surname first, as a coordinator finds it in their lists);
+`greeting_name` is how a letter to the student greets them (`rules.greeting_name`). The dates are in
+the letter's language, from the decision or else the programme's calendar.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "nomination_received": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "nomination_id": "0b6f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f",
         "region": "Алматы",
+        "decided_by": "15 қазан",
     },
     "photo_rejected": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "nomination_id": "0b6f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f",
         "reason": "суреттің қысқа жағы 600 пикселден аз",
@@ -32,29 +38,35 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "candidate_advanced": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "to_stage": "republican",
         "missing": ["қазақ тіліндегі мәлімдеме"],
         "amend_by": "20 қазан",
+        "republican_from": "20 қазан",
     },
     "candidate_not_advanced": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "stage": "regional",
     },
     "correction_advanced": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "corrected_on": "10 қазан",
         "to_stage": "republican",
         "missing": ["қазақ тіліндегі мәлімдеме"],
         "amend_by": "20 қазан",
+        "republican_from": "20 қазан",
     },
     "correction_not_advanced": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "corrected_on": "10 қазан",
         "stage": "regional",
@@ -70,12 +82,14 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "winner": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
         "year": 2026,
     },
     "consent_withdrawn": {
         "audience": STUDENT_AND_COORDINATOR,
         "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
         "reference": "0B6F3C1E",
     },
     "to_score_digest": {

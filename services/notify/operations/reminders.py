@@ -22,9 +22,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from services.notify import operations
 from services.notify.models import Candidate, ClosedStage, Followed, Message, Person, Recipient
-from services.notify.queueing import To, queue
+from services.notify.operations import notices
+from services.notify.operations.queueing import To, queue
 from shared import calendar, clock, identity
 
 #: The local time reminders and digests go out.
@@ -68,8 +68,8 @@ def run(session: Session, at: datetime) -> list[str]:
                 params={
                     "recipient_name": to.name,
                     "kind": kind,
-                    "deadline": operations.local_date(deadline, to.language),
-                    "region": operations.region_name(region, to.language),
+                    "deadline": notices.local_date(deadline, to.language),
+                    "region": notices.region_name(region, to.language),
                     "count": count,
                 },
                 region=region,
@@ -119,7 +119,7 @@ def _nominations(session: Session, year: int) -> list[tuple[str, To, int]]:
             )
     for region, count in sorted(per_region.items()):
         targets.extend(
-            (region, _user_to(person), count) for person in operations.region_coordinators(session, region)
+            (region, _user_to(person), count) for person in notices.region_coordinators(session, region)
         )
     return targets
 
@@ -153,7 +153,7 @@ def _statements(session: Session, year: int) -> list[tuple[str, To, int]]:
     return [
         (region, _user_to(person), count)
         for region, count in sorted(per_region.items())
-        for person in operations.region_coordinators(session, region)
+        for person in notices.region_coordinators(session, region)
     ]
 
 

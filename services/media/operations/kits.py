@@ -28,9 +28,10 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from services.media import audit, operations, publicity, rules
+from services.media import queries, rules
 from services.media.models import Candidate, Kit
-from services.media.present import LINK_SECONDS
+from services.media.operations import audit
+from services.media.operations.photos import delete_after_commit
 from shared import clock, exports, regions
 from shared.blobs import BlobNotFound, BlobStore
 from shared.i18n import LANGUAGES
@@ -82,18 +83,7 @@ def download_link(session: Session, blobs: BlobStore, kit_id: str, caller: Ident
     if kit is None or kit.status != "ready" or not kit.key:
         return None
     audit.kit_downloaded(session, caller, kit)
-    return blobs.presigned_url(kit.key, LINK_SECONDS)
-
-
-def members(session: Session, year: int, stage: str, region: str | None) -> list[Candidate]:
-    """Who a kit gathers: consenting candidates of the year at the stage (winners were republican too)."""
-    stages = ("winner",) if rules.kit_stage(stage) == "winner" else ("republican", "winner")
-    query = select(Candidate).where(
-        Candidate.year == year, Candidate.stage.in_(stages), Candidate.consent_publication.is_(True)
-    )
-    if region:
-        query = query.where(Candidate.region == region)
-    return list(session.scalars(query.order_by(Candidate.region, Candidate.nomination_id)))
+    return blobs.presigned_url(kit.key, queries.LINK_SECONDS)
 
 
 #: The kits that gather a candidate of each stage (`members`): winners are in the republican kits too.
@@ -114,7 +104,7 @@ def rebuild_holding(session: Session, blobs: BlobStore, candidate: Candidate) ->
         or_(Kit.region.is_(None), Kit.region == candidate.region),
     )
     held = list(session.scalars(query))
-    operations.delete_after_commit(session, blobs, [kit.key for kit in held if kit.key])
+    delete_after_commit(session, blobs, [kit.key for kit in held if kit.key])
     for kit in held:
         kit.status, kit.progress, kit.key, kit.bytes = "queued", 0.0, None, None
         kit.updated_at = clock.utcnow()
@@ -159,7 +149,7 @@ def build(runtime: Runtime, kit_id: str) -> None:
         kit = session.get(Kit, kit_id)
         assert kit is not None
         year, stage, region = kit.year, kit.stage, kit.region
-        entries = [_entry(session, candidate) for candidate in members(session, year, stage, region)]
+        entries = [_entry(session, candidate) for candidate in queries.members(session, year, stage, region)]
     with tempfile.TemporaryDirectory(prefix="kit-") as folder:
         path = Path(folder) / "kit.zip"
         _write_zip(runtime, kit_id, path, entries)
@@ -183,10 +173,10 @@ def build(runtime: Runtime, kit_id: str) -> None:
 
 def _entry(session: Session, candidate: Candidate) -> dict[str, Any]:
     """What one candidate's folder holds, read while the session is open (keys, not bytes)."""
-    asset = operations.current_photo(session, candidate.nomination_id)
+    asset = queries.current_photo(session, candidate.nomination_id)
     files = [*(asset.files if asset else []), *candidate.banners]
     region = regions.resolve(candidate.region)
-    name = publicity.full_name(candidate)
+    name = rules.full_name(candidate.name)
     folder = f"{candidate.region}/{_slug(name) or candidate.nomination_id}-{candidate.nomination_id[:8]}"
     return {
         "folder": folder,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
-from services.media import audit, kits, operations, present, queries, rules
+from services.media import queries, rules
 from services.media.messages import NOT_FOUND, TERMS
 from services.media.models import Candidate
+from services.media.operations import audit, kits, publications
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
 from shared.regions import all_regions
@@ -32,7 +33,7 @@ def index() -> pages.Page:
     caller = identity.caller()
     with runtime.db.unit_of_work() as session:
         rows = queries.listed(session, caller, year=year, region=region, stage=stage)
-        items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
         years = sorted({year, *queries.years(session)}, reverse=True)
         audit.listed(session, caller, len(items), year=year, region=region, stage=stage)
     return pages.render(
@@ -57,7 +58,7 @@ def candidate(nomination_id: str) -> pages.Page:
         rows = queries.listed(session, caller, nomination_id=nomination_id)
         if not rows:
             abort(404)
-        items = [present.asset(runtime.blobs, found, photo) for found, photo in rows]
+        items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
         audit.candidate_read(session, caller, rows[0][0])
     return pages.render("candidate.html", TERMS, "media.index", item=items[0])
 
@@ -84,9 +85,10 @@ def photo(nomination_id: str, name: str) -> Response:
     caller = identity.caller()
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
-        asset = operations.current_photo(session, nomination_id)
+        asset = queries.current_photo(session, nomination_id)
         candidate = session.get(Candidate, nomination_id)
-        if asset is None or not rules.may_see_photo(caller, asset.region, candidate):
+        consented, stage = (candidate.consent_publication, candidate.stage) if candidate else (False, None)
+        if asset is None or not rules.may_see_photo(caller, asset.region, consented, stage):
             abort(404)
         file = next((f for f in asset.files if f["name"] == name and f["format"] == "jpeg"), None)
         url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
@@ -103,7 +105,7 @@ def photo(nomination_id: str, name: str) -> Response:
 def kit_list() -> pages.Page:
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
-        rows = [present.kit(runtime.blobs, kit) for kit in queries.kits(session)]
+        rows = [queries.shown_kit(runtime.blobs, kit) for kit in queries.kits(session)]
     return pages.render("kits.html", TERMS, "media.index", kits=rows, year=_year(), regions=all_regions())
 
 
@@ -139,7 +141,7 @@ def publication_list() -> pages.Page:
     with current_runtime().db.unit_of_work() as session:
         rows = queries.publications(session, year)
         withdrawn = [
-            present.withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
+            queries.shown_withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
         ]
     return pages.render(
         "publications.html",
@@ -163,7 +165,7 @@ def add_publication() -> Response:
     except ValidationError:
         return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
     with current_runtime().db.unit_of_work() as session:
-        operations.record_publication(session, data, identity.caller())
+        publications.record_publication(session, data, identity.caller())
     year = data["published_on"].year
     return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from services.media import rules, sources
+from services.media import rules
 from services.media.models import Asset
+from services.media.operations import sources
 from shared.blobs import BlobStore
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from services.notify.providers import Delivery
+from services.notify.operations.providers import Delivery
 
 SALT = "top100.notify.unsubscribe"
 

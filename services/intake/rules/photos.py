@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from services.intake.rules import Problem
+from services.intake.rules.problems import Problem
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000

@@ -23,11 +23,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from services.notify import compose, rules, status
+from services.notify import rules
 from services.notify.models import Followed, Message
-from services.notify.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
-from services.notify.queueing import TO_SEND
-from services.notify.unsubscribe import links
+from services.notify.operations import compose, status
+from services.notify.operations.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
+from services.notify.operations.queueing import TO_SEND
+from services.notify.operations.unsubscribe import links
 from shared import clock
 from shared.db import Database
 

@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event as orm_event
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.media import audit, imaging, originals, rules, sources
+from services.media import queries, rules
 from services.media.messages import REASONS
-from services.media.models import Asset, Candidate, Followed, Publication
+from services.media.models import Asset, Candidate, Followed
+from services.media.operations import PRODUCER, imaging, originals, sources
 from shared import clock, ordering
 from shared.blobs import BlobStore
 from shared.db import Database
 from shared.envelope import Event
 from shared.i18n import LANGUAGES, translate
-from shared.identity import Identity
 from shared.outbox import emit
 from shared.runtime import Runtime
 
-PRODUCER = "media"
-LIVE = ("pending", "processed", "rejected", "missing")
 #: Asset ids derived from event ids: the same event, retried, makes the same asset and the same keys.
 _ASSETS = uuid.UUID("0b6f6f3e-5d1c-4c8e-9a51-6d3c2b7c1a00")
 
@@ -71,35 +70,78 @@ def remember(session: Session, event: Event) -> Candidate | None:
     return candidate
 
 
-def take_photo(session: Session, blobs: BlobStore, event: Event, written: list[str]) -> Asset | None:
-    """Process the photo a submission or an amendment carries; an amendment without one changes nothing.
+@dataclass(frozen=True)
+class Fetched:
+    """A photo read through its link and decoded: its checksum, the original's bytes and what
+    `imaging.process` made of them, or the reason it cannot be used (`unavailable`,
+    `checksum_mismatch`, or one of imaging's)."""
+
+    sha256: str
+    original: bytes | None = None
+    outcome: imaging.Outcome | None = None
+    reason: str | None = None
+
+
+def fetch(photo: dict[str, Any]) -> Fetched:
+    """Read the photo an event points at, check its checksum and decode it into every derivative.
+
+    Slow (a download of up to 15 MB, then about a second of CPU), and touching no database: the
+    worker runs it before the unit of work that records the result opens (`handlers.fetch_photo`).
+    A server that does not answer raises, and the worker retries the event.
+    """
+    try:
+        original = sources.fetch(photo["url"])
+    except sources.Unavailable:
+        return Fetched(photo["sha256"], reason="unavailable")
+    if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
+        return Fetched(photo["sha256"], reason="checksum_mismatch")
+    outcome = imaging.process(original)
+    return Fetched(photo["sha256"], original, outcome, outcome.reason)
+
+
+def take_photo(
+    session: Session, blobs: BlobStore, event: Event, written: list[str], fetched: Fetched | None = None
+) -> Asset | None:
+    """Record the photo a submission or an amendment carries; an amendment without one changes nothing.
 
     A submission without a photo is recorded as `missing` and announced as `media.photo_rejected`
     with reason `missing`, so review and notify learn of it the same way as of any other refusal.
     Nothing is made for a withdrawn nomination, nor from a photo older than the latest one taken.
-    `written` collects the keys written, for the undo should the transaction fail.
+    `fetched` is the photo as `fetch` read it before this unit of work; without it (or for another
+    photo than the event's) it is fetched here. `written` collects the keys written, for the undo
+    should the transaction fail.
     """
-    data = event.payload
-    photo = data.get("photo")
+    photo = event.payload.get("photo")
     if photo is None and event.type != "nomination.submitted":
         return None
-    nomination_id = data["nomination_id"]
-    revision = data.get("revision")
+    nomination_id, revision = event.payload["nomination_id"], event.payload.get("revision")
     if ordering.follow(session, Followed, nomination_id).withdrawn:
         return None
-    latest = session.scalar(select(func.max(Asset.revision)).where(Asset.nomination_id == nomination_id))
-    if not ordering.newer(revision, latest):
+    if not ordering.newer(revision, queries.latest_revision(session, nomination_id)):
         return None
     if photo is not None:
-        same = _live(session, nomination_id, photo["sha256"])
+        same = queries.live_asset(session, nomination_id, photo["sha256"])
         if same is not None:
             same.revision = revision
             return same
     _supersede(session, blobs, nomination_id)
+    asset = _new_asset(session, event, photo)
+    if photo is None:
+        asset.status = "missing"
+        _reject(session, event, asset, "missing")
+        return asset
+    if fetched is None or fetched.sha256 != photo["sha256"]:
+        fetched = fetch(photo)
+    _record(session, blobs, event, asset, fetched, written)
+    return asset
+
+
+def _new_asset(session: Session, event: Event, photo: dict[str, Any] | None) -> Asset:
+    """The pending asset of this event's photo (its id derived from the event's: a retry makes the same)."""
     now = clock.utcnow()
     asset = Asset(
         id=str(uuid.uuid5(_ASSETS, str(event.id))),
-        nomination_id=nomination_id,
+        nomination_id=event.payload["nomination_id"],
         region=event.region,
         status="pending",
         source_key=photo and photo["key"],
@@ -107,47 +149,34 @@ def take_photo(session: Session, blobs: BlobStore, event: Event, written: list[s
         source_sha256=photo and photo["sha256"],
         derivatives=[],
         files=[],
-        revision=revision,
+        revision=event.payload.get("revision"),
         created_at=now,
         updated_at=now,
     )
     session.add(asset)
-    if photo is None:
-        asset.status = "missing"
-        _reject(session, event, asset, "missing")
-        return asset
-    try:
-        original = sources.fetch(photo["url"])
-    except sources.Unavailable:
-        _reject(session, event, asset, "unavailable")
-        return asset
-    if hashlib.sha256(original).hexdigest() != photo["sha256"].lower():
-        _reject(session, event, asset, "checksum_mismatch")
-        return asset
-    outcome = imaging.process(original)
-    asset.width, asset.height = outcome.width or None, outcome.height or None
-    if outcome.reason:
-        _reject(session, event, asset, outcome.reason)
-        return asset
-    asset.files = store(blobs, outcome.derivatives, written, nomination_id, asset.id)
-    kept = originals.keep(blobs, original, written, nomination_id, asset.id)
-    del original
+    return asset
+
+
+def _record(
+    session: Session, blobs: BlobStore, event: Event, asset: Asset, fetched: Fetched, written: list[str]
+) -> None:
+    """Store the derivatives and the original of a usable photo and announce them; else the refusal."""
+    if fetched.outcome is not None:
+        asset.width, asset.height = fetched.outcome.width or None, fetched.outcome.height or None
+    if fetched.reason or fetched.outcome is None or fetched.original is None:
+        _reject(session, event, asset, fetched.reason or "unreadable")
+        return
+    asset.files = store(blobs, fetched.outcome.derivatives, written, asset.nomination_id, asset.id)
+    kept = originals.keep(blobs, fetched.original, written, asset.nomination_id, asset.id)
     asset.status, asset.derivatives = "processed", [*(file["key"] for file in asset.files), kept]
     session.flush()
-    emit(
-        session,
-        event.caused(
-            PRODUCER,
-            "media.photo_processed",
-            {
-                "nomination_id": nomination_id,
-                "asset_id": asset.id,
-                "derivatives": [file["key"] for file in asset.files],
-                "nomination_revision": revision,
-            },
-        ),
-    )
-    return asset
+    payload = {
+        "nomination_id": asset.nomination_id,
+        "asset_id": asset.id,
+        "derivatives": [file["key"] for file in asset.files],
+        "nomination_revision": asset.revision,
+    }
+    emit(session, event.caused(PRODUCER, "media.photo_processed", payload))
 
 
 def store(
@@ -173,13 +202,6 @@ def store(
             }
         )
     return files
-
-
-def current_photo(session: Session, nomination_id: str) -> Asset | None:
-    """The nomination's processed photo, if it has one now."""
-    return session.scalar(
-        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed").limit(1)
-    )
 
 
 def withdraw(session: Session, blobs: BlobStore, event: Event) -> None:
@@ -267,7 +289,7 @@ def _supersede(session: Session, blobs: BlobStore, nomination_id: str) -> None:
 
     Their keys stay on the row, so a withdrawal still finds any a killed worker left behind."""
     for older in session.scalars(
-        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(LIVE))
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status.in_(queries.LIVE))
     ):
         delete_after_commit(session, blobs, list(older.derivatives))
         older.status, older.files, older.updated_at = "superseded", [], clock.utcnow()
@@ -288,31 +310,3 @@ def _reject(session: Session, event: Event, asset: Asset, reason: str) -> None:
     if params:
         payload["params"] = params
     emit(session, event.caused(PRODUCER, "media.photo_rejected", payload))
-
-
-def _live(session: Session, nomination_id: str, sha256: str) -> Asset | None:
-    """The asset already made from this very photo (a resubmission under a new event id)."""
-    return session.scalar(
-        select(Asset).where(
-            Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
-        )
-    )
-
-
-def record_publication(session: Session, data: dict[str, Any], who: Identity) -> Publication:
-    """A material an outlet published: counted in the year it was published, logged in the audit."""
-    row = Publication(
-        id=str(uuid.uuid4()),
-        year=data["published_on"].year,
-        outlet=data["outlet"],
-        url=data["url"],
-        published_on=data["published_on"],
-        language=data["language"],
-        candidate_ids=list(data.get("candidate_ids") or []),
-        created_by=who.user_id,
-        created_at=clock.utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    audit.record(session, who, audit.PUBLICATION_LOGGED, object=f"publication:{row.id}")
-    return row

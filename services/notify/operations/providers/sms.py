@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.notify.providers.base import (
+from services.notify.operations.providers.base import (
     PermanentFailure,
     ProviderUnusable,
     SmsSender,
