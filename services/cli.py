@@ -178,7 +178,8 @@ FIRST_USER_COMMAND = ".venv/bin/top100 users create --email you@example.kz --rol
 
 def _nobody_signs_in(settings: config.Settings) -> bool:
     """Whether review has no account yet (a fresh data folder)."""
-    from services.review import accounts, bootstrap
+    from services.review import bootstrap
+    from services.review.operations import accounts
 
     runtime = bootstrap.build(settings)
     try:

@@ -7,19 +7,9 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from services.review import (
-    api,
-    audit,
-    audit_api,
-    audit_pages,
-    bootstrap,
-    dashboard,
-    decision_pages,
-    decisions_api,
-    login,
-    views,
-)
+from services.review import api, bootstrap, pages
 from services.review.messages import PROBLEMS, ReviewProblem
+from services.review.operations import audit
 from shared import problems
 from shared.runtime import Runtime
 from shared.web import create_service_app
@@ -40,17 +30,8 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (
-            views.bp,
-            api.bp,
-            login.bp,
-            audit_api.bp,
-            audit_pages.bp,
-            decisions_api.bp,
-            decision_pages.bp,
-            dashboard.bp,
-        ),
-        error_page=views.error_page,
+        (*pages.BLUEPRINTS, *api.BLUEPRINTS),
+        error_page=pages.candidates.error_page,
         init=_answer_review_problems,
         audit_log=audit.record,
     )

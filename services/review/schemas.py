@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from marshmallow import Schema, fields, validate
 
-from services.review import rules
-from shared import regions
+from services.review.rules import scoring as rules
+from shared import clock, problems, regions
 
 _YEAR = validate.Range(min=2019, max=2100)
 
@@ -26,3 +28,17 @@ class RankingQuery(Schema):
     year = fields.Integer(required=True, validate=_YEAR)
     stage = fields.String(required=True, validate=validate.OneOf(rules.SCORED_STAGES))
     region = fields.String(load_default=None, validate=validate.OneOf(regions.region_codes()))
+
+
+class DashboardQuery(Schema):
+    """The dashboard's year (this one by default); its other parameters (`lang`, `region`) are the
+    page's, not the year's business, so only `year` is loaded."""
+
+    year = fields.Integer(load_default=None, validate=_YEAR)
+
+
+def dashboard_year(args: Mapping[str, str]) -> int:
+    """The year a dashboard request asks for; 422 naming `year` for one out of the programme's."""
+    asked = args.get("year")
+    year = problems.load_query(DashboardQuery(), {"year": asked} if asked else {})["year"]
+    return year if year is not None else clock.local_now().year

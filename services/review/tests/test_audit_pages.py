@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from services.review import audit
 from services.review.app import create_app
+from services.review.operations import audit
 from services.review.tests import seeding
 from shared.runtime import Runtime
 

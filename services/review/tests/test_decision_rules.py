@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from services.review import decision_rules as rules
+from services.review.rules import decisions as rules
 from services.review.tests.seeding import LONG
 from shared.calendar import default_calendar
 from shared.clock import KAZAKHSTAN

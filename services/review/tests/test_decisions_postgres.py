@@ -117,7 +117,7 @@ def test_postgres_refuses_to_update_or_delete_a_decision(
 
 
 def test_postgres_refuses_to_update_or_delete_the_audit_log(pg_runtime: Runtime) -> None:
-    from services.review import audit
+    from services.review.operations import audit
 
     with pg_runtime.db.unit_of_work() as session:
         audit.record(session, None, audit.LOGIN_FAILED, email="a***@example.kz")

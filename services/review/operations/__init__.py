@@ -1,0 +1,1 @@
+"""What changes review's data: one function per use case, each run in the caller's unit of work."""
