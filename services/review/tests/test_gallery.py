@@ -12,9 +12,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from services.review import gallery, public_pages
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate
+from services.review.pages import gallery
+from services.review.pages import public as public_pages
 from services.review.tests.factories import event, submitted
 from shared import regions
 from shared.handling import handle
@@ -32,9 +33,7 @@ ATOM_NS = {"a": "http://www.w3.org/2005/Atom"}
 
 def public_client(runtime: Runtime) -> FlaskClient:
     """The public blueprints on an app of their own, as the public process group serves them."""
-    app = create_service_app(
-        "services.review.gallery", runtime, (gallery.bp, public_pages.assets), people=False
-    )
+    app = create_service_app("services.review.app", runtime, (gallery.bp, public_pages.assets), people=False)
     return app.test_client()
 
 
@@ -105,6 +104,8 @@ def test_the_gallery_by_region_in_each_language(client: FlaskClient) -> None:
         assert 'property="og:image" content="http://127.0.0.1:8003/public/photos/nom-' in html
         assert 'name="twitter:card" content="summary_large_image"' in html
         assert "<script" not in html and len(response.data) < 200_000
+    css = client.get("/public/assets/public.css")
+    assert css.status_code == 200 and css.mimetype == "text/css" and "/public/assets/public.css" in html
     ru = client.get(f"/public/winners/{YEAR}?lang=ru").get_data(as_text=True)
     assert "Я люблю свою профессию." in ru
     by_browser = client.get(f"/public/winners/{YEAR}", headers={"Accept-Language": "en-GB,en;q=0.9"})

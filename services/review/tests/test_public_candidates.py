@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate
-from services.review.queries_public import excerpt, in_language, public_candidates
+from services.review.queries.public import excerpt, in_language, public_candidates
 from services.review.tests.factories import event, submitted
 from shared.handling import handle
 from shared.runtime import Runtime

@@ -5,7 +5,7 @@
 - `GET /public/winners/<year>/feed.atom`: an Atom feed;
 - `GET /public/winners/<year>/embed?region=`: a page for an iframe (`frame-ancestors *` here only).
 
-Every one reads `queries_public.public_candidates` (consenting, not withdrawn winners) and is
+Every one reads `queries.public.public_candidates` (consenting, not withdrawn winners) and is
 cacheable for at most 60 s, so a withdrawn consent or nomination is off all of them within a
 minute. A year without winners yet is 404.
 """
@@ -20,8 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
-from services.review import public_pages
-from services.review.queries_public import NATIONAL, PublicCandidate, public_candidates
+from services.review.pages import public as public_pages
+from services.review.queries.public import NATIONAL, PublicCandidate, public_candidates
 from shared import clock, i18n, identity, regions
 from shared.web import current_runtime
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, make_response, request
@@ -23,11 +24,16 @@ from shared import i18n, pages
 CACHE_SECONDS = 60
 
 #: The public pages' stylesheet (and any other static file of theirs), at `/public/assets/`.
-assets = Blueprint("public_assets", __name__, static_folder="static/public", static_url_path="/public/assets")
+assets = Blueprint(
+    "public_assets",
+    __name__,
+    static_folder=str(Path(__file__).resolve().parents[1] / "static" / "public"),
+    static_url_path="/public/assets",
+)
 
 
 def public_language() -> str:
-    """`?lang=`, else the remembered choice, else the browser's languages (kk/ru/en, default kk)."""
+    """`?lang=`, else the remembered choice, else the browser's languages (else the default one)."""
     asked = request.args.get("lang", "")
     if asked in i18n.LANGUAGES:
         return asked

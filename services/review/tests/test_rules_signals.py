@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from services.review import vote_signals as s
-from services.review.vote_signals import Thresholds, VoteFact
+from services.review.rules import signals as s
+from services.review.rules.signals import Thresholds, VoteFact
 
 T0 = datetime(2026, 10, 10, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@
 100 gallery, its JSON and Atom feeds and its widget): candidates of a year, stage and scope who gave
 `consent.publication`, have not withdrawn it, and whose nomination is not withdrawn. A withdrawal of
 either reaches review as an event and the next read leaves the candidate out; the pages' cache
-lifetime (at most 60 s, `public_pages.CACHE_SECONDS`) bounds how long a copy may still show them.
+lifetime (at most 60 s, `pages.public.CACHE_SECONDS`) bounds how long a copy may still show them.
 
 Nothing personal but what the student agreed to publish: name (Kazakh letters untouched), college,
 region, statement and photo. Photos are media's public derivatives (`/public/photos/<id>/<card|web>`,
