@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 
 from services.review import api, bootstrap, pages
 from services.review.api import decisions as decisions_api
+from services.review.api import docs
 from services.review.messages import CATALOG, PROBLEMS
 from services.review.operations import Refused, audit
 from shared import problems
@@ -47,12 +48,17 @@ def _answer_problems(app: Flask) -> None:
     app.register_error_handler(problems.Problem, answer)
 
 
+def _init(app: Flask) -> None:
+    _answer_problems(app)
+    docs.init_docs(app)
+
+
 def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
         (*pages.BLUEPRINTS, *api.BLUEPRINTS),
         error_page=pages.candidates.error_page,
-        init=_answer_problems,
+        init=_init,
         audit_log=audit.record,
     )
