@@ -15,11 +15,12 @@ from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    blueprints = (pages.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
+    blueprints = (pages.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
         blueprints,
         error_page=pages.error_page,
         audit_log=audit.record,
+        init=api.init_api,
     )

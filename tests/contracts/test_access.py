@@ -29,13 +29,16 @@ SERVICES = ("review", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
+#: An API's OpenAPI document and its docs page (`shared.openapi`): what the API is, not what it holds.
+_API_DOCS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "apidocs.asset"}
 PUBLIC: dict[str, set[str]] = {
     "review": _COMMON | {"login.form", "login.submit", "review.static"},
     # A signed, expiring link to a blob: its signature is the check (a tampered or expired one: 403).
-    "media": _COMMON | {"media.static", "files.download"},
+    "media": _COMMON | _API_DOCS | {"media.static", "files.download"},
     # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
     # signed token is the check): callers who never sign in.
     "notify": _COMMON
+    | _API_DOCS
     | {"notify.static", "notify.unsubscribe", "notify_api.receipt", "notify_api.unsubscribe"},
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
