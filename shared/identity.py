@@ -359,22 +359,7 @@ def install(
     page, signing in at review goes back to media's page; on one domain they are all 'self'); and
     images may come from them too (review's candidate page shows the photo media serves).
     """
-    own_origins = " ".join(["'self'", *sorted(set(trusted_origins))])
-    app.config.update(
-        SESSION_COOKIE_NAME=SESSION_COOKIE,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=secure_cookies,
-        SESSION_COOKIE_PATH="/",
-        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
-        # Checked below, only where the cookie authenticates the request.
-        WTF_CSRF_CHECK_DEFAULT=False,
-        # A token lives as long as the session; a form left open over lunch still posts.
-        WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_HEADERS=["X-CSRF-Token", "X-CSRFToken"],
-    )
-    csrf.init_app(app)
-    app.extensions["top100.login_url"] = login_url
+    _configure_sessions(app, secure_cookies, login_url)
 
     @app.before_request
     def _authenticate() -> ResponseReturnValue | None:
@@ -394,9 +379,34 @@ def install(
             raise Forbidden()
         return None
 
-    @app.after_request
-    def _security_headers(response: Any) -> Any:
-        """No framing, no sniffing, no inline script: what a page with personal data needs."""
+    app.after_request(_security_headers(" ".join(["'self'", *sorted(set(trusted_origins))])))
+
+
+def _configure_sessions(app: Flask, secure_cookies: bool, login_url: str) -> None:
+    """The session cookie, CSRF protection (checked only where the cookie authenticates a request),
+    and where to sign in."""
+    app.config.update(
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure_cookies,
+        SESSION_COOKIE_PATH="/",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # Checked by `install`, only where the cookie authenticates the request.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        # A token lives as long as the session; a form left open over lunch still posts.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRF-Token", "X-CSRFToken"],
+    )
+    csrf.init_app(app)
+    app.extensions["top100.login_url"] = login_url
+
+
+def _security_headers(own_origins: str) -> Callable[[Any], Any]:
+    """No framing, no sniffing, no inline script: what a page with personal data needs. `own_origins`
+    are this site and the other services', where forms may lead and images come from."""
+
+    def add_headers(response: Any) -> Any:
         headers = response.headers
         headers.setdefault(
             "Content-Security-Policy",
@@ -414,6 +424,8 @@ def install(
             headers.setdefault("Cache-Control", "private, no-store")
             response.vary.add("Cookie")
         return response
+
+    return add_headers
 
 
 def _verified(secret_key: str, is_valid: Callable[[Identity], bool], cookies: bool) -> Identity | None:

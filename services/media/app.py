@@ -17,11 +17,12 @@ from shared.web import create_service_app
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     # links: the signed downloads of derivatives and kits; public: the consenting candidates' photos
-    blueprints = (pages.bp, api.bp, public.bp, links.blueprint())
+    blueprints = (pages.bp, public.bp, links.blueprint())
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
         blueprints,
         error_page=pages.error_page,
         audit_log=audit.record,
+        init=api.init_api,
     )

@@ -141,12 +141,6 @@ def effective_dpi(pixels: int, mm: float) -> int:
 LOW_DPI = 100
 
 
-def fit(width: int, height: int, longest: int) -> tuple[int, int]:
-    """The size that fits `longest` on the long edge, keeping the aspect ratio, never enlarging."""
-    scale = min(1.0, longest / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
 def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | None) -> Box:
     """The largest region of the target's proportions inside the photo, placed to keep the face.
 

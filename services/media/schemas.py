@@ -55,6 +55,10 @@ class AssetOut(Schema):
     updated_at = fields.DateTime()
 
 
+class AssetListOut(Schema):
+    items = fields.List(fields.Nested(AssetOut))
+
+
 class KitIn(Schema):
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     stage = fields.String(required=True, validate=validate.OneOf(KIT_STAGES))
@@ -103,6 +107,15 @@ class WithdrawalOut(Schema):
     sequence = fields.Integer(allow_none=True)
     files = fields.Integer()
     withdrawn_at = fields.DateTime()
+
+
+class PublicationListOut(Schema):
+    """A year's publications log: the publications, their count, and the banners withdrawn."""
+
+    items = fields.List(fields.Nested(PublicationOut))
+    year = fields.Integer()
+    count = fields.Integer()
+    withdrawals = fields.List(fields.Nested(WithdrawalOut))
 
 
 class YearQuery(Schema):

@@ -17,7 +17,8 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (pages.bp, api.bp),
+        (pages.bp,),
         error_page=pages.error_page,
         audit_log=audit.record,
+        init=api.init_api,
     )

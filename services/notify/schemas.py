@@ -52,3 +52,74 @@ class TemplateSchema(Schema):
     body = fields.Dict()
     created_by = fields.String()
     created_at = fields.DateTime()
+
+
+class MessageListOut(Schema):
+    items = fields.List(fields.Nested(MessageSchema))
+
+
+class TemplateListOut(Schema):
+    items = fields.List(fields.Nested(TemplateSchema))
+
+
+class TemplateDetailOut(Schema):
+    """A message's template: its channels and parameters, the current version per channel, every version."""
+
+    code = fields.String()
+    channels = fields.List(fields.String())
+    parameters = fields.List(fields.String())
+    current = fields.List(fields.Nested(TemplateSchema))
+    versions = fields.List(fields.Nested(TemplateSchema))
+
+
+def _texts(required: bool) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("kk", "ru", "en"))),
+        values=fields.String(),
+        required=required,
+        allow_none=not required,
+        metadata={"description": "Jinja text per language (kk, ru, en)"},
+    )
+
+
+class TemplateIn(Schema):
+    """A new version of a template (checked before it is saved: parameters, Jinja, its cost)."""
+
+    channel = fields.String(required=True, validate=validate.OneOf(("email", "sms")))
+    subject = _texts(required=False)
+    body = _texts(required=True)
+
+
+class PreviewIn(Schema):
+    """Texts to render (the current version without `body`), with parameters (samples for the rest)."""
+
+    language = fields.String(load_default="kk", validate=validate.OneOf(("kk", "ru", "en")))
+    channel = fields.String(validate=validate.OneOf(("email", "sms")))
+    subject = _texts(required=False)
+    body = _texts(required=False)
+    params = fields.Dict(keys=fields.String(), metadata={"description": "the message's parameters"})
+
+
+class PreviewOut(Schema):
+    subject = fields.String(allow_none=True)
+    text = fields.String()
+    html = fields.String(allow_none=True)
+    segments = fields.Integer(allow_none=True, metadata={"description": "SMS parts (SMS only)"})
+    encoding = fields.String(allow_none=True, metadata={"description": "GSM-7 or UCS-2 (SMS only)"})
+    characters = fields.Integer()
+
+
+class ReceiptIn(Schema):
+    """A gateway's delivery receipt."""
+
+    id = fields.String(required=True, metadata={"description": "the gateway's id of the message"})
+    status = fields.String(required=True, validate=validate.OneOf(("delivered", "failed")))
+    reason = fields.String(allow_none=True)
+
+
+class ReceiptOut(Schema):
+    recorded = fields.Boolean(metadata={"description": "false (202) when no sent message has that id"})
+
+
+class UnsubscribedOut(Schema):
+    unsubscribed = fields.Boolean()

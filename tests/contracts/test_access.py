@@ -29,18 +29,19 @@ SERVICES = ("review", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
+#: An API's OpenAPI document and its docs page (`shared.openapi`): what the API is, not what it holds.
+_API_DOCS = {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "apidocs.asset"}
 PUBLIC: dict[str, set[str]] = {
     # The API's published contract and its page hold no data (as intake's).
-    "review": _COMMON
-    | {"login.form", "login.submit", "review.static"}
-    | {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "apidocs.asset"},
+    "review": _COMMON | _API_DOCS | {"login.form", "login.submit", "review.static"},
     # A signed, expiring link to a blob: its signature is the check (a tampered or expired one: 403).
     # The public's photos: only a consenting, not withdrawn candidate's card and web derivatives
     # (review's public pages show them); anything else is 404 (services/media/pages/public.py).
-    "media": _COMMON | {"media.static", "files.download", "media_public.photo"},
+    "media": _COMMON | _API_DOCS | {"media.static", "files.download", "media_public.photo"},
     # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
     # signed token is the check): callers who never sign in.
     "notify": _COMMON
+    | _API_DOCS
     | {"notify.static", "notify.unsubscribe", "notify_api.receipt", "notify_api.unsubscribe"},
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.

@@ -101,8 +101,12 @@ def apply(n: Nomination, data: dict[str, Any], now: datetime) -> None:
     n.coordinator_email = coordinator["email"]
     n.coordinator_phone = coordinator["phone"]
     n.updated_at = now
+    _apply_achievements(n, data["achievements"])
+    _apply_statements(n, data["statements"])
 
-    items = data["achievements"]
+
+def _apply_achievements(n: Nomination, items: list[dict[str, Any]]) -> None:
+    """The achievements in the document's order, their rows reused by position."""
     for position, item in enumerate(items):
         if position < len(n.achievements):
             row = n.achievements[position]
@@ -113,7 +117,10 @@ def apply(n: Nomination, data: dict[str, Any], now: datetime) -> None:
         row.description = item.get("description")
     del n.achievements[len(items) :]
 
-    texts = {lang: text for lang, text in data["statements"].items() if text is not None}
+
+def _apply_statements(n: Nomination, statements: dict[str, str | None]) -> None:
+    """One row per language given; a language left out (or null) loses its statement."""
+    texts = {lang: text for lang, text in statements.items() if text is not None}
     existing = {s.language: s for s in n.statements}
     for lang, statement in existing.items():
         if lang not in texts:

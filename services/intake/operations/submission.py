@@ -143,26 +143,18 @@ def submit(
     photo, photo_problems = check_photo(submission.photo) if submission.photo is not None else (None, [])
     key = submission.idempotency_key
     if key is not None:
-        sha256 = photo.sha256 if photo is not None else _sha256(submission.photo)
-        fingerprint = idempotency.fingerprint("POST", submission.path, submission.document, sha256)
-        try:
-            replay = idempotency.claim(session, portal.key_id, key, fingerprint)
-        except Conflict as conflict:
-            return Refused(conflict.code, conflict.params)
-        if replay is not None:
-            return Replayed(replay.status, replay.body, replay.location)
+        earlier = _claim_key(session, portal, key, submission, photo)
+        if earlier is not None:
+            return earlier
 
     data, errors = load_nomination(submission.document, day=clock.local_now().date())
     add(errors, "photo", photo_problems)
     college = None
     if isinstance(submission.document, dict):
         college = _lock_college(session, data.get("college_code"), data.get("year"))
-        if college is None or not college.active:
-            if isinstance(data.get("college_code"), str):
-                add(errors, "college_code", [Problem("college_unknown", {"code": data["college_code"]})])
-        elif college.region_code != portal.region:
+        if college is not None and college.active and college.region_code != portal.region:
             return Refused("forbidden", {"region": portal.region}, status=403)
-        _check_year_open(data.get("year"), errors)
+        _check_college(college, data, errors)
     if errors or college is None:
         return Rejected(errors)
 
@@ -185,6 +177,29 @@ def submit(
     if key is not None:
         idempotency.record(session, portal.key_id, key, 201, body, location)
     return Created(nomination, body, location)
+
+
+def _claim_key(
+    session: Session, portal: Portal, key: str, submission: Submission, photo: CheckedPhoto | None
+) -> Outcome | None:
+    """The `Idempotency-Key` claimed for this request: the first result replayed, a refusal when the
+    key was used for another request, or None when this request is the first."""
+    sha256 = photo.sha256 if photo is not None else _sha256(submission.photo)
+    fingerprint = idempotency.fingerprint("POST", submission.path, submission.document, sha256)
+    try:
+        replay = idempotency.claim(session, portal.key_id, key, fingerprint)
+    except Conflict as conflict:
+        return Refused(conflict.code, conflict.params)
+    if replay is not None:
+        return Replayed(replay.status, replay.body, replay.location)
+    return None
+
+
+def _check_college(college: Row[Any] | None, data: dict[str, Any], errors: Errors) -> None:
+    """An unknown or inactive college, and a year not open, as field errors."""
+    if (college is None or not college.active) and isinstance(data.get("college_code"), str):
+        add(errors, "college_code", [Problem("college_unknown", {"code": data["college_code"]})])
+    _check_year_open(data.get("year"), errors)
 
 
 def _sha256(data: bytes | None) -> str | None:

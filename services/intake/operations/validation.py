@@ -85,6 +85,21 @@ def _phone(errors: Errors, path: str, value: Any, *, mobile: bool) -> None:
 def check_rules(data: dict[str, Any], errors: Errors, *, day: date) -> None:
     """The programme's rules on the parts of `data` the schema loaded; adds to `errors`."""
     student = data.get("student") or {}
+    _check_student(student, errors, day)
+    if isinstance(data.get("categories"), list):
+        add(errors, "categories", rules.check_categories(data["categories"]))
+    if isinstance(data.get("achievements"), list):
+        _check_achievements(data["achievements"], data.get("year"), errors)
+    if isinstance(data.get("statements"), dict):
+        _check_statements(data["statements"], errors)
+    if isinstance(data.get("consent"), dict):
+        _check_consent(data["consent"], student.get("birth_date"), errors, day)
+    coordinator = data.get("coordinator")
+    if isinstance(coordinator, dict):
+        _phone(errors, "coordinator.phone", coordinator.get("phone"), mobile=False)
+
+
+def _check_student(student: dict[str, Any], errors: Errors, day: date) -> None:
     birth_date = student.get("birth_date")
     if isinstance(student.get("iin"), str):
         add(errors, "student.iin", rules.check_iin(student["iin"], birth_date))
@@ -97,44 +112,38 @@ def check_rules(data: dict[str, Any], errors: Errors, *, day: date) -> None:
     if isinstance(student.get("academic_standing"), str):
         add(errors, "student.academic_standing", rules.check_academic_standing(student["academic_standing"]))
 
-    if isinstance(data.get("categories"), list):
-        add(errors, "categories", rules.check_categories(data["categories"]))
-    achievements = data.get("achievements")
-    if isinstance(achievements, list):
-        add(errors, "achievements", rules.check_achievement_count(len(achievements)))
-        for index, item in enumerate(achievements):
-            if isinstance(item.get("level"), str):
-                add(errors, f"achievements.{index}.level", rules.check_achievement_level(item["level"]))
-            year = data.get("year")
-            if isinstance(item.get("year"), int) and isinstance(year, int) and item["year"] > year:
-                add(
-                    errors,
-                    f"achievements.{index}.year",
-                    [Problem("achievement_year_future", {"value": item["year"]})],
-                )
 
-    statements = data.get("statements")
-    if isinstance(statements, dict):
-        given = {lang: text for lang, text in statements.items() if text is not None}
-        if not given and "statements" not in errors:
-            add(errors, "statements", [Problem("statements_empty")])
-        for lang, text in given.items():
-            if f"statements.{lang}" not in errors:
-                add(errors, f"statements.{lang}", rules.check_statement(lang, text))
+def _check_achievements(achievements: list[Any], year: Any, errors: Errors) -> None:
+    add(errors, "achievements", rules.check_achievement_count(len(achievements)))
+    for index, item in enumerate(achievements):
+        if isinstance(item.get("level"), str):
+            add(errors, f"achievements.{index}.level", rules.check_achievement_level(item["level"]))
+        if isinstance(item.get("year"), int) and isinstance(year, int) and item["year"] > year:
+            add(
+                errors,
+                f"achievements.{index}.year",
+                [Problem("achievement_year_future", {"value": item["year"]})],
+            )
 
-    consent = data.get("consent")
-    if isinstance(consent, dict):
-        for name in ("personal_data", "publication"):
-            if consent.get(name) is False:
-                add(errors, f"consent.{name}", [Problem("consent_required")])
-        guardian = consent.get("guardian")
-        if guardian is None and isinstance(birth_date, date) and rules.guardian_required(birth_date, day):
-            add(errors, "consent.guardian", [Problem("guardian_required")])
-        if isinstance(guardian, dict):
-            _phone(errors, "consent.guardian.phone", guardian.get("phone"), mobile=False)
-    coordinator = data.get("coordinator")
-    if isinstance(coordinator, dict):
-        _phone(errors, "coordinator.phone", coordinator.get("phone"), mobile=False)
+
+def _check_statements(statements: dict[str, Any], errors: Errors) -> None:
+    given = {lang: text for lang, text in statements.items() if text is not None}
+    if not given and "statements" not in errors:
+        add(errors, "statements", [Problem("statements_empty")])
+    for lang, text in given.items():
+        if f"statements.{lang}" not in errors:
+            add(errors, f"statements.{lang}", rules.check_statement(lang, text))
+
+
+def _check_consent(consent: dict[str, Any], birth_date: Any, errors: Errors, day: date) -> None:
+    for name in ("personal_data", "publication"):
+        if consent.get(name) is False:
+            add(errors, f"consent.{name}", [Problem("consent_required")])
+    guardian = consent.get("guardian")
+    if guardian is None and isinstance(birth_date, date) and rules.guardian_required(birth_date, day):
+        add(errors, "consent.guardian", [Problem("guardian_required")])
+    if isinstance(guardian, dict):
+        _phone(errors, "consent.guardian.phone", guardian.get("phone"), mobile=False)
 
 
 def normalized(data: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.messages import REASONS as WORDS
 from services.media.messages import TERMS
-from services.media.rules import REASONS, fit
+from services.media.rules import REASONS
 from services.media.tests.factories import advanced, jpeg, media_token, stored_photo, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -51,11 +51,6 @@ def _get(client: FlaskClient, url: str) -> object:
 def test_every_reason_has_words_in_the_catalogs() -> None:
     assert unknown(message for words in TERMS.values() for message in words.values()) == set()
     assert set(REASONS) <= set(WORDS)
-
-
-def test_fit_never_enlarges() -> None:
-    assert fit(1600, 1200, 1200) == (1200, 900)
-    assert fit(300, 700, 1200) == (300, 700)
 
 
 def test_only_the_media_team_and_admins_are_let_in(client: FlaskClient, runtime: Runtime) -> None:

@@ -37,6 +37,12 @@ class To:
     name: str = ""
 
 
+def _check_parameters(code: str, params: dict[str, Any]) -> None:
+    lacking = set(PARAMETERS[code]) - set(params)
+    if lacking:
+        raise ValueError(f"{code} needs the parameters {sorted(lacking)}")
+
+
 def queue(
     session: Session,
     *,
@@ -49,9 +55,7 @@ def queue(
     nomination_id: str | None = None,
 ) -> bool:
     """Record the message unless it exists already; True when this call recorded it."""
-    lacking = set(PARAMETERS[code]) - set(params)
-    if lacking:
-        raise ValueError(f"{code} needs the parameters {sorted(lacking)}")
+    _check_parameters(code, params)
     template = template_store.current_texts(session, code, channel)
     if template is None:
         return False
@@ -81,19 +85,31 @@ def queue(
         "created_at": clock.utcnow(),
     }
     if channel == "sms":
-        mobile = rules.kz_mobile(to.address)
-        if mobile is None:
-            row["status"], row["error"] = "failed", NOT_SENDABLE
-        else:
-            row["recipient"] = mobile
-            held_until = rules.quiet_until(clock.local_now())
-            if held_until is not None:
-                row["status"], row["send_after"] = "held", held_until
+        _route_sms(row)
     recorded = db.insert_ignore(
         session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel")
     )
-    if recorded and row["status"] == "failed":
-        status.failed(session, row, "not_sendable")
-    if recorded and row["status"] == "queued":
-        session.info.setdefault(TO_SEND, []).append(row["id"])
+    if recorded:
+        _after_recording(session, row)
     return recorded
+
+
+def _route_sms(row: dict[str, Any]) -> None:
+    """An SMS goes to a Kazakhstan mobile only (any other number fails at once, `NOT_SENDABLE`), and
+    waits out the quiet hours (`rules.quiet_until`)."""
+    mobile = rules.kz_mobile(row["recipient"])
+    if mobile is None:
+        row["status"], row["error"] = "failed", NOT_SENDABLE
+        return
+    row["recipient"] = mobile
+    held_until = rules.quiet_until(clock.local_now())
+    if held_until is not None:
+        row["status"], row["send_after"] = "held", held_until
+
+
+def _after_recording(session: Session, row: dict[str, Any]) -> None:
+    """A message that cannot be sent is announced as failed; one to send now goes out after the commit."""
+    if row["status"] == "failed":
+        status.failed(session, row, "not_sendable")
+    if row["status"] == "queued":
+        session.info.setdefault(TO_SEND, []).append(row["id"])

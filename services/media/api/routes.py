@@ -5,27 +5,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
+from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
 
 from services.media import queries
+from services.media.api import examples
 from services.media.models import Kit
 from services.media.operations import audit, kits, publications
 from services.media.schemas import (
+    AssetListOut,
     AssetOut,
     AssetQuery,
     KitIn,
     KitOut,
     PublicationIn,
+    PublicationListOut,
     PublicationOut,
     WithdrawalOut,
     YearQuery,
 )
 from shared import bodies, identity
+from shared.openapi import body, problems, query
 from shared.problems import Problem, load_query
 from shared.web import current_runtime
 
-bp = Blueprint("media_api", __name__, url_prefix="/api/v1")
+blp = Blueprint("media_api", __name__, url_prefix="/api/v1", description="Photos, kits, publications")
 TEAM = ("media", "admin")
 
 
@@ -37,9 +42,25 @@ def _body(schema: Schema) -> dict[str, Any]:
         raise Problem(422, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
 
 
-@bp.get("/assets")
+@blp.route("/assets", methods=["GET"])
+@query(blp, AssetQuery)
+@blp.response(
+    200, AssetListOut, example=examples.ASSETS, description="Consenting candidates with their files"
+)
+@problems(
+    blp,
+    401,
+    403,
+    422,
+    invalid="invalid_query",
+    s422="`year` or `nomination_id` is required; each must be valid",
+)
 @identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
+    """A candidate's photo and banners, or a year's (by region and stage), each file with a signed link.
+
+    One nomination (`nomination_id`) or a year's candidates, filtered by `region` and `stage`; each
+    read is in the audit log."""
     query = load_query(AssetQuery(), request.args)
     runtime, caller = current_runtime(), identity.caller()
     with runtime.db.unit_of_work() as session:
@@ -52,9 +73,16 @@ def list_assets() -> tuple[Response, int]:
     return jsonify(items=AssetOut(many=True).dump(items)), 200
 
 
-@bp.post("/kits")
+@blp.route("/kits", methods=["POST"])
+@body(blp, KitIn, examples.KIT_IN)
+@blp.response(202, KitOut, example={**examples.KIT, "status": "queued", "progress": 0.0, "url": None})
+@problems(blp, 400, 401, 403, 422)
 @identity.roles(*TEAM)
 def request_kit() -> tuple[Response, int]:
+    """Ask for a media kit: a ZIP of every candidate of a year's stage (and region), built by the worker.
+
+    Answers at once with the kit `queued`; its progress and, once `ready`, its link come from
+    `GET /kits/{kit_id}`."""
     data = _body(KitIn())
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
@@ -64,9 +92,12 @@ def request_kit() -> tuple[Response, int]:
     return jsonify(body), 202
 
 
-@bp.get("/kits/<kit_id>")
+@blp.route("/kits/<kit_id>", methods=["GET"])
+@blp.response(200, KitOut, example=examples.KIT)
+@problems(blp, 401, 403, 404, s404="No kit with this id")
 @identity.roles(*TEAM)
 def get_kit(kit_id: str) -> tuple[Response, int]:
+    """A kit's progress, and once it is ready a signed link to its ZIP (the download is audited)."""
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         kit = session.get(Kit, kit_id)
@@ -78,9 +109,13 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
     return jsonify(body), 200
 
 
-@bp.post("/publications")
+@blp.route("/publications", methods=["POST"])
+@body(blp, PublicationIn, examples.PUBLICATION_IN)
+@blp.response(201, PublicationOut, example=examples.PUBLICATION)
+@problems(blp, 400, 401, 403, 422)
 @identity.roles(*TEAM)
 def add_publication() -> tuple[Response, int]:
+    """Log a material an outlet published: counted in the year it was published."""
     data = _body(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
         row = publications.record_publication(session, data, identity.caller())
@@ -88,9 +123,13 @@ def add_publication() -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-@bp.get("/publications")
+@blp.route("/publications", methods=["GET"])
+@query(blp, YearQuery)
+@blp.response(200, PublicationListOut, example=examples.PUBLICATIONS)
+@problems(blp, 401, 403, 422, invalid="invalid_query", s422="`year` is required, 2000-2100")
 @identity.roles(*TEAM)
 def list_publications() -> tuple[Response, int]:
+    """A year's publications log: what outlets published, and the banners a correction withdrew."""
     year = load_query(YearQuery(), request.args)["year"]
     with current_runtime().db.unit_of_work() as session:
         rows = PublicationOut(many=True).dump(queries.publications(session, year))

@@ -6,29 +6,59 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
+from flask_smorest import Blueprint
 from werkzeug.exceptions import Forbidden
 
 from services.notify import queries, rules
+from services.notify.api import examples
 from services.notify.messages import PROBLEMS
 from services.notify.models import OptOut
 from services.notify.operations import audit, receipts, template_store, templating
 from services.notify.operations.providers import gateways
 from services.notify.operations.unsubscribe import address_of
 from services.notify.rules.catalogue import CHANNELS
-from services.notify.schemas import MessageQuery, MessageSchema, TemplateSchema
-from shared import bodies, clock, identity, problems
+from services.notify.schemas import (
+    MessageListOut,
+    MessageQuery,
+    MessageSchema,
+    PreviewIn,
+    PreviewOut,
+    ReceiptIn,
+    ReceiptOut,
+    TemplateDetailOut,
+    TemplateIn,
+    TemplateListOut,
+    TemplateSchema,
+    UnsubscribedOut,
+)
+from shared import bodies, clock, identity
+from shared import problems as answers
+from shared.openapi import body, problems, public, query
 from shared.problems import load_query
 from shared.web import current_runtime
 
-bp = Blueprint("notify_api", __name__, url_prefix="/api/v1")
+blp = Blueprint("notify_api", __name__, url_prefix="/api/v1", description="Templates, the log, receipts")
 _messages = MessageSchema(many=True)
 _templates = TemplateSchema(many=True)
 
 
-@bp.get("/messages")
+@blp.route("/messages", methods=["GET"])
+@query(blp, MessageQuery)
+@blp.response(200, MessageListOut, example=examples.MESSAGES)
+@problems(
+    blp,
+    401,
+    403,
+    422,
+    invalid="invalid_query",
+    s403="Not an administrator or a chair, or a chair asking for another region",
+)
 @identity.roles(*rules.LOG_ROLES)
 def list_messages() -> tuple[Response, int]:
+    """The delivery log, newest first, filtered; contacts masked, each read in the audit log.
+
+    A regional chair sees their own region's messages only."""
     query = load_query(MessageQuery(), request.args)
     who = identity.caller()
     if who.region is not None:
@@ -41,18 +71,24 @@ def list_messages() -> tuple[Response, int]:
         return jsonify(items=_messages.dump(messages)), 200
 
 
-@bp.get("/templates")
+@blp.route("/templates", methods=["GET"])
+@blp.response(200, TemplateListOut, example=examples.TEMPLATES)
+@problems(blp, 401, 403)
 @identity.roles("admin")
 def list_templates() -> tuple[Response, int]:
+    """The newest version of every template, per message and channel."""
     with current_runtime().db.unit_of_work() as session:
         return jsonify(items=_templates.dump(template_store.latest_all(session))), 200
 
 
-@bp.get("/templates/<code>")
+@blp.route("/templates/<code>", methods=["GET"])
+@blp.response(200, TemplateDetailOut, example=examples.TEMPLATE)
+@problems(blp, 401, 403, 404, s404="No message with this code")
 @identity.roles("admin")
 def get_template(code: str) -> tuple[Response, int] | Response:
+    """A message's template: its channels and parameters, the current version and every version."""
     if code not in CHANNELS:
-        return problems.problem(404)
+        return answers.problem(404)
     with current_runtime().db.unit_of_work() as session:
         template_store.seed(session)
         versions = template_store.history(session, code)
@@ -70,11 +106,24 @@ def get_template(code: str) -> tuple[Response, int] | Response:
         ), 200
 
 
-@bp.put("/templates/<code>")
+@blp.route("/templates/<code>", methods=["PUT"])
+@body(blp, TemplateIn, examples.TEMPLATE_IN)
+@blp.response(201, TemplateSchema, example=examples.SAVED, description="The new version")
+@problems(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    422,
+    s404="No message with this code",
+    s422="`problems`: each part at fault and why (an unknown parameter, broken Jinja, too costly)",
+)
 @identity.roles("admin")
 def put_template(code: str) -> tuple[Response, int] | Response:
+    """Save a new version of a message's template, checked first; the old versions are kept."""
     if code not in CHANNELS:
-        return problems.problem(404)
+        return answers.problem(404)
     document = bodies.json_object()
     channel = document.get("channel")
     body, subject = document.get("body"), document.get("subject")
@@ -97,12 +146,24 @@ def put_template(code: str) -> tuple[Response, int] | Response:
         return _refused(exc.problems, exc.code)
 
 
-@bp.post("/templates/<code>/preview")
+@blp.route("/templates/<code>/preview", methods=["POST"])
+@body(blp, PreviewIn, examples.PREVIEW_IN)
+@blp.response(200, PreviewOut, example=examples.PREVIEW)
+@problems(
+    blp,
+    400,
+    401,
+    403,
+    404,
+    422,
+    s404="No message with this code",
+    s422="`problems`: the language's parts at fault, or parameters that do not render",
+)
 @identity.roles("admin")
 def preview(code: str) -> tuple[Response, int] | Response:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
     if code not in CHANNELS:
-        return problems.problem(404)
+        return answers.problem(404)
     document = bodies.json_object()
     language, channel = document.get("language", "kk"), document.get("channel", CHANNELS[code][0])
     if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
@@ -142,15 +203,23 @@ def preview(code: str) -> tuple[Response, int] | Response:
 RECEIPT_STATES = ("delivered", "failed")
 
 
-@bp.post("/receipts/<provider>")
+@blp.route("/receipts/<provider>", methods=["POST"])
+@public(blp)
+@body(blp, ReceiptIn, examples.RECEIPT_IN)
+@blp.response(
+    200, ReceiptOut, example=examples.RECEIPT, description="Recorded (202: no sent message has that id)"
+)
+@problems(blp, 401, 422, s401="No such gateway, or a signature that does not match the body")
 @identity.public
 def receipt(provider: str) -> tuple[Response, int] | Response:
-    """A gateway's delivery receipt, signed with its `receipt_secret` (X-Signature, HMAC-SHA256)."""
+    """A gateway's delivery receipt, signed with its `receipt_secret` (X-Signature, HMAC-SHA256).
+
+    Marks the message `delivered` or `failed` and announces it; a repeated receipt changes nothing."""
     configured = {g.name: g for g in gateways(current_runtime().settings.notify)}
     gateway = configured.get(provider)
     raw = request.get_data(cache=True)
     if gateway is None or not receipts.signed(gateway, raw, request.headers.get("X-Signature", "")):
-        return problems.problem(401)
+        return answers.problem(401)
     report = bodies.json_object()
     provider_id, state = report.get("id"), report.get("status")
     wrong = {
@@ -159,20 +228,23 @@ def receipt(provider: str) -> tuple[Response, int] | Response:
         if not fine
     }
     if wrong:
-        return problems.problem(422, "invalid_body", errors=wrong)
+        return answers.problem(422, "invalid_body", errors=wrong)
     with current_runtime().db.unit_of_work() as session:
         found = receipts.record(session, provider, str(provider_id), state, str(report.get("reason") or ""))
     return jsonify(recorded=found), 200 if found else 202
 
 
-@bp.post("/unsubscribe/<token>")
+@blp.route("/unsubscribe/<token>", methods=["POST"])
+@public(blp)
+@blp.response(200, UnsubscribedOut, example=examples.UNSUBSCRIBED)
+@problems(blp, 404, s404="A token that is not one notify signed")
 @identity.public
 def unsubscribe(token: str) -> tuple[Response, int] | Response:
     """RFC 8058 one-click unsubscribe (a mail client's POST, no cookie): no more optional messages."""
     runtime = current_runtime()
     address = address_of(runtime.settings.secret_key, token)
     if address is None:
-        return problems.problem(404)
+        return answers.problem(404)
     with runtime.db.unit_of_work() as session:
         if session.get(OptOut, address) is None:
             session.add(OptOut(address=address, at=clock.utcnow()))
@@ -186,7 +258,7 @@ def _texts(value: Any) -> dict[str, str] | None:
 
 
 def _refused(where: dict[str, str], code: str | None = None) -> Response:
-    response = problems.problem(422, code, catalog=PROBLEMS)
+    response = answers.problem(422, code, catalog=PROBLEMS)
     body = json.loads(response.get_data())
     body["problems"] = where
     response.set_data(json.dumps(body, ensure_ascii=False))

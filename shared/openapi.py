@@ -1,0 +1,139 @@
+"""The OpenAPI document of a service whose API people call with review's token or session (media,
+notify), from flask-smorest: `/api/v1/openapi.json` and the docs page `/api/v1/docs`.
+
+The views keep loading their own bodies and queries (`shared.bodies`, `shared.problems.load_query`):
+flask-smorest documents them (`query`, `body`, `problems`) and never answers for them, and its error
+handlers are not installed, so every problem keeps the one shape `shared.problems` answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
+
+from shared import apidocs, identity
+from shared.problems import PROBLEM_JSON, STATUS_CODES, TYPE_BASE
+
+BEARER, COOKIE = "bearerToken", "sessionCookie"
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, in the Accept-Language's kk, ru or en, with `code`, and `errors` (field
+    to messages) on a 422."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    problems = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "notify's refused template: each part at fault (`body.kk`) and why"},
+    )
+
+
+#: What each status means for these APIs (an operation adds its own words where it has more to say).
+STATUSES = {
+    400: "A form-style call signed in by the session cookie without its CSRF token",
+    401: "Not signed in: no token, an expired or revoked one",
+    403: "Signed in, but the role may not do this",
+    404: "No such thing, or not one the caller may see",
+    422: "`errors` names each field or parameter at fault; `code` `invalid_json` for a body that is not "
+    "a JSON object, `invalid_body` for one whose fields are wrong, `invalid_query` for the query string",
+}
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api documenting our problems, and leaving the answering of errors to
+    `shared.web` (flask-smorest's own error handlers would answer in another shape)."""
+
+    ERROR_SCHEMA = ProblemOut
+    DEFAULT_ERROR_RESPONSE_NAME = "Problem"
+
+    def _register_error_handlers(self) -> None:
+        """None: see the class's docstring."""
+
+
+def install(app: Flask, title: str, description: str, blueprints: tuple[Blueprint, ...]) -> ServiceApi:
+    """Document `blueprints` at `/api/v1/openapi.json` and `/api/v1/docs`, both open to anyone."""
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=apidocs.ASSETS_URL,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "security": [{BEARER: []}, {COOKIE: []}],
+        },
+    )
+    api = ServiceApi(app)
+    identity.public_blueprint(app.blueprints["api-docs"])
+    api.spec.components.security_scheme(
+        BEARER, {"type": "http", "scheme": "bearer", "description": "A token review issues at sign-in"}
+    )
+    api.spec.components.security_scheme(
+        COOKIE, {"type": "apiKey", "in": "cookie", "name": identity.SESSION_COOKIE}
+    )
+    api.spec.components.response(
+        ServiceApi.DEFAULT_ERROR_RESPONSE_NAME,
+        {"description": "A problem (RFC 9457)", "content": {PROBLEM_JSON: {"schema": "ProblemOut"}}},
+    )
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(apidocs.blueprint())
+    return api
+
+
+View = Callable[..., Any]
+
+
+def query(blp: Blueprint, schema: type[Schema]) -> Callable[[View], View]:
+    """Document the query string `schema` loads (the view loads it itself)."""
+    return blp.doc(parameters=[{"in": "query", "schema": schema}])
+
+
+def body(blp: Blueprint, schema: type[Schema], example: dict[str, Any]) -> Callable[[View], View]:
+    """Document the JSON body `schema` loads (the view loads it itself), with an example."""
+    content = {"application/json": {"schema": schema, "example": example}}
+    return blp.doc(requestBody={"required": True, "content": content})
+
+
+def public(blp: Blueprint) -> Callable[[View], View]:
+    """Document an operation callers reach without signing in (its own check is in its description)."""
+    return blp.doc(security=[])
+
+
+def problems(
+    blp: Blueprint, *statuses: int, invalid: str = "invalid_body", **words: str
+) -> Callable[[View], View]:
+    """Document the problems an operation may answer; `words` (`s404="..."`) say more of a status,
+    `invalid` is the code of its 422 (`invalid_body` or `invalid_query`)."""
+
+    def decorate(view: View) -> View:
+        for status in statuses:
+            description = words.get(f"s{status}", STATUSES[status])
+            code = invalid if status == 422 else STATUS_CODES[status]
+            example: dict[str, Any] = {
+                "type": TYPE_BASE + code,
+                "title": description.split(":")[0],
+                "status": status,
+                "detail": description,
+                "code": code,
+            }
+            if status == 422:
+                example["errors"] = {"year": ["Invalid value."]}
+            view = blp.alt_response(
+                status, schema=ProblemOut, description=description, content_type=PROBLEM_JSON, example=example
+            )(view)
+        return view
+
+    return decorate
