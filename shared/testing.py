@@ -12,6 +12,7 @@ can be identified by reached a log.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import importlib
@@ -23,10 +24,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +52,16 @@ def free_ports(count: int = 1) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def full_profile() -> bool:
+    """Whether the long profiles run: every order of a nomination's events, the long fault run.
+
+    `./scripts/test --full` sets `TOP100_FULL=1` (the root `conftest.py`), which does the same from
+    anywhere; the default suite runs the quick profiles, which still try each kind of fault and of
+    reordering at least once.
+    """
+    return os.environ.get("TOP100_FULL") == "1"
 
 
 def reachable(address: tuple[str, int]) -> bool:
@@ -79,16 +92,74 @@ def postgres_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def _postgres_url(name: str) -> str:
+    return f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+
+
 @contextmanager
-def scratch_postgres(prefix: str = "top100_test") -> Iterator[str]:
-    """A fresh PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
+def scratch_postgres(prefix: str = "top100_test", template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database (a copy of `template` if named); yields its SQLAlchemy URL and
+    drops it afterwards."""
     require("POSTGRESQL", POSTGRES)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    postgres_admin(f"CREATE DATABASE {name}")
+    postgres_admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     try:
-        yield f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+        yield _postgres_url(name)
     finally:
         postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+#: Per service, a database of this process migrated to head once, copied for each test; and for
+#: SQLite a migrated file, copied likewise. Alembic's run of a service's whole history costs 0.3-2 s
+#: a time on the test machine and some hundred tests want a fresh migrated database.
+_POSTGRES_TEMPLATES: dict[str, str] = {}
+_SQLITE_TEMPLATES: dict[str, Path] = {}
+
+
+def _postgres_template(service: str) -> str:
+    """The name of this process's migrated template database of `service`, made on first use and
+    dropped when the process ends (a template must have no connection while it is copied)."""
+    if service not in _POSTGRES_TEMPLATES:
+        name = f"top100_template_{service}_{uuid.uuid4().hex[:10]}"
+        postgres_admin(f"CREATE DATABASE {name}")
+        _POSTGRES_TEMPLATES[service] = name
+        if len(_POSTGRES_TEMPLATES) == 1:
+            atexit.register(drop_templates)
+        migrate.upgrade(service, _postgres_url(name))
+    return _POSTGRES_TEMPLATES[service]
+
+
+def drop_templates() -> None:
+    """Drop this process's template databases (the root `conftest.py` calls it at the session's end;
+    `atexit` again in case the session did not end normally)."""
+    while _POSTGRES_TEMPLATES:
+        _service, name = _POSTGRES_TEMPLATES.popitem()
+        with contextlib.suppress(Exception):  # a server gone by now has dropped nothing to keep
+            postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another database or an in-memory one."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or ":memory:" in url:
+        return None
+    return Path(url.removeprefix(prefix))
+
+
+def _upgraded(service: str, url: str) -> None:
+    """`migrate.upgrade(service, url)`, except that a SQLite file not made yet is copied from this
+    process's migrated template (Alembic's result, made by Alembic once)."""
+    target = _sqlite_file(url)
+    if target is None or target.exists():
+        migrate.upgrade(service, url)
+        return
+    if service not in _SQLITE_TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix=f"top100-template-{service}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        migrate.upgrade(service, f"sqlite:///{folder / 'template.sqlite3'}")
+        _SQLITE_TEMPLATES[service] = folder / "template.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_SQLITE_TEMPLATES[service], target)
 
 
 def rabbitmqctl(
@@ -146,9 +217,10 @@ def scratch_vhost(prefix: str = "top100_test") -> Iterator[str]:
 
 @contextmanager
 def migrated_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
-    """The service wired to `settings`, its database migrated to head with Alembic (not create_all)."""
+    """The service wired to `settings`, its database migrated to head with Alembic (not create_all);
+    a new SQLite file is a copy of a template Alembic migrated once in this process."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
-    migrate.upgrade(service, settings.database_url)
+    _upgraded(service, settings.database_url)
     runtime = bootstrap.build(settings)
     try:
         yield runtime
@@ -160,7 +232,7 @@ def migrated_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
 def postgres_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
     """`migrated_runtime` on a scratch PostgreSQL database (integration tests)."""
     with (
-        scratch_postgres(f"top100_test_{service}") as url,
+        scratch_postgres(f"top100_test_{service}", _postgres_template(service)) as url,
         migrated_runtime(service, dataclasses.replace(settings, database_url=url)) as runtime,
     ):
         yield runtime
