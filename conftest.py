@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import argon2
+import pytest
 
 #: What `PasswordHasher()` costs in this test process; salt and hash keep their production lengths.
 TEST_COST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
@@ -28,4 +29,11 @@ class _CheapPasswordHasher(argon2.PasswordHasher):
 
 
 argon2.PasswordHasher = _CheapPasswordHasher  # type: ignore[misc]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the migrated template databases this process made (`shared.testing.postgres_runtime`)."""
+    from shared import testing
+
+    testing.drop_templates()
 
