@@ -12,6 +12,7 @@ it. The same practice as Django's documented fast hasher for tests.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import argon2
@@ -37,3 +38,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     testing.drop_templates()
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full",
+        action="store_true",
+        default=False,
+        help="the long profiles: every order of a nomination's events, the long fault run (minutes); "
+        "TOP100_FULL=1 does the same",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`--full` becomes `TOP100_FULL=1`, which `shared.testing.full_profile` reads (so processes the
+    tests start see it too)."""
+    if config.getoption("--full"):
+        os.environ["TOP100_FULL"] = "1"
