@@ -33,10 +33,12 @@ argon2.PasswordHasher = _CheapPasswordHasher  # type: ignore[misc]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Drop the migrated template databases this process made (`shared.testing.postgres_runtime`)."""
+    """Drop the migrated template databases this process made (`shared.testing.postgres_runtime`)
+    and wait for its scratch vhosts to be deleted (`shared.testing.scratch_vhost`)."""
     from shared import testing
 
     testing.drop_templates()
+    testing.vhosts_deleted()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -20,11 +20,13 @@ import io
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -202,17 +204,73 @@ def rabbitmqctl(
 
 @contextmanager
 def scratch_vhost(prefix: str = "top100_test") -> Iterator[str]:
-    """A fresh RabbitMQ vhost (guest may use it); yields its AMQP URL and deletes it afterwards."""
+    """A fresh RabbitMQ vhost (guest may use it); yields its AMQP URL and deletes it afterwards.
+
+    Each `rabbitmqctl` starts an Erlang VM (1-4 s on the test machine), so the vhost and guest's
+    permissions are made by one `import_definitions`, and the vhost is deleted by a thread of this
+    process while the next test runs (`vhosts_deleted` waits for those deletions).
+    """
     require("RABBITMQ", RABBITMQ)
     if shutil.which("rabbitmqctl") is None:
         server_unavailable("rabbitmqctl not available: cannot create an isolated vhost")
     vhost = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    rabbitmqctl("add_vhost", vhost)
+    url = f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{vhost}"
+    guest = {"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}
+    definitions = {"vhosts": [{"name": vhost}], "permissions": [guest]}
     try:
-        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        yield f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{vhost}"
+        rabbitmqctl("import_definitions", "--format", "json", stdin=json.dumps(definitions))
+        _wait_until_open(url)
+        yield url
     finally:
-        rabbitmqctl("delete_vhost", vhost)
+        _delete_vhost_later(vhost)
+
+
+def _wait_until_open(url: str, seconds: float = 30) -> None:
+    """Return once guest can open a connection to the vhost of `url` (the CLI calls a definitions
+    import asynchronous; on the brokers here it is done when the command returns, which this checks)."""
+    import time
+
+    import pika
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            pika.BlockingConnection(pika.URLParameters(url)).close()
+            return
+        except pika.exceptions.AMQPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+_DOOMED_VHOSTS: queue.Queue[str] = queue.Queue()
+_DELETER: list[threading.Thread] = []
+
+
+def _delete_vhosts() -> None:
+    while True:
+        vhost = _DOOMED_VHOSTS.get()
+        try:
+            rabbitmqctl("delete_vhost", vhost, check=False)
+        except Exception:  # a broker gone or a CLI that timed out: the vhost is the operator's to drop
+            logging.getLogger(__name__).warning("could not delete the scratch vhost %s", vhost)
+        finally:
+            _DOOMED_VHOSTS.task_done()
+
+
+def _delete_vhost_later(vhost: str) -> None:
+    """Delete `vhost` in this process's deleting thread (one `rabbitmqctl` at a time)."""
+    if not _DELETER:
+        _DELETER.append(threading.Thread(target=_delete_vhosts, name="scratch-vhost-deleter", daemon=True))
+        _DELETER[0].start()
+        atexit.register(vhosts_deleted)
+    _DOOMED_VHOSTS.put(vhost)
+
+
+def vhosts_deleted() -> None:
+    """Wait until every scratch vhost this process left has been deleted (the root `conftest.py`
+    calls it at the session's end)."""
+    _DOOMED_VHOSTS.join()
 
 
 @contextmanager
