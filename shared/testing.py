@@ -12,6 +12,7 @@ can be identified by reached a log.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import importlib
@@ -19,14 +20,18 @@ import io
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +54,16 @@ def free_ports(count: int = 1) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def full_profile() -> bool:
+    """Whether the long profiles run: every order of a nomination's events, the long fault run.
+
+    `./scripts/test --full` sets `TOP100_FULL=1` (the root `conftest.py`), which does the same from
+    anywhere; the default suite runs the quick profiles, which still try each kind of fault and of
+    reordering at least once.
+    """
+    return os.environ.get("TOP100_FULL") == "1"
 
 
 def reachable(address: tuple[str, int]) -> bool:
@@ -79,16 +94,74 @@ def postgres_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def _postgres_url(name: str) -> str:
+    return f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+
+
 @contextmanager
-def scratch_postgres(prefix: str = "top100_test") -> Iterator[str]:
-    """A fresh PostgreSQL database; yields its SQLAlchemy URL and drops it afterwards."""
+def scratch_postgres(prefix: str = "top100_test", template: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database (a copy of `template` if named); yields its SQLAlchemy URL and
+    drops it afterwards."""
     require("POSTGRESQL", POSTGRES)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    postgres_admin(f"CREATE DATABASE {name}")
+    postgres_admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     try:
-        yield f"postgresql+psycopg://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+        yield _postgres_url(name)
     finally:
         postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+#: Per service, a database of this process migrated to head once, copied for each test; and for
+#: SQLite a migrated file, copied likewise. Alembic's run of a service's whole history costs 0.3-2 s
+#: a time on the test machine and some hundred tests want a fresh migrated database.
+_POSTGRES_TEMPLATES: dict[str, str] = {}
+_SQLITE_TEMPLATES: dict[str, Path] = {}
+
+
+def _postgres_template(service: str) -> str:
+    """The name of this process's migrated template database of `service`, made on first use and
+    dropped when the process ends (a template must have no connection while it is copied)."""
+    if service not in _POSTGRES_TEMPLATES:
+        name = f"top100_template_{service}_{uuid.uuid4().hex[:10]}"
+        postgres_admin(f"CREATE DATABASE {name}")
+        _POSTGRES_TEMPLATES[service] = name
+        if len(_POSTGRES_TEMPLATES) == 1:
+            atexit.register(drop_templates)
+        migrate.upgrade(service, _postgres_url(name))
+    return _POSTGRES_TEMPLATES[service]
+
+
+def drop_templates() -> None:
+    """Drop this process's template databases (the root `conftest.py` calls it at the session's end;
+    `atexit` again in case the session did not end normally)."""
+    while _POSTGRES_TEMPLATES:
+        _service, name = _POSTGRES_TEMPLATES.popitem()
+        with contextlib.suppress(Exception):  # a server gone by now has dropped nothing to keep
+            postgres_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another database or an in-memory one."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or ":memory:" in url:
+        return None
+    return Path(url.removeprefix(prefix))
+
+
+def _upgraded(service: str, url: str) -> None:
+    """`migrate.upgrade(service, url)`, except that a SQLite file not made yet is copied from this
+    process's migrated template (Alembic's result, made by Alembic once)."""
+    target = _sqlite_file(url)
+    if target is None or target.exists():
+        migrate.upgrade(service, url)
+        return
+    if service not in _SQLITE_TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix=f"top100-template-{service}-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        migrate.upgrade(service, f"sqlite:///{folder / 'template.sqlite3'}")
+        _SQLITE_TEMPLATES[service] = folder / "template.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_SQLITE_TEMPLATES[service], target)
 
 
 def rabbitmqctl(
@@ -131,24 +204,81 @@ def rabbitmqctl(
 
 @contextmanager
 def scratch_vhost(prefix: str = "top100_test") -> Iterator[str]:
-    """A fresh RabbitMQ vhost (guest may use it); yields its AMQP URL and deletes it afterwards."""
+    """A fresh RabbitMQ vhost (guest may use it); yields its AMQP URL and deletes it afterwards.
+
+    Each `rabbitmqctl` starts an Erlang VM (1-4 s on the test machine), so the vhost and guest's
+    permissions are made by one `import_definitions`, and the vhost is deleted by a thread of this
+    process while the next test runs (`vhosts_deleted` waits for those deletions).
+    """
     require("RABBITMQ", RABBITMQ)
     if shutil.which("rabbitmqctl") is None:
         server_unavailable("rabbitmqctl not available: cannot create an isolated vhost")
     vhost = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    rabbitmqctl("add_vhost", vhost)
+    url = f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{vhost}"
+    guest = {"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}
+    definitions = {"vhosts": [{"name": vhost}], "permissions": [guest]}
     try:
-        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        yield f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}/{vhost}"
+        rabbitmqctl("import_definitions", "--format", "json", stdin=json.dumps(definitions))
+        _wait_until_open(url)
+        yield url
     finally:
-        rabbitmqctl("delete_vhost", vhost)
+        _delete_vhost_later(vhost)
+
+
+def _wait_until_open(url: str, seconds: float = 30) -> None:
+    """Return once guest can open a connection to the vhost of `url` (the CLI calls a definitions
+    import asynchronous; on the brokers here it is done when the command returns, which this checks)."""
+    import time
+
+    import pika
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            pika.BlockingConnection(pika.URLParameters(url)).close()
+            return
+        except pika.exceptions.AMQPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+_DOOMED_VHOSTS: queue.Queue[str] = queue.Queue()
+_DELETER: list[threading.Thread] = []
+
+
+def _delete_vhosts() -> None:
+    while True:
+        vhost = _DOOMED_VHOSTS.get()
+        try:
+            rabbitmqctl("delete_vhost", vhost, check=False)
+        except Exception:  # a broker gone or a CLI that timed out: the vhost is the operator's to drop
+            logging.getLogger(__name__).warning("could not delete the scratch vhost %s", vhost)
+        finally:
+            _DOOMED_VHOSTS.task_done()
+
+
+def _delete_vhost_later(vhost: str) -> None:
+    """Delete `vhost` in this process's deleting thread (one `rabbitmqctl` at a time)."""
+    if not _DELETER:
+        _DELETER.append(threading.Thread(target=_delete_vhosts, name="scratch-vhost-deleter", daemon=True))
+        _DELETER[0].start()
+        atexit.register(vhosts_deleted)
+    _DOOMED_VHOSTS.put(vhost)
+
+
+def vhosts_deleted() -> None:
+    """Wait until every scratch vhost this process left has been deleted (the root `conftest.py`
+    calls it at the session's end)."""
+    _DOOMED_VHOSTS.join()
 
 
 @contextmanager
 def migrated_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
-    """The service wired to `settings`, its database migrated to head with Alembic (not create_all)."""
+    """The service wired to `settings`, its database migrated to head with Alembic (not create_all);
+    a new SQLite file is a copy of a template Alembic migrated once in this process."""
     bootstrap = importlib.import_module(f"services.{service}.bootstrap")
-    migrate.upgrade(service, settings.database_url)
+    _upgraded(service, settings.database_url)
     runtime = bootstrap.build(settings)
     try:
         yield runtime
@@ -160,7 +290,7 @@ def migrated_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
 def postgres_runtime(service: str, settings: Settings) -> Iterator[Runtime]:
     """`migrated_runtime` on a scratch PostgreSQL database (integration tests)."""
     with (
-        scratch_postgres(f"top100_test_{service}") as url,
+        scratch_postgres(f"top100_test_{service}", _postgres_template(service)) as url,
         migrated_runtime(service, dataclasses.replace(settings, database_url=url)) as runtime,
     ):
         yield runtime

@@ -46,10 +46,13 @@ HERE = Path(__file__).resolve().parent
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test of this folder `browser`, so `-m browser` and `-m "not browser"` select them
-    (a `pytestmark` in a conftest marks nothing: pytest reads it only from test modules)."""
+    (a `pytestmark` in a conftest marks nothing: pytest reads it only from test modules), and put them
+    in one pytest-xdist group, so that with `--dist loadgroup` one worker starts the system and
+    chromium (session fixtures) for all of them."""
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def chromium_path() -> str | None:

@@ -116,9 +116,11 @@ def rendered(pdf: bytes, name: str) -> list[Path]:
 
 def test_the_measure_sees_a_name_running_over_its_cell() -> None:
     """The check itself: a plain string in a narrow column (what the protocol did) is caught."""
+    protocol_layout.styles()  # the font registered, whichever test ran before in this process
     out = io.BytesIO()
     grid = Table([["Кандидат", "Балл"], [LONG_NAME, "9.00"]], colWidths=[80, 40])
-    grid.setStyle([("GRID", (0, 0), (-1, -1), 0.25, "grey"), ("FONTNAME", (0, 0), (-1, -1), "NotoSans")])
+    font = protocol_layout.REGULAR
+    grid.setStyle([("GRID", (0, 0), (-1, -1), 0.25, "grey"), ("FONTNAME", (0, 0), (-1, -1), font)])
     SimpleDocTemplate(out, pagesize=A4, leftMargin=protocol_layout.MARGIN).build([grid])
     assert any(LONG_NAME[:10] in problem for problem in overflows(out.getvalue()))
 

@@ -7,7 +7,10 @@ key of almaty, since every call of its API needs one.
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -89,6 +92,8 @@ class Service:
 @contextmanager
 def started(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
     """The service `name` on a fresh database under `tmp_path`, as `config.load` wires it."""
+    if name == "media":
+        shutil.copytree(_media_seeded(), tmp_path, dirs_exist_ok=True)
     monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
     monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
     if name == "intake":
@@ -98,8 +103,6 @@ def started(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         found = Service(name, app, runtime)
         if name == "review":
             found.candidate_id = _seed_candidate(runtime)
-        if name == "media":
-            _seed_media(runtime, tmp_path)
         if name == "intake":
             found.key = _portal_key(runtime)
         yield found
@@ -140,6 +143,26 @@ def _portal_key(runtime: Runtime) -> str:
 #: Media's seeded nominations: who the media team may see, and who not (no consent; regional stage).
 MEDIA_SHOWN = "nom-shown"
 MEDIA_HIDDEN = {"no consent": "nom-private", "regional stage": "nom-regional"}
+
+
+#: Media's data folder, migrated and seeded once per process (`_media_seeded`).
+_MEDIA_SEEDED: list[Path] = []
+
+
+def _media_seeded() -> Path:
+    """A data folder with media's database migrated and seeded (`_seed_media`), made once per process:
+    seeding processes three photos and draws their banners (10-20 s on the loaded test machine), so
+    each test starts on a copy of the folder (database, blobs, the photos' sources, the secret key)."""
+    if not _MEDIA_SEEDED:
+        folder = Path(tempfile.mkdtemp(prefix="top100-contracts-media-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("TOP100_DATA_DIR", str(folder))
+            env.delenv("MEDIA_DATABASE_URL", raising=False)
+            with testing.migrated_runtime("media", config.load("media")) as runtime:
+                _seed_media(runtime, folder)
+        _MEDIA_SEEDED.append(folder)
+    return _MEDIA_SEEDED[0]
 
 
 def _seed_media(runtime: Runtime, folder: Path) -> None:

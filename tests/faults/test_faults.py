@@ -15,8 +15,8 @@ one run: `tests.faults.messages`); nothing parked; no IIN, phone or email of the
 process's output or in a parked message.
 
 Quick run in the default suite; the long one with `./scripts/test tests/faults --full` (or
-`TOP100_FAULTS_FULL=1`). `TOP100_FAULTS_SEED` changes the load; figures go to stdout (`-s`) and to
-`faults-report.json` in the test's temporary folder.
+`TOP100_FULL=1`, or `TOP100_FAULTS_FULL=1` for this run alone). `TOP100_FAULTS_SEED` changes the
+load; figures go to stdout (`-s`) and to `faults-report.json` in the test's temporary folder.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from shared import testing
 from tests.faults import harness, messages, state
 from tests.faults.load import generate
 
@@ -38,8 +39,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 SEED = int(os.environ.get("TOP100_FAULTS_SEED", "20261130"))
 
 
-def full_run(config: pytest.Config) -> bool:
-    return bool(config.getoption("--full", default=False)) or os.environ.get("TOP100_FAULTS_FULL") == "1"
+def full_run() -> bool:
+    return testing.full_profile() or os.environ.get("TOP100_FAULTS_FULL") == "1"
 
 
 def _both(tmp_path: Path, profile: harness.Profile) -> tuple[Any, harness.RunResult, harness.RunResult]:
@@ -161,14 +162,14 @@ def _prove(tmp_path: Path, profile: harness.Profile) -> None:
 
 
 @pytest.mark.timeout(900)
-def test_quick_fault_run_ends_as_the_clean_run(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if full_run(request.config):
+def test_quick_fault_run_ends_as_the_clean_run(tmp_path: Path) -> None:
+    if full_run():
         pytest.skip("--full runs the long fault run instead")
     _prove(tmp_path, harness.QUICK)
 
 
 @pytest.mark.timeout(3600)
-def test_full_fault_run_ends_as_the_clean_run(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if not full_run(request.config):
-        pytest.skip("the long fault run: ./scripts/test tests/faults --full (or TOP100_FAULTS_FULL=1)")
+def test_full_fault_run_ends_as_the_clean_run(tmp_path: Path) -> None:
+    if not full_run():
+        pytest.skip("the long fault run: ./scripts/test tests/faults --full (or TOP100_FULL=1)")
     _prove(tmp_path, harness.FULL)
