@@ -234,7 +234,10 @@ class NominationIn(Strict):
         metadata={
             "description": "at least one language at submission; each at least 250 words in its key's "
             "language; all three before the republican stage",
-            "anyOf": [{"required": [lang], "properties": {lang: {"type": "string"}}} for lang in LANGUAGES],
+            # one language at least, present and not null
+            "anyOf": [
+                {"required": [lang], "properties": {lang: {"not": {"enum": [None]}}}} for lang in LANGUAGES
+            ],
         },
     )
     consent = Obj(ConsentIn, required=True)
