@@ -42,10 +42,14 @@ def page_language() -> str:
 
 
 def remember_language(response: Response, secure: bool) -> Response:
-    """Keep a language asked for with `?lang=` in the cookie, so the next page is in it too."""
+    """Keep a language asked for with `?lang=` in the cookie, so the next page is in it too.
+
+    Not on a page any proxy may keep (`Cache-Control: public`, the public pages): it would hand the
+    cookie to everyone it serves; those pages carry `?lang=` in their links instead."""
     asked = request.args.get("lang", "")
     if (
         asked in i18n.LANGUAGES
+        and not (response.headers.get("Cache-Control") or "").startswith("public")
         and asked != request.cookies.get(LANGUAGE_COOKIE)
         and not request.path.startswith("/api/")
     ):
@@ -171,6 +175,7 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
         t=t,
         term=term,
         region_name=region_name,
+        programme=vocabulary.PROGRAMME,
         languages=i18n.LANGUAGES,
         endonyms=i18n.ENDONYMS,
         language_links=language_links(home),

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.notify import bootstrap, reminders
-from services.notify.catalogue import CHANNELS
+from services.notify import bootstrap
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
+from services.notify.operations import reminders
+from services.notify.rules.catalogue import CHANNELS
 from shared import config, testing
 from shared.envelope import Event
 from shared.handling import handle
@@ -108,6 +109,16 @@ def _triggers(nomination_id: str) -> list[Event]:
         _event(
             "winners.published",
             {"year": 2026, "decision_id": "w", "candidate_ids": ["c"], "nomination_ids": [nomination_id]},
+        ),
+        _event(
+            "nomination.amended",
+            {
+                "nomination_id": nomination_id,
+                "changed": ["consent.publication"],
+                "consent_publication": False,
+                "revision": 2,
+            },
+            producer="intake",
         ),
         _event(
             "review.candidate_registered",

@@ -63,7 +63,9 @@ def init_api(app: Flask) -> Api:
     )
     api.spec.components.schema("NominationIn", schema=schemas.NominationIn)
     api.spec.components.response(IntakeApi.DEFAULT_ERROR_RESPONSE_NAME, docs.DEFAULT)
-    for name, schema in docs.merge_patch(api.spec.components.schemas, "NominationIn").items():
+    patches = docs.merge_patch(api.spec.components.schemas, "NominationIn")
+    patches["ConsentInPatch"]["properties"]["publication"] = docs.PUBLICATION_PATCH
+    for name, schema in patches.items():
         api.spec.components.schema(name, component=schema)
     api.register_blueprint(nominations.blp)
     api.register_blueprint(reference.blp)

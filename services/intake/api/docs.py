@@ -54,7 +54,9 @@ PATCH_BODY = {
     "description": "RFC 7396 JSON merge patch of the submitted document: its fields, each optional, an "
     "object merged into the stored one, a list or a value replacing it, null removing it. Until "
     "submissions close anything but college_code and year may change; then until amendments close only "
-    "statements. The patched document is checked as a submission is.",
+    "statements. The patched document is checked as a submission is. A patch whose only change is "
+    '{"consent": {"publication": false}} (the student withdraws the consent to publication) is '
+    "accepted in every season.",
     "content": {
         "application/merge-patch+json": {"schema": {"$ref": "#/components/schemas/NominationInPatch"}},
         "application/json": {"schema": {"$ref": "#/components/schemas/NominationInPatch"}},
@@ -80,6 +82,13 @@ SUBMISSION_CONFLICTS = (
 )
 AMENDMENT_CONFLICTS = ("nomination_withdrawn", "deadline_passed", "duplicate_student")
 PHOTO_CONFLICTS = ("nomination_withdrawn", "deadline_passed")
+
+#: A patch's consent to publication: false withdraws it, in any season (the only change allowed
+#: after amendments close), where a submission's must be true.
+PUBLICATION_PATCH = {
+    "type": "boolean",
+    "description": "false: the student withdraws the consent to publication (alone, in any season)",
+}
 
 #: The rules a photo the schema allows (any bytes) may break.
 PHOTO_RULES = (
@@ -110,8 +119,16 @@ NOMINATION_RULES = (
 )
 SUBMISSION_RULES = NOMINATION_RULES + PHOTO_RULES
 #: A patch is checked as the document it makes: a field it removes (or an object it starts, such as a
-#: guardian, without all of its fields) is `required`; college_code and year never change.
-AMENDMENT_RULES = (*NOMINATION_RULES, "required", "statements_empty", "field_frozen", "field_closed")
+#: guardian, without all of its fields) is `required`; college_code and year never change; a consent
+#: to publication is withdrawn by a patch that does only that, else it must stay true.
+AMENDMENT_RULES = (
+    *NOMINATION_RULES,
+    "required",
+    "statements_empty",
+    "field_frozen",
+    "field_closed",
+    "consent_required",
+)
 
 DESCRIPTIONS = {
     401: "No key, an unknown or a revoked key",

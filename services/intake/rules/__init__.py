@@ -1,11 +1,15 @@
 """The programme's rules for intake, as pure functions (no I/O): `from services.intake.rules import X`.
 
 Split by subject: `identity` (IIN, age, names, phones), `nomination` (standing, categories,
-achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar).
+achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar),
+`progress` (what a candidate lacks, decisions as a portal reads them). Also pure, imported by their
+own names: `language` (which language a text is in), `photos` (a photo's checks, by its bytes alone),
+`refdata` (parsing and diffing the reference files).
 Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code (translated
 in kk/ru/en by `services.intake.messages.text`).
 """
 
+from services.intake.rules.consent import CONSENT_WITHDRAWAL, withdrawal_kept, withdraws_consent_only
 from services.intake.rules.deadlines import (
     Calendar,
     amendment_open,
@@ -50,7 +54,13 @@ from services.intake.rules.nomination import (
     region_quota_problem,
 )
 from services.intake.rules.problems import Problem
-from services.intake.rules.progress import OUTCOMES, decision_line, newest_of_its_stage
+from services.intake.rules.progress import (
+    OUTCOMES,
+    decision_line,
+    newest_of_its_stage,
+    still_missing,
+    submission_day,
+)
 from services.intake.rules.statements import (
     MAX_STATEMENT_CHARS,
     MIN_STATEMENT_WORDS,
@@ -65,6 +75,7 @@ __all__ = [
     "ADULT_AGE",
     "CATEGORIES",
     "COLLEGE_QUOTA",
+    "CONSENT_WITHDRAWAL",
     "IIN_PATTERN",
     "MAX_ACHIEVEMENTS",
     "MAX_NAME_LENGTH",
@@ -104,6 +115,10 @@ __all__ = [
     "normalize_name",
     "normalize_phone",
     "region_quota_problem",
+    "still_missing",
+    "submission_day",
     "submission_open",
+    "withdrawal_kept",
     "withdrawal_open",
+    "withdraws_consent_only",
 ]
