@@ -9,6 +9,7 @@ with one, which left the docs blank in a browser.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, send_from_directory
 
@@ -33,3 +34,25 @@ def blueprint() -> Blueprint:
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
     return bp
+
+
+#: "null", in OpenAPI 3.0 (which has no null type).
+NULL = {"nullable": True, "enum": [None]}
+
+
+def exact_nullable_objects(api: Any) -> None:
+    """Document a nested object that may be null as that object or null, nothing else.
+
+    apispec writes it, for OpenAPI 3.0, as `anyOf: [<the object>, {type: object, nullable: true}]`,
+    whose second choice is any object at all: a fuzzer then sends a guardian of any shape as valid
+    data, and a client generator types the field as a bare object. Call before any schema is
+    documented (`api` is flask-smorest's `Api`).
+    """
+
+    def attribute(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        choices = ret.get("anyOf")
+        if not field.allow_none or not choices:
+            return {}
+        return {"anyOf": [NULL if c == {"type": "object", "nullable": True} else c for c in choices]}
+
+    api.ma_plugin.converter.add_attribute_function(attribute)

@@ -4,8 +4,11 @@ Error messages here are message *codes* (`required`, `length|min=1|max=100`), no
 turns each into kk/ru/en with `services.intake.messages`. The programme's rules (IIN, names, phones,
 statements, consent) run after the schema on whatever it loaded
 (`services.intake.operations.validation`), so a request learns every broken field at once.
-Enumerations the rules own are documented here through `metadata` only, so one broken value gives
-one message, not two.
+Enumerations and patterns the rules own are documented here through `metadata` only, so one broken
+value gives one message, not two; what a rule can say as a JSON schema (an IIN's shape, the letters
+of a name, a mobile number, a consent that must be true) the schema says, so that a request the
+schema allows is refused only for the rules no schema can say (the check digit, 250 words, the
+reference data), which the 422's description names.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from services.intake import rules
 from shared.i18n import LANGUAGES
 
 STATUSES = ("submitted", "withdrawn")
-PHONE_PATTERN = r"^\+7[0-9]{10}$"
 
 
 class Str(fields.String):
@@ -132,22 +134,33 @@ class Strict(Schema):
 
 
 NAME = {
-    "description": "1-100 characters: Cyrillic (Kazakh letters included) or Latin, spaces, hyphen, apostrophe"
+    "description": "1-100 characters: words of Cyrillic (Kazakh letters included) or of Latin letters, "
+    "joined by spaces, a hyphen or an apostrophe",
+    "pattern": rules.NAME_PATTERN,
 }
-PHONE = {"description": "+7 and 10 digits", "pattern": PHONE_PATTERN, "example": "+77011234567"}
+PHONE = {"description": "+7 and 10 digits", "pattern": rules.PHONE_PATTERN, "example": "+77011234567"}
+MOBILE = {
+    "description": "+7 and 10 digits, a mobile number (700-709, 747, 750-779)",
+    "pattern": rules.MOBILE_PHONE_PATTERN,
+    "example": "+77011234567",
+}
 
 
 class StudentIn(Strict):
     iin = Str(
         required=True,
-        metadata={"description": "12 digits with a valid check digit", "pattern": r"^[0-9]{12}$"},
+        metadata={
+            "description": "12 digits: the birth date (YYMMDD, the same as `birth_date`), the century, "
+            "and a valid check digit",
+            "pattern": rules.IIN_PATTERN,
+        },
     )
     last_name = Str(required=True, validate=length(1, 100), metadata=NAME)
     first_name = Str(required=True, validate=length(1, 100), metadata=NAME)
     patronymic = Str(load_default=None, allow_none=True, validate=length(0, 100), metadata=NAME)
     birth_date = Day(required=True)
     email = Mail(required=True, validate=length(3, 254))
-    phone = Str(required=True, validate=length(1, 30), metadata=PHONE)
+    phone = Str(required=True, validate=length(1, 30), metadata=MOBILE)
     language = Str(
         required=True,
         validate=one_of(LANGUAGES),
@@ -183,8 +196,8 @@ class GuardianIn(Strict):
 
 
 class ConsentIn(Strict):
-    personal_data = Bool(required=True, metadata={"description": "must be true"})
-    publication = Bool(required=True, metadata={"description": "must be true"})
+    personal_data = Bool(required=True, metadata={"description": "must be true", "enum": [True]})
+    publication = Bool(required=True, metadata={"description": "must be true", "enum": [True]})
     guardian = Obj(
         GuardianIn,
         load_default=None,
@@ -220,7 +233,11 @@ class NominationIn(Strict):
         required=True,
         metadata={
             "description": "at least one language at submission; each at least 250 words in its key's "
-            "language; all three before the republican stage"
+            "language; all three before the republican stage",
+            # one language at least, present and not null
+            "anyOf": [
+                {"required": [lang], "properties": {lang: {"not": {"enum": [None]}}}} for lang in LANGUAGES
+            ],
         },
     )
     consent = Obj(ConsentIn, required=True)

@@ -54,6 +54,7 @@ class IntakeApi(Api):
 def init_api(app: Flask) -> Api:
     app.config.update(SETTINGS)
     api = IntakeApi(app)
+    apidocs.exact_nullable_objects(api)
     # Registered after flask-smorest's own handlers, so ours replace them for the same exception
     # classes (Flask keeps one handler per class): flask-smorest's error shape is never answered.
     errors.register(app)
@@ -62,6 +63,10 @@ def init_api(app: Flask) -> Api:
     )
     api.spec.components.schema("NominationIn", schema=schemas.NominationIn)
     api.spec.components.response(IntakeApi.DEFAULT_ERROR_RESPONSE_NAME, docs.DEFAULT)
+    patches = docs.merge_patch(api.spec.components.schemas, "NominationIn")
+    patches["ConsentInPatch"]["properties"]["publication"] = docs.PUBLICATION_PATCH
+    for name, schema in patches.items():
+        api.spec.components.schema(name, component=schema)
     api.register_blueprint(nominations.blp)
     api.register_blueprint(reference.blp)
     app.register_blueprint(reference.assets)

@@ -57,9 +57,19 @@ def _parse_json(raw: bytes | str, path: str) -> Any:
         raise Invalid({path: [problem]}, code=bodies.INVALID_JSON) from exc
 
 
+#: The parts of a multipart submission.
+PARTS = ("nomination", "photo")
+
+
 def _read_submission() -> tuple[Any, bytes | None]:
-    """The nomination document and the photo's bytes (or None) of a multipart or JSON request."""
+    """The nomination document and the photo's bytes (or None) of a multipart or JSON request.
+
+    A part of another name is refused, as an unknown field of the document is: a photo sent as
+    `Photo` must not leave a nomination without its photo, silently."""
     if request.mimetype == "multipart/form-data":
+        unknown = sorted((set(request.files) | set(request.form)) - set(PARTS))
+        if unknown:
+            raise Invalid({name: [Problem("unknown_field")] for name in unknown})
         part = request.files.get("nomination")
         raw = part.read() if part is not None else request.form.get("nomination")
         if raw is None:
@@ -91,7 +101,7 @@ def _idempotency_key() -> str | None:
     headers={"Location": {"schema": {"type": "string"}}},
     example=examples.CREATED,
 )
-@docs.problems(401, 403, 409, 413, 415, 422, conflicts=docs.SUBMISSION_CONFLICTS)
+@docs.problems(401, 403, 409, 413, 415, 422, conflicts=docs.SUBMISSION_CONFLICTS, rules=docs.SUBMISSION_RULES)
 @portal_required
 def submit() -> Response:
     """Submit a nomination
@@ -164,7 +174,7 @@ def read(nomination_id: str) -> Response:
 @blp.route("/nominations/<string:nomination_id>", methods=["PATCH"])
 @blp.doc(requestBody=docs.PATCH_BODY)
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Amended")
-@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.AMENDMENT_CONFLICTS)
+@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.AMENDMENT_CONFLICTS, rules=docs.AMENDMENT_RULES)
 @portal_required
 def amend(nomination_id: str) -> Response:
     """Amend a nomination (JSON merge patch)
@@ -183,7 +193,7 @@ def amend(nomination_id: str) -> Response:
 @bodies.upload
 @blp.doc(requestBody=docs.PHOTO_BODY)
 @blp.alt_response(200, schema=schemas.NominationOut, success=True, description="Photo replaced")
-@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.PHOTO_CONFLICTS)
+@docs.problems(401, 404, 409, 413, 415, 422, conflicts=docs.PHOTO_CONFLICTS, rules=docs.PHOTO_RULES)
 @portal_required
 def put_photo(nomination_id: str) -> Response:
     """Add or replace the photo

@@ -196,13 +196,19 @@ def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7396: objects merge recursively, `null` removes, anything else replaces."""
+    """RFC 7396: objects merge recursively, `null` removes, anything else replaces.
+
+    A `null` for a name the document does not have stays, as null, for the schema to judge: a
+    field the document may leave out reads the same, and a misspelt one is an unknown field rather
+    than a patch that silently changes nothing."""
     if not isinstance(patch, dict):
         return patch
     result = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
+        if value is None and key in result:
+            del result[key]
+        elif value is None:
+            result[key] = None
         else:
             result[key] = merge_patch(result.get(key), value)
     return result

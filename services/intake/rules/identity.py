@@ -20,6 +20,9 @@ _FIRST_WEIGHTS = tuple(range(1, 12))
 _SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 # The seventh digit carries the century and the sex: odd for men, even for women.
 _CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+#: What the API's schema says of an IIN (ECMA 262, for OpenAPI): YYMMDD with a month and a day that can
+#: be, a century digit, five more digits. The check digit and the date's existence are `check_iin`'s.
+IIN_PATTERN = r"^[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[1-6][0-9]{5}$"
 
 
 def iin_check_digit(first11: str) -> int | None:
@@ -133,6 +136,10 @@ _NAME_CHAR = re.compile(f"[{_CYRILLIC}{_LATIN}{_SEPARATORS}]")
 _NAME_SHAPE = re.compile(f"[^{_SEPARATORS}]+(?:[{_SEPARATORS}][^{_SEPARATORS}]+)*")
 _CYRILLIC_LETTER = re.compile(f"[{_CYRILLIC}]")
 _LATIN_LETTER = re.compile(f"[{_LATIN}]")
+_WORD = f"(?:[{_CYRILLIC}]+|[{_LATIN}]+)"
+#: What the API's schema says of a name (ECMA 262, for OpenAPI): words of one script's letters, joined
+#: by spaces or by one hyphen or apostrophe, spaces around allowed (`normalize_name` drops them).
+NAME_PATTERN = f"^\\s*{_WORD}(?:(?:\\s+|[\\-'’ʼ]){_WORD})*\\s*$"
 
 
 def normalize_name(value: str) -> str:
@@ -182,6 +189,12 @@ def normalize_phone(phone: str) -> str:
 def is_mobile_prefix(prefix: str) -> bool:
     """Kazakhstan's mobile codes: 700-709, 747, 750-779 (docs/rules.md)."""
     return prefix[:2] in ("70", "75", "76", "77") or prefix == "747"
+
+
+#: What the API's schema says of a phone (ECMA 262, for OpenAPI): +7 and ten digits; a student's is a
+#: mobile number (`is_mobile_prefix`). Spaces, dashes, parentheses and 8 for +7 are also read.
+PHONE_PATTERN = r"^\+7[0-9]{10}$"
+MOBILE_PHONE_PATTERN = r"^\+7(70[0-9]|747|7[5-7][0-9])[0-9]{7}$"
 
 
 def check_phone(phone: str) -> list[Problem]:

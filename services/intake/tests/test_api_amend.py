@@ -166,6 +166,18 @@ def test_no_event_ever_carries_the_iin(client: FlaskClient, auth: dict, runtime:
     )
 
 
+def test_a_misspelt_field_removed_is_an_unknown_field_not_a_silent_no_op(
+    client: FlaskClient, auth: dict, nomination_id: str, runtime: Runtime
+) -> None:
+    response = patch(client, auth, nomination_id, {"student": {"patronymc": None}, "": None})
+    assert response.status_code == 422, response.json
+    assert response.json["codes"] == {"student.patronymc": ["unknown_field"], "nomination": ["unknown_field"]}
+    assert len(outbox_rows(runtime)) == 1
+    # A field the document may leave out, removed when it is not there, is no change.
+    response = patch(client, auth, nomination_id, {"consent": {"guardian": None}})
+    assert response.status_code == 200, response.json
+
+
 WITHDRAW_CONSENT = {"consent": {"publication": False}}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from urllib.parse import urlparse
 
@@ -254,3 +255,12 @@ def test_a_malformed_key_is_401_without_a_lookup(client: FlaskClient) -> None:
     for token in ("t100_live_\x00.abc", "t100_" + "a" * 300, "nonsense", "t100_live_zz.x"):
         response = client.get("/api/v1/regions", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401
+
+
+def test_a_part_of_another_name_is_refused_not_ignored(client: FlaskClient, auth: dict) -> None:
+    """A photo sent as `Photo` would otherwise leave the nomination without one, silently."""
+    data = factories.multipart(factories.nomination())
+    data["Photo"] = (io.BytesIO(factories.jpeg()), "photo.jpg", "image/jpeg")
+    response = client.post("/api/v1/nominations", data=data, headers=auth, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.json["codes"] == {"Photo": ["unknown_field"]}

@@ -87,6 +87,18 @@ BODIES = {
     "no closing boundary (truncated upload)": body(NOMINATION_FIELD, PHOTO_FILE)[:-2000],
     "a part without Content-Disposition": body(part("Content-Type: text/plain", b"orphan")),
     "no parts at all": b"",
+    # werkzeug's client writes an empty file so: the delimiter right after the headers' blank line
+    "an empty first part, its delimiter sharing the headers' CRLF": (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+    + body(NOMINATION_FIELD),
+    "a text part ending with CRLF": body(part('Content-Disposition: form-data; name="note"', b"line\r\n")),
+    "an empty last part, its delimiter sharing the headers' CRLF": body(NOMINATION_FIELD)[
+        : -len(BOUNDARY) - 6
+    ]
+    + f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\n'
+    f"Content-Type: image/jpeg\r\n\r\n--{BOUNDARY}--\r\n".encode(),
     "a body that never names the boundary": b"just some text\r\n",
 }
 
@@ -98,6 +110,9 @@ def test_same_form_and_files_as_werkzeug(case: str) -> None:
     if case.startswith("a submission"):
         assert ours["form"]["nomination"] == [NOMINATION]
         assert ours["files"]["photo"] == [("ph.jpg", "image/jpeg", PHOTO)]
+    if case.startswith(("an empty last part", "an empty first part")):
+        assert ours["form"]["nomination"] == [NOMINATION]
+        assert ours["files"]["photo"] == [("p.jpg", "image/jpeg", b"")]
 
 
 @pytest.mark.parametrize(

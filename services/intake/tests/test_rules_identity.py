@@ -6,12 +6,16 @@ with the code under test, so the tests check the algorithm rather than echo it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 
 import pytest
 
 from services.intake.rules import (
+    IIN_PATTERN,
+    MOBILE_PHONE_PATTERN,
+    NAME_PATTERN,
     Problem,
     age_on,
     check_birth_date,
@@ -21,6 +25,7 @@ from services.intake.rules import (
     guardian_required,
     iin_birth_date,
     iin_check_digit,
+    is_mobile_prefix,
     mask_iin,
     normalize_name,
     normalize_phone,
@@ -299,3 +304,28 @@ def test_invisible_characters_are_shown_as_code_points() -> None:
     assert check_names("Анна\x00\u200b\ud800", required=True) == [
         Problem("name_invalid_characters", {"characters": "U+0000 U+200B U+D800"})
     ]
+
+
+# --- the patterns the OpenAPI document shows agree with the rules ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Әйгерім", "Nurlanova", "Жан-Поль", "O'Brien", "Анна  Мария", " Ұлжан ", "Ali Әлі", "Ali", "Ğalym",
+     "Ali2", "Алиa", "A--B", "-Ali", "Є", "", " ", "Ali - Veli", "A'"],
+)  # fmt: skip
+def test_the_name_pattern_allows_exactly_what_the_rule_allows(name: str) -> None:
+    assert bool(re.fullmatch(NAME_PATTERN, name)) == (check_names(name, required=True) == []), name
+
+
+def test_the_mobile_pattern_allows_exactly_the_mobile_prefixes() -> None:
+    for prefix in range(600, 800):
+        number = f"+7{prefix}1234567"
+        assert bool(re.fullmatch(MOBILE_PHONE_PATTERN, number)) == is_mobile_prefix(str(prefix)), number
+        assert bool(re.fullmatch(MOBILE_PHONE_PATTERN, number)) == (check_phone(number) == []), number
+
+
+def test_the_iin_pattern_allows_the_example_and_no_impossible_month_or_century() -> None:
+    assert re.fullmatch(IIN_PATTERN, "050314640212")  # the OpenAPI example's, valid
+    for wrong in ("051314640212", "050300640212", "050332640212", "050314040212", "050314740212"):
+        assert not re.fullmatch(IIN_PATTERN, wrong), wrong
