@@ -6,7 +6,8 @@
 - Review, media and notify are also fuzzed here from each app's URL map by hypothesis: every route
   under `/api/` with each of its methods, called by an administrator and by a regional chair, with
   random path values (or the seeded candidate, a real year, stage or template), random query strings
-  (the parameters the APIs know and others) and random bodies (JSON of any shape, objects with the fields the APIs know, and bytes that are no JSON at all).
+  (the parameters the APIs know and others) and random bodies (JSON of any shape,
+  objects with the fields the APIs know, and bytes that are no JSON at all).
 
 Every answer is below 500, and every 4xx is a problem (`application/problem+json`). Bounded and
 reproducible: a fixed number of examples per route (`derandomize=True`, the same cases every run),
