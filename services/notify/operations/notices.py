@@ -113,6 +113,18 @@ def _take(recipient: Recipient, data: dict[str, Any], parts: list[str]) -> None:
 # --- Messages to a nomination's student and coordinator -----------------------------------------
 
 
+def _about_the_student(recipient: Recipient) -> dict[str, Any]:
+    """The parameters every message about a student carries, in the student's language."""
+    return {
+        "reference": rules.short_reference(recipient.nomination_id),
+        "nomination_id": recipient.nomination_id,
+        "name": recipient.full_name,
+        "greeting_name": rules.greeting_name(
+            recipient.first_name, recipient.patronymic, recipient.language, recipient.last_name
+        ),
+    }
+
+
 def _to_student_and_coordinator(
     session: Session,
     event: Event,
@@ -130,14 +142,7 @@ def _to_student_and_coordinator(
     if ordering.follow(session, Followed, recipient.nomination_id).withdrawn:
         return
     key, language = key or str(event.id), recipient.language
-    common = {
-        "reference": rules.short_reference(recipient.nomination_id),
-        "nomination_id": recipient.nomination_id,
-        "name": recipient.full_name,
-        "greeting_name": rules.greeting_name(
-            recipient.first_name, recipient.patronymic, language, recipient.last_name
-        ),
-    }
+    common = _about_the_student(recipient)
     student = To("student", f"student:{recipient.nomination_id}", recipient.email, language)
     for channel in channels:
         to = student if channel == "email" else To(student.kind, student.ref, recipient.phone, language)
