@@ -153,15 +153,17 @@ def problem(
     errors: Mapping[str, list[str]] | None = None,
     headers: Mapping[str, str] | None = None,
     catalog: Mapping[str, i18n.Text] = CATALOG,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
     """A problem response in the caller's language; `errors` maps fields to message keys (whose
-    placeholders `params` fill, as they fill the detail's)."""
+    placeholders `params` fill, as they fill the detail's); `extra` adds members of the service's."""
     lang = language()
     body = document(status, code, lang, partial(text, catalog), params)
     if errors:
         body["errors"] = {
             field: [text(catalog, key, lang, params) for key in keys] for field, keys in errors.items()
         }
+    body.update(extra or {})
     return respond(body, lang, headers)
 
 

@@ -16,9 +16,9 @@ from flask import Blueprint, Flask, Request, Response, current_app, g, redirect,
 from flask.typing import ResponseReturnValue
 from jinja2 import ChoiceLoader, PackageLoader
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
-from shared import audit, bodies, i18n, identity, logs, pages, problems, sessions
+from shared import audit, bodies, i18n, identity, logs, pages, problems, refusals, sessions
 from shared.config import Settings
 from shared.db import Database
 from shared.health import health_blueprint, instrument
@@ -50,12 +50,14 @@ def create_service_app(
     error_page: ErrorPage | None = None,
     people: bool = True,
     audit_log: audit.Recorder | None = None,
+    problem_words: Mapping[str, i18n.Text] = problems.CATALOG,
 ) -> Flask:
     """The Flask app of one service: the shared parts, then the service's own, in that order.
 
     `people=False` for an app no person signs in to (intake: regional portals call it with their own
     keys): its routes are then open to the shared identity's anonymous callers, and it checks its own.
-    `audit_log` records what the shared routes do (signing out) in the service's audit log.
+    `audit_log` records what the shared routes do (signing out) in the service's audit log;
+    `problem_words` is the catalog a use case's refusal (`shared.refusals`) is worded from.
     """
     app = base_app(import_name, runtime.settings, runtime.db)
     app.extensions[RUNTIME] = runtime
@@ -64,7 +66,7 @@ def create_service_app(
     if request_class is not None:
         app.request_class = request_class
     app.config.update(config or {})
-    _answer_errors(app, error_page)
+    _answer_errors(app, error_page, problem_words)
     _verify_callers(app, runtime, people)
     if people:
         app.register_blueprint(_shared_blueprint())
@@ -151,9 +153,11 @@ def _end_session(session: Session, runtime: Runtime, caller: identity.Identity, 
     )
 
 
-def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:
+def _answer_errors(app: Flask, error_page: ErrorPage | None, words: Mapping[str, i18n.Text]) -> None:
     """Errors of the API as problem+json in the caller's language; a page's errors as a page if the
-    service renders one. An unexpected exception arrives here as a 500 (`InternalServerError`)."""
+    service renders one. An unexpected exception arrives here as a 500 (`InternalServerError`).
+    A use case's refusal is answered here too, the one place: worded from `words` on the API, and on
+    a page as the HTTP error of its status."""
 
     def http_error(error: HTTPException) -> ResponseReturnValue:
         if error_page is not None and not request.path.startswith(API_PREFIX):
@@ -162,7 +166,16 @@ def _answer_errors(app: Flask, error_page: ErrorPage | None) -> None:
                 return page
         return problems.from_http_error(error)
 
+    def refused(error: refusals.Refused) -> ResponseReturnValue:
+        if error_page is not None and not request.path.startswith(API_PREFIX):
+            return http_error(default_exceptions[error.status]())
+        params, extra = error.params, error.extra
+        return problems.problem(
+            error.status, error.code, params=params, errors=error.errors, catalog=words, extra=extra
+        )
+
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(refusals.Refused, refused)
     app.register_error_handler(
         problems.Problem, lambda e: problems.problem(e.status, e.code, errors=e.errors, params=e.params)
     )

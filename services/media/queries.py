@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.media import rules
 from services.media.messages import REASONS
 from services.media.models import Asset, BannerWithdrawal, Candidate, Followed, Kit, Publication
-from shared import ordering
+from shared import ordering, refusals
 from shared.blobs import BlobStore
 from shared.i18n import LANGUAGES, translate
 from shared.identity import Identity
@@ -55,6 +55,14 @@ def listed(
 
 def years(session: Session) -> list[int]:
     return list(session.scalars(select(Candidate.year).distinct().order_by(Candidate.year.desc())))
+
+
+def kit(session: Session, kit_id: str) -> Kit:
+    """The kit of that id; `NotFound` if there is none."""
+    found = session.get(Kit, kit_id)
+    if found is None:
+        raise refusals.NotFound()
+    return found
 
 
 def kits(session: Session, limit: int = 50) -> list[Kit]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from services.notify import api, bootstrap, pages
+from services.notify.messages import PROBLEMS
 from services.notify.operations import audit
 from shared.runtime import Runtime
 from shared.web import create_service_app
@@ -21,4 +22,5 @@ def create_app(runtime: Runtime | None = None) -> Flask:
         error_page=pages.error_page,
         audit_log=audit.record,
         init=api.init_api,
+        problem_words=PROBLEMS,
     )

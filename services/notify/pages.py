@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, request, send_file
 from sqlalchemy.orm import Session
 
 from services.notify import queries, rules
 from services.notify.messages import NOT_FOUND, TERMS
-from services.notify.models import Message, OptOut
+from services.notify.models import Message
 from services.notify.operations import audit, template_store, templating
-from services.notify.operations.unsubscribe import address_of
+from services.notify.operations import unsubscribe as opting_out
 from services.notify.rules.catalogue import CHANNELS
-from shared import clock, i18n, identity, pages
+from shared import i18n, identity, pages
+from shared.refusals import NotFound
 from shared.web import current_runtime
 
 bp = Blueprint("notify", __name__, static_folder="static", static_url_path="/notify-static")
@@ -58,7 +59,7 @@ def _visible(session: Session, message_id: str) -> Message:
     """The message if the caller may read it (a chair: their region's), else 404."""
     found = queries.get_message(session, message_id)
     if found is None or (_scope() and found.region != _scope()):
-        abort(404)
+        raise NotFound()
     return found
 
 
@@ -79,10 +80,10 @@ def message_file(message_id: str) -> Response:
     with current_runtime().db.unit_of_work() as session:
         found = _visible(session, message_id)
         if found.provider != "file" or found.purged_at is not None:
-            abort(404)
+            raise NotFound()
         path = folder / (found.provider_id or "")
         if not path.is_file() or path.parent != folder:
-            abort(404)
+            raise NotFound()
         audit.message_read(session, identity.caller(), found, audit.MESSAGE_FILE)
     return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=path.name)
 
@@ -99,7 +100,7 @@ def templates() -> pages.Page:
 @identity.roles("admin")
 def edit_template(code: str, channel: str) -> pages.Page:
     if channel not in CHANNELS.get(code, ()):
-        abort(404)
+        raise NotFound()
     with current_runtime().db.unit_of_work() as session:
         current = template_store.current(session, code, channel)
     return _render(
@@ -116,13 +117,10 @@ def edit_template(code: str, channel: str) -> pages.Page:
 def unsubscribe(token: str) -> pages.Page:
     """One click (RFC 8058 POST) or a visit: no more optional messages to that address."""
     runtime = current_runtime()
-    address = address_of(runtime.settings.secret_key, token)
-    if address is None:
-        abort(404)
+    address = opting_out.require_address(runtime.settings.secret_key, token)
     if request.method == "POST":
         with runtime.db.unit_of_work() as session:
-            if session.get(OptOut, address) is None:
-                session.add(OptOut(address=address, at=clock.utcnow()))
+            opting_out.opt_out(session, address)
         return _render("unsubscribed.html", done=True, address=rules.mask_email(address))
     return _render("unsubscribed.html", done=False, address=rules.mask_email(address))
 

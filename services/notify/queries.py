@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notify.models import Message
+from shared import refusals
 
 
 def messages(session: Session, query: dict[str, Any]) -> list[Message]:
@@ -22,6 +23,16 @@ def messages(session: Session, query: dict[str, Any]) -> list[Message]:
         statement = statement.where(Message.created_at < query["to"])
     statement = statement.order_by(Message.created_at.desc(), Message.channel).limit(query.get("limit", 200))
     return list(session.scalars(statement))
+
+
+def within_region(query: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """The log's filters for a caller who sees one region (a chair): narrowed to it, and `Forbidden`
+    when they ask for another's."""
+    if region is not None:
+        if query.get("region") not in (None, region):
+            raise refusals.Forbidden()
+        query["region"] = region
+    return query
 
 
 def get_message(session: Session, message_id: str) -> Message | None:

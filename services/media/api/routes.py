@@ -11,7 +11,6 @@ from marshmallow import Schema, ValidationError
 
 from services.media import queries
 from services.media.api import examples
-from services.media.models import Kit
 from services.media.operations import audit, kits, publications
 from services.media.schemas import (
     AssetListOut,
@@ -100,9 +99,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
     """A kit's progress, and once it is ready a signed link to its ZIP (the download is audited)."""
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
-        kit = session.get(Kit, kit_id)
-        if kit is None:
-            raise Problem(404)
+        kit = queries.kit(session, kit_id)
         body = KitOut().dump(queries.shown_kit(runtime.blobs, kit))
         if body["url"] is not None:  # the link to every candidate's data: a download, audited
             audit.kit_downloaded(session, identity.caller(), kit)

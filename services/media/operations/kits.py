@@ -32,7 +32,7 @@ from services.media import queries, rules
 from services.media.models import Candidate, Kit
 from services.media.operations import audit
 from services.media.operations.photos import delete_after_commit
-from shared import clock, exports, regions
+from shared import clock, exports, refusals, regions
 from shared.blobs import BlobNotFound, BlobStore
 from shared.i18n import LANGUAGES
 from shared.identity import Identity
@@ -76,12 +76,12 @@ def ask(session: Session, data: dict[str, Any], caller: Identity) -> Kit:
     return kit
 
 
-def download_link(session: Session, blobs: BlobStore, kit_id: str, caller: Identity) -> str | None:
+def download_link(session: Session, blobs: BlobStore, kit_id: str, caller: Identity) -> str:
     """A fresh signed link to a ready kit (every candidate's name, photo and statements), the
-    download in the audit log; None if there is no such kit ready."""
+    download in the audit log; `NotFound` if there is no such kit ready."""
     kit = session.get(Kit, kit_id)
     if kit is None or kit.status != "ready" or not kit.key:
-        return None
+        raise refusals.NotFound()
     audit.kit_downloaded(session, caller, kit)
     return blobs.presigned_url(kit.key, queries.LINK_SECONDS)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from marshmallow import ValidationError
 
 from services.media import queries, rules
@@ -14,6 +14,7 @@ from services.media.models import Candidate
 from services.media.operations import audit, kits, publications
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
+from shared.refusals import NotFound
 from shared.regions import all_regions
 from shared.web import current_runtime
 
@@ -65,7 +66,7 @@ def candidate(nomination_id: str) -> pages.Page:
     with runtime.db.unit_of_work() as session:
         rows = queries.listed(session, caller, nomination_id=nomination_id)
         if not rows:
-            abort(404)
+            raise NotFound()
         items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
         audit.candidate_read(session, caller, rows[0][0])
     return pages.render("candidate.html", TERMS, "media.index", item=items[0])
@@ -89,7 +90,7 @@ def photo(nomination_id: str, name: str) -> Response:
     photo outside the caller's scope, or not (yet) processed, is 404 like any missing page.
     """
     if name not in PAGE_DERIVATIVES:
-        abort(404)
+        raise NotFound()
     caller = identity.caller()
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
@@ -97,11 +98,11 @@ def photo(nomination_id: str, name: str) -> Response:
         candidate = session.get(Candidate, nomination_id)
         consented, stage = (candidate.consent_publication, candidate.stage) if candidate else (False, None)
         if asset is None or not rules.may_see_photo(caller, asset.region, consented, stage):
-            abort(404)
+            raise NotFound()
         file = next((f for f in asset.files if f["name"] == name and f["format"] == "jpeg"), None)
         url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
         if url is None:
-            abort(404)
+            raise NotFound()
         audit.record(
             session, caller, audit.PHOTO_LINK, object=audit.nomination(nomination_id), region=asset.region
         )
@@ -137,8 +138,6 @@ def kit_download(kit_id: str) -> Response:
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         url = kits.download_link(session, runtime.blobs, kit_id, identity.caller())
-    if url is None:
-        abort(404)
     return redirect(url)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, stream_with_context
+from flask import Blueprint, Response, stream_with_context
 
 from services.media import queries, rules
 from shared import identity
 from shared.blobs import BlobNotFound
+from shared.refusals import NotFound
 from shared.web import current_runtime
 
 #: Seconds a browser or proxy may keep a public photo: a withdrawal takes effect within them.
@@ -30,16 +31,16 @@ def photo(nomination_id: str, derivative: str) -> Response:
     """A consenting candidate's `card` or `web` photo; 404 for anyone and anything else."""
     wanted = rules.public_derivative(derivative)
     if wanted is None:
-        abort(404)
+        raise NotFound()
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         key = queries.public_photo(session, nomination_id, *wanted)
     if key is None:
-        abort(404)
+        raise NotFound()
     try:
         stream = runtime.blobs.open(key)
     except (BlobNotFound, ValueError):
-        abort(404)
+        raise NotFound() from None
 
     def chunks() -> Iterator[bytes]:
         with stream:

@@ -3,21 +3,14 @@ gateways' signed delivery receipts (public, authenticated by their HMAC signatur
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
-from werkzeug.exceptions import Forbidden
 
 from services.notify import queries, rules
 from services.notify.api import examples
-from services.notify.messages import PROBLEMS
-from services.notify.models import OptOut
 from services.notify.operations import audit, receipts, template_store, templating
+from services.notify.operations import unsubscribe as opting_out
 from services.notify.operations.providers import gateways
-from services.notify.operations.unsubscribe import address_of
-from services.notify.rules.catalogue import CHANNELS
 from services.notify.schemas import (
     MessageListOut,
     MessageQuery,
@@ -32,8 +25,7 @@ from services.notify.schemas import (
     TemplateSchema,
     UnsubscribedOut,
 )
-from shared import bodies, clock, identity
-from shared import problems as answers
+from shared import bodies, identity
 from shared.openapi import body, problems, public, query
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -59,12 +51,8 @@ def list_messages() -> tuple[Response, int]:
     """The delivery log, newest first, filtered; contacts masked, each read in the audit log.
 
     A regional chair sees their own region's messages only."""
-    query = load_query(MessageQuery(), request.args)
     who = identity.caller()
-    if who.region is not None:
-        if query.get("region") not in (None, who.region):
-            raise Forbidden()
-        query["region"] = who.region
+    query = queries.within_region(load_query(MessageQuery(), request.args), who.region)
     with current_runtime().db.unit_of_work() as session:
         messages = queries.messages(session, query)
         audit.listed(session, who, query, len(messages))
@@ -85,10 +73,9 @@ def list_templates() -> tuple[Response, int]:
 @blp.response(200, TemplateDetailOut, example=examples.TEMPLATE)
 @problems(blp, 401, 403, 404, s404="No message with this code")
 @identity.roles("admin")
-def get_template(code: str) -> tuple[Response, int] | Response:
+def get_template(code: str) -> tuple[Response, int]:
     """A message's template: its channels and parameters, the current version and every version."""
-    if code not in CHANNELS:
-        return answers.problem(404)
+    channels = template_store.channels_of(code)
     with current_runtime().db.unit_of_work() as session:
         template_store.seed(session)
         versions = template_store.history(session, code)
@@ -99,7 +86,7 @@ def get_template(code: str) -> tuple[Response, int] | Response:
         }
         return jsonify(
             code=code,
-            channels=list(CHANNELS[code]),
+            channels=list(channels),
             parameters=sorted(templating.sample(code)),
             current=_templates.dump(list(current.values())),
             versions=_templates.dump(versions),
@@ -120,30 +107,20 @@ def get_template(code: str) -> tuple[Response, int] | Response:
     s422="`problems`: each part at fault and why (an unknown parameter, broken Jinja, too costly)",
 )
 @identity.roles("admin")
-def put_template(code: str) -> tuple[Response, int] | Response:
+def put_template(code: str) -> tuple[Response, int]:
     """Save a new version of a message's template, checked first; the old versions are kept."""
-    if code not in CHANNELS:
-        return answers.problem(404)
+    template_store.channels_of(code)
     document = bodies.json_object()
-    channel = document.get("channel")
-    body, subject = document.get("body"), document.get("subject")
-    if channel not in ("email", "sms") or not isinstance(body, dict):
-        return _refused({"channel": "email or sms, with a body of {kk, ru, en}"})
-    try:
-        with current_runtime().db.unit_of_work() as session:
-            saved = template_store.save(
-                session, code, channel, _texts(subject), _texts(body), identity.caller().user_id
-            )
-            audit.record(
-                session,
-                identity.caller(),
-                audit.TEMPLATE_SAVED,
-                object=f"template:{code}/{channel}",
-                version=saved.version,
-            )
-            return jsonify(TemplateSchema().dump(saved)), 201
-    except templating.TemplateRefused as exc:
-        return _refused(exc.problems, exc.code)
+    with current_runtime().db.unit_of_work() as session:
+        saved = template_store.save_document(session, code, document, identity.caller().user_id)
+        audit.record(
+            session,
+            identity.caller(),
+            audit.TEMPLATE_SAVED,
+            object=f"template:{code}/{saved.channel}",
+            version=saved.version,
+        )
+        return jsonify(TemplateSchema().dump(saved)), 201
 
 
 @blp.route("/templates/<code>/preview", methods=["POST"])
@@ -160,35 +137,12 @@ def put_template(code: str) -> tuple[Response, int] | Response:
     s422="`problems`: the language's parts at fault, or parameters that do not render",
 )
 @identity.roles("admin")
-def preview(code: str) -> tuple[Response, int] | Response:
+def preview(code: str) -> tuple[Response, int]:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
-    if code not in CHANNELS:
-        return answers.problem(404)
+    template_store.channels_of(code)
     document = bodies.json_object()
-    language, channel = document.get("language", "kk"), document.get("channel", CHANNELS[code][0])
-    if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
-        return _refused({"language": "kk, ru or en, on a channel of this message"})
-    subject, body = document.get("subject"), document.get("body")
-    if body is None:
-        with current_runtime().db.unit_of_work() as session:
-            current = template_store.current(session, code, channel)
-            subject, body = (current.subject, current.body) if current else (None, {})
-    subject, body = _texts(subject), _texts(body) or {}
-    try:
-        try:
-            templating.check(code, channel, subject, body)
-        except templating.TemplateRefused as exc:
-            # Only this language's problems (and the template's as a whole) stop its preview.
-            mine = {k: v for k, v in exc.problems.items() if "." not in k or k.endswith(f".{language}")}
-            if mine:
-                raise templating.TemplateRefused(mine, exc.code) from None
-        rendered = templating.render(
-            channel, subject, body, language, templating.sample(code, document.get("params"))
-        )
-    except templating.TemplateRefused as exc:
-        return _refused(exc.problems, exc.code)
-    except Exception as exc:
-        return _refused({"params": f"{type(exc).__name__}: {exc}"})
+    with current_runtime().db.unit_of_work() as session:
+        rendered = template_store.preview(session, code, document)
     return jsonify(
         subject=rendered.subject,
         text=rendered.text,
@@ -199,10 +153,6 @@ def preview(code: str) -> tuple[Response, int] | Response:
     ), 200
 
 
-#: What a delivery receipt's `status` may say.
-RECEIPT_STATES = ("delivered", "failed")
-
-
 @blp.route("/receipts/<provider>", methods=["POST"])
 @public(blp)
 @body(blp, ReceiptIn, examples.RECEIPT_IN)
@@ -211,26 +161,16 @@ RECEIPT_STATES = ("delivered", "failed")
 )
 @problems(blp, 401, 422, s401="No such gateway, or a signature that does not match the body")
 @identity.public
-def receipt(provider: str) -> tuple[Response, int] | Response:
+def receipt(provider: str) -> tuple[Response, int]:
     """A gateway's delivery receipt, signed with its `receipt_secret` (X-Signature, HMAC-SHA256).
 
     Marks the message `delivered` or `failed` and announces it; a repeated receipt changes nothing."""
     configured = {g.name: g for g in gateways(current_runtime().settings.notify)}
-    gateway = configured.get(provider)
     raw = request.get_data(cache=True)
-    if gateway is None or not receipts.signed(gateway, raw, request.headers.get("X-Signature", "")):
-        return answers.problem(401)
-    report = bodies.json_object()
-    provider_id, state = report.get("id"), report.get("status")
-    wrong = {
-        name: ["field.invalid" if name in report else "field.required"]
-        for name, fine in (("id", isinstance(provider_id, str | int)), ("status", state in RECEIPT_STATES))
-        if not fine
-    }
-    if wrong:
-        return answers.problem(422, "invalid_body", errors=wrong)
+    receipts.check_signed(configured.get(provider), raw, request.headers.get("X-Signature", ""))
+    provider_id, state, reason = receipts.read_report(bodies.json_object())
     with current_runtime().db.unit_of_work() as session:
-        found = receipts.record(session, provider, str(provider_id), state, str(report.get("reason") or ""))
+        found = receipts.record(session, provider, provider_id, state, reason)
     return jsonify(recorded=found), 200 if found else 202
 
 
@@ -239,27 +179,10 @@ def receipt(provider: str) -> tuple[Response, int] | Response:
 @blp.response(200, UnsubscribedOut, example=examples.UNSUBSCRIBED)
 @problems(blp, 404, s404="A token that is not one notify signed")
 @identity.public
-def unsubscribe(token: str) -> tuple[Response, int] | Response:
+def unsubscribe(token: str) -> tuple[Response, int]:
     """RFC 8058 one-click unsubscribe (a mail client's POST, no cookie): no more optional messages."""
     runtime = current_runtime()
-    address = address_of(runtime.settings.secret_key, token)
-    if address is None:
-        return answers.problem(404)
+    address = opting_out.require_address(runtime.settings.secret_key, token)
     with runtime.db.unit_of_work() as session:
-        if session.get(OptOut, address) is None:
-            session.add(OptOut(address=address, at=clock.utcnow()))
+        opting_out.opt_out(session, address)
     return jsonify(unsubscribed=True), 200
-
-
-def _texts(value: Any) -> dict[str, str] | None:
-    if not isinstance(value, dict):
-        return None
-    return {lang: str(value.get(lang) or "") for lang in ("kk", "ru", "en")}
-
-
-def _refused(where: dict[str, str], code: str | None = None) -> Response:
-    response = answers.problem(422, code, catalog=PROBLEMS)
-    body = json.loads(response.get_data())
-    body["problems"] = where
-    response.set_data(json.dumps(body, ensure_ascii=False))
-    return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.notify.models import Message
 from services.notify.operations import status
 from services.notify.operations.providers import Gateway
-from shared import clock
+from shared import clock, refusals
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -46,3 +47,26 @@ def record(session: Session, provider: str, provider_id: str, state: str, reason
         row.status, row.error = "failed", f"undelivered: {reason[:200]}" if reason else "undelivered"
         status.failed(session, row, "undelivered")
     return True
+
+
+#: What a delivery receipt's `status` may say.
+STATES = ("delivered", "failed")
+
+
+def check_signed(gateway: Gateway | None, body: bytes, given: str) -> None:
+    """`Unauthenticated` unless the gateway is configured and signed `body` so."""
+    if gateway is None or not signed(gateway, body, given):
+        raise refusals.Unauthenticated()
+
+
+def read_report(report: dict[str, Any]) -> tuple[str, str, str]:
+    """A receipt's (gateway's id, state, reason); `Invalid` naming each field at fault."""
+    provider_id, state = report.get("id"), report.get("status")
+    wrong = {
+        name: ["field.invalid" if name in report else "field.required"]
+        for name, fine in (("id", isinstance(provider_id, str | int)), ("status", state in STATES))
+        if not fine
+    }
+    if wrong:
+        raise refusals.Invalid("invalid_body", errors=wrong)
+    return str(provider_id), str(state), str(report.get("reason") or "")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from services.notify.models import Template
 from services.notify.operations import templating
 from services.notify.rules.catalogue import CHANNELS
-from shared import clock
+from shared import clock, refusals
 
 SEEDED_BY = "seed"
 #: Seconds a worker keeps the current version of a template before reading it again: a saved
@@ -125,3 +125,53 @@ def _seed_row(code: str, channel: str, texts: dict[str, Any]) -> Template:
         created_by=SEEDED_BY,
         created_at=clock.utcnow(),
     )
+
+
+def channels_of(code: str) -> tuple[str, ...]:
+    """The channels of the message `code`; `NotFound` for a code no message has."""
+    if code not in CHANNELS:
+        raise refusals.NotFound()
+    return CHANNELS[code]
+
+
+def texts_of(value: Any) -> dict[str, str] | None:
+    """A part of a template as the API sends it (`{kk, ru, en}`), each language a string."""
+    if not isinstance(value, dict):
+        return None
+    return {lang: str(value.get(lang) or "") for lang in ("kk", "ru", "en")}
+
+
+def save_document(session: Session, code: str, document: dict[str, Any], by: str) -> Template:
+    """A new version from the API's body (`channel`, `subject`, `body`); raises `TemplateRefused`."""
+    channels_of(code)
+    channel, body = document.get("channel"), document.get("body")
+    if channel not in ("email", "sms") or not isinstance(body, dict):
+        raise templating.TemplateRefused({"channel": "email or sms, with a body of {kk, ru, en}"})
+    return save(session, code, channel, texts_of(document.get("subject")), texts_of(body) or {}, by)
+
+
+def preview(session: Session, code: str, document: dict[str, Any]) -> templating.Rendered:
+    """The texts as given (else the current version) rendered with the parameters, samples for the
+    missing. Only the language's problems (and the template's as a whole) refuse its preview."""
+    language, channel = document.get("language", "kk"), document.get("channel", channels_of(code)[0])
+    if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
+        raise templating.TemplateRefused({"language": "kk, ru or en, on a channel of this message"})
+    subject, body = document.get("subject"), document.get("body")
+    if body is None:
+        found = current(session, code, channel)
+        subject, body = (found.subject, found.body) if found else (None, {})
+    subject, body = texts_of(subject), texts_of(body) or {}
+    try:
+        try:
+            templating.check(code, channel, subject, body)
+        except templating.TemplateRefused as exc:
+            mine = {k: v for k, v in exc.problems.items() if "." not in k or k.endswith(f".{language}")}
+            if mine:
+                raise templating.TemplateRefused(mine, exc.code) from None
+        return templating.render(
+            channel, subject, body, language, templating.sample(code, document.get("params"))
+        )
+    except templating.TemplateRefused:
+        raise
+    except Exception as exc:
+        raise templating.TemplateRefused({"params": f"{type(exc).__name__}: {exc}"}) from exc

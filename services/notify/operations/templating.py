@@ -24,7 +24,7 @@ from services.notify import rules
 from services.notify.operations import sandbox
 from services.notify.operations.sandbox import BoundedEnvironment, TooCostly
 from services.notify.rules.catalogue import PARAMETERS
-from shared import i18n, vocabulary
+from shared import i18n, refusals, vocabulary
 from shared.i18n import LANGUAGES
 
 SEED = Path(__file__).parents[1] / "seed"
@@ -38,14 +38,15 @@ __all__ = ["Rendered", "TemplateRefused", "TooCostly", "check", "render", "rende
 TOO_COSTLY = "template_too_costly"
 
 
-class TemplateRefused(ValueError):
-    """A template that would not render; `problems` says where, per language and part, and `code`
-    is `template_too_costly` when a limit of the sandbox was crossed."""
+class TemplateRefused(refusals.Invalid, ValueError):
+    """A template that would not render; `problems` says where, per language and part (answered as
+    the problem's `problems`), and `code` is `template_too_costly` when a limit of the sandbox was
+    crossed."""
 
     def __init__(self, problems: dict[str, str], code: str | None = None) -> None:
-        super().__init__("; ".join(f"{where}: {what}" for where, what in problems.items()))
+        super().__init__(code, extra={"problems": problems})
+        self.args = ("; ".join(f"{where}: {what}" for where, what in problems.items()),)
         self.problems = problems
-        self.code = code
 
 
 @dataclass(frozen=True)

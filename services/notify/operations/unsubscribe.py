@@ -6,8 +6,11 @@ from email.utils import parseaddr
 from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 
+from services.notify.models import OptOut
 from services.notify.operations.providers import Delivery
+from shared import clock, refusals
 
 SALT = "top100.notify.unsubscribe"
 
@@ -22,6 +25,20 @@ def address_of(secret_key: str, value: str) -> str | None:
     except BadSignature:
         return None
     return address if isinstance(address, str) else None
+
+
+def require_address(secret_key: str, value: str) -> str:
+    """The address a link's token signs; `NotFound` for a token notify did not sign."""
+    address = address_of(secret_key, value)
+    if address is None:
+        raise refusals.NotFound()
+    return address
+
+
+def opt_out(session: Session, address: str) -> None:
+    """No more optional messages to `address` (once: a repeated click changes nothing)."""
+    if session.get(OptOut, address) is None:
+        session.add(OptOut(address=address, at=clock.utcnow()))
 
 
 def link(delivery: Delivery, address: str) -> str:

@@ -62,7 +62,10 @@ def test_message_page_shows_the_body(client: FlaskClient, runtime: Runtime) -> N
     assert [page.status_code for page in pages] == [200, 200]
     bodies = " ".join(page.get_data(as_text=True) for page in pages)
     assert "Құрметті Әлихан Қайратұлы!" in bodies and "Әлихан Қайратұлы, өтініміңіз қабылданды" in bodies
-    assert client.get("/messages/nope", headers=admin).status_code == 404
+    # A query's refusal (`shared.refusals.NotFound`): the error page on a page, a problem on the API.
+    missing = client.get("/messages/nope", headers=admin)
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert client.get("/api/v1/templates/nope", headers=admin).get_json()["code"] == "not_found"
     links = [part.split('"', 1)[0] for part in bodies.split('href="/messages/')[1:]]
     [eml] = [link for link in links if link.endswith(".eml")]
     letter = client.get(f"/messages/{eml}", headers=admin)
