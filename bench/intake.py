@@ -29,7 +29,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.serving import gunicorn, stop  # noqa: E402  (the repository on the path first)
 
 NOW = "2026-09-20T10:00:00+05:00"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -116,61 +117,6 @@ def body(doc: dict, photo: bytes | None) -> tuple[bytes, str]:
         f"\r\n--{BOUNDARY}--\r\n".encode(),
     ]
     return b"".join(parts), f"multipart/form-data; boundary={BOUNDARY}"
-
-
-# --- servers -------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn(target: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    environment = {
-        **os.environ,
-        **env,
-        "TOP100_BIND": f"127.0.0.1:{port}",
-        "TOP100_SERVICE": "intake",
-        "PYTHONPATH": str(ROOT),
-    }
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(ROOT / "deploy/gunicorn.conf.py"),
-                "--access-logfile",
-                "/dev/null",
-                target,
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            time.sleep(1.0)  # let every worker boot
-            return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"gunicorn {target} did not start; see {log}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 # --- where the CPU goes --------------------------------------------------------------------------------
@@ -455,7 +401,7 @@ def main() -> None:
             "TOP100_WEB_WORKERS": str(args.workers),
             "TOP100_LOG_LEVEL": "WARNING",
         }
-        empty, empty_port = gunicorn("bench.intake:empty_app()", env, work / "empty.log")
+        empty, empty_port = gunicorn("intake", "bench.intake:empty_app()", env, work / "empty.log")
         procs.append(empty)
         base_rate, _, base_lat, base_cpu = sustained(
             empty,
@@ -470,7 +416,7 @@ def main() -> None:
             empty=True,
         )
         stop(empty)
-        intake, port = gunicorn("services.intake.app:create_app()", env, work / "intake.log")
+        intake, port = gunicorn("intake", "services.intake.app:create_app()", env, work / "intake.log")
         procs.append(intake)
         api = f"http://127.0.0.1:{port}/api/v1/nominations"
         plain_rate, plain_refused, plain_lat, plain_cpu = sustained(

@@ -30,7 +30,6 @@ import http.client
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,8 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.serving import gunicorn  # noqa: E402  (the repository on the path first)
 
 NOW = "2026-10-10T12:00:00+05:00"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -229,42 +230,6 @@ def token(secret: str, user: dict[str, Any]) -> str:
 # --- gunicorn and the client -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:  # type: ignore[type-arg]
-    port = free_port()
-    environment = {
-        **os.environ,
-        **env,
-        "TOP100_BIND": f"127.0.0.1:{port}",
-        "TOP100_SERVICE": "review",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*command, "--access-logfile", "/dev/null", "bench.review:timed_app()"],
-            cwd=ROOT,
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            time.sleep(1.5)
-            return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"gunicorn did not start; see {log}")
-
-
 class Client:
     """`http.client` on one keep-alive connection, opened again when the server closes it."""
 
@@ -340,7 +305,7 @@ def main() -> None:
             "TOP100_WEB_WORKERS": str(args.workers),
             "TOP100_LOG_LEVEL": "WARNING",
         }
-        proc, port = gunicorn(env, work / "review.log")
+        proc, port = gunicorn("review", "bench.review:timed_app()", env, work / "review.log", settle=1.5)
         client = Client(port)
         rng = random.Random(args.seed)
         tokens: dict[str, str] = {}

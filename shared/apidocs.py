@@ -36,6 +36,21 @@ def blueprint() -> Blueprint:
     return bp
 
 
+def settings(title: str, description: str, security: list[dict[str, list[str]]]) -> dict[str, Any]:
+    """flask-smorest's settings of every service's document: `/api/v1/openapi.json` (OpenAPI 3.0.3)
+    and its page `/api/v1/docs`, whose Swagger UI files are served by `blueprint`."""
+    return {
+        "API_TITLE": title,
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,
+        "API_SPEC_OPTIONS": {"info": {"description": description}, "security": security},
+    }
+
+
 #: "null", in OpenAPI 3.0 (which has no null type).
 NULL = {"nullable": True, "enum": [None]}
 

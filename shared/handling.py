@@ -55,6 +55,18 @@ def prepared_by(prepare: Prepare) -> Callable[[Handler], Handler]:
     return mark
 
 
+def of_use_case(use_case: Callable[[Session, Event], None]) -> Handler:
+    """The thin handler of an event whose whole effect is one use case in the handler's unit of work
+    (named and documented as the use case, for logs and readers)."""
+
+    def handler(ctx: HandlerContext, event: Event) -> None:
+        use_case(ctx.session, event)
+
+    handler.__name__ = handler.__qualname__ = use_case.__name__
+    handler.__doc__ = use_case.__doc__
+    return handler
+
+
 class NoHandler(events.UnknownEvent):
     """The service follows the aggregate but has no handler for this event type."""
 

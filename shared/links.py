@@ -13,12 +13,27 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, request, stream_with_context
 
 from shared import identity, signing
-from shared.blobs import BlobNotFound
+from shared.blobs import BlobNotFound, BlobStore
 from shared.web import current_runtime
 
 #: Where a service serves its links (its `public_url` followed by this and the key).
 ROUTE = "/files"
 _CHUNK = 256 * 1024
+
+
+def streamed(blobs: BlobStore, key: str, mimetype: str, headers: dict[str, str]) -> Response:
+    """The blob `key` streamed in chunks (a kit's ZIP is large); 404 for a missing or unsafe key."""
+    try:
+        stream = blobs.open(key)
+    except (BlobNotFound, ValueError):
+        abort(404)
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+
+    return Response(stream_with_context(chunks()), mimetype=mimetype, headers=headers)
 
 
 def blueprint() -> Blueprint:
@@ -31,20 +46,7 @@ def blueprint() -> Blueprint:
         args = request.args
         if not signing.valid(runtime.settings.secret_key, key, args.get("expires"), args.get("signature")):
             abort(403)
-        try:
-            stream = runtime.blobs.open(key)
-        except (BlobNotFound, ValueError):
-            abort(404)
-
-        def chunks() -> Iterator[bytes]:
-            with stream:
-                while chunk := stream.read(_CHUNK):
-                    yield chunk
-
-        return Response(
-            stream_with_context(chunks()),
-            mimetype=mimetypes.guess_type(key)[0] or "application/octet-stream",
-            headers={"Cache-Control": "private, no-store"},
-        )
+        mimetype = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        return streamed(runtime.blobs, key, mimetype, {"Cache-Control": "private, no-store"})
 
     return bp

@@ -38,13 +38,18 @@ def retain_freed_memory(limit: int = RETAINED_BYTES) -> bool:
 
     Returns False where that cannot be done (another C library), which changes nothing else.
     """
+    return _mallopt((M_MMAP_THRESHOLD, limit), (M_TRIM_THRESHOLD, limit))
+
+
+def _mallopt(*settings: tuple[int, int]) -> bool:
+    """glibc's `mallopt` for each (parameter, value); False where there is none or one is refused."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, limit)) and bool(mallopt(M_TRIM_THRESHOLD, limit))
+    return all([bool(mallopt(parameter, value)) for parameter, value in settings])
 
 
 #: mallopt's M_ARENA_MAX (glibc's malloc.h).
@@ -57,10 +62,4 @@ MEDIA_ARENAS = 2
 def limit_arenas(arenas: int = MEDIA_ARENAS) -> bool:
     """What `MALLOC_ARENA_MAX` does, set from inside the process (before its threads start), so a
     worker started by hand, by the runner or by Kubernetes gets it alike. False where it cannot."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_ARENA_MAX, arenas))
+    return _mallopt((M_ARENA_MAX, arenas))

@@ -62,19 +62,7 @@ class ServiceApi(Api):
 
 def install(app: Flask, title: str, description: str, blueprints: tuple[Blueprint, ...]) -> ServiceApi:
     """Document `blueprints` at `/api/v1/openapi.json` and `/api/v1/docs`, both open to anyone."""
-    app.config.update(
-        API_TITLE=title,
-        API_VERSION="1",
-        OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1",
-        OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL=apidocs.ASSETS_URL,
-        API_SPEC_OPTIONS={
-            "info": {"description": description},
-            "security": [{BEARER: []}, {COOKIE: []}],
-        },
-    )
+    app.config.update(apidocs.settings(title, description, [{BEARER: []}, {COOKIE: []}]))
     api = ServiceApi(app)
     identity.public_blueprint(app.blueprints["api-docs"])
     api.spec.components.security_scheme(

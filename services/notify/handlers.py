@@ -10,7 +10,7 @@ from services.notify.operations import chores, notices, sending
 from services.notify.operations.providers import delivery_for
 from shared import events, identity
 from shared.envelope import Event
-from shared.handling import Handler, HandlerContext
+from shared.handling import Handler, HandlerContext, of_use_case
 from shared.worker import Chore
 
 
@@ -26,16 +26,9 @@ def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
     return handler
 
 
-def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
-    notices.withdraw(ctx.session, event)
-
-
-def stage_closed(ctx: HandlerContext, event: Event) -> None:
-    notices.stage_closed(ctx.session, event)
-
-
-def candidate_registered(ctx: HandlerContext, event: Event) -> None:
-    notices.candidate_registered(ctx.session, event)
+nomination_withdrawn = of_use_case(notices.withdraw)
+stage_closed = of_use_case(notices.stage_closed)
+candidate_registered = of_use_case(notices.candidate_registered)
 
 
 def user_changed(ctx: HandlerContext, event: Event) -> None:

@@ -6,32 +6,15 @@ from services.review.operations import audit
 from services.review.operations import candidates as operations
 from shared import events, identity
 from shared.envelope import Event
-from shared.handling import Handler, HandlerContext
+from shared.handling import Handler, HandlerContext, of_use_case
 
-
-def nomination_submitted(ctx: HandlerContext, event: Event) -> None:
-    operations.register_candidate(ctx.session, event)
-
-
-def nomination_amended(ctx: HandlerContext, event: Event) -> None:
-    operations.amend_candidate(ctx.session, event)
-
-
-def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
-    operations.withdraw_candidate(ctx.session, event)
-
-
-def photo_processed(ctx: HandlerContext, event: Event) -> None:
-    operations.record_photo_processed(ctx.session, event)
-
-
-def photo_rejected(ctx: HandlerContext, event: Event) -> None:
-    operations.record_photo_rejected(ctx.session, event)
-
-
-def notification(ctx: HandlerContext, event: Event) -> None:
-    """Notify's status of a message to a student: the candidate page shows whether they were reached."""
-    operations.record_student_reach(ctx.session, event)
+nomination_submitted = of_use_case(operations.register_candidate)
+nomination_amended = of_use_case(operations.amend_candidate)
+nomination_withdrawn = of_use_case(operations.withdraw_candidate)
+photo_processed = of_use_case(operations.record_photo_processed)
+photo_rejected = of_use_case(operations.record_photo_rejected)
+#: Notify's status of a message to a student: the candidate page shows whether they were reached.
+notification = of_use_case(operations.record_student_reach)
 
 
 def banner_ready(ctx: HandlerContext, event: Event) -> None:

@@ -28,19 +28,7 @@ DESCRIPTION = """The contract with the regional portals.
 - **Lists**: `page` (from 1) and `per_page` (up to 200), oldest first; the body says the `total`.
 """
 
-SETTINGS = {
-    "API_TITLE": "TOP 100 intake API",
-    "API_VERSION": "1",
-    "OPENAPI_VERSION": "3.0.3",
-    "OPENAPI_URL_PREFIX": "/api/v1",
-    "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": apidocs.ASSETS_URL,
-    "API_SPEC_OPTIONS": {
-        "info": {"description": DESCRIPTION},
-        "security": [{SCHEME: []}],
-    },
-}
+SETTINGS = apidocs.settings("TOP 100 intake API", DESCRIPTION, [{SCHEME: []}])
 
 
 class IntakeApi(Api):

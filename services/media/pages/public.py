@@ -9,19 +9,15 @@ within that minute: the privacy promise of the public pages. Nothing else media 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response
 
 from services.media import queries, rules
-from shared import identity
-from shared.blobs import BlobNotFound
+from shared import identity, links
 from shared.refusals import NotFound
 from shared.web import current_runtime
 
 #: Seconds a browser or proxy may keep a public photo: a withdrawal takes effect within them.
 MAX_AGE = 60
-_CHUNK = 256 * 1024
 
 bp = identity.public_blueprint(Blueprint("media_public", __name__, url_prefix="/public"))
 
@@ -37,20 +33,11 @@ def photo(nomination_id: str, derivative: str) -> Response:
         key = queries.public_photo(session, nomination_id, *wanted)
     if key is None:
         raise NotFound()
-    try:
-        stream = runtime.blobs.open(key)
-    except (BlobNotFound, ValueError):
-        raise NotFound() from None
-
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while chunk := stream.read(_CHUNK):
-                yield chunk
-
-    return Response(
-        stream_with_context(chunks()),
-        mimetype=rules.CONTENT_TYPES[wanted[1]],
-        headers={
+    return links.streamed(
+        runtime.blobs,
+        key,
+        rules.CONTENT_TYPES[wanted[1]],
+        {
             "Cache-Control": f"public, max-age={MAX_AGE}",
             # Review's public pages are another origin: they may show it.
             "Cross-Origin-Resource-Policy": "cross-origin",

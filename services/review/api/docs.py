@@ -34,19 +34,7 @@ their protocols and extensions, the audit log and the dashboard.
   is 422 `invalid_json`.
 """
 
-SETTINGS = {
-    "API_TITLE": "TOP 100 review API",
-    "API_VERSION": "1",
-    "OPENAPI_VERSION": "3.0.3",
-    "OPENAPI_URL_PREFIX": "/api/v1",
-    "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": apidocs.ASSETS_URL,
-    "API_SPEC_OPTIONS": {
-        "info": {"description": DESCRIPTION},
-        "security": [{"token": []}, {"session": []}],
-    },
-}
+SETTINGS = apidocs.settings("TOP 100 review API", DESCRIPTION, [{"token": []}, {"session": []}])
 
 #: What each problem status means in this API (the codes an operation may answer follow it).
 STATUSES = {

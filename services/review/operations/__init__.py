@@ -12,14 +12,15 @@ with: `Invalid` (422: the content breaks a rule; `errors` names the fields at fa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
+
+from shared import refusals
 
 
-class Refused(Exception):
+class Refused(refusals.Refused):
     """A use case refused: `code` names the rule (a problem code of `messages`), `params` fill its
-    words, `errors` maps fields to message keys, `candidates` lists the candidates at fault."""
-
-    status: ClassVar[int] = 422
+    words, `errors` maps fields to message keys, `candidates` lists the candidates at fault. Each kind
+    takes its `status` from the shared kind of the same name (`shared.refusals`)."""
 
     def __init__(
         self,
@@ -29,30 +30,21 @@ class Refused(Exception):
         errors: Mapping[str, list[str]] | None = None,
         candidates: Sequence[Any] = (),
     ) -> None:
-        super().__init__(code)
-        self.code, self.params, self.errors = code, dict(params or {}), errors
+        super().__init__(code, params, errors=errors)
         self.candidates = list(candidates)
 
 
-class Invalid(Refused):
+class Invalid(Refused, refusals.Invalid):
     """The request's content breaks a rule (a field, a candidate outside the scope...)."""
 
-    status = 422
 
-
-class Conflict(Refused):
+class Conflict(Refused, refusals.Conflict):
     """The season's state forbids it now: a stage closed or decided, a quota, a conflict of interest."""
 
-    status = 409
 
-
-class Forbidden(Refused):
+class Forbidden(Refused, refusals.Forbidden):
     """Not this caller's to do: another commission's stage, another member's assignment."""
 
-    status = 403
 
-
-class NotFound(Refused):
+class NotFound(Refused, refusals.NotFound):
     """Nothing the caller may see by that id (outside their scope is the same as absent)."""
-
-    status = 404
