@@ -1,0 +1,73 @@
+"""A commission's day on review's pages, as the pages answer it: numbers in the reader's locale and
+every stacked cell with its label, statements in paragraphs, the scoring page's progress and next
+unscored candidate, the conflict's confirmation and its withdrawal by the chair."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from services.review.handlers import HANDLERS
+from services.review.models import Candidate
+from services.review.tests import people
+from services.review.tests.factories import submitted
+from shared import i18n
+from shared.handling import handle
+from shared.runtime import Runtime
+
+VALUES = {
+    "criteria.achievements_level": "9",
+    "criteria.skills_contests": "8",
+    "criteria.leadership_civic": "7",
+    "criteria.academic_standing": "5",
+    "criteria.statement": "6",
+}
+
+
+@pytest.fixture
+def ids(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Three candidates of Almaty during the regional stage, in the list's order."""
+    monkeypatch.setenv("TOP100_NOW", "2026-10-10T12:00:00+05:00")
+    statements = {"kk": "Бірінші абзац.\n\nЕкінші абзац,\nсол абзацтың жалғасы.", "ru": "Один абзац."}
+    for number in range(3):
+        name = {"last_name": f"Әбенова{'абв'[number]}", "first_name": "Әсел", "patronymic": None}
+        event = submitted(f"nom-day-{number}", "almaty", candidate=name, statements=statements)
+        handle(runtime, HANDLERS, "review", event)
+    with runtime.db.unit_of_work() as session:
+        return list(session.scalars(select(Candidate.id).order_by(Candidate.search_name)))
+
+
+def _score(client: FlaskClient, candidate_id: str) -> None:
+    token = people.csrf_token(client.get(f"/candidates/{candidate_id}/score").get_data(as_text=True))
+    answer = client.post(f"/candidates/{candidate_id}/score", data={**VALUES, "csrf_token": token})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+
+
+def test_numbers_are_written_as_the_reader_writes_them() -> None:
+    assert i18n.format_number(6.8, "kk") == "6,80"
+    assert i18n.format_number(6.8, "ru") == "6,80"
+    assert i18n.format_number(1234.5, "en") == "1,234.50"
+    assert i18n.format_number(-0.1234, "ru", 3) == "-0,123"
+    assert i18n.format_number(None, "kk") == "—"
+
+
+def test_the_list_labels_each_cell_and_writes_the_score_in_kazakh(
+    client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty")
+    _score(member, ids[0])
+    html = member.get("/?lang=kk").get_data(as_text=True)
+    own = re.search(r'<td class="own-score"><span class="cell-label">([^<]+) </span>([^<]+)</td>', html)
+    assert own, html
+    assert own.group(1) == i18n.translate("My score", "kk") and re.fullmatch(r"\d+,\d\d", own.group(2))
+    count = re.search(r'<td class="scores-count"><span class="cell-label">([^<]+) </span>1</td>', html)
+    assert count and count.group(1) == i18n.translate("Scores", "kk")
+    # Every cell but the name (the link itself) says what it is once the headers are hidden.
+    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", first_row, re.S)
+    # A regional member has no region column: eight cells.
+    assert all('class="cell-label"' in cell for cell in cells[1:]) and len(cells) == 8
