@@ -7,6 +7,7 @@ candidate); `static/review/score.js` adds keyboard shortcuts and saving without 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,13 @@ def photo_label(status: str | None, reason: str | None = None) -> str:
     return i18n.translate(PHOTO_REJECTED, lang, {"reason": shown})
 
 
+def paragraphs(text: str) -> list[list[str]]:
+    """A statement as its author wrote it: paragraphs at blank lines, each a list of its lines (the
+    page joins them with a line break), so a text of several paragraphs is not one block."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
+
+
 def _render(template: str, status: int = 200, **context: object) -> pages.Page:
     return pages.render(
         template,
@@ -69,6 +77,7 @@ def _render(template: str, status: int = 200, **context: object) -> pages.Page:
         refusals=REFUSALS,
         normalisation=NORMALISATION,
         tie_break=TIE_BREAK,
+        paragraphs=paragraphs,
         **context,
     )
 

@@ -71,3 +71,10 @@ def test_the_list_labels_each_cell_and_writes_the_score_in_kazakh(
     cells = re.findall(r"<td[^>]*>(.*?)</td>", first_row, re.S)
     # A regional member has no region column: eight cells.
     assert all('class="cell-label"' in cell for cell in cells[1:]) and len(cells) == 8
+
+
+def test_a_statement_keeps_its_paragraphs(client_as: Callable[..., FlaskClient], ids: list[str]) -> None:
+    html = client_as("regional_member", "almaty").get(f"/candidates/{ids[0]}?lang=ru").get_data(as_text=True)
+    kazakh = html.split('<section lang="kk"')[1].split("</section>")[0]
+    assert "<p>Бірінші абзац.</p>" in kazakh
+    assert "<p>Екінші абзац,<br>сол абзацтың жалғасы.</p>" in kazakh
