@@ -157,6 +157,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
         refusal = "stage_closed"
     return {
         "d": found,
+        "progress": queries.progress(session, caller, candidate.year, candidate.stage, candidate.id),
         "rubric": rubric,
         "refusal": refusal,
         "previous": previous,

@@ -78,3 +78,44 @@ def test_a_statement_keeps_its_paragraphs(client_as: Callable[..., FlaskClient],
     kazakh = html.split('<section lang="kk"')[1].split("</section>")[0]
     assert "<p>Бірінші абзац.</p>" in kazakh
     assert "<p>Екінші абзац,<br>сол абзацтың жалғасы.</p>" in kazakh
+
+
+def test_the_scoring_page_counts_what_is_scored_and_offers_the_next_unscored(
+    client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty")
+    html = member.get(f"/candidates/{ids[0]}/score?lang=en").get_data(as_text=True)
+    assert "Scored 0 of 3" in html and f'id="go-unscored" href="/candidates/{ids[1]}/score' in html
+    assert '<output id="total"' in html and 'data-weight="' in html
+    _score(member, ids[1])
+    html = member.get(f"/candidates/{ids[1]}/score?lang=ru").get_data(as_text=True)
+    # The saved total is written by the server too (no script needed), the Russian way.
+    total = re.search(r'<output id="total"[^>]*>([^<]+)</output>', html)
+    assert total and re.fullmatch(r"\d+,\d\d", total.group(1))
+    assert i18n.translate("Scored %(scored)s of %(total)s", "ru", {"scored": 1, "total": 3}) in html
+    # After the second, the next waiting is the third; from the third, back to the first.
+    assert f'id="go-unscored" href="/candidates/{ids[2]}/score' in html
+    _score(member, ids[2])
+    html = member.get(f"/candidates/{ids[2]}/score?lang=en").get_data(as_text=True)
+    assert "Scored 2 of 3" in html and f'id="go-unscored" href="/candidates/{ids[0]}/score' in html
+    _score(member, ids[0])
+    html = member.get(f"/candidates/{ids[0]}/score?lang=en").get_data(as_text=True)
+    assert "Scored 3 of 3" in html and 'id="go-unscored"' not in html and 'id="all-scored"' in html
+
+
+def test_a_wrong_value_is_said_in_words_on_its_field(
+    client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty")
+    token = people.csrf_token(member.get(f"/candidates/{ids[0]}/score").get_data(as_text=True))
+    bad = member.post(
+        f"/candidates/{ids[0]}/score?lang=kk",
+        data={**VALUES, "criteria.statement": "99", "criteria.skills_contests": "", "csrf_token": token},
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "errors" not in html.lower().replace("field-error", "")
+    statement = re.search(r'<span class="field-error" id="e-statement"[^>]*>([^<]+)</span>', html)
+    missing = re.search(r'<span class="field-error" id="e-skills_contests"[^>]*>([^<]+)</span>', html)
+    assert statement and statement.group(1) == i18n.translate("out of the criterion's range", "kk")
+    assert missing and missing.group(1) == i18n.translate("a value is required", "kk")
+    assert 'id="not-saved"' in html
