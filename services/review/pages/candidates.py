@@ -34,6 +34,7 @@ from services.review.queries import present, rankings, scoping, stages
 from services.review.rules import audit as actions
 from services.review.rules import roles
 from services.review.rules import scoring as rules
+from services.review.rules.stages import scope_of
 from shared import i18n, identity, pages, regions
 from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
 from shared.problems import text
@@ -122,6 +123,11 @@ def index() -> pages.Page:
 
 @bp.get("/candidates/<candidate_id>")
 def candidate(candidate_id: str) -> pages.Page:
+    return candidate_page(candidate_id)
+
+
+def candidate_page(candidate_id: str, status: int = 200, **context: object) -> pages.Page:
+    """One candidate's page (also answered again by a conflict's form that needs correcting)."""
     caller = identity.caller()
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
@@ -130,7 +136,13 @@ def candidate(candidate_id: str) -> pages.Page:
             abort(404)
         links = present.photo_links(found, runtime.settings.media_url)
         audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
-    return _render("candidate.html", d=found, links=links, filters=_filters()[1])
+        scope = scope_of(found.candidate.stage, found.candidate.region)
+    withdrawable = {
+        c.member_id for c in found.conflicts
+        if roles.may_withdraw_conflict(caller, found.candidate.stage, scope, c.member_id)
+    }
+    context = {"conflict_errors": {}, "filters": _filters()[1], "withdrawable": withdrawable, **context}
+    return _render("candidate.html", status, d=found, links=links, **context)
 
 
 def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str) -> dict[str, Any]:
@@ -209,21 +221,6 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
     if target and target != candidate_id:
         return redirect(url_for("review.score_page", candidate_id=target, **kept))
     return redirect(url_for("review.score_page", candidate_id=candidate_id, saved="1", **kept))
-
-
-@bp.post("/candidates/<candidate_id>/conflict")
-@identity.roles(*sorted(roles.MEMBERS))
-def conflict_form(candidate_id: str) -> ResponseReturnValue:
-    caller = identity.caller()
-    try:
-        with current_runtime().db.unit_of_work() as session:
-            candidate = scoping.candidate(session, caller, candidate_id)
-            if candidate is None:
-                abort(404)
-            scoring.declare_conflict(session, caller, candidate, {"reason": request.form.get("reason", "")})
-    except Refused:
-        return redirect(url_for("review.candidate", candidate_id=candidate_id))
-    return redirect(url_for("review.candidate", candidate_id=candidate_id))
 
 
 @bp.get("/rankings")

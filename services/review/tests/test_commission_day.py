@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from services.review.handlers import HANDLERS
-from services.review.models import Candidate
+from services.review.models import AuditEntry, Candidate, Conflict
 from services.review.tests import people
 from services.review.tests.factories import submitted
 from shared import i18n
@@ -119,3 +120,60 @@ def test_a_wrong_value_is_said_in_words_on_its_field(
     assert statement and statement.group(1) == i18n.translate("out of the criterion's range", "kk")
     assert missing and missing.group(1) == i18n.translate("a value is required", "kk")
     assert 'id="not-saved"' in html
+
+
+def test_a_conflict_is_confirmed_then_withdrawn_by_the_chair_with_a_reason(
+    client_as: Callable[..., FlaskClient], ids: list[str], runtime: Runtime
+) -> None:
+    member = client_as("regional_member", "almaty")
+    token = people.csrf_token(member.get(f"/candidates/{ids[0]}").get_data(as_text=True))
+    # The first step records nothing and asks to confirm, saying what follows.
+    asked = member.post(
+        f"/candidates/{ids[0]}/conflict?lang=en", data={"reason": "Менің туысым", "csrf_token": token}
+    )
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'id="confirm-conflict"' in html and "Менің туысым" in html
+    with runtime.db.unit_of_work() as session:
+        assert session.scalars(select(Conflict)).all() == []
+    empty = member.post(f"/candidates/{ids[0]}/conflict?lang=ru", data={"reason": " ", "csrf_token": token})
+    assert empty.status_code == 422 and 'id="conflict-error"' in empty.get_data(as_text=True)
+    done = member.post(
+        f"/candidates/{ids[0]}/conflict", data={"reason": "Менің туысым", "confirm": "1", "csrf_token": token}
+    )
+    assert done.status_code == 302
+    assert "score-form" not in member.get(f"/candidates/{ids[0]}/score").get_data(as_text=True)
+
+    chair = client_as("regional_chair", "almaty")
+    page = chair.get(f"/candidates/{ids[0]}?lang=kk").get_data(as_text=True)
+    path = f"/candidates/{ids[0]}/conflicts/{member.identity.user_id}/withdraw"
+    assert f'action="{path}?lang=kk"' in page
+    chair_token = people.csrf_token(page)
+    # Without a reason: said on the field, nothing withdrawn.
+    refused = chair.post(f"{path}?lang=kk", data={"reason": "", "csrf_token": chair_token})
+    assert refused.status_code == 422 and 'class="field-error" id="withdraw-error-1"' in refused.get_data(
+        as_text=True
+    )
+    # Another region's chair cannot see the candidate at all; the member cannot withdraw their own.
+    assert client_as("regional_chair", "shymkent").post(path, data={"reason": "x"}).status_code in (400, 404)
+    withdrawn = chair.post(path, data={"reason": "Туыстық расталмады", "csrf_token": chair_token})
+    assert withdrawn.status_code == 302
+    with runtime.db.unit_of_work() as session:
+        assert session.scalars(select(Conflict)).all() == []
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "conflict.withdrawn")).one()
+        assert entry.details == {"member_id": member.identity.user_id, "reason": "Туыстық расталмады"}
+        assert entry.actor_id == chair.identity.user_id and entry.candidate_id == ids[0]
+    assert 'id="score-form"' in member.get(f"/candidates/{ids[0]}/score").get_data(as_text=True)
+
+
+def test_only_the_stage_chair_withdraws_and_never_their_own() -> None:
+    from services.review.rules.roles import may_withdraw_conflict
+    from shared.identity import Identity
+
+    def who(role: str, scope: str, user: str = "u1") -> Identity:
+        return Identity(user, "x@example.kz", "X", role, scope, "kk", 1, datetime(2030, 1, 1, tzinfo=UTC))
+
+    assert may_withdraw_conflict(who("regional_chair", "almaty"), "regional", "almaty", "u2")
+    assert not may_withdraw_conflict(who("regional_chair", "almaty"), "regional", "almaty", "u1")
+    assert not may_withdraw_conflict(who("regional_chair", "shymkent"), "regional", "almaty", "u2")
+    assert not may_withdraw_conflict(who("regional_member", "almaty"), "regional", "almaty", "u2")
+    assert may_withdraw_conflict(who("national_chair", "national"), "republican", "national", "u2")
