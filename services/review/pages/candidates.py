@@ -35,7 +35,7 @@ from services.review.rules import audit as actions
 from services.review.rules import roles
 from services.review.rules import scoring as rules
 from services.review.rules.stages import scope_of
-from shared import i18n, identity, pages, regions
+from shared import clock, i18n, identity, pages, regions
 from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
 from shared.problems import text
 from shared.web import current_runtime
@@ -233,6 +233,9 @@ def rankings_page() -> pages.Page:
         )
     except ValidationError:
         query = {"year": None, "stage": None, "region": None}
+    # Opened from the header: this year's ranking of the stage the caller's commission works on.
+    query["year"] = query.get("year") or clock.local_now().year
+    query["stage"] = query.get("stage") or ("regional" if caller.role in REGIONAL_ROLES else "republican")
     region = query.get("region")
     if caller.role in REGIONAL_ROLES:
         region = caller.scope

@@ -177,3 +177,16 @@ def test_only_the_stage_chair_withdraws_and_never_their_own() -> None:
     assert not may_withdraw_conflict(who("regional_chair", "shymkent"), "regional", "almaty", "u2")
     assert not may_withdraw_conflict(who("regional_member", "almaty"), "regional", "almaty", "u2")
     assert may_withdraw_conflict(who("national_chair", "national"), "republican", "national", "u2")
+
+
+def test_the_ranking_opens_on_this_year_and_the_commissions_stage(
+    client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty")
+    for candidate_id in ids:
+        _score(member, candidate_id)
+    html = member.get("/rankings?lang=kk").get_data(as_text=True)
+    assert 'name="year" min="2019" max="2100" required value="2026"' in html
+    assert '<option value="regional" selected>' in html and html.count("data-candidate=") == 3
+    national = client_as("national_member", "national").get("/rankings?lang=ru").get_data(as_text=True)
+    assert '<option value="republican" selected>' in national
