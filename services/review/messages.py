@@ -254,6 +254,17 @@ DASHBOARD: dict[str, Text] = {
     "regional_decisions_close": N_("Regional decisions close"),
     "amendments_close": N_("Statements and photos amended until"),
     "republican_decision_closes": N_("Republican decision closes"),
+    "deadline": N_("Deadline"),
+    "when": N_("When"),
+    # TRANSLATORS: a deadline that has passed, in the dashboard's "days left" column.
+    "closed": N_("closed"),
+    "today": N_("today"),
+    "members": N_("Scoring progress per member"),
+    "member": N_("Member"),
+    "no_members": N_("No scoring members yet."),
+    "of": N_("%(scored)s of %(total)s"),
+    "as_table": N_("The same figures as a table"),
+    "figure": N_("Figure"),
 }
 
 #: The audit page's words.

@@ -190,3 +190,21 @@ def test_the_ranking_opens_on_this_year_and_the_commissions_stage(
     assert '<option value="regional" selected>' in html and html.count("data-candidate=") == 3
     national = client_as("national_member", "national").get("/rankings?lang=ru").get_data(as_text=True)
     assert '<option value="republican" selected>' in national
+
+
+def test_the_dashboard_says_closed_counts_each_member_and_writes_charts_as_tables(
+    client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty", name="Әлия Сейітова")
+    _score(member, ids[0])
+    html = client_as("regional_chair", "almaty").get("/dashboard?year=2026&lang=kk").get_data(as_text=True)
+    deadlines = html.split('id="deadlines"')[1].split("</table>")[0]
+    days = re.findall(r'</span>(?:<strong class="closed">)?([^<]+)(?:</strong>)?</td></tr>', deadlines)
+    assert len(days) == 4 and i18n.translate("closed", "kk") in days  # nominations closed in September
+    assert not any(day.strip().startswith("-") for day in days)
+    members = html.split('id="members"')[1].split("</section>")[0]
+    row = next(r for r in members.split("<tr>") if "Әлия Сейітова" in r)
+    assert i18n.translate("%(scored)s of %(total)s", "kk", {"scored": 1, "total": 3}) in row
+    # Each chart has a title and its figures in a table; no header cell is empty.
+    assert html.count("<svg") == 3 and html.count("<title>") >= 3 and html.count('class="chart-figures"') == 3
+    assert "<th></th>" not in html and "<th scope=\"col\"></th>" not in html
