@@ -285,6 +285,46 @@ AUDIT: dict[str, Text] = {
     "service": N_("Service"),
     "every_service": N_("Every service"),
     "object": N_("What was read or changed"),
+    "page": N_("Page %(page)s of %(pages)s"),
+    "newer": N_("Newer"),
+    "older": N_("Older"),
+    "total": N_("%(num)s entries"),
+}
+
+#: The audit log's actions in words (review's own and those media and notify send); a newer one is
+#: shown as its code.
+ACTIONS: dict[str, Text] = {
+    "login": N_("signed in"),
+    "login.failed": N_("failed to sign in"),
+    "login.refused": N_("was refused signing in"),
+    "logout": N_("signed out"),
+    "user.created": N_("created an account"),
+    "user.changed": N_("changed an account"),
+    "user.reset": N_("reset a password"),
+    "user.disabled": N_("disabled an account"),
+    "user.token_issued": N_("issued an API token"),
+    "score.put": N_("saved a score"),
+    "conflict.declared": N_("declared a conflict of interest"),
+    "conflict.withdrawn": N_("withdrew a conflict of interest"),
+    "rubric.changed": N_("changed the rubric"),
+    "stage.blind": N_("made a stage blind"),
+    "stage.assignment": N_("assigned candidates to members"),
+    "scores.shown": N_("showed every score"),
+    "candidate.read": N_("opened a candidate"),
+    "candidates.listed": N_("listed candidates"),
+    "decision.recorded": N_("recorded a decision"),
+    "decision.corrected": N_("corrected a decision"),
+    "decision.overridden": N_("overrode a decision"),
+    "extension.granted": N_("extended a deadline"),
+    "protocol.read": N_("downloaded a protocol"),
+    "photo.link": N_("opened a photo"),
+    "kit.requested": N_("requested a media kit"),
+    "kit.download": N_("downloaded a media kit"),
+    "publication.logged": N_("logged a publication"),
+    "message.read": N_("opened a message"),
+    "message.file": N_("opened a message's file"),
+    "messages.listed": N_("listed messages"),
+    "template.saved": N_("saved a template"),
 }
 
 #: The decision page's words.

@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.review.handlers import HANDLERS
 from services.review.models import AuditEntry, Candidate, Conflict
+from services.review.operations import audit
 from services.review.tests import people
 from services.review.tests.factories import submitted
-from shared import i18n
+from shared import i18n, vocabulary
 from shared.handling import handle
 from shared.runtime import Runtime
 
@@ -207,4 +208,33 @@ def test_the_dashboard_says_closed_counts_each_member_and_writes_charts_as_table
     assert i18n.translate("%(scored)s of %(total)s", "kk", {"scored": 1, "total": 3}) in row
     # Each chart has a title and its figures in a table; no header cell is empty.
     assert html.count("<svg") == 3 and html.count("<title>") >= 3 and html.count('class="chart-figures"') == 3
-    assert "<th></th>" not in html and "<th scope=\"col\"></th>" not in html
+    assert "<th></th>" not in html and '<th scope="col"></th>' not in html
+
+
+def test_the_audit_log_pages_by_fifty_in_words_with_names(
+    client_as: Callable[..., FlaskClient], ids: list[str], runtime: Runtime
+) -> None:
+    member = client_as("regional_member", "almaty")
+    _score(member, ids[1])
+    with runtime.db.unit_of_work() as session:
+        candidate = session.get(Candidate, ids[0])
+        for _ in range(60):
+            audit.record(session, member.identity, "candidate.read", candidate=candidate)
+    chair = client_as("regional_chair", "almaty")
+    with runtime.db.unit_of_work() as session:
+        total = session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.region == "almaty")
+        )
+    assert total and total > 50
+    first = chair.get("/audit?lang=kk").get_data(as_text=True)
+    assert first.count('<td class="action"') == 50 and 'id="older"' in first
+    assert i18n.translate("Page %(page)s of %(pages)s", "kk", {"page": 1, "pages": 2}) in first
+    assert i18n.translate("opened a candidate", "kk") in first and ">candidate.read<" not in first
+    assert f"{i18n.translate(vocabulary.ROLES['regional_member'], 'kk')}</td>" in first
+    assert "Әбеноваа Әсел" in first and f">{ids[0]}<" not in first
+    assert "<details><summary>" in first
+    second = chair.get("/audit?lang=kk&page=2").get_data(as_text=True)
+    assert second.count('<td class="action"') == total - 50 and 'id="older"' not in second
+    # A filter is kept from page to page.
+    filtered = chair.get("/audit?lang=en&action=candidate.read").get_data(as_text=True)
+    assert "score.put" not in filtered.replace('value="candidate.read"', "")
