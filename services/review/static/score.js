@@ -44,8 +44,8 @@
       if (/^-?\d+$/.test(input.value)) { sum += weight * parseInt(input.value, 10); } else { complete = false; }
     });
     if (!complete || !weights) { output.textContent = "—"; return; }
-    var format = new Intl.NumberFormat(document.documentElement.lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    output.textContent = format.format(sum / weights);
+    // The decimal sign is the server's (Babel's), as in every other number of the page.
+    output.textContent = (sum / weights).toFixed(2).replace(".", form.getAttribute("data-decimal") || ".");
   }
 
   function save(thenNext) {
