@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from services.review.handlers import HANDLERS
-from services.review.models import AuditEntry, Candidate, Conflict
+from services.review.models import AuditEntry, Candidate, Conflict, Decision
 from services.review.operations import audit
 from services.review.tests import people
 from services.review.tests.factories import submitted
@@ -238,3 +238,30 @@ def test_the_audit_log_pages_by_fifty_in_words_with_names(
     # A filter is kept from page to page.
     filtered = chair.get("/audit?lang=en&action=candidate.read").get_data(as_text=True)
     assert "score.put" not in filtered.replace('value="candidate.read"', "")
+
+
+def test_the_decision_page_counts_flags_and_ticks_the_members_present(
+    runtime: Runtime, client_as: Callable[..., FlaskClient], ids: list[str]
+) -> None:
+    member = client_as("regional_member", "almaty", name="Айгүл Мүше")
+    _score(member, ids[0])
+    chair = client_as("regional_chair", "almaty", name="Серік Төраға")
+    client_as("regional_member", "shymkent", name="Басқа Өңір")
+    html = chair.get("/decisions/new?lang=kk").get_data(as_text=True)
+    assert '<output id="chosen-count">0</output> / 10' in html and "decision.js" in html
+    # Every candidate has a single score or none: flagged as too few.
+    assert html.count(f'<strong class="flag">{i18n.translate("too few scores", "kk")}</strong>') == 3
+    present = re.findall(r'name="members_present" value="([^"]+)"', html)
+    assert set(present) == {member.identity.email, chair.identity.email}  # not another region's
+    token = people.csrf_token(html)
+    form = {
+        "csrf_token": token,
+        "year": "2026",
+        "advanced": ids[:2],
+        "justification": "Ең үздіктері.",
+        "members_present": [member.identity.email, chair.identity.email, "guest@example.kz"],
+    }
+    assert chair.post("/decisions/new", data=form).status_code == 302
+    with runtime.db.unit_of_work() as session:
+        decision = session.scalars(select(Decision)).one()
+        assert decision.members_present == [member.identity.email, chair.identity.email, "guest@example.kz"]
