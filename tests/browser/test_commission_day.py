@@ -133,6 +133,11 @@ def test_a_commissions_day_on_a_phone_in_kazakh(
     page.goto(system.url("review", "/rankings?lang=kk"))
     assert page.locator("#r-year").input_value() == "2026"
     _checked(page, shot, "ranking")
+    page.goto(system.url("review", "/decisions/new?lang=kk"))
+    page.locator('input[name="advanced"]').first.check()
+    assert page.locator("#chosen-count").inner_text() == "1"
+    assert page.locator("#present input[type=checkbox]").count() == 2
+    _checked(page, shot, "decision")
     page.goto(system.url("review", "/dashboard?lang=kk"))
     assert "-" not in "".join(page.locator("#deadlines td:last-child").all_inner_texts())
     _checked(page, shot, "dashboard")
