@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.notify import rules
 from services.notify.models import Message, OptOut
-from services.notify.operations import status, template_store, templating
+from services.notify.operations import searching, status, template_store, templating
 from services.notify.rules.catalogue import OPTIONAL, PARAMETERS
 from shared import clock, db
 
@@ -47,8 +47,11 @@ def queue(
     params: dict[str, Any],
     region: str,
     nomination_id: str | None = None,
+    test: bool = False,
 ) -> bool:
-    """Record the message unless it exists already; True when this call recorded it."""
+    """Record the message unless it exists already; True when this call recorded it.
+
+    `test` marks an administrator's "send me a test" (`trial`): the same path, told apart in the log."""
     lacking = set(PARAMETERS[code]) - set(params)
     if lacking:
         raise ValueError(f"{code} needs the parameters {sorted(lacking)}")
@@ -71,6 +74,8 @@ def queue(
         "recipient_kind": to.kind,
         "recipient_ref": to.ref,
         "recipient": to.address,
+        "recipient_hash": searching.digest(session, to.address),
+        "test": test,
         "subject": rendered.subject,
         "body": rendered.text,
         "optional": optional,
@@ -86,6 +91,7 @@ def queue(
             row["status"], row["error"] = "failed", NOT_SENDABLE
         else:
             row["recipient"] = mobile
+            row["recipient_hash"] = searching.digest(session, mobile)
             held_until = rules.quiet_until(clock.local_now())
             if held_until is not None:
                 row["status"], row["send_after"] = "held", held_until
@@ -94,6 +100,8 @@ def queue(
     )
     if recorded and row["status"] == "failed":
         status.failed(session, row, "not_sendable")
+    elif recorded:
+        status.step(session, row, row["status"])
     if recorded and row["status"] == "queued":
         session.info.setdefault(TO_SEND, []).append(row["id"])
     return recorded
