@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, redirect, request, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from services.notify import queries, rules
 from services.notify.messages import AT_LINE, PARAMETER_HELP, PARTS, TEMPLATE_PROBLEMS
-from services.notify.models import Message, Template
+from services.notify.models import Message, Person, Template
 from services.notify.operations import drafts, editing, sending, template_store, templating
 from services.notify.operations.providers import delivery_for
 from services.notify.pages import bp, render
@@ -192,7 +193,15 @@ def history(code: str, channel: str) -> pages.Page:
             versions=list(zip(found, changes, strict=True)),
             part_names=PARTS,
             restored=request.args.get("restored"),
+            authors=_authors(session, {t.created_by for t in found}),
         )
+
+
+def _authors(session: Session, user_ids: set[str]) -> dict[str, str]:
+    """Who saved each version, by name: the people notify knows (`user.changed`), and the caller."""
+    caller = identity.caller()
+    known = session.scalars(select(Person).where(Person.user_id.in_(user_ids)))
+    return {caller.user_id: caller.name, **{person.user_id: person.name for person in known}}
 
 
 def _changes(newer: Template, older: Template | None) -> list[tuple[str, str, list[versions.Line]]]:
