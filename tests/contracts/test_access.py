@@ -98,11 +98,15 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
     **{("media", endpoint): _MEDIA_TEAM for endpoint in _MEDIA_ROUTES},
     ("notify", "notify.index"): _AUDITORS,
+    ("notify", "notify.search"): _AUDITORS,
     ("notify", "notify.message"): _AUDITORS,
     ("notify", "notify.message_file"): _AUDITORS,
     ("notify", "notify_api.list_messages"): _AUDITORS,
     ("notify", "notify.templates"): frozenset({"admin"}),
-    ("notify", "notify.edit_template"): frozenset({"admin"}),
+    **{
+        ("notify", f"notify.{endpoint}"): frozenset({"admin"})
+        for endpoint in ("edit_template", "save_template", "preview", "history", "restore", "send_test")
+    },
     ("notify", "notify_api.list_templates"): frozenset({"admin"}),
     ("notify", "notify_api.get_template"): frozenset({"admin"}),
     ("notify", "notify_api.put_template"): frozenset({"admin"}),
