@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -126,6 +127,21 @@ def install(env: Environment) -> None:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
     )
+    env.filters["decimal"] = _template_decimal
+
+
+@pass_context
+def _template_decimal(context: Context, value: float | int | None, places: int = 2) -> str:
+    return format_number(value, context.get("lang", DEFAULT_LANGUAGE), places)
+
+
+def format_number(value: float | int | None, language: str, places: int = 2) -> str:
+    """`value` as the reader writes numbers: 6,80 in kk and ru, 6.80 in en (Babel's CLDR data); a
+    dash for no value, so a table cell is never empty. Templates say `{{ value|decimal }}`."""
+    if value is None:
+        return "—"
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=language if language in LANGUAGES else "en")
 
 
 def format_day(day: date, language: str) -> str:

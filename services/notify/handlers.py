@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from services.notify.operations import chores, notices, sending
+from services.notify.operations import chores, notices, searching, sending
 from services.notify.operations.providers import delivery_for
 from shared import events, identity
 from shared.envelope import Event
@@ -18,7 +18,7 @@ def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
     """A handler that records messages, then sends them once its transaction has committed."""
 
     def handler(ctx: HandlerContext, event: Event) -> None:
-        use_case(ctx.session, event)
+        use_case(searching.keyed(ctx.session, ctx.runtime.settings.secret_key), event)
         sending.send_after_commit(ctx.session, ctx.runtime.db, delivery_for(ctx.runtime.settings))
 
     handler.__name__ = handler.__qualname__ = use_case.__name__

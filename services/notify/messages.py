@@ -38,6 +38,8 @@ TERMS: dict[str, dict[str, Text]] = {
         "photo_rejected": N_("Photo rejected"),
         "candidate_advanced": N_("Candidate advanced"),
         "candidate_not_advanced": N_("Candidate not advanced"),
+        "correction_advanced": N_("Decision corrected: advanced"),
+        "correction_not_advanced": N_("Decision corrected: not advanced"),
         "statements_needed": N_("Statements needed"),
         "winner": N_("Winner"),
         "to_score_digest": N_("Candidates to score"),
@@ -64,3 +66,46 @@ PROBLEMS: dict[str, Text] = {
         ),
     ),
 }
+
+#: Each parameter a template may use, in plain words for the editor's help (its example beside it).
+PARAMETER_HELP: dict[str, Text] = {
+    "audience": N_("Whom the letter is for: «student», or «coordinator» for the college's coordinator"),
+    "name": N_("The student's full name, surname first"),
+    "greeting_name": N_(
+        "How the letter greets the student: given name and patronymic (in English, the given name)"
+    ),
+    "reference": N_("The nomination's short reference, for an SMS"),
+    "nomination_id": N_("The nomination's full number"),
+    "region": N_("The region's name"),
+    "decided_by": N_("The day the regional commissions decide by"),
+    "reason": N_("Why the photo was refused"),
+    "min_side": N_("The fewest pixels the photo's short side needs"),
+    "amend_by": N_("The last day for amendments"),
+    "to_stage": N_("The stage the candidate goes on to: «republican» or «winner»"),
+    "missing": N_("What the candidate still lacks (a list)"),
+    "republican_from": N_("The day the republican stage starts"),
+    "stage": N_("The stage decided: «internal», «regional» or «republican»"),
+    "corrected_on": N_("The day of the decision that was corrected"),
+    "recipient_name": N_("The name of the person the letter is for"),
+    "year": N_("The programme's year"),
+    "count": N_("How many candidates (a number)"),
+    "names": N_("The candidates' names (a list)"),
+    "url": N_("The link to the list of candidates"),
+    "kind": N_("Which deadline: «nominations», «decisions» or «statements»"),
+    "deadline": N_("The deadline's day"),
+}
+
+#: What the editor says of a template it cannot save, in the page's language (`drafts.Problem`).
+TEMPLATE_PROBLEMS: dict[str, Text] = {
+    "syntax": N_("the template cannot be read: %(detail)s"),
+    "unknown": N_("«%(detail)s» is not a parameter of this message"),
+    "fails": N_("it fails with the sample values: %(detail)s"),
+    "costly": N_("it would cost too much to render: %(detail)s"),
+    "one_line": N_("a subject is one line"),
+    "empty": N_("it is empty in every language"),
+}
+AT_LINE = N_("Line %(line)s: %(problem)s")
+#: The parts of a template, as the editor's errors name them.
+PARTS: dict[str, Text] = {"subject": N_("Subject"), "body": N_("Text")}
+#: What marks an administrator's test in its subject or SMS (in the language it is written in).
+TEST_MARK = N_("[Test]")

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.audit import AuditColumns
@@ -87,6 +97,11 @@ class Message(Base):
     #: Who, stably: `student:<nomination>`, `coordinator:<nomination>`, `user:<id>`.
     recipient_ref: Mapped[str] = mapped_column(String(120))
     recipient: Mapped[str] = mapped_column(String(320))
+    #: The recipient's contact as a keyed hash (HMAC with the server's secret, `searching`): the
+    #: delivery log finds a person's messages by it, never by comparing contacts in clear.
+    recipient_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: An administrator's "send me a test" (`trial`): to themselves, never counted as news told.
+    test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
     optional: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -102,6 +117,23 @@ class Message(Base):
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
+
+
+class MessageStep(Base):
+    """One step of a message's way (queued, held, sent, delivered, failed, or queued again after a
+    temporary failure), with the provider's reason: the timeline the delivery log shows."""
+
+    __tablename__ = "message_steps"
+    __table_args__ = (CheckConstraint(one_of("status", STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10))
+    #: What the provider or notify said (`smtp_rejected: 550 ...`, `undelivered: ...`), or None.
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Template(Base):

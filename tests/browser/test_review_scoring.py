@@ -156,6 +156,9 @@ def test_score_three_declare_a_conflict_and_see_the_ranking_move(
     page.get_by_label("Заявить о конфликте интересов: причина").fill("Это моя племянница")
     page.get_by_role("button", name="Заявить о конфликте (моя оценка будет отозвана)").click()
     page.wait_for_load_state()
+    # The confirmation says what follows; nothing is recorded until it is confirmed.
+    page.locator("#confirm-conflict-button").click()
+    page.wait_for_load_state()
     assert "Это моя племянница" in page.locator("main").inner_text()
     page.goto(system.url("review", "/rankings?year=2026&stage=regional&lang=ru"))
     # The member sees no score or rank of a candidate they declared a conflict on.

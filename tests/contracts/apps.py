@@ -35,6 +35,8 @@ NAMED_FILLERS: dict[str, Any] = {
     "stage": "regional",
     "code": "nomination_received",
     "channel": "email",
+    "number": 1,
+    "language": "ru",
 }
 #: The moment intake's calendar is at: submissions are open.
 INTAKE_NOW = "2026-09-20T10:00:00+05:00"

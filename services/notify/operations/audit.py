@@ -19,6 +19,8 @@ MESSAGE_READ = "message.read"
 MESSAGE_FILE = "message.file"
 MESSAGES_LISTED = "messages.listed"
 TEMPLATE_SAVED = "template.saved"
+TEMPLATE_RESTORED = "template.restored"
+TEMPLATE_TESTED = "template.tested"
 
 record = audit.recorder(AuditEntry, SERVICE)
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from services.notify.models import Message
-from services.notify.operations import reminders, sending
+from services.notify.operations import reminders, searching, sending
 from services.notify.operations.providers import delivery_for
 from shared import clock
 from shared.runtime import Runtime
@@ -20,13 +20,16 @@ RETENTION_EVERY = 3600.0
 
 
 def send_due(runtime: Runtime) -> None:
+    """Send what is due, and make searchable any message recorded without the search key."""
     sending.send_due(runtime.db, delivery_for(runtime.settings))
+    with runtime.db.unit_of_work() as session:
+        searching.fill_missing(session, runtime.settings.secret_key)
 
 
 def calendar(runtime: Runtime) -> None:
     """The reminders and digest due now (once the local time reaches 09:00), then send them."""
     with runtime.db.unit_of_work() as session:
-        keys = reminders.scheduled(session, clock.now())
+        keys = reminders.scheduled(searching.keyed(session, runtime.settings.secret_key), clock.now())
     if keys:
         sending.send_due(runtime.db, delivery_for(runtime.settings))
 

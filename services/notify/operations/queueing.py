@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.notify import rules
 from services.notify.models import Message, OptOut
-from services.notify.operations import status, template_store, templating
+from services.notify.operations import searching, status, template_store, templating
 from services.notify.rules.catalogue import OPTIONAL, PARAMETERS
 from shared import clock, db
 
@@ -43,6 +43,21 @@ def _check_parameters(code: str, params: dict[str, Any]) -> None:
         raise ValueError(f"{code} needs the parameters {sorted(lacking)}")
 
 
+#: What every message starts as: queued, to be sent as soon as it may, not yet tried.
+_FRESH: dict[str, Any] = {"status": "queued", "send_after": None, "attempts": 0}
+
+
+def _recipient(session: Session, to: To) -> dict[str, Any]:
+    """A message's columns of its recipient (the address also as its keyed hash, for the log's search)."""
+    return {
+        "language": to.language,
+        "recipient_kind": to.kind,
+        "recipient_ref": to.ref,
+        "recipient": to.address,
+        "recipient_hash": searching.digest(session, to.address),
+    }
+
+
 def queue(
     session: Session,
     *,
@@ -53,8 +68,11 @@ def queue(
     params: dict[str, Any],
     region: str,
     nomination_id: str | None = None,
+    test: bool = False,
 ) -> bool:
-    """Record the message unless it exists already; True when this call recorded it."""
+    """Record the message unless it exists already; True when this call recorded it.
+
+    `test` marks an administrator's "send me a test" (`trial`): the same path, told apart in the log."""
     _check_parameters(code, params)
     template = template_store.current_texts(session, code, channel)
     if template is None:
@@ -71,21 +89,17 @@ def queue(
         "channel": channel,
         "template": code,
         "template_version": template.version,
-        "language": to.language,
-        "recipient_kind": to.kind,
-        "recipient_ref": to.ref,
-        "recipient": to.address,
+        **_recipient(session, to),
+        "test": test,
         "subject": rendered.subject,
         "body": rendered.text,
         "optional": optional,
-        "status": "queued",
-        "send_after": None,
-        "attempts": 0,
+        **_FRESH,
         "segments": rendered.segments,
         "created_at": clock.utcnow(),
     }
     if channel == "sms":
-        _route_sms(row)
+        _route_sms(session, row)
     recorded = db.insert_ignore(
         session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel")
     )
@@ -94,7 +108,7 @@ def queue(
     return recorded
 
 
-def _route_sms(row: dict[str, Any]) -> None:
+def _route_sms(session: Session, row: dict[str, Any]) -> None:
     """An SMS goes to a Kazakhstan mobile only (any other number fails at once, `NOT_SENDABLE`), and
     waits out the quiet hours (`rules.quiet_until`)."""
     mobile = rules.kz_mobile(row["recipient"])
@@ -102,6 +116,7 @@ def _route_sms(row: dict[str, Any]) -> None:
         row["status"], row["error"] = "failed", NOT_SENDABLE
         return
     row["recipient"] = mobile
+    row["recipient_hash"] = searching.digest(session, mobile)
     held_until = rules.quiet_until(clock.local_now())
     if held_until is not None:
         row["status"], row["send_after"] = "held", held_until
@@ -111,5 +126,7 @@ def _after_recording(session: Session, row: dict[str, Any]) -> None:
     """A message that cannot be sent is announced as failed; one to send now goes out after the commit."""
     if row["status"] == "failed":
         status.failed(session, row, "not_sendable")
+    else:
+        status.step(session, row, row["status"])
     if row["status"] == "queued":
         session.info.setdefault(TO_SEND, []).append(row["id"])

@@ -160,6 +160,8 @@ def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None
     if row.channel == "sms":
         held_until = rules.quiet_until(clock.local_now())
         if held_until is not None:
+            if row.status != "held":
+                status.step(session, row, "held")
             row.status, row.send_after = "held", held_until
             return None
     try:
@@ -201,6 +203,7 @@ def _later(session: Session, row: Message, reason: str) -> None:
         return
     row.status, row.error = "queued", reason[:1000]
     row.send_after = clock.utcnow() + rules.backoff(row.attempts)
+    status.step(session, row, "queued", row.error)
 
 
 def _mark_sent(session: Session, row: Message, taken: Taken) -> None:

@@ -1,5 +1,7 @@
-"""Status on the bus: `notification.sent`, `.delivered` and `.failed`, so intake and review can show
-whether a student was reached. The payload names the message, never its recipient's contacts."""
+"""A message's status, told twice: on the bus (`notification.sent`, `.delivered` and `.failed`, so
+intake and review can show whether a student was reached; the payload names the message, never its
+recipient's contacts) and as a step of its timeline (`MessageStep`, with the provider's reason),
+which the delivery log shows. An administrator's test is a step of its timeline only: no news told."""
 
 from __future__ import annotations
 
@@ -7,26 +9,44 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.notify.models import MessageStep
+from shared import clock
 from shared.envelope import Event
 from shared.outbox import emit
 
 PRODUCER = "notify"
 
 
+def _get(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, dict) else getattr(row, name)
+
+
+def step(session: Session, row: Any, kind: str, reason: str | None = None) -> None:
+    """A step of the message's timeline (queued, held, sent, delivered, failed) at this moment."""
+    session.add(MessageStep(message_id=_get(row, "id"), at=clock.utcnow(), status=kind, reason=reason))
+
+
 def _emit(session: Session, kind: str, row: Any, extra: dict[str, Any] | None = None) -> None:
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    step(session, row, kind, _get(row, "error") if kind == "failed" else None)
+    if _get(row, "test"):
+        return
+
     payload = {
-        "message_id": get("id"),
-        "nomination_id": get("nomination_id"),
-        "template": get("template"),
-        "channel": get("channel"),
-        "recipient_kind": get("recipient_kind"),
+        "message_id": _get(row, "id"),
+        "nomination_id": _get(row, "nomination_id"),
+        "template": _get(row, "template"),
+        "channel": _get(row, "channel"),
+        "recipient_kind": _get(row, "recipient_kind"),
         **(extra or {}),
     }
     emit(
         session,
         Event(
-            type=f"notification.{kind}", version=1, region=get("region"), producer=PRODUCER, payload=payload
+            type=f"notification.{kind}",
+            version=1,
+            region=_get(row, "region"),
+            producer=PRODUCER,
+            payload=payload,
         ),
     )
 

@@ -140,3 +140,12 @@ def winner_key(year: int, nomination_id: str) -> str:
 
 #: Who reads the delivery log: the administrators, and the chairs for their region.
 LOG_ROLES = ("admin", "regional_chair", "national_chair")
+
+
+def contact_for_search(typed: str) -> str:
+    """A contact as the delivery log's search compares it: an email in small letters, a Kazakhstan
+    mobile as `+77XXXXXXXXX` however it was written (`8 701 123 45 67`), anything else without spaces."""
+    text = "".join(typed.split())
+    if "@" in text:
+        return text.lower()
+    return kz_mobile(text) or text

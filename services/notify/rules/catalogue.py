@@ -127,3 +127,21 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "to_score_digest": ("email",),
     "deadline_reminder": ("email",),
 }
+
+#: The editor's sample values that a letter says in its own language: the dates (day and month, as
+#: `notices.local_date` writes them), the region (its code), why a photo was refused and what a
+#: candidate lacks (their codes, worded by `messages`). The other samples are the same in every language.
+SAMPLE_DATES: dict[str, tuple[int, int]] = {
+    "decided_by": (10, 15),
+    "amend_by": (10, 20),
+    "republican_from": (10, 20),
+    "corrected_on": (10, 10),
+    "deadline": (10, 5),
+}
+SAMPLE_REGION = "almaty"
+SAMPLE_REASON = "too_small"
+SAMPLE_MISSING: dict[str, list[str]] = {
+    "candidate_advanced": ["statements.kk"],
+    "correction_advanced": ["statements.kk"],
+    "statements_needed": ["statements.kk", "photo"],
+}

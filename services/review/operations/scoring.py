@@ -287,3 +287,25 @@ def _setting(session: Session, year: int, stage: str, scope: str) -> StageSettin
         row = StageSetting(year=year, stage=stage, scope=scope, blind=False, scorers=None)
         session.add(row)
     return row
+
+
+def withdraw_conflict(
+    session: Session, caller: Identity, candidate: Candidate, member_id: str, reason: Any
+) -> bool:
+    """The chair sets a member's declared conflict aside: the member may score the candidate again
+    (the scores withdrawn when it was declared stay withdrawn). The reason is in the audit log.
+    A conflict already withdrawn (the form sent twice) is nothing to do: False."""
+    conflict = session.get(ConflictOfInterest, (candidate.id, member_id))
+    if conflict is None:
+        return False
+    scope = scope_of(candidate.stage, candidate.region)
+    if not roles.may_withdraw_conflict(caller, candidate.stage, scope, member_id):
+        raise Forbidden("forbidden")
+    if not isinstance(reason, str) or not reason.strip():
+        raise Invalid("validation_failed", errors={"reason": ["field.required"]})
+    if len(reason) > MAX_REASON:
+        raise Invalid("validation_failed", errors={"reason": ["text.too_long"]})
+    session.delete(conflict)
+    details = {"member_id": member_id, "reason": reason.strip()}
+    audit.record(session, caller, actions.CONFLICT_WITHDRAWN, candidate=candidate, **details)
+    return True

@@ -10,13 +10,14 @@ quoted with an apostrophe (`shared.exports`, as every export of the system).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import Forbidden
 
 from services.review import schemas
-from services.review.messages import AUDIT, TERMS
+from services.review.messages import ACTIONS, AUDIT, TERMS
 from services.review.models import AuditEntry
 from services.review.queries import audit as queries_audit
 from services.review.queries import visibility
@@ -27,6 +28,8 @@ from shared.web import current_runtime
 
 bp = Blueprint("review_audit_pages", __name__)
 
+#: One page of the log: the newest first, older ones a page further.
+PER_PAGE = 50
 #: The most rows one export carries (a season has tens of thousands; filter by dates for more).
 EXPORT_LIMIT = 50_000
 #: `service` and `object` came when every service's entries joined the log: last, so a spreadsheet
@@ -46,30 +49,51 @@ COLUMNS = (
 )
 
 
-def _entries(limit: int) -> list[tuple[AuditEntry, dict[str, Any]]]:
+@dataclass(frozen=True)
+class Shown:
+    """One page of the log as the caller may read it: each entry with its details, the names of
+    the candidates they may see, and where the page is among all of them."""
+
+    rows: list[tuple[AuditEntry, dict[str, Any]]]
+    names: dict[str, str]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+
+def _entries(limit: int, page: int = 1, paged: bool = False) -> Shown:
     """The entries the caller may read, each with its details as they may read them."""
     viewer = identity.caller()
     if not audit.visible_to(viewer):
         raise Forbidden()
-    args = {key: value for key, value in request.args.items() if value and key != "lang"}
+    args = {key: value for key, value in request.args.items() if value and key not in ("lang", "page")}
     query = load_query(schemas.AuditQuery(), schemas.with_days({**args, "limit": str(min(limit, 1000))}))
     query["limit"] = limit
+    filters = audit.Filters(**query)
     with current_runtime().db.unit_of_work() as session:
-        rows = queries_audit.entries(session, viewer, audit.Filters(**query))
+        total = queries_audit.count(session, viewer, filters) if paged else 0
+        pages = max(1, -(-total // limit))
+        page = min(max(1, page), pages)
+        rows = queries_audit.entries(session, viewer, filters, offset=(page - 1) * limit)
         details = visibility.audit_details(session, viewer, rows)
+        names = visibility.audit_names(session, viewer, rows) if paged else {}
         session.expunge_all()
-    return [(row, details[row.id]) for row in rows]
+    return Shown([(row, details[row.id]) for row in rows], names, page, pages, total)
 
 
 @bp.get("/audit")
 @identity.roles(*sorted(roles.AUDITORS))
 def audit_page() -> pages.Page:
-    rows = _entries(200)
+    raw = request.args.get("page", "1")
+    shown = _entries(PER_PAGE, int(raw) if raw.isdigit() else 1, paged=True)
+    kept = {key: value for key, value in request.args.items() if value and key not in ("page", "lang")}
     return pages.render(
         "audit.html",
-        TERMS,
+        {**TERMS, "action": ACTIONS},
         "review.index",
-        rows=rows,
+        rows=shown.rows,
+        shown=shown,
+        kept=kept,
         words=AUDIT,
         filters={
             key: request.args.get(key, "")
@@ -85,7 +109,7 @@ def audit_page() -> pages.Page:
 @bp.get("/audit.csv")
 @identity.roles(*sorted(roles.AUDITORS))
 def audit_csv() -> Response:
-    rows = _entries(EXPORT_LIMIT)
+    rows = _entries(EXPORT_LIMIT).rows
     text = exports.csv_text(
         COLUMNS,
         (

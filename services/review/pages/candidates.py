@@ -7,6 +7,7 @@ candidate); `static/review/score.js` adds keyboard shortcuts and saving without 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ from services.review.queries import present, rankings, scoping, stages
 from services.review.rules import audit as actions
 from services.review.rules import roles
 from services.review.rules import scoring as rules
-from shared import i18n, identity, pages, regions
+from services.review.rules.stages import scope_of
+from shared import clock, i18n, identity, pages, regions
 from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
 from shared.problems import text
 from shared.web import current_runtime
@@ -57,6 +59,13 @@ def photo_label(status: str | None, reason: str | None = None) -> str:
     return i18n.translate(PHOTO_REJECTED, lang, {"reason": shown})
 
 
+def paragraphs(text: str) -> list[list[str]]:
+    """A statement as its author wrote it: paragraphs at blank lines, each a list of its lines (the
+    page joins them with a line break), so a text of several paragraphs is not one block."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").strip())
+    return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
+
+
 def _render(template: str, status: int = 200, **context: object) -> pages.Page:
     return pages.render(
         template,
@@ -69,6 +78,7 @@ def _render(template: str, status: int = 200, **context: object) -> pages.Page:
         refusals=REFUSALS,
         normalisation=NORMALISATION,
         tie_break=TIE_BREAK,
+        paragraphs=paragraphs,
         **context,
     )
 
@@ -113,6 +123,11 @@ def index() -> pages.Page:
 
 @bp.get("/candidates/<candidate_id>")
 def candidate(candidate_id: str) -> pages.Page:
+    return candidate_page(candidate_id)
+
+
+def candidate_page(candidate_id: str, status: int = 200, **context: object) -> pages.Page:
+    """One candidate's page (also answered again by a conflict's form that needs correcting)."""
     caller = identity.caller()
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
@@ -121,7 +136,13 @@ def candidate(candidate_id: str) -> pages.Page:
             abort(404)
         links = present.photo_links(found, runtime.settings.media_url)
         audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
-    return _render("candidate.html", d=found, links=links, filters=_filters()[1])
+        scope = scope_of(found.candidate.stage, found.candidate.region)
+    withdrawable = {
+        c.member_id for c in found.conflicts
+        if roles.may_withdraw_conflict(caller, found.candidate.stage, scope, c.member_id)
+    }
+    context = {"conflict_errors": {}, "filters": _filters()[1], "withdrawable": withdrawable, **context}
+    return _render("candidate.html", status, d=found, links=links, **context)
 
 
 def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str) -> dict[str, Any]:
@@ -148,6 +169,7 @@ def _scoring_context(session: Any, caller: identity.Identity, candidate_id: str)
         refusal = "stage_closed"
     return {
         "d": found,
+        "progress": queries.progress(session, caller, candidate.year, candidate.stage, candidate.id),
         "rubric": rubric,
         "refusal": refusal,
         "previous": previous,
@@ -201,21 +223,6 @@ def score_form(candidate_id: str) -> ResponseReturnValue:
     return redirect(url_for("review.score_page", candidate_id=candidate_id, saved="1", **kept))
 
 
-@bp.post("/candidates/<candidate_id>/conflict")
-@identity.roles(*sorted(roles.MEMBERS))
-def conflict_form(candidate_id: str) -> ResponseReturnValue:
-    caller = identity.caller()
-    try:
-        with current_runtime().db.unit_of_work() as session:
-            candidate = scoping.candidate(session, caller, candidate_id)
-            if candidate is None:
-                abort(404)
-            scoring.declare_conflict(session, caller, candidate, {"reason": request.form.get("reason", "")})
-    except Refused:
-        return redirect(url_for("review.candidate", candidate_id=candidate_id))
-    return redirect(url_for("review.candidate", candidate_id=candidate_id))
-
-
 @bp.get("/rankings")
 @identity.roles(*sorted(roles.COMMISSIONS))
 def rankings_page() -> pages.Page:
@@ -226,6 +233,9 @@ def rankings_page() -> pages.Page:
         )
     except ValidationError:
         query = {"year": None, "stage": None, "region": None}
+    # Opened from the header: this year's ranking of the stage the caller's commission works on.
+    query["year"] = query.get("year") or clock.local_now().year
+    query["stage"] = query.get("stage") or ("regional" if caller.role in REGIONAL_ROLES else "republican")
     region = query.get("region")
     if caller.role in REGIONAL_ROLES:
         region = caller.scope

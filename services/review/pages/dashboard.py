@@ -24,8 +24,10 @@ bp = Blueprint("review_dashboard", __name__)
 @identity.roles(*sorted(roles.COMMISSIONS))
 def dashboard_page() -> pages.Page:
     year = schemas.dashboard_year(request.args)
+    only = dashboard.scope_seen(identity.caller())
     with current_runtime().db.unit_of_work() as session:
-        data = dashboard.figures(session, year, dashboard.scope_seen(identity.caller()))
+        data = dashboard.figures(session, year, only)
+        members = dashboard.member_progress(session, year, only)
     lang = pages.page_language()
     rows = data["regions"]
 
@@ -35,19 +37,22 @@ def dashboard_page() -> pages.Page:
     def title(key: str) -> str:
         return i18n.translate(DASHBOARD[f"chart.{key}"], lang)
 
-    charts = {
-        "decided": bars([(name(r), r["decided"], r["candidates"]) for r in rows], title("decided")),
-        "advanced": bars(
-            [(name(r), r["advanced"], rules.QUOTAS["regional"]) for r in rows], title("advanced")
-        ),
-        "scored": bars([(name(r), r["scored"], r["candidates"]) for r in rows], title("scored")),
+    # Each chart's figures, drawn as bars and written again as a table beside them (a text
+    # alternative a screen reader and a phone read as well).
+    figures = {
+        "decided": [(name(r), r["decided"], r["candidates"]) for r in rows],
+        "advanced": [(name(r), r["advanced"], rules.QUOTAS["regional"]) for r in rows],
+        "scored": [(name(r), r["scored"], r["candidates"]) for r in rows],
     }
+    charts = {key: bars(values, title(key)) for key, values in figures.items()}
     return pages.render(
         "dashboard.html",
         {"stage": STAGES, "status": STATUSES},
         "review_dashboard.dashboard_page",
         data=data,
         charts=charts,
+        figures=figures,
+        members=members,
         words=DASHBOARD,
         year=year,
         format_moment=i18n.format_moment,

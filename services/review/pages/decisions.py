@@ -20,7 +20,7 @@ from services.review import messages
 from services.review.models import Decision
 from services.review.operations import Refused, audit, decisions
 from services.review.queries import candidates as queries
-from services.review.queries import visibility
+from services.review.queries import stages, visibility
 from services.review.rules import decisions as rules
 from services.review.rules import fingerprint, roles
 from services.review.rules.stages import scope_of
@@ -77,9 +77,11 @@ def _form_page(
         # A chair never sees a score or rank of a candidate they declared a conflict on.
         conflicted = visibility.conflicted(session, caller, found.values())
         rechecks = decisions.rechecks_due(session, year) if stage == "republican" else []
+        accounts = [(user.email, user.name) for user in stages.commission(session, stage, scope)]
         session.expunge_all()
     sent = request.method == "POST"
     chosen = set(request.form.getlist("advanced")) if sent else set(current.advanced if current else ())
+    present = set(_members_present()) if sent else set(current.members_present if current else ())
     names = {item["candidate"].id: item["candidate"].full_name for item in rows}
     return _render(
         status,
@@ -96,6 +98,9 @@ def _form_page(
         names=names,
         rechecks=rechecks,
         conflicted=conflicted,
+        accounts=accounts,
+        present=present,
+        quota=rules.QUOTAS[stage],
     )
 
 
@@ -105,10 +110,14 @@ def new_decision() -> pages.Page:
     return _form_page()
 
 
+def _members_present() -> list[str]:
+    """The members ticked present, and any others typed (emails separated by commas), once each."""
+    typed = ",".join(request.form.getlist("members_present")).replace("\n", ",").split(",")
+    return list(dict.fromkeys(m.strip() for m in typed if m.strip()))
+
+
 def _data(caller: identity.Identity, stage: str) -> dict[str, Any]:
-    members = [
-        m.strip() for m in request.form.get("members_present", "").replace("\n", ",").split(",") if m.strip()
-    ]
+    members = _members_present()
     return {
         "year": _year_asked(),
         "stage": stage,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry
@@ -10,9 +10,20 @@ from services.review.rules.audit import Filters
 from shared.identity import Identity
 
 
-def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditEntry]:
+def entries(session: Session, viewer: Identity, filters: Filters, offset: int = 0) -> list[AuditEntry]:
     """The entries `viewer` may see, newest first: an administrator or the national chair every one,
-    a regional chair those of their region."""
+    a regional chair those of their region; `offset` skips the newer pages."""
+    query = _visible(viewer, filters).order_by(AuditEntry.id.desc()).limit(filters.limit)
+    return list(session.scalars(query.offset(offset) if offset else query))
+
+
+def count(session: Session, viewer: Identity, filters: Filters) -> int:
+    """How many entries `entries` would page through (the audit page's "page 2 of 7")."""
+    visible = _visible(viewer, filters).with_only_columns(func.count(AuditEntry.id))
+    return session.scalar(visible) or 0
+
+
+def _visible(viewer: Identity, filters: Filters) -> Select[tuple[AuditEntry]]:
     query: Select[tuple[AuditEntry]] = select(AuditEntry)
     if viewer.region is not None:
         query = query.where(AuditEntry.region == viewer.region)
@@ -31,5 +42,4 @@ def entries(session: Session, viewer: Identity, filters: Filters) -> list[AuditE
         query = query.where(AuditEntry.at < filters.until)
     if filters.before_id:
         query = query.where(AuditEntry.id < filters.before_id)
-    query = query.order_by(AuditEntry.id.desc()).limit(filters.limit)
-    return list(session.scalars(query))
+    return query

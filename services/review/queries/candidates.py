@@ -310,3 +310,42 @@ def ranking(
     entries, candidates, names = ranking_entries(session, caller, year, stage, region, among)
     min_scores = stages.rubric(session, year, stage).min_scores
     return rules.rank(entries, min_scores), candidates, names, min_scores
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A member's work at one stage: how many of the candidates theirs to score they have scored,
+    and the next one still waiting (after `current` in the list's order, else from the top)."""
+
+    scored: int
+    total: int
+    next_unscored: str | None
+
+
+def progress(session: Session, caller: Identity, year: int, stage: str, current: str | None) -> Progress:
+    """`caller`'s progress at (`year`, `stage`) within their scope: their own scores there, and the
+    candidates the list's "not yet scored by me" shows (assigned to them, no conflict, not of their
+    college, still under review)."""
+    waiting = list(
+        session.scalars(
+            _filtered(caller, Filters(year=year, stage=stage, unscored=True))
+            .with_only_columns(Candidate.id)
+            .order_by(Candidate.region, Candidate.search_name, Candidate.id)
+        )
+    )
+    in_scope = scoping.candidates(caller).where(Candidate.year == year, Candidate.stage == stage)
+    scored = session.scalar(
+        select(func.count())
+        .select_from(Score)
+        .where(
+            Score.member_id == caller.user_id,
+            Score.stage == stage,
+            Score.candidate_id.in_(in_scope.with_only_columns(Candidate.id)),
+        )
+    ) or 0
+    order = (Candidate.region, Candidate.search_name, Candidate.id)
+    everyone = list(session.scalars(in_scope.with_only_columns(Candidate.id).order_by(*order)))
+    after = set(everyone[everyone.index(current) + 1 :]) if current in everyone else set()
+    later = [cid for cid in waiting if cid in after]
+    others = [cid for cid in waiting if cid != current]
+    return Progress(scored=scored, total=scored + len(waiting), next_unscored=(later or others or [None])[0])

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from services.review.models import Candidate, Decision, Photo, Score
+from services.review.models import Candidate, Decision, Photo, Score, User
 from services.review.rules import decisions as rules
 from services.review.rules import scoring as scoring_rules
 from services.review.rules.stages import decision_closes
 from shared import clock, regions
 from shared.calendar import default_calendar
-from shared.identity import Identity
+from shared.identity import MEMBER_ROLES, REGIONAL_ROLES, Identity
 
 
 def scored_counts(session: Session, year: int) -> dict[str, int]:
@@ -135,3 +135,36 @@ def figures(session: Session, year: int, only: str | None = None) -> dict[str, A
 def scope_seen(caller: Identity) -> str | None:
     """The region whose figures `caller` sees: None (every region) for the national commission."""
     return None if caller.national else caller.scope
+
+
+def member_progress(session: Session, year: int, only: str | None = None) -> list[dict[str, Any]]:
+    """Each scoring member's work in `year` (one region's members if `only`): the candidates of
+    their stage and scope they scored, of those still to score or scored (withdrawn ones aside).
+    A member of a region scores its regional stage, the working group the republican one."""
+    members = select(User).where(User.role.in_(MEMBER_ROLES), User.disabled.is_(False))
+    if only:
+        members = members.where(User.scope == only)
+    people = list(session.scalars(members.order_by(User.scope, User.name)))
+    scored = dict(
+        session.execute(
+            select(Score.member_id, func.count())
+            .where(Score.year == year, Score.member_id.in_([p.id for p in people]))
+            .group_by(Score.member_id)
+        ).all()
+    )
+    # Every candidate starts at the regional stage; the working group's are those who went on.
+    active = Candidate.status != "withdrawn"
+    regional = _per_region(session, year, active)
+    went_on = Candidate.stage.in_(("republican", "winner"))
+    counted = select(func.count()).select_from(Candidate).where(Candidate.year == year, active, went_on)
+    republican = session.scalar(counted) or 0
+    return [
+        {
+            "name": person.name,
+            "role": person.role,
+            "scope": person.scope,
+            "scored": scored.get(person.id, 0),
+            "of": regional.get(person.scope, 0) if person.role in REGIONAL_ROLES else republican,
+        }
+        for person in people
+    ]

@@ -122,3 +122,12 @@ def decision_closes(session: Session, year: int, stage: str, scope: str) -> date
         )
     ).all()
     return max([base, *extensions])
+
+
+def commission(session: Session, stage: str, scope: str) -> list[User]:
+    """The accounts of the commission that decides `stage` in `scope` (members and chair, enabled),
+    by name: whom the decision page offers to tick as present."""
+    query = select(User).where(User.role.in_(roles.SCORERS[stage]), User.disabled.is_(False))
+    if stage == "regional":
+        query = query.where(User.scope == scope)
+    return list(session.scalars(query.order_by(User.name)))

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry, Candidate, Conflict, Score
-from services.review.queries import stages
+from services.review.queries import scoping, stages
 from services.review.rules import scoring as rules
 from services.review.rules.audit import SCORE_PUT
 from services.review.rules.stages import scope_of
@@ -116,3 +116,13 @@ def audit_details(
         else dict(e.details)
         for e in entries
     }
+
+
+def audit_names(session: Session, viewer: Identity, entries: Iterable[AuditEntry]) -> dict[str, str]:
+    """The names of the entries' candidates that `viewer` may see (their scope, and not hidden by a
+    blind stage), so the log shows a name instead of an id only to whom the candidate's page would."""
+    ids = {e.candidate_id for e in entries if e.candidate_id}
+    if not ids:
+        return {}
+    found = session.scalars(scoping.candidates(viewer).where(Candidate.id.in_(ids)))
+    return {c.id: c.full_name for c in found if not stages.hidden_from(session, viewer, c)}

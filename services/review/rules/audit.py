@@ -24,6 +24,8 @@ LOGOUT = shared_audit.LOGOUT
 #: The actions of the commissions' work.
 SCORE_PUT = "score.put"
 CONFLICT_DECLARED = "conflict.declared"
+#: A chair set a member's declared conflict aside (the reason in the entry): the member may score again.
+CONFLICT_WITHDRAWN = "conflict.withdrawn"
 RUBRIC_CHANGED = "rubric.changed"
 STAGE_BLIND = "stage.blind"
 STAGE_ASSIGNMENT = "stage.assignment"

@@ -67,3 +67,9 @@ def may_record(caller: Identity, stage: str, scope: str, override_reason: str | 
     if caller.role in ADMINS:
         return override_reason is not None
     return override_reason is None and may_decide(caller, stage, scope)
+
+
+def may_withdraw_conflict(caller: Identity, stage: str, scope: str, member_id: str) -> bool:
+    """The chair who decides the candidate's stage withdraws a member's declared conflict of interest
+    (with a reason, in the audit log), never their own: a conflict is set aside by someone else."""
+    return may_decide(caller, stage, scope) and member_id != caller.user_id

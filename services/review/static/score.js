@@ -1,5 +1,6 @@
-// The scoring page's enhancements: keyboard shortcuts, and saving through the API without leaving
-// the page (the form still works without this file: it posts and comes back to the same candidate).
+// The scoring page's enhancements: keyboard shortcuts, the weighted total as the member types, and
+// saving through the API without leaving the page (the form still works without this file: it
+// posts and comes back to the same candidate, the saved total written by the server).
 (function () {
   "use strict";
   var form = document.getElementById("score-form");
@@ -31,6 +32,22 @@
     });
   }
 
+  // The weighted total (Σ weight × value ÷ Σ weight, as rules.scoring.weighted_value) once every
+  // criterion has a whole number, in the page's language (6,80 in kk and ru).
+  function showTotal() {
+    var output = document.getElementById("total");
+    if (!output) { return; }
+    var sum = 0, weights = 0, complete = true;
+    form.querySelectorAll("input[data-weight]").forEach(function (input) {
+      var weight = parseInt(input.getAttribute("data-weight"), 10);
+      weights += weight;
+      if (/^-?\d+$/.test(input.value)) { sum += weight * parseInt(input.value, 10); } else { complete = false; }
+    });
+    if (!complete || !weights) { output.textContent = "—"; return; }
+    // The decimal sign is the server's (Babel's), as in every other number of the page.
+    output.textContent = (sum / weights).toFixed(2).replace(".", form.getAttribute("data-decimal") || ".");
+  }
+
   function save(thenNext) {
     var criteria = {};
     form.querySelectorAll("input[name^='criteria.']").forEach(function (input) {
@@ -48,11 +65,14 @@
       return response.json().then(function (data) {
         if (response.ok) {
           showErrors({});
+          status.className = "saved";
           status.textContent = form.getAttribute("data-saved");
           if (thenNext) { go("go-next"); }
         } else {
           showErrors(data.errors || {});
-          status.textContent = data.detail || form.getAttribute("data-failed");
+          // Field errors are said next to each field; the detail names the API's `errors`, not for people.
+          status.textContent = data.errors ? form.getAttribute("data-failed") : (data.detail || form.getAttribute("data-failed"));
+          status.className = "refusal";
           var invalid = form.querySelector("[aria-invalid=true]");
           if (invalid) { invalid.focus(); }
         }
@@ -68,6 +88,8 @@
       var submitter = event.submitter;
       save(Boolean(submitter && submitter.id === "save-next"));
     });
+    form.addEventListener("input", showTotal);
+    showTotal();
     var first = form.querySelector("input[type=number]");
     if (first && !first.value) { first.focus(); }
   }

@@ -36,6 +36,7 @@ def submitted(nomination_id: str = "nom-0001", region: str = "almaty", **overrid
             "width": 1200,
             "height": 1600,
         },
+        "consent_publication": True,  # intake sends it with every submission
     }
     payload.update(overrides)
     return Event(type="nomination.submitted", version=1, region=region, producer="intake", payload=payload)

@@ -103,7 +103,8 @@ def test_free_text_is_escaped_on_every_page(
     member.post(f"/candidates/{evil_id}/score", data={**VALUES, "comment": XSS, "csrf_token": token})
     chair = client_as("regional_chair", "almaty")
     chair_token = _form(chair, f"/candidates/{evil_id}")
-    chair.post(f"/candidates/{evil_id}/conflict", data={"reason": XSS, "csrf_token": chair_token})
+    declared = {"reason": XSS, "confirm": "1", "csrf_token": chair_token}
+    chair.post(f"/candidates/{evil_id}/conflict", data=declared)
     # The chair declared a conflict on the candidate: their ranking leaves them out; an admin's has them.
     admin = client_as("admin", "national")
     pages = [
@@ -125,7 +126,7 @@ def test_a_conflict_from_the_page_withdraws_the_score_and_shows_for_the_chair(
     token = _form(member, f"/candidates/{ids[0]}")
     member.post(f"/candidates/{ids[0]}/score", data={**VALUES, "csrf_token": token})
     answer = member.post(
-        f"/candidates/{ids[0]}/conflict", data={"reason": "Менің туысым", "csrf_token": token}
+        f"/candidates/{ids[0]}/conflict", data={"reason": "Менің туысым", "confirm": "1", "csrf_token": token}
     )
     assert answer.status_code == 302
     with runtime.db.unit_of_work() as session:

@@ -20,12 +20,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("candidates") as batch:
-        batch.add_column(
-            sa.Column("consent_publication", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # A plain ADD COLUMN, never a batch: on SQLite a batch may copy and drop `candidates`, and the
+    # drop would cascade to every candidate's statements and scores.
+    op.add_column(
+        "candidates",
+        sa.Column("consent_publication", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("candidates") as batch:
-        batch.drop_column("consent_publication")
+    # SQLite (3.35+) drops a column in place; a batch would copy the table and cascade as above.
+    op.drop_column("candidates", "consent_publication")
