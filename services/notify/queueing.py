@@ -2,8 +2,8 @@
 
 The key is (event key, recipient, channel): whatever the broker redelivers, and whichever of two
 workers handles it, one row is recorded and so one message sent. An SMS due in the quiet hours is
-recorded `held` with `send_after` the next 08:00; a number that is not a Kazakhstan mobile is
-recorded `failed` (not sendable), and never reaches a gateway.
+recorded `held` with `send_after` the next 08:00 (a voter's code never is: `NEVER_HELD`); a number
+that is not a Kazakhstan mobile is recorded `failed` (not sendable), and never reaches a gateway.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.notify import rules, status, template_store, templating
-from services.notify.catalogue import OPTIONAL, PARAMETERS
+from services.notify.catalogue import ERASED_ONCE_SENT, NEVER_HELD, OPTIONAL, PARAMETERS
 from services.notify.models import Message, OptOut
 from shared import clock, db
 
@@ -85,9 +85,11 @@ def queue(
             row["status"], row["error"] = "failed", NOT_SENDABLE
         else:
             row["recipient"] = mobile
-            held_until = rules.quiet_until(clock.local_now())
+            held_until = None if code in NEVER_HELD else rules.quiet_until(clock.local_now())
             if held_until is not None:
                 row["status"], row["send_after"] = "held", held_until
+    if row["status"] == "failed" and code in ERASED_ONCE_SENT:
+        row.update(body=None, recipient=rules.mask_phone(row["recipient"]), purged_at=clock.utcnow())
     recorded = db.insert_ignore(
         session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel")
     )
@@ -96,3 +98,13 @@ def queue(
     if recorded and row["status"] == "queued":
         session.info.setdefault(TO_SEND, []).append(row["id"])
     return recorded
+
+
+def erase(message: Message) -> None:
+    """Forget a sent (or failed) message's text and number if it is one of `ERASED_ONCE_SENT`: a
+    one-time code and the phone it proves. The row stays in the log, the number masked."""
+    if message.template not in ERASED_ONCE_SENT:
+        return
+    message.body, message.subject = None, None
+    message.recipient = rules.mask_phone(message.recipient)
+    message.purged_at = clock.utcnow()

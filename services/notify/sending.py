@@ -24,9 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from services.notify import compose, rules, status
+from services.notify.catalogue import NEVER_HELD
 from services.notify.models import Followed, Message
 from services.notify.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
-from services.notify.queueing import TO_SEND
+from services.notify.queueing import TO_SEND, erase
 from services.notify.unsubscribe import links
 from shared import clock
 from shared.db import Database
@@ -134,7 +135,10 @@ def _send_row(db: Database, delivery: Delivery, message_id: str) -> None:
 
 def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None:
     """Hand one row over; a refusal is recorded on the row (failed, or later after a backoff)."""
-    if row.channel == "sms":
+    if row.template in NEVER_HELD and rules.code_expired(row.created_at, clock.utcnow()):
+        _fail(session, row, "expired")
+        return None
+    if row.channel == "sms" and row.template not in NEVER_HELD:
         held_until = rules.quiet_until(clock.local_now())
         if held_until is not None:
             row.status, row.send_after = "held", held_until
@@ -168,6 +172,7 @@ def _withdrawn(session: Session, rows: list[Message]) -> set[str]:
 def _fail(session: Session, row: Message, reason: str) -> None:
     row.status, row.error = "failed", reason[:1000]
     status.failed(session, row, reason)
+    erase(row)
 
 
 def _later(session: Session, row: Message, reason: str) -> None:
@@ -185,6 +190,7 @@ def _mark_sent(session: Session, row: Message, taken: Taken) -> None:
     row.attempts += 1
     row.sent_at, row.error, row.send_after = clock.utcnow(), None, None
     status.sent(session, row)
+    erase(row)
 
 
 def _mark_after_hand_over(db: Database, message_id: str, taken: Taken) -> None:

@@ -14,7 +14,10 @@ PRODUCER = "notify"
 
 
 def _emit(session: Session, kind: str, row: Any, extra: dict[str, Any] | None = None) -> None:
+    """A voter's code is told to no one: intake and review follow the messages of nominations."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    if get("recipient_kind") == "voter":
+        return
     payload = {
         "message_id": get("id"),
         "nomination_id": get("nomination_id"),
