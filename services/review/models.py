@@ -404,3 +404,7 @@ class StudentReach(Base):
     template: Mapped[str] = mapped_column(String(50))
     reason: Mapped[str | None] = mapped_column(String(60))
     at: Mapped[datetime]
+
+
+# The public vote's tables join the same metadata (kept in their own module: vote_models).
+from services.review import vote_models as vote_models  # noqa: E402

@@ -208,3 +208,8 @@ def network_of(address: str | None) -> str:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def keyed(secret: str, label: str, value: str) -> str:
+    """An HMAC of anything else the vote keeps but must not keep in clear (a requesting address)."""
+    return _hmac(secret, label, value)
