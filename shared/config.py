@@ -154,6 +154,18 @@ def load(service: str) -> Settings:
     )
 
 
+#: The process groups that serve another entry point of a service, and the service they are.
+PROCESS_GROUPS: dict[str, str] = {"review-public": "review"}
+
+
+def web_port(name: str) -> int:
+    """The port of a service's web process group, or of another group of it (`review-public`:
+    `REVIEW_PUBLIC_PORT`, else 8005)."""
+    if name in PROCESS_GROUPS:
+        return int(_env(name.upper().replace("-", "_") + "_PORT", str(DEFAULT_PORTS[name])))
+    return load(name).port
+
+
 def _port(service: str) -> str:
     return _env(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
 
