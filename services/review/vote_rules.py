@@ -2,7 +2,7 @@
 
 No I/O and nothing of the service: the operations pass in what they read (past sends, wrong codes,
 the clock) and act on the answer, so each rule is tested alone. The numbers are the contract's
-(VOTE_API.md in docs/contracts): a code of 6 digits valid 10 minutes; sends per phone 1 a minute
+(docs/architecture.md, "The public vote"): a code of 6 digits valid 10 minutes; sends per phone 1 a minute
 and 5 a day, per address 20 an hour, per browser 10 an hour; 5 wrong codes in 30 minutes lock the
 phone for 30 minutes.
 """
