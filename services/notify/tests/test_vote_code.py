@@ -45,7 +45,7 @@ def _messages(runtime: Runtime) -> list[Message]:
 
 
 @pytest.mark.parametrize(
-    ("language", "words"), [("kk", "дауыс беру коды"), ("ru", "код для голосования"), ("en", "voting code")]
+    ("language", "words"), [("kk", "дауыс беру коды"), ("ru", "код голосования"), ("en", "voting code")]
 )
 def test_the_code_reaches_the_phone_in_the_voters_language_and_is_erased_here(
     runtime: Runtime, language: str, words: str
