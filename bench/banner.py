@@ -57,7 +57,7 @@ def worker(path: str) -> None:
     """One banner in this (fresh) process: prints base RSS, peak RSS (MB), seconds and the dpi."""
     import pyvips
 
-    from services.media import banners
+    from services.media.operations import banners
     from shared.memory import limit_arenas, retain_freed_memory
 
     limit_arenas()

@@ -10,7 +10,7 @@ What it measures, in one run, on loopback only, in a scratch PostgreSQL database
    ceiling of this machine, client included;
 2. sustained accepted nominations per second (201 only) without a photo, closed loop;
 3. the same with a 1 MB JPEG in a multipart request (intake parses it to its end marker and stores
-   it; media decodes the pixels, see `services/intake/photos.py`);
+   it; media decodes the pixels, see `services/intake/rules/photos.py`);
 4. latency at a fixed offered rate (`--rate`, default 100 requests/s) with photos, open loop: each
    request's latency counts from its scheduled start, so a slow server cannot hide its queue. Its
    client is plain `http.client` (`_LightClient`), which leaves the server more of the shared cores.
@@ -377,10 +377,10 @@ def pct(values: list[float], q: float) -> float:
 
 def prepare(url: str, colleges: int) -> str:
     """Migrate, load the regions and `colleges` bench colleges in Almaty; a portal key."""
-    from services.intake import refdata
     from services.intake.bootstrap import build
     from services.intake.operations import keys
-    from services.intake.operations.refdata import load_colleges, load_regions
+    from services.intake.operations.refdata import REGIONS_FILE, load_colleges, load_regions
+    from services.intake.rules import refdata
     from shared import config, migrate
 
     migrate.upgrade("intake", url)
@@ -397,7 +397,7 @@ def prepare(url: str, colleges: int) -> str:
     )
     runtime = build(settings)
     with runtime.db.unit_of_work() as session:
-        load_regions(session, refdata.parse_regions_csv(refdata.REGIONS_FILE.read_text(encoding="utf-8")))
+        load_regions(session, refdata.parse_regions_csv(REGIONS_FILE.read_text(encoding="utf-8")))
         load_colleges(
             session,
             [

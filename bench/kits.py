@@ -44,8 +44,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-kits-") as folder:
         os.environ["TOP100_DATA_DIR"] = folder
-        from services.media import bootstrap, kits
+        from services.media import bootstrap
         from services.media.models import Asset, Candidate
+        from services.media.operations import kits
         from shared import clock, config, testing
 
         with testing.migrated_runtime(bootstrap.SERVICE, config.load(bootstrap.SERVICE)) as runtime:

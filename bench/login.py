@@ -22,9 +22,10 @@ from collections.abc import Callable
 
 from sqlalchemy import delete
 
-from services.review import accounts, bootstrap
+from services.review import bootstrap
 from services.review.app import create_app
 from services.review.models import LoginAttempt
+from services.review.operations import accounts
 from shared import config, testing
 
 PASSWORD = "correct horse battery staple"

@@ -3,7 +3,7 @@ reference pipeline, each in a worker process of its own: median ms per photo, ra
 
     .venv/bin/python bench/media.py [--photos 15] [--rounds 3]
 
-- `media`: `services.media.imaging.process` as the worker runs it: header check, one decode with
+- `media`: `services.media.operations.imaging.process` as the worker runs it: header check, one decode with
   shrink-on-load, profile to sRGB, orientation, the face detector, face-keeping crops, encoding.
 - `reference`: pyvips as its authors would write it, without face detection: `new_from_buffer(...,
   shrink=k)`, `autorot`, `copy_memory`, then `thumbnail_image` per output (centre crops), the same
@@ -53,7 +53,8 @@ def photo() -> bytes:
 def reference(data: bytes) -> list[bytes]:
     import pyvips
 
-    from services.media import imaging, rules
+    from services.media import rules
+    from services.media.operations import imaging
 
     header = pyvips.Image.new_from_buffer(data, "")
     shrink = rules.shrink_on_load(header.width, header.height)
@@ -69,7 +70,7 @@ def reference(data: bytes) -> list[bytes]:
 
 
 def media(data: bytes) -> list[bytes]:
-    from services.media import imaging
+    from services.media.operations import imaging
 
     outcome = imaging.process(data)
     assert outcome.reason is None and outcome.face is not None, outcome

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/multipart.py [--rounds 5] [--n 300] [--photo-kb 1024]
 
-`services/intake/multipart.py` overrides a private method of werkzeug's `FormDataParser`; the
+`services/intake/api/multipart.py` overrides a private method of werkzeug's `FormDataParser`; the
 override stays only while it is measurably cheaper than werkzeug's own parser. Both parse the same
 submission (a nomination JSON part and a photo part) from a WSGI environ, in alternating rounds, in
 this one process; printed: CPU microseconds per parse for each, per round and as medians, and their
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from werkzeug.formparser import FormDataParser
 from werkzeug.wrappers import Request
 
-from services.intake.multipart import MultipartFormParser
+from services.intake.api.multipart import MultipartFormParser
 
 BOUNDARY = "top100benchboundary"
 

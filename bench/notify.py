@@ -35,9 +35,10 @@ import kombu
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.notify import compose, rules, templating  # noqa: E402
-from services.notify.providers import HttpSms, SmtpMailer  # noqa: E402
-from services.notify.providers.sms import Gateway  # noqa: E402
+from services.notify import rules  # noqa: E402
+from services.notify.operations import compose, templating  # noqa: E402
+from services.notify.operations.providers import HttpSms, SmtpMailer  # noqa: E402
+from services.notify.operations.providers.sms import Gateway  # noqa: E402
 from services.notify.tests import servers  # noqa: E402
 from services.notify.tests.factories import submitted  # noqa: E402
 from shared import broker, clock, config, migrate, testing  # noqa: E402

@@ -92,8 +92,8 @@ def load(url: str, seed: int) -> dict[str, Any]:
     """Migrate and fill the scratch database; who the bench signs in as and what it asks for."""
     from sqlalchemy import create_engine, insert
 
-    from services.review import rules
     from services.review.models import Candidate, Photo, Score, Statement, User
+    from services.review.rules import scoring as rules
     from shared import migrate, regions
     from shared.words import count_words
 

@@ -48,8 +48,9 @@ def runtime(postgres: bool) -> Iterator[object]:
 
 def seed(rt: object) -> list[str]:
     """200 complete candidates and 15 members' scores of each under the default rubric."""
-    from services.review import rules, stages
     from services.review.models import Score
+    from services.review.queries import stages
+    from services.review.rules import scoring as rules
     from services.review.tests import seeding
 
     rng = random.Random(7)
@@ -106,8 +107,11 @@ def one_round(
 ) -> tuple[list[float], list[float], int, list[float], list[float]]:
     from sqlalchemy import select
 
-    from services.review import decisions, protocol, protocol_pdf, queries
+    from services.review.api.protocol import content as protocol
+    from services.review.api.protocol import pdf as protocol_pdf
     from services.review.models import Candidate, Decision
+    from services.review.operations import decisions
+    from services.review.queries import candidates as queries
     from shared.identity import Identity
 
     with runtime(postgres) as rt:

@@ -28,7 +28,7 @@ from typing import IO
 import click
 
 from services import demo, runner
-from shared import config, logs, migrate
+from shared import config, logs, migrate, topology
 from shared.regions import parse_region_list
 
 
@@ -68,12 +68,33 @@ def migrate_command(services: tuple[str, ...]) -> None:
         click.echo(f"{service}: database at the newest revision")
 
 
+#: Deliveries a worker holds per queue: events take milliseconds, so a few in hand keep it busy.
+PREFETCH = 10
+#: A photo takes about a second of CPU: one in hand, so that a photo waits for the first free worker
+#: rather than behind a busy one, and a killed worker gives back one photo, not ten.
+PHOTO_PREFETCH = 1
+
 @cli.command("worker")
 @click.argument("service", type=click.Choice(config.SERVICES))
 @click.option("--regions", default="all", show_default=True, help="almaty,shymkent or all")
 @click.option("--exclude-regions", default="", help="regions to leave to dedicated workers, e.g. almaty")
 @click.option("--no-relay", is_flag=True, help="do not publish this service's outbox from this process")
-def worker_command(service: str, regions: str, exclude_regions: str, no_relay: bool) -> None:
+@click.option(
+    "--queues",
+    type=click.Choice(("all", *topology.LANES)),
+    default="all",
+    show_default=True,
+    help="media: `photos` (nomination.*, the photo work) or `events` (the rest) only",
+)
+@click.option(
+    "--prefetch",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help=f"deliveries in hand per queue [default: {PHOTO_PREFETCH} for --queues photos, else {PREFETCH}]",
+)
+def worker_command(
+    service: str, regions: str, exclude_regions: str, no_relay: bool, queues: str, prefetch: int | None
+) -> None:
     """Consume SERVICE's events for a set of regions (and relay its outbox)."""
     _pin_data_dir()
     logs.configure(service, f"{service}-worker")
@@ -97,7 +118,19 @@ def worker_command(service: str, regions: str, exclude_regions: str, no_relay: b
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda _signum, _frame: stop.set())
-    run_worker(runtime, handlers, chosen, stop=stop, with_relay=not no_relay, chores=chores)
+    lanes = topology.LANES if queues == "all" else (queues,)
+    if prefetch is None:
+        prefetch = PHOTO_PREFETCH if lanes == ("photos",) else PREFETCH
+    run_worker(
+        runtime,
+        handlers,
+        chosen,
+        stop=stop,
+        with_relay=not no_relay,
+        chores=chores,
+        lanes=lanes,
+        prefetch=prefetch,
+    )
 
 
 @cli.command("relay")
@@ -183,7 +216,8 @@ FIRST_USER_COMMAND = ".venv/bin/top100 users create --email you@example.kz --rol
 
 def _nobody_signs_in(settings: config.Settings) -> bool:
     """Whether review has no account yet (a fresh data folder)."""
-    from services.review import accounts, bootstrap
+    from services.review import bootstrap
+    from services.review.operations import accounts
 
     runtime = bootstrap.build(settings)
     try:

@@ -156,20 +156,32 @@ def declare_specs(channel_or_conn: Any, specs: list[topology.QueueSpec]) -> None
         bound.queue_declare()
         for exchange, key in spec.bindings:
             bound.bind_to(exchange=exchange, routing_key=key)
+        if not embedded:  # kombu's filesystem transport cannot unbind: a copy there is an inbox duplicate
+            for exchange, key in spec.unbindings:
+                bound.unbind_from(exchange=kombu.Exchange(exchange), routing_key=key)
 
 
 def declare(
-    channel_or_conn: Any, service: str, regions: tuple[str, ...] | None, retry_delays: tuple[int, ...]
+    channel_or_conn: Any,
+    service: str,
+    regions: tuple[str, ...] | None,
+    retry_delays: tuple[int, ...],
+    lanes: tuple[str, ...] = topology.LANES,
 ) -> list[str]:
-    """Declare what one service's worker needs; returns the names of its work queues."""
+    """Declare what one service's worker needs; returns the names of the work queues of `lanes`.
+
+    Every lane's queues are declared, whichever the worker consumes: a photo worker not started yet
+    must not mean that the broker drops media's photo events for want of a bound queue.
+    """
     declare_exchanges(channel_or_conn)
-    work = topology.service_queues(service, tuple(regions) if regions else None)
+    chosen = tuple(regions) if regions else None
+    work = topology.service_queues(service, chosen)
     support = topology.support_queues(service, tuple(retry_delays))
     channel = _channel(channel_or_conn)
     if _embedded_channel(channel):
         support = [spec for spec in support if spec.name == topology.parking_queue(service)]
     declare_specs(channel, work + support)
-    return [spec.name for spec in work]
+    return [spec.name for spec in topology.service_queues(service, chosen, lanes)]
 
 
 def declare_all(channel_or_conn: Any, retry_delays: tuple[int, ...] = DEFAULT_RETRY_DELAYS) -> None:

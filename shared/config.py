@@ -79,6 +79,9 @@ class NotifySettings:
     retention_days: int = 90
     #: Where notify's pages are seen from outside (the unsubscribe links of optional emails).
     public_url: str = "http://127.0.0.1:8004"
+    #: `NOTIFY_SMTP_CONNECTIONS`: SMTP connections kept open per process, and so the emails handed
+    #: over at once (the sweep sends a burst in parallel up to this; see `providers.mail`).
+    smtp_connections: int = 4
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,7 @@ def _notify() -> NotifySettings:
         sms_providers=_env("NOTIFY_SMS_PROVIDERS", ""),
         retention_days=int(_env("NOTIFY_RETENTION_DAYS", "90")),
         public_url=_env("NOTIFY_PUBLIC_URL", f"http://127.0.0.1:{_port('notify')}"),
+        smtp_connections=max(1, int(_env("NOTIFY_SMTP_CONNECTIONS", "4"))),
     )
 
 

@@ -2,6 +2,12 @@
 
 The worker (`shared.worker`) calls `handle` for every delivery and acks only after it returns, so a
 crash before commit means redelivery and a crash after commit means a duplicate the inbox drops.
+
+A handler whose work starts with slow I/O (media downloads and decodes a photo) is given a
+`prepare` step (`prepared_by`): it runs before the unit of work opens, so no database connection
+waits on the network, and what it returns reaches the handler as `ctx.prepared`. An event already in
+the inbox is dropped before that step; the handler still checks everything again inside its unit of
+work (the claim, the nomination's state), so a redelivery is applied once, as without the step.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,9 +36,23 @@ class HandlerContext:
     #: What to undo outside the database if the transaction does not commit (blobs written for it):
     #: run after the rollback, in order, each on its own so one failing does not stop the others.
     undo: list[Callable[[], None]] = field(default_factory=list)
+    #: What the handler's `prepare` step made before the transaction opened (None without one).
+    prepared: Any = None
 
 
 Handler = Callable[[HandlerContext, Event], None]
+#: A step run before the handler's unit of work: slow I/O that must hold no database connection.
+Prepare = Callable[[Runtime, Event], Any]
+
+
+def prepared_by(prepare: Prepare) -> Callable[[Handler], Handler]:
+    """Give a handler a `prepare` step run outside its transaction (see the module's docstring)."""
+
+    def mark(handler: Handler) -> Handler:
+        handler.prepare = prepare  # type: ignore[attr-defined]
+        return handler
+
+    return mark
 
 
 class NoHandler(events.UnknownEvent):
@@ -58,6 +79,13 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
         occurred_at=event.occurred_at,
         correlation_id=event.correlation_id,
     )
+    prepare: Prepare | None = getattr(handler, "prepare", None)
+    prepared = None
+    if prepare is not None:
+        with runtime.db.unit_of_work() as session:
+            if inbox.handled(session, str(event.id), consumer):
+                return False
+        prepared = prepare(runtime, typed)
     undo: list[Callable[[], None]] = []
     try:
         with runtime.db.unit_of_work() as session:
@@ -66,7 +94,7 @@ def handle(runtime: Runtime, handlers: Mapping[str, Handler], consumer: str, eve
                 session.execute(select(func.set_config("statement_timeout", timeout, True)))
             if not inbox.claim(session, str(event.id), consumer, event.type):
                 return False
-            handler(HandlerContext(session=session, runtime=runtime, undo=undo), typed)
+            handler(HandlerContext(session=session, runtime=runtime, undo=undo, prepared=prepared), typed)
     except BaseException:
         _undo(undo)
         raise

@@ -7,6 +7,7 @@ it and does nothing.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared import clock, db
@@ -18,3 +19,11 @@ def claim(session: Session, event_id: str, consumer: str, event_type: str) -> bo
     """Record that `consumer` handles `event_id` now; False if it already did."""
     row = {"event_id": event_id, "consumer": consumer, "event_type": event_type, "handled_at": clock.utcnow()}
     return db.insert_ignore(session, session.info[INBOX], row, conflict=("event_id", "consumer"))
+
+
+def handled(session: Session, event_id: str, consumer: str) -> bool:
+    """Whether `consumer` has handled `event_id` already: a cheap look before slow work that a
+    redelivered event would do for nothing (`claim`, in the effect's transaction, still decides)."""
+    table = session.info[INBOX]
+    query = select(table.c.event_id).where(table.c.event_id == event_id, table.c.consumer == consumer)
+    return session.execute(query).first() is not None

@@ -171,6 +171,7 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
         t=t,
         term=term,
         region_name=region_name,
+        programme=vocabulary.PROGRAMME,
         languages=i18n.LANGUAGES,
         endonyms=i18n.ENDONYMS,
         language_links=language_links(home),

@@ -3,6 +3,15 @@
 - `top100.events` (topic): every event, routing key `<aggregate>.<event>.<region>`.
 - A queue per consuming service and region, `<service>.<region>`, bound by the aggregates the
   service follows (`nomination.*.<region>`...), so a busy region gets its own workers.
+- Photo work has a lane of its own: media's `nomination.*` events (each a photo to decode, check
+  and derive, a second of CPU) go to `media.photos.<region>`, the rest of what media follows stays
+  on `media.<region>`. A worker consumes one lane or both (`top100 worker media --queues photos`),
+  so a backlog of photos on deadline night never holds up a decision's banners or a logout, and
+  photo workers scale on their queue's length alone (KEDA, `deploy/k8s`). Ordering needs nothing
+  more: a nomination's events are all on one queue still, in the order they were published, and
+  every handler is idempotent through the inbox, whichever lane's worker runs it. A broker whose
+  `media.<region>` still has the old `nomination.*` binding loses it when a worker declares
+  (`QueueSpec.unbindings`); what that queue already holds is handled there, by the same handlers.
 - Retries: a failed message is published to `top100.wait` with key `<wait>s.<queue>`; it sits in
   the service's wait queue for that long (queue TTL), is dead-lettered to `top100.retry` with the
   same key and lands back in `<queue>` only (bound there by `*.<queue>`). RabbitMQ 3.10 has no
@@ -50,6 +59,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user", "session", "vote"),
 }
 
+#: The aggregates a service handles on its photo lane (`<service>.photos.<region>`); see the docstring.
+PHOTO_AGGREGATES: dict[str, tuple[str, ...]] = {"media": ("nomination",)}
+#: The lanes a worker may consume: `events` (`<service>.<region>`) and `photos`.
+LANES: tuple[str, ...] = ("events", "photos")
+
 #: Deliveries of one message before the broker itself parks it (a worker that dies mid-handler).
 DELIVERY_LIMIT = 10
 #: A retry waits its delay times one of these (one wait queue each; see the module's docstring).
@@ -61,10 +75,16 @@ class QueueSpec:
     name: str
     arguments: dict[str, Any] = field(default_factory=dict)
     bindings: tuple[tuple[str, str], ...] = ()  # (exchange, routing key)
+    #: Bindings an older topology had and this one drops (removed when a worker declares).
+    unbindings: tuple[tuple[str, str], ...] = ()
 
 
 def queue_name(service: str, region: str) -> str:
     return f"{service}.{region}"
+
+
+def photo_queue(service: str, region: str) -> str:
+    return f"{service}.photos.{region}"
 
 
 def parking_queue(service: str) -> str:
@@ -94,26 +114,36 @@ def replay_routing_key(queue: str) -> str:
     return f"replay.{queue}"
 
 
-def service_queues(service: str, regions: tuple[str, ...] | None = None) -> list[QueueSpec]:
-    """The work queues of `service` for `regions` (all by default), with their bindings."""
+def _work_queue(service: str, name: str, aggregates: tuple[str, ...], region: str) -> QueueSpec:
+    bindings = tuple((EVENTS_EXCHANGE, f"{aggregate}.*.{region}") for aggregate in aggregates)
+    return QueueSpec(
+        name=name,
+        arguments={
+            "x-queue-type": "quorum",
+            "x-delivery-limit": DELIVERY_LIMIT,
+            "x-dead-letter-exchange": PARKING_EXCHANGE,
+            "x-dead-letter-routing-key": service,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        },
+        bindings=(*bindings, (RETRY_EXCHANGE, f"*.{name}")),
+    )
+
+
+def service_queues(
+    service: str, regions: tuple[str, ...] | None = None, lanes: tuple[str, ...] = LANES
+) -> list[QueueSpec]:
+    """The work queues of `service` for `regions` (all by default) and `lanes`, with their bindings."""
+    photos = PHOTO_AGGREGATES.get(service, ())
+    events = tuple(aggregate for aggregate in SUBSCRIPTIONS[service] if aggregate not in photos)
     specs = []
     for region in regions or region_codes():
-        name = queue_name(service, region)
-        bindings = tuple((EVENTS_EXCHANGE, f"{aggregate}.*.{region}") for aggregate in SUBSCRIPTIONS[service])
-        specs.append(
-            QueueSpec(
-                name=name,
-                arguments={
-                    "x-queue-type": "quorum",
-                    "x-delivery-limit": DELIVERY_LIMIT,
-                    "x-dead-letter-exchange": PARKING_EXCHANGE,
-                    "x-dead-letter-routing-key": service,
-                    "x-dead-letter-strategy": "at-least-once",
-                    "x-overflow": "reject-publish",
-                },
-                bindings=(*bindings, (RETRY_EXCHANGE, f"*.{name}")),
-            )
-        )
+        if "events" in lanes:
+            spec = _work_queue(service, queue_name(service, region), events, region)
+            moved = tuple((EVENTS_EXCHANGE, f"{aggregate}.*.{region}") for aggregate in photos)
+            specs.append(QueueSpec(spec.name, spec.arguments, spec.bindings, unbindings=moved))
+        if "photos" in lanes and photos:
+            specs.append(_work_queue(service, photo_queue(service, region), photos, region))
     return specs
 
 
@@ -124,7 +154,8 @@ def support_queues(service: str, retry_delays: tuple[int, ...]) -> list[QueueSpe
         QueueSpec(
             name=wait_queue(service, wait),
             arguments={"x-message-ttl": wait * 1000, "x-dead-letter-exchange": RETRY_EXCHANGE},
-            bindings=((WAIT_EXCHANGE, f"{wait}s.{service}.*"),),
+            # `#`: a photo lane's key has one word more (`5s.media.photos.almaty`)
+            bindings=((WAIT_EXCHANGE, f"{wait}s.{service}.#"),),
         )
         for wait in waits
     ]

@@ -1,5 +1,5 @@
-"""The programme's own words that every service shows people: nomination categories, the levels of
-an achievement and the names of the three languages. Categories follow the regulation
+"""The programme's own words that every service shows people: its name, nomination categories, the
+levels of an achievement and the names of the three languages. Categories follow the regulation
 (docs/rules.md, "Who may be nominated").
 
 The codes are the intake contract's; the words (English msgids, translated in the shared catalogs)
@@ -9,6 +9,10 @@ are what a commission member, a media editor or a student reads instead of a cod
 from __future__ import annotations
 
 from shared.i18n import N_
+
+#: The programme's one name, as the regulation writes it: «ҚР колледждерінің ТОП 100 студенті»,
+#: «ТОП 100 студентов колледжей РК». Page headers, banners and letters all say this, never a variant.
+PROGRAMME: str = N_("TOP 100 college students of Kazakhstan")
 
 CATEGORIES: dict[str, str] = {
     "leadership": N_("Leadership, student self-government, volunteering"),

@@ -147,8 +147,10 @@ class Worker(ConsumerMixin):
         prefetch: int,
         stop: threading.Event,
         chores: Sequence[Chore] = (),
+        lanes: tuple[str, ...] = topology.LANES,
     ) -> None:
         self.runtime = runtime
+        self.lanes = lanes
         self.chores = list(chores)
         self._chores_due = [0.0] * len(self.chores)  # each runs once the worker consumes, then every N s
         self.handlers = handlers
@@ -175,7 +177,7 @@ class Worker(ConsumerMixin):
 
     # -- ConsumerMixin's hooks -----------------------------------------------------------------
     def get_consumers(self, Consumer: Any, channel: Any) -> list[kombu.Consumer]:
-        names = broker.declare(channel, self.service, self.regions, self.settings.retry_delays)
+        names = broker.declare(channel, self.service, self.regions, self.settings.retry_delays, self.lanes)
         log.info("worker of %s consuming %d queues", self.service, len(names))
         return [
             Consumer(
@@ -410,9 +412,10 @@ def run_worker(
     with_relay: bool = True,
     prefetch: int = 10,
     chores: Sequence[Chore] = (),
+    lanes: tuple[str, ...] = topology.LANES,
 ) -> None:
-    """Consume `<service>.<region>` for `regions` until `stop` is set (and relay the outbox), doing
-    the service's `chores` between deliveries."""
+    """Consume the queues of `lanes` (`<service>.<region>`, `<service>.photos.<region>`) for `regions`
+    until `stop` is set (and relay the outbox), doing the service's `chores` between deliveries."""
     stop = stop or threading.Event()
     settings = runtime.settings
     relay_thread: threading.Thread | None = None
@@ -422,7 +425,7 @@ def run_worker(
             target=relay.run, args=(stop,), name=f"{settings.service}-relay", daemon=True
         )
         relay_thread.start()
-    worker = Worker(runtime, handlers, tuple(regions), prefetch, stop, chores)
+    worker = Worker(runtime, handlers, tuple(regions), prefetch, stop, chores, lanes)
     threading.Thread(target=worker.watchdog.run, name=f"{settings.service}-watchdog", daemon=True).start()
     try:
         while not stop.is_set():

@@ -8,15 +8,15 @@ from __future__ import annotations
 from flask import Flask, Request, redirect
 
 from services.intake.api import init_api
+from services.intake.api.multipart import MultipartFormParser
 from services.intake.bootstrap import build
-from services.intake.multipart import MultipartFormParser
 from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
 class IntakeRequest(Request):
-    """Multipart submissions parsed by python-multipart (`services.intake.multipart`)."""
+    """Multipart submissions parsed by python-multipart (`services.intake.api.multipart`)."""
 
     form_data_parser_class = MultipartFormParser
 

@@ -184,7 +184,7 @@ def idempotency_purge(older_than_hours: int) -> None:
     """Forget results older than the given age (the contract keeps them at least 24 hours)."""
     from datetime import timedelta
 
-    from services.intake import idempotency as records
+    from services.intake.operations import idempotency as records
     from shared import clock
 
     with _runtime().db.unit_of_work() as session:

@@ -46,16 +46,6 @@ _INTAKE: dict[str, Text] = {
     "achievement_year_future": N_("the achievement's year (%(value)s) is after the nomination's year"),
     "field_frozen": N_("this field cannot be changed; withdraw the nomination and submit a new one"),
     "field_closed": N_("submissions have closed: only the statements and the photo may change now"),
-    "photo_not_jpeg": N_("the photo must be a JPEG image"),
-    "photo_unreadable": N_("the photo is damaged or incomplete"),
-    "photo_too_large": N_("the photo must be at most %(maximum)s MB"),
-    "photo_too_many_pixels": Plural(
-        "the photo must be at most %(maximum)s megapixel",
-        "the photo must be at most %(maximum)s megapixels",
-        "maximum",
-    ),
-    "photo_too_small": N_("the photo's short side must be at least %(minimum)s px (%(width)s×%(height)s)"),
-    "photo_empty": N_("the photo is empty"),
 }
 
 _PROBLEMS: dict[str, tuple[Text, Text]] = {

@@ -2,9 +2,10 @@
 
 Error messages here are message *codes* (`required`, `length|min=1|max=100`), not sentences: the API
 turns each into kk/ru/en with `services.intake.messages`. The programme's rules (IIN, names, phones,
-statements, consent) run after the schema on whatever it loaded (`services.intake.validation`), so a
-request learns every broken field at once. Enumerations the rules own are documented here through
-`metadata` only, so one broken value gives one message, not two.
+statements, consent) run after the schema on whatever it loaded
+(`services.intake.operations.validation`), so a request learns every broken field at once.
+Enumerations the rules own are documented here through `metadata` only, so one broken value gives
+one message, not two.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any, ClassVar
 from marshmallow import RAISE, Schema, fields, missing, validate
 
 from services.intake import rules
-from services.intake.operations import render
 from shared.i18n import LANGUAGES
 
 STATUSES = ("submitted", "withdrawn")
@@ -266,6 +266,16 @@ def itself(row: Any) -> Any:
     return row
 
 
+def _minor(row: Any) -> bool:
+    """Under 18 on the day of submission (`operations.render.minor` computes the same by hand)."""
+    return rules.guardian_required(row.birth_date, rules.submission_day(row.submitted_at))
+
+
+def _missing(row: Any) -> list[str]:
+    """What the republican stage still needs (as `operations.render.missing`)."""
+    return rules.still_missing({statement.language for statement in row.statements}, row.photo is not None)
+
+
 class MaskedIin(fields.String):
     """The IIN's first two and last two digits: a response never carries the whole IIN."""
 
@@ -286,7 +296,7 @@ class StudentOut(Schema):
     course = fields.Integer()
     academic_standing = fields.String(metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
     minor = ComputedBoolean(
-        compute=render.minor,
+        compute=_minor,
         metadata={"description": "under 18 on the day of submission"},
     )
 
@@ -388,7 +398,7 @@ class ProgressOut(Schema):
     )
     missing = ComputedList(
         fields.String(),
-        compute=render.missing,
+        compute=_missing,
         metadata={
             "description": "what the candidate still needs for the republican stage: statements.kk, "
             "statements.ru, statements.en, photo",

@@ -8,8 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, ValidationError
 
-from services.media import audit, kits, operations, present, queries
+from services.media import queries
 from services.media.models import Kit
+from services.media.operations import audit, kits, publications
 from services.media.schemas import (
     AssetOut,
     AssetQuery,
@@ -43,7 +44,7 @@ def list_assets() -> tuple[Response, int]:
     runtime, caller = current_runtime(), identity.caller()
     with runtime.db.unit_of_work() as session:
         rows = queries.listed(session, caller, **query)
-        items = [present.asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
         if query.get("nomination_id") and rows:
             audit.candidate_read(session, caller, rows[0][0])
         else:
@@ -59,7 +60,7 @@ def request_kit() -> tuple[Response, int]:
     with runtime.db.unit_of_work() as session:
         kit = kits.ask(session, data, identity.caller())
         session.flush()
-        body = KitOut().dump(present.kit(runtime.blobs, kit))
+        body = KitOut().dump(queries.shown_kit(runtime.blobs, kit))
     return jsonify(body), 202
 
 
@@ -71,7 +72,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
         kit = session.get(Kit, kit_id)
         if kit is None:
             raise Problem(404)
-        body = KitOut().dump(present.kit(runtime.blobs, kit))
+        body = KitOut().dump(queries.shown_kit(runtime.blobs, kit))
         if body["url"] is not None:  # the link to every candidate's data: a download, audited
             audit.kit_downloaded(session, identity.caller(), kit)
     return jsonify(body), 200
@@ -82,7 +83,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 def add_publication() -> tuple[Response, int]:
     data = _body(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
-        row = operations.record_publication(session, data, identity.caller())
+        row = publications.record_publication(session, data, identity.caller())
         body = PublicationOut().dump(row)
     return jsonify(body), 201
 
@@ -94,6 +95,9 @@ def list_publications() -> tuple[Response, int]:
     with current_runtime().db.unit_of_work() as session:
         rows = PublicationOut(many=True).dump(queries.publications(session, year))
         withdrawn = WithdrawalOut(many=True).dump(
-            [present.withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)]
+            [
+                queries.shown_withdrawal(row, candidate)
+                for row, candidate in queries.withdrawals(session, year)
+            ]
         )
     return jsonify(items=rows, year=year, count=len(rows), withdrawals=withdrawn), 200

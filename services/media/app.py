@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.media import api, audit, bootstrap, views
+from services.media import api, bootstrap, pages
+from services.media.operations import audit
 from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    blueprints = (views.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
+    blueprints = (pages.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
         blueprints,
-        error_page=views.error_page,
+        error_page=pages.error_page,
         audit_log=audit.record,
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from services.media import kits, operations, publicity
+from services.media import queries
 from services.media.models import Asset, Candidate
+from services.media.operations import kits, photos, publicity
 from shared import events, identity
 from shared.envelope import Event
-from shared.handling import Handler, HandlerContext
+from shared.handling import Handler, HandlerContext, prepared_by
+from shared.runtime import Runtime
 from shared.worker import Chore
 
 
@@ -14,19 +16,35 @@ def _undo_writes(ctx: HandlerContext, nomination_id: str) -> list[str]:
     """The keys this handler writes; should its transaction fail, those no committed row names go."""
     written: list[str] = []
     runtime = ctx.runtime
-    ctx.undo.append(lambda: operations.discard_orphans(runtime.db, runtime.blobs, nomination_id, written))
+    ctx.undo.append(lambda: photos.discard_orphans(runtime.db, runtime.blobs, nomination_id, written))
     return written
 
 
+def fetch_photo(runtime: Runtime, event: Event) -> photos.Fetched | None:
+    """Before the unit of work: download and decode the event's photo, unless a short read finds it
+    is not wanted (a withdrawn nomination, an older revision, a photo already made). No database
+    connection is held while the photo downloads."""
+    photo = event.payload.get("photo")
+    if photo is None:
+        return None
+    nomination_id, revision = event.payload["nomination_id"], event.payload.get("revision")
+    with runtime.db.unit_of_work() as session:
+        if not queries.photo_needed(session, nomination_id, revision, photo["sha256"]):
+            return None
+    return photos.fetch(photo)
+
+
+@prepared_by(fetch_photo)
 def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
-    """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any.
+    """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any
+    (fetched and decoded by `fetch_photo` before this unit of work opened).
 
     A new photo of a candidate who already advanced makes its banners again, from the new photo.
     """
     nomination_id = event.payload["nomination_id"]
     written = _undo_writes(ctx, nomination_id)
-    candidate = operations.remember(ctx.session, event)
-    asset = operations.take_photo(ctx.session, ctx.runtime.blobs, event, written)
+    candidate = photos.remember(ctx.session, event)
+    asset = photos.take_photo(ctx.session, ctx.runtime.blobs, event, written, ctx.prepared)
     new_photo = asset is not None and asset.status == "processed"
     if candidate is not None and candidate.stage and new_photo and not _made_from(candidate, asset):
         publicity.make_banners(ctx.session, ctx.runtime.blobs, event, candidate, asset, written)
@@ -38,7 +56,7 @@ def _made_from(candidate: Candidate, asset: Asset) -> bool:
 
 
 def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
-    operations.withdraw(ctx.session, ctx.runtime.blobs, event)
+    photos.withdraw(ctx.session, ctx.runtime.blobs, event)
 
 
 def candidate_registered(ctx: HandlerContext, event: Event) -> None:
@@ -116,8 +134,8 @@ HANDLERS: dict[str, Handler] = {
 }
 
 #: Between deliveries the worker builds media kits, one at a time (`kits.build_next`), and deletes
-#: what a killed worker left of replaced photos (`operations.sweep_replaced`).
+#: what a killed worker left of replaced photos (`photos.sweep_replaced`).
 CHORES: tuple[Chore, ...] = (
     (kits.BUILD_EVERY, kits.build_next),
-    (operations.SWEEP_EVERY, operations.sweep_replaced),
+    (photos.SWEEP_EVERY, photos.sweep_replaced),
 )

@@ -6,6 +6,7 @@ Each is an English msgid, translated in the shared catalogs; the templates' own 
 
 from __future__ import annotations
 
+from shared import vocabulary
 from shared.i18n import N_, Text
 
 STATUSES: dict[str, Text] = {
@@ -39,8 +40,8 @@ STAGES: dict[str, Text] = {
 
 NOT_FOUND: Text = N_("No such candidate, or they did not consent to publication.")
 
-#: Printed on every banner and social card, in each language.
-TITLE: Text = N_("TOP 100 college students of Kazakhstan")
+#: Printed on every banner and social card, in each language: the programme's one name.
+TITLE: Text = vocabulary.PROGRAMME
 STAGE_LINES: dict[str, Text] = {
     "republican": N_("Finalist of the republican stage"),
     "winner": N_("Winner"),

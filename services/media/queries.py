@@ -1,16 +1,25 @@
-"""What media's API and pages read: only candidates who consented to publication ever appear, and to
-the media team only those at the republican stage or winners."""
+"""What media's API and pages read, and the rows as they show them (`shown_*`: each file with a
+signed link that expires): only candidates who consented to publication ever appear, and to the
+media team only those at the republican stage or winners."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.media import rules
-from services.media.models import Asset, BannerWithdrawal, Candidate, Kit, Publication
+from services.media.messages import REASONS
+from services.media.models import Asset, BannerWithdrawal, Candidate, Followed, Kit, Publication
+from shared import ordering
+from shared.blobs import BlobStore
+from shared.i18n import LANGUAGES, translate
 from shared.identity import Identity
 
 SHOWN = ("processed", "rejected", "missing", "pending")
+#: An asset in one of these is the nomination's photo (a newer photo supersedes it).
+LIVE = ("pending", "processed", "rejected", "missing")
 
 
 def listed(
@@ -57,10 +66,6 @@ def publications(session: Session, year: int) -> list[Publication]:
     return list(session.scalars(query))
 
 
-def publication_count(session: Session, year: int) -> int:
-    return session.scalar(select(func.count()).select_from(Publication).where(Publication.year == year)) or 0
-
-
 def withdrawals(session: Session, year: int) -> list[tuple[BannerWithdrawal, Candidate | None]]:
     """The publications log's withdrawals: banners a correction took back, newest first, with whom."""
     query = (
@@ -70,3 +75,120 @@ def withdrawals(session: Session, year: int) -> list[tuple[BannerWithdrawal, Can
         .order_by(BannerWithdrawal.withdrawn_at.desc(), BannerWithdrawal.id)
     )
     return [(row, candidate) for row, candidate in session.execute(query)]
+
+
+def current_photo(session: Session, nomination_id: str) -> Asset | None:
+    """The nomination's processed photo, if it has one now."""
+    return session.scalar(
+        select(Asset).where(Asset.nomination_id == nomination_id, Asset.status == "processed").limit(1)
+    )
+
+
+def latest_revision(session: Session, nomination_id: str) -> int | None:
+    """The newest nomination revision a photo was taken at (None before the first)."""
+    return session.scalar(select(func.max(Asset.revision)).where(Asset.nomination_id == nomination_id))
+
+
+def live_asset(session: Session, nomination_id: str, sha256: str) -> Asset | None:
+    """The asset already made from this very photo (a resubmission under a new event id)."""
+    return session.scalar(
+        select(Asset).where(
+            Asset.nomination_id == nomination_id, Asset.source_sha256 == sha256, Asset.status.in_(LIVE)
+        )
+    )
+
+
+def photo_needed(session: Session, nomination_id: str, revision: int | None, sha256: str) -> bool:
+    """Whether an event's photo is to be fetched at all: not for a withdrawn nomination, nor for a
+    revision older than the photo taken, nor for the photo already made. Read without a lock, before
+    the unit of work that records it, which checks it all again (`operations.photos.take_photo`)."""
+    followed = session.get(Followed, nomination_id)
+    if followed is not None and followed.withdrawn:
+        return False
+    if not ordering.newer(revision, latest_revision(session, nomination_id)):
+        return False
+    return live_asset(session, nomination_id, sha256) is None
+
+
+def members(session: Session, year: int, stage: str, region: str | None) -> list[Candidate]:
+    """Who a kit gathers: consenting candidates of the year at the stage (winners were republican too)."""
+    stages = ("winner",) if rules.kit_stage(stage) == "winner" else ("republican", "winner")
+    query = select(Candidate).where(
+        Candidate.year == year, Candidate.stage.in_(stages), Candidate.consent_publication.is_(True)
+    )
+    if region:
+        query = query.where(Candidate.region == region)
+    return list(session.scalars(query.order_by(Candidate.region, Candidate.nomination_id)))
+
+
+#: How long a download link works (the contract's default: one hour).
+LINK_SECONDS = 3600
+
+
+def shown_files(blobs: BlobStore, described: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each file with its link; a banner with `dpi` (its photo's resolution at print size) and
+    `low_dpi` (under `rules.rules.LOW_DPI`: the photo will look soft)."""
+    return [
+        {
+            "name": file["name"],
+            "format": file["format"],
+            "width": file["width"],
+            "height": file["height"],
+            "bytes": file["bytes"],
+            "url": blobs.presigned_url(file["key"], LINK_SECONDS),
+            **({"dpi": file["dpi"], "low_dpi": file["dpi"] < rules.LOW_DPI} if file.get("dpi") else {}),
+        }
+        for file in described
+    ]
+
+
+def shown_asset(blobs: BlobStore, candidate: Candidate, photo: Asset | None) -> dict[str, Any]:
+    reason = photo.reason if photo else None
+    return {
+        "id": photo.id if photo else None,
+        "nomination_id": candidate.nomination_id,
+        "region": candidate.region,
+        "year": candidate.year,
+        "name": rules.full_name(candidate.name),
+        "stage": candidate.stage,
+        "status": photo.status if photo else "missing",
+        "reason": reason,
+        "reason_text": (
+            {lang: translate(REASONS[reason], lang, rules.problem_params(reason)) for lang in LANGUAGES}
+            if reason in REASONS
+            else None
+        ),
+        "width": photo.width if photo else None,
+        "height": photo.height if photo else None,
+        "derivatives": shown_files(blobs, [*(photo.files if photo else []), *candidate.banners]),
+        "updated_at": max(candidate.updated_at, photo.updated_at) if photo else candidate.updated_at,
+    }
+
+
+def shown_kit(blobs: BlobStore, row: Kit) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "year": row.year,
+        "stage": row.stage,
+        "region": row.region,
+        "status": row.status,
+        "progress": row.progress,
+        "candidates": row.candidates,
+        "bytes": row.bytes,
+        "url": blobs.presigned_url(row.key, LINK_SECONDS) if row.status == "ready" and row.key else None,
+        "created_at": row.created_at,
+    }
+
+
+def shown_withdrawal(row: BannerWithdrawal, candidate: Candidate | None) -> dict[str, Any]:
+    """A withdrawal as the publications log lists it: whose banners, which stage's, by which decision."""
+    return {
+        "nomination_id": row.nomination_id,
+        "name": rules.full_name(candidate.name) if candidate else "",
+        "region": row.region,
+        "stage": row.stage,
+        "decision_id": row.decision_id,
+        "sequence": row.sequence,
+        "files": len(row.keys),
+        "withdrawn_at": row.withdrawn_at,
+    }

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.media.models import Candidate
     from shared.identity import Identity
 
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
@@ -218,11 +217,11 @@ def publishable(consented: bool, stage: str | None) -> bool:
     return consented and stage in PUBLISHABLE_STAGES
 
 
-def may_see_photo(caller: Identity, region: str, candidate: Candidate | None) -> bool:
+def may_see_photo(caller: Identity, region: str, consented: bool, stage: str | None) -> bool:
     """Whether `caller` may see a candidate's photo: a regional commission only its region's, the
     national ones and the administrators every one, the media team only publishable candidates."""
     if caller.role == "media":
-        return candidate is not None and publishable(candidate.consent_publication, candidate.stage)
+        return publishable(consented, stage)
     return caller.sees(region)
 
 
@@ -257,3 +256,11 @@ def withdrawn_stage(current: str | None, decided_stage: str) -> str | None:
     or None if it stands no higher than that already (nothing to withdraw)."""
     fallback = NOT_ADVANCED_STAGE[decided_stage]
     return fallback if _STAGE_ORDER[current] > _STAGE_ORDER[fallback] else current
+
+
+def full_name(name: dict[str, str | None] | None) -> str:
+    """The name as the student spells it: last, first, patronymic."""
+    name = name or {}
+    return " ".join(
+        part for part in (name.get("last_name"), name.get("first_name"), name.get("patronymic")) if part
+    )

@@ -9,13 +9,14 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import Forbidden
 
-from services.notify import audit, queries, receipts, template_store, templating
-from services.notify.catalogue import CHANNELS
+from services.notify import queries, rules
 from services.notify.messages import PROBLEMS
 from services.notify.models import OptOut
-from services.notify.providers import gateways
+from services.notify.operations import audit, receipts, template_store, templating
+from services.notify.operations.providers import gateways
+from services.notify.operations.unsubscribe import address_of
+from services.notify.rules.catalogue import CHANNELS
 from services.notify.schemas import MessageQuery, MessageSchema, TemplateSchema
-from services.notify.unsubscribe import address_of
 from shared import bodies, clock, identity, problems
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -23,11 +24,10 @@ from shared.web import current_runtime
 bp = Blueprint("notify_api", __name__, url_prefix="/api/v1")
 _messages = MessageSchema(many=True)
 _templates = TemplateSchema(many=True)
-LOG_ROLES = ("admin", "regional_chair", "national_chair")
 
 
 @bp.get("/messages")
-@identity.roles(*LOG_ROLES)
+@identity.roles(*rules.LOG_ROLES)
 def list_messages() -> tuple[Response, int]:
     query = load_query(MessageQuery(), request.args)
     who = identity.caller()

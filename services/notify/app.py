@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.notify import api, audit, bootstrap, views
+from services.notify import api, bootstrap, pages
+from services.notify.operations import audit
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
@@ -16,7 +17,7 @@ def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (views.bp, api.bp),
-        error_page=views.error_page,
+        (pages.bp, api.bp),
+        error_page=pages.error_page,
         audit_log=audit.record,
     )

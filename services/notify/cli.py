@@ -6,8 +6,9 @@ from datetime import datetime
 
 import click
 
-from services.notify import bootstrap, reminders, sending
-from services.notify.providers import delivery_for
+from services.notify import bootstrap
+from services.notify.operations import reminders, sending
+from services.notify.operations.providers import delivery_for
 
 
 @click.group("reminders")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from services.notify import chores, operations, sending
-from services.notify.providers import delivery_for
+from services.notify.operations import chores, notices, sending
+from services.notify.operations.providers import delivery_for
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext
@@ -27,28 +27,28 @@ def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
 
 
 def nomination_amended(ctx: HandlerContext, event: Event) -> None:
-    operations.amend(ctx.session, event)
+    notices.amend(ctx.session, event)
 
 
 def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
-    operations.withdraw(ctx.session, event)
+    notices.withdraw(ctx.session, event)
 
 
 def stage_closed(ctx: HandlerContext, event: Event) -> None:
-    operations.stage_closed(ctx.session, event)
+    notices.stage_closed(ctx.session, event)
 
 
 def candidate_registered(ctx: HandlerContext, event: Event) -> None:
-    operations.candidate_registered(ctx.session, event)
+    notices.candidate_registered(ctx.session, event)
 
 
 def user_changed(ctx: HandlerContext, event: Event) -> None:
     """Credentials' generation (revocation) and the member's contacts, for digests and reminders."""
-    operations.person_changed(ctx.session, event, disabled=False)
+    notices.person_changed(ctx.session, event, disabled=False)
 
 
 def user_disabled(ctx: HandlerContext, event: Event) -> None:
-    operations.person_changed(ctx.session, event, disabled=True)
+    notices.person_changed(ctx.session, event, disabled=True)
 
 
 def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
@@ -104,19 +104,19 @@ HANDLERS: dict[str, Handler] = {
     "user.changed": user_changed,
     "user.disabled": user_disabled,
     "session.ended": identity.HANDLERS["session.ended"],
-    "nomination.submitted": _sending(operations.submitted),
+    "nomination.submitted": _sending(notices.submitted),
     "nomination.amended": nomination_amended,
     "nomination.withdrawn": nomination_withdrawn,
-    "media.photo_rejected": _sending(operations.photo_rejected),
+    "media.photo_rejected": _sending(notices.photo_rejected),
     "media.photo_processed": nothing_to_say,
     "media.banner_ready": nothing_to_say,
     "review.candidate_registered": candidate_registered,
-    "candidate.advanced": _sending(operations.advanced),
-    "candidate.not_advanced": _sending(operations.not_advanced),
-    "candidate.incomplete": _sending(operations.incomplete),
-    "winners.published": _sending(operations.winners),
+    "candidate.advanced": _sending(notices.advanced),
+    "candidate.not_advanced": _sending(notices.not_advanced),
+    "candidate.incomplete": _sending(notices.incomplete),
+    "winners.published": _sending(notices.winners),
     "stage.closed": stage_closed,
-    "vote.code_requested": _sending(operations.vote_code),
+    "vote.code_requested": _sending(notices.vote_code),
 }
 
 #: What the worker does on a clock rather than on an event.

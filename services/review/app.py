@@ -5,52 +5,54 @@ Creating the app never migrates: `top100 run` (or the deploy job) upgrades the d
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from collections.abc import Mapping
+from functools import partial
 
-from services.review import (
-    api,
-    audit,
-    audit_api,
-    audit_pages,
-    bootstrap,
-    dashboard,
-    decision_pages,
-    decisions_api,
-    login,
-    views,
-)
-from services.review.messages import PROBLEMS, ReviewProblem
+from flask import Flask, Response, request
+
+from services.review import api, bootstrap, pages
+from services.review.api import decisions as decisions_api
+from services.review.messages import CATALOG, PROBLEMS
+from services.review.operations import Refused, audit
 from shared import problems
+from shared.i18n import Text
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
-def _answer_review_problems(app: Flask) -> None:
-    """Review's own problems (conflict_declared, stage_closed...) in words of its catalog."""
+def _answer_problems(app: Flask) -> None:
+    """Every refusal answered in one place: a use case's `Refused` (`operations`) and a problem the
+    shared loaders raise (a body, a query string), in the words of review's catalogs. The decisions'
+    API speaks its own words for the codes it shares (`validation_failed`: an invalid decision;
+    `stage_closed`: with its deadline), as it always has."""
 
-    def answer(error: ReviewProblem) -> Response:
-        return problems.problem(
-            error.status, error.code, errors=error.errors, params=error.params, catalog=PROBLEMS
-        )
+    def catalog(error: Exception) -> Mapping[str, Text]:
+        if request.blueprint == decisions_api.bp.name:
+            return CATALOG
+        return PROBLEMS if isinstance(error, Refused) else problems.CATALOG
 
-    app.register_error_handler(ReviewProblem, answer)
+    def answer(error: Refused | problems.Problem) -> Response:
+        words, lang = catalog(error), problems.language()
+        body = problems.document(error.status, error.code, lang, partial(problems.text, words), error.params)
+        if error.errors:
+            body["errors"] = {
+                name: [problems.text(words, key, lang, error.params) for key in keys]
+                for name, keys in error.errors.items()
+            }
+        if isinstance(error, Refused) and error.candidates:
+            body["candidates"] = error.candidates
+        return problems.respond(body, lang)
+
+    app.register_error_handler(Refused, answer)
+    app.register_error_handler(problems.Problem, answer)
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
-        (
-            views.bp,
-            api.bp,
-            login.bp,
-            audit_api.bp,
-            audit_pages.bp,
-            decisions_api.bp,
-            decision_pages.bp,
-            dashboard.bp,
-        ),
-        error_page=views.error_page,
-        init=_answer_review_problems,
+        (*pages.BLUEPRINTS, *api.BLUEPRINTS),
+        error_page=pages.candidates.error_page,
+        init=_answer_problems,
         audit_log=audit.record,
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from services.review import accounts
 from services.review.bootstrap import SERVICE, build
+from services.review.operations import accounts
 from shared import config, identity, migrate
 from shared.i18n import LANGUAGES
 from shared.runtime import Runtime

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.review import audit, operations
+from services.review.operations import audit
+from services.review.operations import candidates as operations
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext

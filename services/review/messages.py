@@ -6,8 +6,6 @@ templates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from shared import problems
 from shared.i18n import N_, Text
 
@@ -79,15 +77,6 @@ TERMS: dict[str, dict[str, Text]] = {
     "photo": PHOTO_STATES,
     "derivative": DERIVATIVES,
 }
-
-
-class ReviewProblem(problems.Problem):
-    """A problem of review's own (its codes and field messages are in `PROBLEMS`)."""
-
-    def __init__(
-        self, status: int, code: str | None = None, errors: Mapping[str, list[str]] | None = None
-    ) -> None:
-        super().__init__(status, code, errors)
 
 
 #: Review's problems in kk/ru/en: the generic ones and the commissions' own.

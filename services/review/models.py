@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.review.rules import SCORED_STAGES
+from services.review.rules.scoring import SCORED_STAGES
 from shared.audit import AuditColumns
 from shared.i18n import LANGUAGES
 from shared.identity import ROLES

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime, time
+
 from marshmallow import Schema, fields, validate
 
-from services.review import rules
-from shared import regions
+from services.review.rules import scoring as rules
+from services.review.rules.audit import SERVICES
+from shared import clock, problems, regions
+from shared.clock import KAZAKHSTAN
 
 _YEAR = validate.Range(min=2019, max=2100)
 
@@ -26,3 +31,44 @@ class RankingQuery(Schema):
     year = fields.Integer(required=True, validate=_YEAR)
     stage = fields.String(required=True, validate=validate.OneOf(rules.SCORED_STAGES))
     region = fields.String(load_default=None, validate=validate.OneOf(regions.region_codes()))
+
+
+class DashboardQuery(Schema):
+    """The dashboard's year (this one by default); its other parameters (`lang`, `region`) are the
+    page's, not the year's business, so only `year` is loaded."""
+
+    year = fields.Integer(load_default=None, validate=_YEAR)
+
+
+def dashboard_year(args: Mapping[str, str]) -> int:
+    """The year a dashboard request asks for; 422 naming `year` for one out of the programme's."""
+    asked = args.get("year")
+    year = problems.load_query(DashboardQuery(), {"year": asked} if asked else {})["year"]
+    return year if year is not None else clock.local_now().year
+
+
+class AuditQuery(Schema):
+    actor = fields.String(load_default=None)
+    action = fields.String(load_default=None)
+    candidate = fields.String(load_default=None)
+    service = fields.String(load_default=None, validate=validate.OneOf(SERVICES))
+    since = fields.AwareDateTime(data_key="from", load_default=None, default_timezone=None)
+    until = fields.AwareDateTime(data_key="to", load_default=None, default_timezone=None)
+    before_id = fields.Integer(
+        data_key="before", load_default=None, validate=validate.Range(min=1, max=2**63 - 1)
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+def with_days(args: Mapping[str, str]) -> dict[str, str]:
+    """`from=2026-10-01` means that day's start in Kazakhstan; an instant is taken as given."""
+    query = dict(args.items())
+    for key in ("from", "to"):
+        value = query.get(key, "")
+        try:
+            day = date.fromisoformat(value) if len(value) == 10 else None
+        except ValueError:
+            continue  # the schema names it as invalid
+        if day is not None:
+            query[key] = datetime.combine(day, time.min, KAZAKHSTAN).isoformat()
+    return query

@@ -52,13 +52,13 @@ OVERRIDDEN = [
     (
         "werkzeug.formparser.FormDataParser._parse_multipart",
         "78294c63b4fdbcaf",
-        "services/intake/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
+        "services/intake/api/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
         "werkzeug",
     ),
     (
         "werkzeug.formparser.FormDataParser.parse",  # picks `_parse_multipart` for multipart bodies
         "ee2137d085091687",
-        "services/intake/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
+        "services/intake/api/multipart.py MultipartFormParser (bench/multipart.py: it pays)",
         "werkzeug",
     ),
 ]
@@ -93,7 +93,7 @@ def test_an_overridden_library_method_is_unchanged(
 
 def test_the_overrides_still_override() -> None:
     """Our classes still define the methods, under the names the libraries call."""
-    from services.intake.multipart import MultipartFormParser
+    from services.intake.api.multipart import MultipartFormParser
     from shared.broker import _AtomicChannel
     from shared.pika_confirms import _CorkedConnection
 

@@ -50,19 +50,22 @@ def test_topic_matcher_itself() -> None:
 
 @pytest.mark.parametrize("service", list(topology.SUBSCRIPTIONS))
 def test_every_service_has_a_queue_per_region_bound_for_its_aggregates(service: str) -> None:
-    specs = topology.service_queues(service)
+    specs = topology.service_queues(service, lanes=("events",))
     assert [spec.name for spec in specs] == [f"{service}.{region}" for region in region_codes()]
+    photos = topology.PHOTO_AGGREGATES.get(service, ())
     for spec in specs:
         region = spec.name.split(".", 1)[1]
         for aggregate in topology.SUBSCRIPTIONS[service]:
-            assert (topology.EVENTS_EXCHANGE, f"{aggregate}.*.{region}") in spec.bindings
+            binding = (topology.EVENTS_EXCHANGE, f"{aggregate}.*.{region}")
+            assert (binding in spec.bindings) is (aggregate not in photos)
+            assert (binding in spec.unbindings) is (aggregate in photos)
         assert spec.arguments["x-queue-type"] == "quorum"
         assert spec.arguments["x-dead-letter-exchange"] == topology.PARKING_EXCHANGE
 
 
 def test_an_event_reaches_each_follower_in_its_region_only() -> None:
     targets = routed(topology.EVENTS_EXCHANGE, "nomination.submitted.almaty", all_specs())
-    assert targets == {"review.almaty", "media.almaty", "notify.almaty"}
+    assert targets == {"review.almaty", "media.photos.almaty", "notify.almaty"}
     assert "review.almaty_region" not in targets
     assert routed(topology.EVENTS_EXCHANGE, "review.candidate_registered.shymkent", all_specs()) == {
         "intake.shymkent",
@@ -79,6 +82,28 @@ def test_a_retry_waits_in_its_service_wait_queue_then_returns_to_its_own_queue_o
     assert wait.arguments == {"x-message-ttl": 5000, "x-dead-letter-exchange": topology.RETRY_EXCHANGE}
     # dead-lettered with the same key to the retry exchange: back to media.almaty, nowhere else
     assert routed(topology.RETRY_EXCHANGE, key, specs) == {"media.almaty"}
+
+
+def test_media_s_photo_work_has_a_lane_of_its_own_and_its_retries_come_back_to_it() -> None:
+    specs = all_specs()
+    photo_lane = topology.service_queues("media", ("almaty",), lanes=("photos",))
+    assert [spec.name for spec in photo_lane] == ["media.photos.almaty"]
+    for event_type in ("nomination.submitted", "nomination.amended", "nomination.withdrawn"):
+        assert "media.photos.almaty" in routed(topology.EVENTS_EXCHANGE, f"{event_type}.almaty", specs)
+        assert "media.almaty" not in routed(topology.EVENTS_EXCHANGE, f"{event_type}.almaty", specs)
+    for event_type in (
+        "candidate.advanced",
+        "review.candidate_registered",
+        "winners.published",
+        "session.ended",
+    ):
+        assert "media.almaty" in routed(topology.EVENTS_EXCHANGE, f"{event_type}.almaty", specs)
+    key = topology.wait_routing_key("media.photos.almaty", 5)
+    assert routed(topology.WAIT_EXCHANGE, key, specs) == {topology.wait_queue("media", 5)}
+    assert routed(topology.RETRY_EXCHANGE, key, specs) == {"media.photos.almaty"}
+    replay = topology.replay_routing_key("media.photos.almaty")
+    assert routed(topology.RETRY_EXCHANGE, replay, specs) == {"media.photos.almaty"}
+    assert topology.service_queues("review", ("almaty",), lanes=("photos",)) == []
 
 
 def test_a_replay_goes_back_to_the_original_queue_only() -> None:
@@ -100,7 +125,8 @@ def test_definitions_document_is_complete() -> None:
     names = {queue["name"] for queue in document["queues"]}
     waits = len(topology.jittered_waits(1) + topology.jittered_waits(5))  # 1s; 4, 5 and 6s
     assert waits == 4
-    assert len(names) == len(document["queues"]) == 4 * (len(region_codes()) + waits + 1)
+    photo_lanes = len(region_codes())  # media's
+    assert len(names) == len(document["queues"]) == 4 * (len(region_codes()) + waits + 1) + photo_lanes
     assert {exchange["name"] for exchange in document["exchanges"]} == {
         name for name, _ in topology.EXCHANGES
     }

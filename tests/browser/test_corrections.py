@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from services.review import decisions
 from services.review.models import Decision, outbox
+from services.review.operations import decisions
 from services.review.tests import seeding
 from tests.browser.conftest import System
 

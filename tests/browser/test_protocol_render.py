@@ -21,7 +21,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import SimpleDocTemplate, Table
 
-from services.review import protocol_layout, protocol_pdf
+from services.review.api.protocol import layout as protocol_layout
+from services.review.api.protocol import pdf as protocol_pdf
 from services.review.tests.test_protocol import LONG_NAME, sample
 from shared import testing
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from services.review import scoring
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate
+from services.review.operations import scoring
 from services.review.tests.factories import submitted
 from shared.handling import handle
 from tests.browser import a11y

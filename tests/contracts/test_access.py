@@ -87,7 +87,7 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_decision_pages.new_decision"): _CHAIRS,
     ("review", "review_decision_pages.post_decision"): _CHAIRS,
     ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
-    ("review", "review_dashboard.dashboard_api"): _COMMISSIONS,
+    ("review", "review_dashboard_api.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
     **{("media", endpoint): _MEDIA_TEAM for endpoint in _MEDIA_ROUTES},
     ("notify", "notify.index"): _AUDITORS,

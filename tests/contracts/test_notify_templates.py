@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from services.notify import bootstrap, reminders
-from services.notify.catalogue import CHANNELS, ERASED_ONCE_SENT
+from services.notify import bootstrap
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
+from services.notify.operations import reminders
+from services.notify.rules.catalogue import CHANNELS, ERASED_ONCE_SENT
 from shared import config, testing
 from shared.envelope import Event
 from shared.handling import handle

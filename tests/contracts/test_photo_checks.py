@@ -8,8 +8,8 @@ import io
 
 from PIL import Image
 
-from services.intake.photos import check_photo
-from services.media.imaging import process
+from services.intake.rules.photos import check_photo
+from services.media.operations.imaging import process
 
 
 def _photo() -> bytes:

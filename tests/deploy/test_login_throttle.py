@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from services.review import accounts, bootstrap
+from services.review import bootstrap
+from services.review.operations import accounts
 from shared import config, migrate, testing
 
 pytestmark = pytest.mark.integration

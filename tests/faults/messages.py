@@ -32,7 +32,7 @@ from tests.faults.cluster import System, libpq
 #: The states a message ends in; `queued` and `held` are still on their way.
 FINAL = frozenset({"sent", "delivered", "failed"})
 LEFT = frozenset({"sent", "delivered"})
-#: The error of a message its nomination's withdrawal stopped (`services.notify.sending`).
+#: The error of a message its nomination's withdrawal stopped (`services.notify.operations.sending`).
 WITHDRAWN = "withdrawn"
 
 

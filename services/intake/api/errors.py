@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from services.intake.api.problems import problem
 from services.intake.operations import Conflict, Forbidden, Invalid, NotFound
-from services.intake.validation import flatten
+from services.intake.operations.validation import flatten
 from shared.blobs import BlobStore
 from shared.problems import body_limit_mb
 

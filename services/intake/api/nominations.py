@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
-from services.intake import idempotency, schemas
+from services.intake import schemas
 from services.intake.api import docs, examples
 from services.intake.api.auth import (
     current_blobs_written,
@@ -24,11 +24,11 @@ from services.intake.api.auth import (
 )
 from services.intake.api.errors import Unsupported
 from services.intake.api.problems import problem
-from services.intake.operations import Invalid, nominations, submission
+from services.intake.operations import Invalid, idempotency, nominations, submission
 from services.intake.operations.render import represent
 from services.intake.operations.submission import Created, Outcome, Refused, Rejected, Replayed, Submission
-from services.intake.photos import check_photo
 from services.intake.rules import Problem
+from services.intake.rules.photos import check_photo
 from shared import bodies
 
 blp = Blueprint(

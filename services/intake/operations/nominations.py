@@ -27,9 +27,9 @@ from services.intake.operations import Conflict, Invalid, NotFound, Portal, even
 from services.intake.operations.calendar import calendar_for
 from services.intake.operations.constraints import column_values, violated_index
 from services.intake.operations.render import document, submission_day
-from services.intake.photos import CONTENT_TYPE, CheckedPhoto, blob_key
+from services.intake.operations.validation import add, load_nomination, normalized
 from services.intake.rules import Problem
-from services.intake.validation import add, load_nomination, normalized
+from services.intake.rules.photos import CONTENT_TYPE, CheckedPhoto, blob_key
 from shared import clock
 from shared.blobs import BlobStore
 

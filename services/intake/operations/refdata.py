@@ -1,6 +1,6 @@
 """Loading regions and colleges from files into intake's database: repeatable, and reporting changes.
 
-Parsing and diffing are pure (`services.intake.refdata`); this writes what the diff says. A college
+Parsing and diffing are pure (`services.intake.rules.refdata`); this writes what the diff says. A college
 missing from a new file is deactivated, never deleted: nominations point to it. Regions load before
 colleges, and a colleges file is checked against the regions known after that.
 """
@@ -13,8 +13,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.intake import refdata
+import shared.refdata
 from services.intake.models import College, Region
+from services.intake.rules import refdata
+
+#: The demo set: the colleges shipped in `services/intake/refdata`, the regions shipped with `shared`.
+COLLEGES_FILE = Path(__file__).parents[1] / "refdata" / "colleges.csv"
+REGIONS_FILE = Path(shared.refdata.__file__).with_name("regions.csv")
 
 
 def _region_row(region: Region) -> refdata.RegionRow:
@@ -82,9 +87,9 @@ def _files(paths: Sequence[Path]) -> list[Path]:
 def load_paths(session: Session, paths: Sequence[Path]) -> list[str]:
     """Load the given files or folders (the demo set when none); lines reporting what changed.
 
-    Raises `refdata.RefdataError` naming every broken cell; the caller's transaction then rolls back.
+    Raises `rules.refdata.RefdataError` naming every broken cell; the caller's transaction then rolls back.
     """
-    files = _files(paths) if paths else [refdata.REGIONS_FILE, refdata.COLLEGES_FILE]
+    files = _files(paths) if paths else [REGIONS_FILE, COLLEGES_FILE]
     report: list[str] = []
     for path in [f for f in files if _kind(f) == "regions"]:
         rows = refdata.parse_regions_csv(path.read_text(encoding="utf-8-sig"), source=str(path))

@@ -24,9 +24,7 @@ def _moment(value: datetime | None) -> str | None:
 
 def submission_day(nomination: Nomination) -> date:
     """The local day the nomination was submitted: it decides whether a guardian must consent."""
-    from shared.clock import KAZAKHSTAN
-
-    return nomination.submitted_at.astimezone(KAZAKHSTAN).date()
+    return rules.submission_day(nomination.submitted_at)
 
 
 def minor(nomination: Nomination) -> bool:
@@ -58,10 +56,7 @@ def statement_texts(n: Nomination) -> dict[str, str]:
 def missing(nomination: Nomination) -> list[str]:
     """What the candidate still lacks for the republican stage: all three statements and a photo."""
     present = {statement.language for statement in nomination.statements}
-    needs = [f"statements.{lang}" for lang in LANGUAGES if lang not in present]
-    if nomination.photo is None:
-        needs.append("photo")
-    return needs
+    return rules.still_missing(present, nomination.photo is not None)
 
 
 def represent(nomination: Nomination) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from services.intake import idempotency, rules
+from services.intake import rules
 from services.intake.models import (
     Achievement,
     CalendarYear,
@@ -38,14 +38,14 @@ from services.intake.models import (
     Photo,
     Statement,
 )
-from services.intake.operations import Conflict, Portal, events
+from services.intake.operations import Conflict, Portal, events, idempotency
 from services.intake.operations.calendar import calendar_from
 from services.intake.operations.constraints import column_values, violated_index
 from services.intake.operations.nominations import CONFLICTS, apply, attach_photo, live
 from services.intake.operations.render import represent
-from services.intake.photos import CheckedPhoto, check_photo
+from services.intake.operations.validation import Errors, add, load_nomination, normalized
 from services.intake.rules import Problem
-from services.intake.validation import Errors, add, load_nomination, normalized
+from services.intake.rules.photos import CheckedPhoto, check_photo
 from shared import clock
 from shared.blobs import BlobStore
 

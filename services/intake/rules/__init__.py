@@ -1,7 +1,10 @@
 """The programme's rules for intake, as pure functions (no I/O): `from services.intake.rules import X`.
 
 Split by subject: `identity` (IIN, age, names, phones), `nomination` (standing, categories,
-achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar).
+achievements, quotas), `statements` (word count, language), `deadlines` (the yearly calendar),
+`progress` (what a candidate lacks, decisions as a portal reads them). Also pure, imported by their
+own names: `language` (which language a text is in), `photos` (a photo's checks, by its bytes alone),
+`refdata` (parsing and diffing the reference files).
 Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem code (translated
 in kk/ru/en by `services.intake.messages.text`).
 """
@@ -46,7 +49,13 @@ from services.intake.rules.nomination import (
     region_quota_problem,
 )
 from services.intake.rules.problems import Problem
-from services.intake.rules.progress import OUTCOMES, decision_line, newest_of_its_stage
+from services.intake.rules.progress import (
+    OUTCOMES,
+    decision_line,
+    newest_of_its_stage,
+    still_missing,
+    submission_day,
+)
 from services.intake.rules.statements import (
     MAX_STATEMENT_CHARS,
     MIN_STATEMENT_WORDS,
@@ -96,6 +105,8 @@ __all__ = [
     "normalize_name",
     "normalize_phone",
     "region_quota_problem",
+    "still_missing",
+    "submission_day",
     "submission_open",
     "withdrawal_open",
 ]

@@ -14,6 +14,16 @@ from shared.i18n import N_, Plural, Text
 _UNKNOWN_VALUE = N_("unknown value «%(value)s»; allowed: %(allowed)s")
 
 MESSAGES: dict[str, Text] = {
+    "photo_not_jpeg": N_("the photo must be a JPEG image"),
+    "photo_unreadable": N_("the photo is damaged or incomplete"),
+    "photo_too_large": N_("the photo must be at most %(maximum)s MB"),
+    "photo_too_many_pixels": Plural(
+        "the photo must be at most %(maximum)s megapixel",
+        "the photo must be at most %(maximum)s megapixels",
+        "maximum",
+    ),
+    "photo_too_small": N_("the photo's short side must be at least %(minimum)s px (%(width)s×%(height)s)"),
+    "photo_empty": N_("the photo is empty"),
     "iin_format": N_("must be 12 digits"),
     "iin_century_digit": N_("the 7th digit (%(digit)s) must be 1-6 (century and sex)"),
     "iin_birth_date_invalid": N_("the first six digits are not a real date of birth"),

@@ -5,7 +5,12 @@ Pure functions over the fields of `shared.events` (`stage`, `to_stage`, `sequenc
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date, datetime
 from typing import Any
+
+from shared.clock import KAZAKHSTAN
+from shared.i18n import LANGUAGES
 
 #: The outcome each decision event tells.
 OUTCOMES = {
@@ -43,3 +48,16 @@ def newest_of_its_stage(line: dict[str, Any], earlier: list[dict[str, Any]]) -> 
         if d.get("decided_stage") == line["decided_stage"] and d.get("outcome") != "incomplete"
     ]
     return (line["sequence"] or 0) >= max(same, default=0)
+
+
+def submission_day(submitted_at: datetime) -> date:
+    """The local day a nomination was submitted: it decides whether a guardian must consent."""
+    return submitted_at.astimezone(KAZAKHSTAN).date()
+
+
+def still_missing(statement_languages: Collection[str], has_photo: bool) -> list[str]:
+    """What a candidate still lacks for the republican stage: all three statements and a photo."""
+    needs = [f"statements.{lang}" for lang in LANGUAGES if lang not in statement_languages]
+    if not has_photo:
+        needs.append("photo")
+    return needs

@@ -5,7 +5,7 @@ Words are counted as `shared.words` says (review counts them the same way).
 
 from __future__ import annotations
 
-from services.intake.language import judge, looks_like_latin_kazakh
+from services.intake.rules.language import judge, looks_like_latin_kazakh
 from services.intake.rules.problems import Problem, shown
 from shared.i18n import LANGUAGES
 from shared.words import MIN_STATEMENT_WORDS, count_words

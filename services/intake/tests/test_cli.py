@@ -25,7 +25,7 @@ def test_refdata_load_is_idempotent_and_reports_changes(cli: CliRunner, tmp_path
     again = cli.invoke(refdata, ["load"])
     assert "0 added, 0 updated, 74 unchanged, 0 deactivated" in again.output
     smaller = tmp_path / "colleges.csv"
-    from services.intake.refdata import COLLEGES_FILE
+    from services.intake.operations.refdata import COLLEGES_FILE
 
     lines = COLLEGES_FILE.read_text(encoding="utf-8").splitlines()
     smaller.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.language import Judgement, identify, judge, looks_like_latin_kazakh
 from services.intake.rules import Problem, check_statement
+from services.intake.rules.language import Judgement, identify, judge, looks_like_latin_kazakh
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = {

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from services.intake.photos import MAX_PIXELS, check_photo
+from services.intake.rules.photos import MAX_PIXELS, check_photo
 from services.intake.tests import factories
 
 

@@ -8,9 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from services.intake.refdata import (
-    COLLEGES_FILE,
-    REGIONS_FILE,
+from services.intake.operations.refdata import COLLEGES_FILE, REGIONS_FILE
+from services.intake.rules.refdata import (
     CollegeRow,
     RefdataError,
     RowError,

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from services.media import kits
+from services.media import queries
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import AuditEntry
+from services.media.operations import kits
 from services.media.tests.factories import advanced, jpeg, media_token, stored_photo, submitted
 from shared import testing
 from shared.handling import handle
@@ -53,7 +54,7 @@ def test_the_media_team_sees_no_candidate_without_consent_or_before_the_republic
     assert client.get("/photos/nom-0001/web", headers=media).status_code == 302
     # A kit gathers the same candidates: the one who consented and advanced.
     with runtime.db.unit_of_work() as session:
-        assert [c.nomination_id for c in kits.members(session, 2026, "republican", None)] == ["nom-0001"]
+        assert [c.nomination_id for c in queries.members(session, 2026, "republican", None)] == ["nom-0001"]
     # An administrator still sees a consenting candidate at the regional stage; a commission its photo.
     assert client.get("/candidates/nom-0006", headers=_as(runtime, "admin")).status_code == 200
     assert client.get("/photos/nom-0006/web", headers=_as(runtime, "regional_member")).status_code == 302
@@ -117,7 +118,7 @@ def test_a_refused_read_writes_nothing(client: FlaskClient, runtime: Runtime) ->
 
 
 def test_the_audit_log_refuses_update_and_delete(runtime: Runtime) -> None:
-    from services.media import audit
+    from services.media.operations import audit
 
     with runtime.db.unit_of_work() as session:
         audit.record(session, None, audit.CANDIDATES_LISTED, count=0)
@@ -126,7 +127,7 @@ def test_the_audit_log_refuses_update_and_delete(runtime: Runtime) -> None:
 
 
 def test_an_entry_and_its_event_commit_together_or_not_at_all(runtime: Runtime) -> None:
-    from services.media import audit
+    from services.media.operations import audit
 
     with pytest.raises(RuntimeError), runtime.db.unit_of_work() as session:
         audit.record(session, None, audit.CANDIDATES_LISTED, count=0)

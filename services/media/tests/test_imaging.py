@@ -9,7 +9,8 @@ import numpy
 import pytest
 from PIL import Image
 
-from services.media import faces, imaging, rules
+from services.media import rules
+from services.media.operations import faces, imaging
 from services.media.tests import photos
 from services.media.tests.test_handlers import SIZES
 

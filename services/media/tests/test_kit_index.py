@@ -8,7 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from services.media import kits
+from services.media.operations import kits
 from shared.runtime import Runtime
 
 HYPERLINK = '=HYPERLINK("http://evil.example/","Ашу")'

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from services.media import operations
 from services.media.handlers import HANDLERS
 from services.media.models import Asset
+from services.media.operations import photos
 from services.media.rules import DERIVATIVES, derivative_key, original_key
 from services.media.tests.factories import event, jpeg, stored_photo, submitted
 from shared.handling import handle
@@ -39,7 +39,7 @@ def _keys(asset_id: str) -> list[str]:
 
 
 def _asset_id(submission) -> str:  # type: ignore[no-untyped-def]
-    return str(uuid.uuid5(operations._ASSETS, str(submission.id)))
+    return str(uuid.uuid5(photos._ASSETS, str(submission.id)))
 
 
 def test_a_photo_whose_transaction_fails_leaves_no_derivative(runtime: Runtime, tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_files_of_a_replaced_photo_left_by_a_killed_worker_are_swept(
     handle(runtime, HANDLERS, "media", amendment)
     for key, data in kept.items():  # as if the deletion after the commit had never run
         runtime.blobs.put(key, data, "image/jpeg")
-    assert operations.sweep_replaced(runtime) == 1
+    assert photos.sweep_replaced(runtime) == 1
     assert not any(runtime.blobs.exists(key) for key in old_keys)
     assert all(runtime.blobs.exists(key) for key in _keys(_asset_id(amendment)))
-    assert operations.sweep_replaced(runtime) == 0
+    assert photos.sweep_replaced(runtime) == 0

@@ -16,10 +16,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from services.media import banners, imaging, rules
+from services.media import rules
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Asset, Candidate, outbox
+from services.media.operations import banners, imaging
 from services.media.tests import photos
 from services.media.tests.factories import event, media_token, stored_photo, submitted
 from shared.handling import handle

@@ -15,10 +15,10 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 from sqlalchemy import select
 
-from services.media import banners, kits
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Candidate, outbox
+from services.media.operations import banners, kits
 from services.media.tests import photos
 from services.media.tests.factories import advanced, media_token, stored_photo, submitted
 from shared import fonts

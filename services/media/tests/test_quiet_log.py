@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from services.media import banners, imaging
 from services.media.handlers import HANDLERS
 from services.media.models import Candidate
+from services.media.operations import banners, imaging
 from services.media.tests import photos
 from services.media.tests.factories import event, stored_photo, submitted
 from shared.handling import handle

@@ -17,9 +17,10 @@ import pytest
 import requests
 from PIL import Image
 
-from services.media import bootstrap, kits
+from services.media import bootstrap
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
+from services.media.operations import kits
 from services.media.tests import photos
 from services.media.tests.factories import event, media_token, submitted
 from shared import config, testing

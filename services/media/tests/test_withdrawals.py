@@ -13,10 +13,11 @@ from urllib.parse import urlparse
 import pytest
 from flask.testing import FlaskClient
 
-from services.media import kits, rules
+from services.media import rules
 from services.media.app import create_app
 from services.media.handlers import HANDLERS
 from services.media.models import Candidate
+from services.media.operations import kits
 from services.media.tests import photos
 from services.media.tests.factories import event, media_token, stored_photo, submitted
 from shared.envelope import Event

@@ -28,6 +28,7 @@ def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime
         "NOTIFY_MAIL_FROM",
         "NOTIFY_SMS_PROVIDERS",
         "NOTIFY_RETENTION_DAYS",
+        "NOTIFY_SMTP_CONNECTIONS",
     ):
         monkeypatch.delenv(name, raising=False)
     with testing.migrated_runtime(bootstrap.SERVICE, config.load(bootstrap.SERVICE)) as built:

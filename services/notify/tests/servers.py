@@ -3,6 +3,7 @@ certificate of a throwaway CA and AUTH when asked) and HTTP SMS gateways speakin
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import threading
@@ -15,7 +16,7 @@ from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from shared import testing
 
@@ -31,6 +32,11 @@ class MailHandler:
     #: When each message of `received` arrived (time.time()), for benchmarks.
     at: list[float] = field(default_factory=list)
     busy: bool = False
+    #: Connections opened to the server so far (a kept connection is one, whatever it carries).
+    connections: int = 0
+    #: After the message with this (1-based) number, the server drops the connection, as a server's
+    #: idle timeout or restart does between two messages.
+    drop_after: set[int] = field(default_factory=set)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.endswith("@refused.example"):
@@ -43,12 +49,27 @@ class MailHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         self.at.append(time.time())
+        if len(self.received) in self.drop_after:  # after the reply has gone out
+            asyncio.get_running_loop().call_later(0.1, server.transport.close)
         return "250 OK queued"
 
 
 def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
     ok = isinstance(data, LoginPassword) and (data.login, data.password) == (USER.encode(), PASSWORD.encode())
     return AuthResult(success=ok, handled=False)
+
+
+class _Counting(SMTP):
+    """aiosmtpd's server, counting the connections it accepts in its handler."""
+
+    def connection_made(self, transport: Any) -> None:
+        self.event_handler.connections += 1
+        super().connection_made(transport)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Counting(self.handler, **self.SMTP_kwargs)
 
 
 @dataclass
@@ -80,8 +101,9 @@ def smtp_server(*, starttls: bool = False) -> Iterator[Smtp]:
             "auth_required": True,
             "authenticator": _authenticate,
         }
-    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10, **options)
+    controller = _Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=10, **options)
     controller.start()
+    handler.connections = 0  # the controller's own check that the server answers
     try:
         yield Smtp(port, handler, ca)
     finally:

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from services.notify import chores, reminders
 from services.notify.app import create_app
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
-from services.notify.providers import delivery_for
-from services.notify.sending import send_due
+from services.notify.operations import chores, reminders
+from services.notify.operations.providers import delivery_for
+from services.notify.operations.sending import send_due
 from services.notify.tests.factories import event, from_environment, submitted
 from shared import clock, identity
 from shared.handling import handle

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from services.notify.app import create_app
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, outbox
-from services.notify.receipts import signature
+from services.notify.operations.receipts import signature
 from services.notify.tests import servers
 from services.notify.tests.factories import from_environment, submitted
 from shared.handling import handle

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.notify.handlers import CHORES, HANDLERS
 from services.notify.models import Message, Recipient
-from services.notify.providers import delivery_for
-from services.notify.sending import send_due
+from services.notify.operations.providers import delivery_for
+from services.notify.operations.sending import send_due
 from services.notify.tests.factories import event, from_environment, submitted
 from shared import testing
 from shared.envelope import Event

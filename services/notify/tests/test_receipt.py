@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, outbox
-from services.notify.operations import UnknownRecipient
+from services.notify.operations.notices import UnknownRecipient
 from services.notify.tests.factories import event, from_environment, submitted
 from shared.handling import handle
 from shared.runtime import Runtime
@@ -22,6 +22,12 @@ SUBJECTS = {
     "kk": "ТОП 100: өтініміңіз қабылданды",
     "ru": "ТОП 100: ваша заявка принята",
     "en": "TOP 100: your nomination has been received",
+}
+#: How the receipt greets Әлихан Қайратұлы Нұрланұлы: given name and patronymic, the given name in English.
+GREETINGS = {
+    "kk": "Құрметті Әлихан Қайратұлы!",
+    "ru": "Здравствуйте, Әлихан Қайратұлы!",
+    "en": "Dear Әлихан,",
 }
 SIGNATURES = {"kk": "ТОП 100 жобасының командасы", "ru": "Команда проекта ТОП 100", "en": "The TOP 100 team"}
 
@@ -58,8 +64,9 @@ def test_one_receipt_email_in_the_students_language(runtime: Runtime, tmp_path: 
     assert letter["Date"].datetime.utcoffset().total_seconds() == 5 * 3600
     assert letter.get_content_type() == "multipart/alternative" and letter["List-Unsubscribe"] is None
     body = letter.get_body(("plain",)).get_content()
-    assert NAME in letter.get_body(("html",)).get_content()
-    assert NAME in body and submission.payload["nomination_id"] in body
+    assert GREETINGS[language] in letter.get_body(("html",)).get_content()
+    assert GREETINGS[language] in body and NAME not in body
+    assert submission.payload["nomination_id"] not in body and "0B6F3C1E" not in body
     assert body.rstrip().endswith(SIGNATURES[language])
     assert {"kk": "Алматы", "ru": "Алматы", "en": "Almaty"}[language] in body
 
@@ -72,7 +79,8 @@ def test_one_receipt_email_in_the_students_language(runtime: Runtime, tmp_path: 
     assert email_row.provider_id == path.name and email_row.event_id == str(submission.id)
     assert (sms_row.channel, sms_row.status, sms_row.recipient) == ("sms", "sent", "+77011234567")
     log = (tmp_path / "sms" / "outbox.log").read_text(encoding="utf-8").splitlines()
-    assert len(log) == 1 and log[0].endswith(sms_row.body) and "0B6F3C1E" in log[0]
+    assert len(log) == 1 and log[0].endswith(sms_row.body)
+    assert "Әлихан" in sms_row.body and "0B6F3C1E" not in sms_row.body
     sent = _outbox(runtime)
     assert [(m["type"], m["payload"]["channel"], m["payload"]["recipient_kind"]) for m in sent] == [
         ("notification.sent", "email", "student"),
@@ -123,7 +131,7 @@ def test_photo_rejected_asks_again_in_the_students_language_at_the_amended_addre
     assert str(rejection["Subject"]) == "ТОП 100: отправьте фото ещё раз"
     text = rejection.get_body(("plain",)).get_content()
     assert "не принято: слишком маленькое (короткая сторона меньше 600 пикселей)." in text
-    assert NAME in text and "до 20 октября" in text
+    assert "Здравствуйте, Әлихан Қайратұлы!" in text and "до 20 октября" in text
 
 
 def test_a_missing_photo_is_not_worth_a_letter(runtime: Runtime, tmp_path: Path) -> None:

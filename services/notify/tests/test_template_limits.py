@@ -9,8 +9,8 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from services.notify import templating
 from services.notify.app import create_app
+from services.notify.operations import templating
 from services.notify.tests.factories import bearer
 from shared.runtime import Runtime
 

@@ -10,11 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from services.notify import chores
 from services.notify.handlers import HANDLERS
+from services.notify.operations import chores
+from services.notify.operations.unsubscribe import address_of
 from services.notify.tests import servers
 from services.notify.tests.factories import event, from_environment, submitted
-from services.notify.unsubscribe import address_of
 from shared.handling import handle
 from shared.runtime import Runtime
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask.testing import FlaskClient
 
-from services.review import accounts
+from services.review.operations import accounts
 from shared import clock, identity
 from shared.runtime import Runtime
 

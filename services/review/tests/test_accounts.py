@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from services.cli import cli
-from services.review import accounts
 from services.review.models import AuditEntry, User, metadata, outbox
+from services.review.operations import accounts
 from services.review.tests.people import PASSWORD
 from shared import identity
 from shared.runtime import Runtime

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from services.review import accounts
 from services.review.handlers import HANDLERS
 from services.review.models import Assignment, AuditEntry, Candidate
+from services.review.operations import accounts
 from services.review.tests import people
 from services.review.tests.factories import submitted
 from shared import identity

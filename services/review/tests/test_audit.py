@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from services.review import audit
+from services.review.operations import audit
 from services.review.tests.people import bearer
 from shared import identity
 from shared.runtime import Runtime

@@ -7,8 +7,8 @@ import csv
 import io
 from dataclasses import replace
 
-from services.review import audit
 from services.review.app import create_app
+from services.review.operations import audit
 from services.review.tests import seeding, tokens
 from shared.runtime import Runtime
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from services.review import audit
 from services.review.app import create_app
+from services.review.operations import audit
+from services.review.rules import audit as actions
 from services.review.tests import seeding
 from shared.runtime import Runtime
 
 
 def test_the_page_and_the_csv_show_what_the_viewer_may_see(runtime: Runtime) -> None:
     with runtime.db.unit_of_work() as session:
-        audit.record(session, None, audit.LOGIN_FAILED, region="almaty", email="ә***@example.kz")
+        audit.record(session, None, actions.LOGIN_FAILED, region="almaty", email="ә***@example.kz")
         audit.record(session, None, "decision.recorded", region="almaty", decision_id="d-1")
         audit.record(session, None, "decision.recorded", region="shymkent", decision_id="=HYPERLINK()")
     client = create_app(runtime).test_client()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from services.review import decision_rules as rules
+from services.review.rules import decisions as rules
+from services.review.rules import stages
 from services.review.tests.seeding import LONG
 from shared.calendar import default_calendar
 from shared.clock import KAZAKHSTAN
@@ -30,14 +31,14 @@ def test_completeness_needs_three_statements_of_250_words_and_a_processed_photo(
 
 
 def test_the_regional_deadline_is_the_last_second_of_15_october_in_almaty() -> None:
-    deadline = rules.stage_deadline(default_calendar(2026), "regional")
+    deadline = stages.decision_closes(default_calendar(2026), "regional")
     assert deadline == datetime(2026, 10, 15, 23, 59, 59, tzinfo=KAZAKHSTAN)
     assert rules.stage_open(deadline, deadline)
     assert not rules.stage_open(deadline + timedelta(seconds=1), deadline)
     extended = deadline + timedelta(days=2)
     assert rules.stage_open(deadline + timedelta(days=1), deadline, [extended])
     assert not rules.stage_open(extended + timedelta(seconds=1), deadline, [extended])
-    assert rules.stage_deadline(default_calendar(2026), "republican").date().isoformat() == "2026-12-31"
+    assert stages.decision_closes(default_calendar(2026), "republican").date().isoformat() == "2026-12-31"
 
 
 def test_every_candidate_is_decided_and_strangers_and_duplicates_are_named() -> None:

@@ -117,10 +117,11 @@ def test_postgres_refuses_to_update_or_delete_a_decision(
 
 
 def test_postgres_refuses_to_update_or_delete_the_audit_log(pg_runtime: Runtime) -> None:
-    from services.review import audit
+    from services.review.operations import audit
+    from services.review.rules import audit as actions
 
     with pg_runtime.db.unit_of_work() as session:
-        audit.record(session, None, audit.LOGIN_FAILED, email="a***@example.kz")
+        audit.record(session, None, actions.LOGIN_FAILED, email="a***@example.kz")
     for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(Exception, match="append-only"), pg_runtime.db.unit_of_work() as session:
             session.execute(text(statement))

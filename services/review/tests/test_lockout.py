@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.review.lockout import locked_until
+from services.review.rules.lockout import locked_until
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 

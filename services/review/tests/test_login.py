@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services.review import accounts
 from services.review.models import AuditEntry, LoginAttempt
+from services.review.operations import accounts
 from services.review.tests.people import PASSWORD, csrf_token
 from shared import clock, identity
 from shared.runtime import Runtime

@@ -15,7 +15,11 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import LongTable
 
-from services.review import fingerprint, protocol, protocol_layout, protocol_pdf, protocol_xlsx
+from services.review.api.protocol import content as protocol
+from services.review.api.protocol import layout as protocol_layout
+from services.review.api.protocol import pdf as protocol_pdf
+from services.review.api.protocol import xlsx as protocol_xlsx
+from services.review.rules import fingerprint
 
 WORDS = {
     "kk": ("Комиссия отырысының хаттамасы", "Өңірлік комиссия: Алматы", "Қолдар"),

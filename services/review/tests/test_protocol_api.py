@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from services.review import protocol
+from services.review.api.protocol import content as protocol
 from services.review.app import create_app
 from services.review.tests import seeding
 from services.review.tests.test_protocol import HYPERLINK, LONG_NAME, flat

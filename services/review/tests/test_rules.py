@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.review import rules
+from services.review.rules import scoring as rules
 
 RUBRIC = rules.default_rubric("regional")
 

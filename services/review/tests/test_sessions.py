@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from services.review import accounts
 from services.review.handlers import HANDLERS
 from services.review.models import AuditEntry
+from services.review.operations import accounts
 from services.review.tests import people
 from shared import identity
 from shared.envelope import Event

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from services.review import accounts, signin
 from services.review.models import LoginAttempt
+from services.review.operations import accounts, signin
 from services.review.tests.people import PASSWORD
 from shared.runtime import Runtime
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from services.review import rules
+from services.review.rules import scoring as rules
 
 MEMBERS = ("regional_member", "national_member")
 CHAIRS = ("regional_chair", "national_chair")

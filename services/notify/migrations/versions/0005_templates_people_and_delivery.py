@@ -131,7 +131,7 @@ def upgrade() -> None:
 
 def _seed_templates() -> None:
     """Version 1 of every template, from the repository's seed files."""
-    from services.notify import templating
+    from services.notify.operations import templating
     from shared import clock
 
     table = sa.table(

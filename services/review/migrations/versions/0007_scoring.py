@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic import op
 
-from services.review.rules import fold
+from services.review.rules.scoring import fold
 from shared.words import count_words
 
 revision: str = "0007"

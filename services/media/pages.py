@@ -1,0 +1,177 @@
+"""Media's pages for the media team (roles media and admin): browse candidates by year, stage and
+region, preview every derivative, start a media kit and watch it, and keep the publications log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, request, url_for
+from marshmallow import ValidationError
+
+from services.media import queries, rules
+from services.media.messages import NOT_FOUND, TERMS
+from services.media.models import Candidate
+from services.media.operations import audit, kits, publications
+from services.media.schemas import KitIn, PublicationIn
+from shared import clock, identity, pages
+from shared.regions import all_regions
+from shared.web import current_runtime
+
+bp = Blueprint("media", __name__, static_folder="static", static_url_path="/static/media")
+TEAM = ("media", "admin")
+
+
+def _year() -> int:
+    return pages.asked_year(request.args.get("year")) or clock.local_now().year
+
+
+@bp.get("/")
+@identity.roles(*TEAM)
+def index() -> pages.Page:
+    runtime = current_runtime()
+    year = _year()
+    stage = request.args.get("stage") if request.args.get("stage") in ("republican", "winners") else None
+    region = request.args.get("region") or None
+    caller = identity.caller()
+    with runtime.db.unit_of_work() as session:
+        rows = queries.listed(session, caller, year=year, region=region, stage=stage)
+        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
+        years = sorted({year, *queries.years(session)}, reverse=True)
+        audit.listed(session, caller, len(items), year=year, region=region, stage=stage)
+    return pages.render(
+        "index.html",
+        TERMS,
+        "media.index",
+        items=items,
+        year=year,
+        years=years,
+        stage=stage,
+        region=region,
+        regions=all_regions(),
+    )
+
+
+@bp.get("/candidates/<nomination_id>")
+@identity.roles(*TEAM)
+def candidate(nomination_id: str) -> pages.Page:
+    runtime = current_runtime()
+    caller = identity.caller()
+    with runtime.db.unit_of_work() as session:
+        rows = queries.listed(session, caller, nomination_id=nomination_id)
+        if not rows:
+            abort(404)
+        items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
+        audit.candidate_read(session, caller, rows[0][0])
+    return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+
+
+#: Who may see a candidate's photo on their pages (review's candidate page shows it): the commissions
+#: within their scope, the administrators, and the media team (consenting candidates only).
+PHOTO_VIEWERS = (*sorted(identity.MEMBER_ROLES), "admin", "media")
+#: The derivatives a page shows, and how long the link a visitor is sent to lasts.
+PAGE_DERIVATIVES = ("thumb", "web")
+PHOTO_LINK_SECONDS = 3600
+
+
+@bp.get("/photos/<nomination_id>/<name>")
+@identity.roles(*PHOTO_VIEWERS)
+def photo(nomination_id: str, name: str) -> Response:
+    """A candidate's current photo for a signed-in person: a redirect to a fresh signed link.
+
+    Review's pages embed this address rather than a signed link of their own: only media can sign
+    its blobs (S3 presigns with media's credentials), and the link a page would carry expires. A
+    photo outside the caller's scope, or not (yet) processed, is 404 like any missing page.
+    """
+    if name not in PAGE_DERIVATIVES:
+        abort(404)
+    caller = identity.caller()
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        asset = queries.current_photo(session, nomination_id)
+        candidate = session.get(Candidate, nomination_id)
+        consented, stage = (candidate.consent_publication, candidate.stage) if candidate else (False, None)
+        if asset is None or not rules.may_see_photo(caller, asset.region, consented, stage):
+            abort(404)
+        file = next((f for f in asset.files if f["name"] == name and f["format"] == "jpeg"), None)
+        url = runtime.blobs.presigned_url(file["key"], PHOTO_LINK_SECONDS) if file is not None else None
+        if url is None:
+            abort(404)
+        audit.record(
+            session, caller, audit.PHOTO_LINK, object=audit.nomination(nomination_id), region=asset.region
+        )
+    return redirect(url)
+
+
+@bp.get("/kits")
+@identity.roles(*TEAM)
+def kit_list() -> pages.Page:
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        rows = [queries.shown_kit(runtime.blobs, kit) for kit in queries.kits(session)]
+    return pages.render("kits.html", TERMS, "media.index", kits=rows, year=_year(), regions=all_regions())
+
+
+@bp.post("/kits")
+@identity.roles(*TEAM)
+def start_kit() -> Response:
+    form = {key: value for key, value in request.form.items() if key != "csrf_token" and value != ""}
+    try:
+        data = KitIn().load({**form, "year": int(form.get("year", "0") or 0)})
+    except (ValidationError, ValueError):
+        return redirect(url_for("media.kit_list", lang=pages.page_language()))
+    with current_runtime().db.unit_of_work() as session:
+        kits.ask(session, data, identity.caller())
+    return redirect(url_for("media.kit_list", lang=pages.page_language()))
+
+
+@bp.get("/kits/<kit_id>/download")
+@identity.roles(*TEAM)
+def kit_download(kit_id: str) -> Response:
+    """A ready kit for the signed-in team: a fresh signed link, each download in the audit log."""
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
+        url = kits.download_link(session, runtime.blobs, kit_id, identity.caller())
+    if url is None:
+        abort(404)
+    return redirect(url)
+
+
+@bp.get("/publications")
+@identity.roles(*TEAM)
+def publication_list() -> pages.Page:
+    year = _year()
+    with current_runtime().db.unit_of_work() as session:
+        rows = queries.publications(session, year)
+        withdrawn = [
+            queries.shown_withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
+        ]
+    return pages.render(
+        "publications.html",
+        TERMS,
+        "media.index",
+        publications=rows,
+        withdrawals=withdrawn,
+        year=year,
+        target=rules.PUBLICATIONS_TARGET,
+        progress=rules.publications_progress(len(rows)),
+    )
+
+
+@bp.post("/publications")
+@identity.roles(*TEAM)
+def add_publication() -> Response:
+    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    ids = [part.strip() for part in form.pop("candidate_ids", "").split(",") if part.strip()]
+    try:
+        data = PublicationIn().load({**form, "candidate_ids": ids})
+    except ValidationError:
+        return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
+    with current_runtime().db.unit_of_work() as session:
+        publications.record_publication(session, data, identity.caller())
+    year = data["published_on"].year
+    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
+
+
+def _render(template: str, status: int = 200, **context: object) -> pages.Page:
+    return pages.render(template, TERMS, "media.index", status, **context)
+
+
+error_page = pages.error_pages(_render, NOT_FOUND)

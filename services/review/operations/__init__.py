@@ -1,0 +1,58 @@
+"""What changes review's data: one function per use case, each run in the caller's unit of work.
+
+The entrypoints (API routes, pages, event handlers, CLI commands) parse and render; these functions
+decide. A use case the programme's rules refuse raises a `Refused` of one of four kinds, and records
+nothing (the unit of work rolls back); `app.py` answers each as a problem in one error handler, and
+a page that shows the refusal in its form catches it. Each kind's `status` is the one it is answered
+with: `Invalid` (422: the content breaks a rule; `errors` names the fields at fault), `Conflict`
+(409: the season's state forbids it now), `Forbidden` (403: not this caller's to do) and `NotFound`
+(404: nothing the caller may see by that id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+
+class Refused(Exception):
+    """A use case refused: `code` names the rule (a problem code of `messages`), `params` fill its
+    words, `errors` maps fields to message keys, `candidates` lists the candidates at fault."""
+
+    status: ClassVar[int] = 422
+
+    def __init__(
+        self,
+        code: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        candidates: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(code)
+        self.code, self.params, self.errors = code, dict(params or {}), errors
+        self.candidates = list(candidates)
+
+
+class Invalid(Refused):
+    """The request's content breaks a rule (a field, a candidate outside the scope...)."""
+
+    status = 422
+
+
+class Conflict(Refused):
+    """The season's state forbids it now: a stage closed or decided, a quota, a conflict of interest."""
+
+    status = 409
+
+
+class Forbidden(Refused):
+    """Not this caller's to do: another commission's stage, another member's assignment."""
+
+    status = 403
+
+
+class NotFound(Refused):
+    """Nothing the caller may see by that id (outside their scope is the same as absent)."""
+
+    status = 404
