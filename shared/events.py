@@ -159,6 +159,10 @@ class NominationAmendedV1(_Strict):
     academic_standing = fields.String(load_default=None, allow_none=True)
     minor = fields.Boolean(load_default=None, allow_none=True)
     revision = _revision()
+    #: Added (optional): the consent to publication, when it changed (`changed` holds
+    #: `consent.publication`); a student may withdraw it at any time, and every consumer then takes
+    #: them off whatever it shows the public.
+    consent_publication = fields.Boolean(load_default=None, allow_none=True)
 
 
 @payload("nomination.withdrawn", 1)

@@ -42,10 +42,14 @@ def page_language() -> str:
 
 
 def remember_language(response: Response, secure: bool) -> Response:
-    """Keep a language asked for with `?lang=` in the cookie, so the next page is in it too."""
+    """Keep a language asked for with `?lang=` in the cookie, so the next page is in it too.
+
+    Not on a page any proxy may keep (`Cache-Control: public`, the public pages): it would hand the
+    cookie to everyone it serves; those pages carry `?lang=` in their links instead."""
     asked = request.args.get("lang", "")
     if (
         asked in i18n.LANGUAGES
+        and not (response.headers.get("Cache-Control") or "").startswith("public")
         and asked != request.cookies.get(LANGUAGE_COOKIE)
         and not request.path.startswith("/api/")
     ):

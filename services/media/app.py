@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.media import api, bootstrap, pages
+from services.media import api, bootstrap, pages, public
 from services.media.operations import audit
 from shared import links
 from shared.runtime import Runtime
@@ -15,7 +15,8 @@ from shared.web import create_service_app
 
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    blueprints = (pages.bp, api.bp, links.blueprint())  # links: the signed downloads of derivatives and kits
+    # links: the signed downloads of derivatives and kits; public: the consenting candidates' photos
+    blueprints = (pages.bp, api.bp, public.bp, links.blueprint())
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),

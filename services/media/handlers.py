@@ -39,11 +39,17 @@ def nomination_with_photo(ctx: HandlerContext, event: Event) -> None:
     """A submission (photo or not) or an amendment: what media prints of it, and a new photo if any
     (fetched and decoded by `fetch_photo` before this unit of work opened).
 
-    A new photo of a candidate who already advanced makes its banners again, from the new photo.
+    A withdrawn consent to publication takes back the candidate's banners and social cards and
+    rebuilds the kits that held them (the public photo route already refuses them). A new photo
+    of a candidate who already advanced makes its banners again, from the new photo.
     """
     nomination_id = event.payload["nomination_id"]
     written = _undo_writes(ctx, nomination_id)
     candidate = photos.remember(ctx.session, event)
+    withdrawn = event.payload.get("consent_publication") is False
+    if candidate is not None and withdrawn and not candidate.consent_publication:
+        publicity.unpublish(ctx.session, ctx.runtime.blobs, candidate)
+        kits.rebuild_holding(ctx.session, ctx.runtime.blobs, candidate)
     asset = photos.take_photo(ctx.session, ctx.runtime.blobs, event, written, ctx.prepared)
     new_photo = asset is not None and asset.status == "processed"
     if candidate is not None and candidate.stage and new_photo and not _made_from(candidate, asset):

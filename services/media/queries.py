@@ -192,3 +192,24 @@ def shown_withdrawal(row: BannerWithdrawal, candidate: Candidate | None) -> dict
         "files": len(row.keys),
         "withdrawn_at": row.withdrawn_at,
     }
+
+
+def public_photo(session: Session, nomination_id: str, name: str, image_format: str) -> str | None:
+    """The blob key of a public derivative: only of a candidate who consents to publication now,
+    whose nomination is not withdrawn, from the current processed photo; None otherwise."""
+    query = (
+        select(Asset.files)
+        .join(Candidate, Candidate.nomination_id == Asset.nomination_id)
+        .outerjoin(Followed, Followed.nomination_id == Asset.nomination_id)
+        .where(
+            Asset.nomination_id == nomination_id,
+            Asset.status == "processed",
+            Candidate.consent_publication.is_(True),
+            Followed.withdrawn_at.is_(None),
+        )
+        .limit(1)
+    )
+    files = session.scalar(query) or []
+    return next(
+        (file["key"] for file in files if file["name"] == name and file["format"] == image_format), None
+    )

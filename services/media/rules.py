@@ -211,6 +211,20 @@ def publications_progress(count: int) -> float:
 PUBLISHABLE_STAGES = ("republican", "winner")
 
 
+#: The derivatives the public may see (review's public pages): the social card and the web photo.
+PUBLIC_DERIVATIVES = ("card", "web")
+
+
+def public_derivative(name: str) -> tuple[str, str] | None:
+    """`card`, `web` (JPEG), or either followed by `.webp` or `.jpg`, as (derivative, format); None
+    for any other name: nothing but these two is ever public."""
+    stem, dot, extension = name.partition(".")
+    formats = {"": "jpeg", "jpg": "jpeg", "webp": "webp"}
+    if stem not in PUBLIC_DERIVATIVES or (dot and extension not in ("jpg", "webp")):
+        return None
+    return stem, formats[extension]
+
+
 def publishable(consented: bool, stage: str | None) -> bool:
     """Whether the media team may see a candidate at all: consented to publication and advanced to
     the republican stage (or won). Any other candidate does not exist for them (404)."""

@@ -26,10 +26,6 @@ def _sending(use_case: Callable[[Session, Event], None]) -> Handler:
     return handler
 
 
-def nomination_amended(ctx: HandlerContext, event: Event) -> None:
-    notices.amend(ctx.session, event)
-
-
 def nomination_withdrawn(ctx: HandlerContext, event: Event) -> None:
     notices.withdraw(ctx.session, event)
 
@@ -81,7 +77,8 @@ _ORDER_ONLY = frozenset({"sequence", "corrects"})
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "user.changed": frozenset(),
     "nomination.submitted": _NOT_SAID,
-    "nomination.amended": events.ignored_in_amendment(_NOT_SAID),
+    # A withdrawn consent to publication is confirmed in a letter (`operations.notices.amend`).
+    "nomination.amended": events.ignored_in_amendment(_NOT_SAID) - {"consent_publication"},
     "nomination.withdrawn": frozenset({"reason"}),
     "media.photo_processed": frozenset({"nomination_id", "asset_id", "derivatives", "nomination_revision"}),
     # Notify words a rejection from its own templates by the reason's code and media's figures
@@ -105,7 +102,7 @@ HANDLERS: dict[str, Handler] = {
     "user.disabled": user_disabled,
     "session.ended": identity.HANDLERS["session.ended"],
     "nomination.submitted": _sending(notices.submitted),
-    "nomination.amended": nomination_amended,
+    "nomination.amended": _sending(notices.amend),
     "nomination.withdrawn": nomination_withdrawn,
     "media.photo_rejected": _sending(notices.photo_rejected),
     "media.photo_processed": nothing_to_say,

@@ -44,9 +44,9 @@ def audit_recorded(ctx: HandlerContext, event: Event) -> None:
     audit.receive(ctx.session, event.payload)
 
 
-#: What review does not keep: the student's contacts stay with intake and notify; consent to
-#: publication is media's concern (only media publishes).
-_NOT_KEPT = frozenset({"contacts", "coordinator", "consent_publication"})
+#: What review does not keep: the student's contacts stay with intake and notify. The consent to
+#: publication is kept: review's public pages show only candidates who consent.
+_NOT_KEPT = frozenset({"contacts", "coordinator"})
 
 #: The payload fields each handler leaves alone on purpose (every other one changes review's state;
 #: `tests/contracts` checks both, so a field added to a payload cannot be dropped unnoticed).

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +83,9 @@ class Candidate(Base):
     stage: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    #: Whether the student consents to publication now (given at submission, withdrawable at any
+    #: time): the public pages show only those who do (`queries.public`).
+    consent_publication: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: The nomination revision each part (name, statements, categories...) was last applied at, so
     #: an older amendment delivered late changes only the parts no newer event has set.
     revisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)

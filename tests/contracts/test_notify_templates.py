@@ -111,6 +111,16 @@ def _triggers(nomination_id: str) -> list[Event]:
             {"year": 2026, "decision_id": "w", "candidate_ids": ["c"], "nomination_ids": [nomination_id]},
         ),
         _event(
+            "nomination.amended",
+            {
+                "nomination_id": nomination_id,
+                "changed": ["consent.publication"],
+                "consent_publication": False,
+                "revision": 2,
+            },
+            producer="intake",
+        ),
+        _event(
             "review.candidate_registered",
             {"nomination_id": nomination_id, "candidate_id": "c", "stage": "internal"},
         ),

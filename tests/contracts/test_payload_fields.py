@@ -59,8 +59,9 @@ def _payloads(folder: Path) -> dict[str, dict[str, Any]]:
     told = story.story(NOMINATION, photo_a, photo_b)
     amended = {**told["amended_1"].payload, **told["amended_2"].payload, "photo": photo_b}
     amended["changed"] = sorted(
-        {*told["amended_1"].payload["changed"], *told["amended_2"].payload["changed"]}
+        {*told["amended_1"].payload["changed"], *told["amended_2"].payload["changed"], "consent.publication"}
     )
+    amended["consent_publication"] = False  # the student withdrew it (a consumer must act on it)
     return {
         "nomination.submitted": told["submitted"].payload,
         "nomination.amended": amended,

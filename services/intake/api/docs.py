@@ -49,7 +49,9 @@ SUBMISSION_BODY = {
 PATCH_BODY = {
     "required": True,
     "description": "RFC 7396 JSON merge patch of the submitted document. Until submissions close anything "
-    "but college_code and year may change; then until amendments close only statements.",
+    "but college_code and year may change; then until amendments close only statements. A patch whose "
+    'only change is {"consent": {"publication": false}} (the student withdraws the consent to '
+    "publication) is accepted in every season.",
     "content": {
         "application/merge-patch+json": {"schema": {"type": "object"}},
         "application/json": {"schema": {"type": "object"}},

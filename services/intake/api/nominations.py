@@ -170,7 +170,8 @@ def amend(nomination_id: str) -> Response:
     """Amend a nomination (JSON merge patch)
 
     Until submissions close, anything but the college and the year; then, until amendments close,
-    the statements only. The amended document is checked as a submission is.
+    the statements only. The amended document is checked as a submission is. The withdrawal of the
+    consent to publication (`{"consent": {"publication": false}}` alone) is accepted at any time.
     """
     if request.mimetype not in JSON_TYPES:
         raise Unsupported("application/merge-patch+json, application/json")

@@ -121,6 +121,8 @@ def amended(session: Session, n: Nomination, changed: list[str], blobs: BlobStor
             payload[name] = getattr(n, name)
     if "birth_date" in student:
         payload["minor"] = minor(n)
+    if "consent" in tops:
+        payload["consent_publication"] = n.consent_publication
     publish(session, n, "nomination.amended", payload)
 
 

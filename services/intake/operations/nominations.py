@@ -202,13 +202,19 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 def amend(session: Session, portal: Portal, nomination_id: str, patch: Any) -> Nomination:
-    """Apply a JSON merge patch: anything but college and year until 5 Oct, then statements until 20 Oct."""
+    """Apply a JSON merge patch: anything but college and year until 5 Oct, then statements until 20 Oct.
+
+    A patch that only withdraws the consent to publication is accepted in every season
+    (`withdraw_consent`)."""
     n = find(session, portal, nomination_id, lock=True)
+    if rules.withdraws_consent_only(patch):
+        return withdraw_consent(session, n)
     calendar, now = _open_for_change(session, n)
     if not isinstance(patch, dict):
         raise Invalid({"nomination": [Problem("type_object")]})
     before = document(n)
     data, errors = load_nomination(merge_patch(before, patch), day=submission_day(n))
+    _keep_withdrawn_consent(errors, before, data)
     if errors:
         raise Invalid(errors)
     data = normalized(data)
@@ -229,6 +235,32 @@ def amend(session: Session, portal: Portal, nomination_id: str, patch: Any) -> N
     _flush_changes(session, n)
     events.amended(session, n, changed)
     return n
+
+
+def withdraw_consent(session: Session, n: Nomination) -> Nomination:
+    """The student no longer agrees to be published: at any time, whatever the calendar or the
+    stage (`rules.consent`), even of a withdrawn nomination (nothing is published of it anyway, and
+    the wish is kept should it matter later). The amendment event takes the student off every
+    public page, feed, banner and kit; withdrawing twice changes nothing and says nothing."""
+    if n.consent_publication is False:
+        return n
+    n.consent_publication, n.updated_at = False, clock.utcnow()
+    session.flush()
+    events.amended(session, n, ["consent.publication"])
+    return n
+
+
+def _keep_withdrawn_consent(
+    errors: dict[str, list[Problem]], before: dict[str, Any], data: dict[str, Any]
+) -> None:
+    """A consent withdrawn earlier is not asked for again by a later amendment (of statements)."""
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+    if rules.withdrawal_kept(before["consent"]["publication"], consent.get("publication")):
+        kept = [p for p in errors.get("consent.publication", []) if p.code != "consent_required"]
+        if kept:
+            errors["consent.publication"] = kept
+        else:
+            errors.pop("consent.publication", None)
 
 
 def replace_photo(

@@ -9,6 +9,7 @@ Every check returns a list of `Problem`s; `messages.MESSAGES` words each problem
 in kk/ru/en by `services.intake.messages.text`).
 """
 
+from services.intake.rules.consent import CONSENT_WITHDRAWAL, withdrawal_kept, withdraws_consent_only
 from services.intake.rules.deadlines import (
     Calendar,
     amendment_open,
@@ -70,6 +71,7 @@ __all__ = [
     "ADULT_AGE",
     "CATEGORIES",
     "COLLEGE_QUOTA",
+    "CONSENT_WITHDRAWAL",
     "MAX_ACHIEVEMENTS",
     "MAX_NAME_LENGTH",
     "MAX_STATEMENT_CHARS",
@@ -108,5 +110,7 @@ __all__ = [
     "still_missing",
     "submission_day",
     "submission_open",
+    "withdrawal_kept",
     "withdrawal_open",
+    "withdraws_consent_only",
 ]

@@ -164,3 +164,88 @@ def test_no_event_ever_carries_the_iin(client: FlaskClient, auth: dict, runtime:
     assert (
         amended["candidate"]["last_name"] == "Жұмабекова" and amended["contacts"]["email"] == "new@example.kz"
     )
+
+
+WITHDRAW_CONSENT = {"consent": {"publication": False}}
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        "2026-09-01T12:00:00+05:00",  # submissions open
+        "2026-10-12T09:00:00+05:00",  # only statements may change
+        "2026-12-30T23:00:00+05:00",  # long after every deadline
+    ],
+)
+def test_consent_to_publication_can_be_withdrawn_in_every_season(
+    client: FlaskClient,
+    auth: dict,
+    nomination_id: str,
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+    now: str,
+) -> None:
+    monkeypatch.setenv("TOP100_NOW", now)
+    response = patch(client, auth, nomination_id, WITHDRAW_CONSENT)
+    assert response.status_code == 200, response.json
+    assert response.json["consent"]["publication"] is False
+    routing_key, payload = last_event(runtime)
+    assert routing_key == "nomination.amended.almaty"
+    assert payload == {
+        "nomination_id": nomination_id,
+        "changed": ["consent.publication"],
+        "consent_publication": False,
+        "revision": 2,
+    }
+    # Again: nothing changes, nothing is said.
+    assert patch(client, auth, nomination_id, WITHDRAW_CONSENT).status_code == 200
+    assert len(outbox_rows(runtime)) == 2
+    assert (
+        client.get(f"/api/v1/nominations/{nomination_id}", headers=auth).json["consent"]["publication"]
+        is False
+    )
+
+
+def test_only_the_withdrawal_alone_is_free_of_the_calendar(
+    client: FlaskClient, auth: dict, nomination_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOP100_NOW", "2026-10-25T09:00:00+05:00")
+    for body in (
+        {"consent": {"publication": False}, "student": {"email": "x@example.kz"}},
+        {"consent": {"publication": True}},
+        {"consent": {"publication": 0}},
+        {"consent": {"publication": False, "personal_data": False}},
+    ):
+        response = patch(client, auth, nomination_id, body)
+        assert response.status_code == 409 and response.json["code"] == "deadline_passed", body
+
+
+def test_a_withdrawn_consent_is_not_asked_for_again_by_a_later_amendment(
+    client: FlaskClient, auth: dict, nomination_id: str, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOP100_NOW", "2026-10-12T09:00:00+05:00")
+    assert patch(client, auth, nomination_id, WITHDRAW_CONSENT).status_code == 200
+    response = patch(client, auth, nomination_id, {"statements": {"en": factories.statement("en")}})
+    assert response.status_code == 200, response.json
+    assert response.json["consent"]["publication"] is False
+    _routing_key, payload = last_event(runtime)
+    assert payload["changed"] == ["statements.en"] and "consent_publication" not in payload
+
+
+def test_before_the_deadline_a_withdrawal_with_other_changes_is_refused_by_name(
+    client: FlaskClient, auth: dict, nomination_id: str
+) -> None:
+    body = {"consent": {"publication": False}, "student": {"email": "x@example.kz"}}
+    response = patch(client, auth, nomination_id, body)
+    assert response.status_code == 422 and response.json["codes"] == {
+        "consent.publication": ["consent_required"]
+    }
+
+
+def test_a_withdrawn_nomination_may_still_withdraw_its_consent(
+    client: FlaskClient, auth: dict, nomination_id: str, runtime: Runtime
+) -> None:
+    assert client.delete(f"/api/v1/nominations/{nomination_id}", headers=auth).status_code == 200
+    response = patch(client, auth, nomination_id, WITHDRAW_CONSENT)
+    assert response.status_code == 200 and response.json["consent"]["publication"] is False
+    assert last_event(runtime)[1]["changed"] == ["consent.publication"]

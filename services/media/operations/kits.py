@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from services.media import queries, rules
 from services.media.models import Candidate, Kit
 from services.media.operations import audit
+from services.media.operations.photos import delete_after_commit
 from shared import clock, exports, regions
 from shared.blobs import BlobNotFound, BlobStore
 from shared.i18n import LANGUAGES
@@ -85,6 +86,31 @@ def download_link(session: Session, blobs: BlobStore, kit_id: str, caller: Ident
     return blobs.presigned_url(kit.key, queries.LINK_SECONDS)
 
 
+#: The kits that gather a candidate of each stage (`members`): winners are in the republican kits too.
+_KITS_OF_STAGE = {"republican": ("republican",), "winner": ("republican", "winners")}
+
+
+def rebuild_holding(session: Session, blobs: BlobStore, candidate: Candidate) -> int:
+    """Queue again every kit built (or being built) with this candidate, who no longer consents to
+    publication: its ZIP is deleted once this commits and the worker builds it again without them.
+    Returns how many kits were queued again."""
+    stages = _KITS_OF_STAGE.get(candidate.stage or "", ())
+    if not stages:
+        return 0
+    query = select(Kit).where(
+        Kit.year == candidate.year,
+        Kit.stage.in_(stages),
+        Kit.status.in_(("ready", "building")),
+        or_(Kit.region.is_(None), Kit.region == candidate.region),
+    )
+    held = list(session.scalars(query))
+    delete_after_commit(session, blobs, [kit.key for kit in held if kit.key])
+    for kit in held:
+        kit.status, kit.progress, kit.key, kit.bytes = "queued", 0.0, None, None
+        kit.updated_at = clock.utcnow()
+    return len(held)
+
+
 def build_next(runtime: Runtime) -> str | None:
     """Claim one queued (or abandoned) kit and build it; returns its id, or None if there was none."""
     kit_id = _claim(runtime)
@@ -131,9 +157,9 @@ def build(runtime: Runtime, kit_id: str) -> None:
         runtime.blobs.put_file(key, path, "application/zip")
         size = path.stat().st_size
     with runtime.db.unit_of_work() as session:
-        session.execute(
+        session.execute(  # a kit queued again meanwhile (`rebuild_holding`) is built again, not ready
             update(Kit)
-            .where(Kit.id == kit_id)
+            .where(Kit.id == kit_id, Kit.status == "building")
             .values(
                 status="ready",
                 progress=1.0,

@@ -58,6 +58,8 @@ def remember(session: Session, event: Event) -> Candidate | None:
         candidate.consent_publication = bool(data.get("consent_publication"))
     elif candidate is None or not ordering.newer(revision, candidate.revision):
         return candidate  # an amendment before its submission: the submission will carry the whole
+    if data.get("consent_publication") is not None:  # an amendment's: the student withdrew it
+        candidate.consent_publication = bool(data["consent_publication"])
     if data.get("candidate") is not None:
         candidate.name = dict(data["candidate"])
     if data.get("statements") is not None:

@@ -103,6 +103,14 @@ def withdraw(session: Session, blobs: BlobStore, candidate: Candidate, data: dic
     candidate.banners = []
 
 
+def unpublish(session: Session, blobs: BlobStore, candidate: Candidate) -> None:
+    """The student withdrew the consent to publication: the banners and social cards go (deleted
+    once this commits, so their links answer 404). Not a correction of a decision, so nothing goes
+    in the publications log, which shows only consenting candidates."""
+    delete_after_commit(session, blobs, [file["key"] for file in candidate.banners])
+    candidate.banners, candidate.updated_at = [], clock.utcnow()
+
+
 def _applies(candidate: Candidate, decided_stage: str, sequence: int | None, test: Any) -> bool:
     """Whether a decision of `decided_stage` numbered `sequence` is to be applied (`test` compares it
     with the newest applied); if so it becomes the newest."""

@@ -55,11 +55,15 @@ def remember(session: Session, event: Event) -> Recipient:
 
 
 def amend(session: Session, event: Event) -> None:
-    """Follow changed contacts, language or name, unless a newer event has set them already."""
+    """Follow changed contacts, language or name, unless a newer event has set them already; a
+    withdrawn consent to publication is confirmed to the student and their coordinator (a
+    redelivered event writes no second letter: one message per event and recipient)."""
     data = event.payload
     ordering.follow(session, Followed, data["nomination_id"])
     recipient = _known(session, data["nomination_id"])
     _take(recipient, data, ordering.parts_to_apply(data, PARTS, recipient.revisions or {}))
+    if data.get("consent_publication") is False:
+        _to_student_and_coordinator(session, event, recipient, "consent_withdrawn", {}, channels=("email",))
 
 
 def withdraw(session: Session, event: Event) -> None:

@@ -86,6 +86,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "reference": "0B6F3C1E",
         "year": 2026,
     },
+    "consent_withdrawn": {
+        "audience": STUDENT_AND_COORDINATOR,
+        "name": "Нұрланұлы Әлихан Қайратұлы",
+        "greeting_name": "Әлихан Қайратұлы",
+        "reference": "0B6F3C1E",
+    },
     "to_score_digest": {
         "recipient_name": "Әлия Нұрғалиқызы",
         "count": 3,
@@ -117,6 +123,9 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "correction_not_advanced": ("email",),
     "statements_needed": ("email",),
     "winner": ("email", "sms"),
+    # The receipt of a withdrawn consent to publication; the coordinator too, who then publishes
+    # nothing of the student on the college's own site.
+    "consent_withdrawn": ("email",),
     "to_score_digest": ("email",),
     "deadline_reminder": ("email",),
     "vote_code": ("sms",),

@@ -90,7 +90,8 @@ def _read_html(letter: EmailMessage) -> _Text:
 
 def _season(runtime: Runtime, language: str) -> tuple[str, str]:
     """Two nominations of the candidate, through every event that writes to a student: one advanced
-    (then a correction takes it back), one not advanced (then a correction advances it) and a winner."""
+    (then a correction takes it back, and the consent to publication is withdrawn), one not advanced
+    (then a correction advances it) and a winner."""
     kept, dropped = str(uuid.uuid4()), str(uuid.uuid4())
     for nomination_id in (kept, dropped):
         told = submitted(language, nomination_id, email=f"student-{nomination_id[:4]}@example.kz")
@@ -122,8 +123,12 @@ def _season(runtime: Runtime, language: str) -> tuple[str, str]:
             "winners.published",
             {"year": 2026, "decision_id": "w", "candidate_ids": ["c"], "nomination_ids": [dropped]},
         ),
+        (
+            "nomination.amended",
+            {"nomination_id": kept, "changed": ["consent.publication"], "consent_publication": False},
+        ),
     ]:
-        producer = "media" if kind.startswith("media.") else "review"
+        producer = {"media": "media", "nomination": "intake"}.get(kind.split(".")[0], "review")
         assert handle(runtime, HANDLERS, "notify", event(kind, payload, producer))
     return kept, dropped
 

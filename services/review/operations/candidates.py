@@ -33,6 +33,7 @@ PARTS = (
     "minor",
     "categories",
     "achievements",
+    "consent_publication",
 )
 
 
@@ -63,6 +64,8 @@ def _new_candidate(event: Event, followed: Followed) -> Candidate:
         categories=list(data["categories"]),
         achievements=list(data["achievements"]),
         stage="regional",
+        # Absent from an event written before it existed: taken as no (nothing public without it).
+        consent_publication=bool(data.get("consent_publication")),
         # A withdrawal handled before the submission (the bus reordered them) stays in force.
         status="withdrawn" if followed.withdrawn else "under_review",
         withdrawal_reason=followed.withdrawal_reason,
@@ -147,7 +150,9 @@ def amend_candidate(session: Session, event: Event) -> Candidate:
 
 
 def _apply_part(candidate: Candidate, part: str, value: Any) -> None:
-    if part == "candidate":
+    if part == "consent_publication":  # withdrawn: off every public page within the cache's minute
+        candidate.consent_publication = bool(value)
+    elif part == "candidate":
         candidate.last_name, candidate.first_name = value["last_name"], value["first_name"]
         candidate.patronymic = value.get("patronymic")
         candidate.search_name = rules.fold(candidate.full_name)
