@@ -59,7 +59,7 @@ def prepare(url: str, work: Path, secret_key: str) -> tuple[list[str], datetime]
     os.environ.update(TOP100_DATA_DIR=str(work), TOP100_NOW=NOW, REVIEW_DATABASE_URL=url)
     os.environ["TOP100_SECRET_KEY"] = secret_key
     from services.review import bootstrap
-    from services.review import vote_operations as ops
+    from services.review.operations import votes as ops
     from services.review.tests import seeding
     from shared import clock, config, migrate
 
@@ -80,7 +80,7 @@ def prepare(url: str, work: Path, secret_key: str) -> tuple[list[str], datetime]
 
 def voter_cookies(count: int, secret_key: str, closes_at: datetime) -> list[tuple[str, str]]:
     """(voter hash, cookie) of `count` pre-verified voters: what checking a code would have set."""
-    from services.review import vote_rules as rules
+    from services.review.rules import votes as rules
     from shared import config
 
     vote_secret = config.vote_secret()

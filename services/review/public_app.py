@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.review import bootstrap, vote_api, vote_pages
+from services.review import bootstrap
+from services.review.api import votes as votes_api
+from services.review.app import answer_problems
+from services.review.pages import contest, gallery
+from services.review.pages import public as public_pages
+from shared import browsers
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
+BLUEPRINTS = (votes_api.bp, contest.bp, gallery.bp, public_pages.assets)
+
+
+def _install(app: Flask) -> None:
+    """The refusals answered as review's problems, and the browser cookie set where it is made."""
+    answer_problems(app)
+    browsers.install(app)
+
 
 def create_app(runtime: Runtime | None = None) -> Flask:
-    return create_service_app(
-        __name__,
-        runtime or bootstrap.build(),
-        (vote_api.bp, vote_pages.bp),
-        people=False,
-        init=vote_api.install,
-    )
+    return create_service_app(__name__, runtime or bootstrap.build(), BLUEPRINTS, people=False, init=_install)

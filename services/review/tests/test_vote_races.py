@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from services.review.public_app import create_app
 from services.review.tests.vote_support import CONTEST, OPEN_NOW, candidates, sent_codes, verified
-from services.review.vote_models import Vote, WrongCode
+from services.review.models.votes import Vote, WrongCode
 from shared.runtime import Runtime
 
 SESSIONS = 20

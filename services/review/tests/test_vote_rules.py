@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.review import vote_rules as rules
+from services.review.rules import votes as rules
 from shared.clock import KAZAKHSTAN
 
 NOW = datetime(2026, 10, 8, 12, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The public vote's tables: contests, votes (append-only), one-time codes, wrong codes, snapshots.
 
-A voter is `voter_hash`, an HMAC of their phone under the vote's key (`vote_rules.voter_hash`): the
+A voter is `voter_hash`, an HMAC of their phone under the vote's key (`rules.votes.voter_hash`): the
 phone itself is stored nowhere. A vote is never updated or deleted, except that the row a change
 supersedes is marked once (`current` false, `superseded_by` the new row): triggers refuse anything
 else, and a partial unique index keeps one current vote per voter and contest.
@@ -81,7 +81,7 @@ class Vote(Base):
     voter_hash: Mapped[str] = mapped_column(String(64))
     #: The network the vote came from: a /24 (IPv4) or /48 (IPv6), never the address.
     network: Mapped[str] = mapped_column(String(50))
-    #: A hash of the browser cookie's id (`vote_rules.browser_hash`).
+    #: A hash of the browser cookie's id (`rules.votes.browser_hash`).
     browser: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime]
     current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -124,7 +124,7 @@ class VotePhone(Base):
 
 
 class WrongCode(Base):
-    """A wrong code given for a phone: five within 30 minutes lock it (`vote_rules.locked_until`)."""
+    """A wrong code given for a phone: five within 30 minutes lock it (`rules.votes.locked_until`)."""
 
     __tablename__ = "vote_wrong_codes"
     __table_args__ = (Index("ix_vote_wrong_codes_phone_at", "phone_hash", "at"),)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -154,6 +155,17 @@ def tries_left(wrong: Iterable[datetime], now: datetime) -> int:
 def contest_id(year: int, stage: str, scope: str) -> str:
     """`2026-regional-almaty`, `2026-republican-national`: one contest per year, stage and scope."""
     return f"{year}-{stage}-{scope}"
+
+
+CONTEST_ID = re.compile(r"^([0-9]{4})-(regional|republican)-([a-z][a-z0-9_]{0,38})$")
+
+
+def contest_named(name: str) -> tuple[int, str, str] | None:
+    """The year, stage and scope a contest's id names (`contest_id` read back), or None."""
+    matched = CONTEST_ID.match(name)
+    if matched is None:
+        return None
+    return int(matched[1]), matched[2], matched[3]
 
 
 def scope_fits(stage: str, scope: str, region_codes: Iterable[str]) -> bool:

@@ -15,36 +15,31 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
-from werkzeug.exceptions import NotFound
+from babel.dates import format_datetime
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from services.review import vote_api as api
-from services.review import vote_cookies as cookies
-from services.review import vote_operations as ops
-from services.review import vote_queries as queries
-from services.review import vote_rules as rules
-from services.review.vote_messages import PROBLEMS, STATES
-from shared import clock, i18n, pages, problems
+from services.review.messages import PROBLEMS
+from services.review.messages.votes import STATES
+from services.review.operations import Invalid, NotFound, Refused, Throttled, Unverified
+from services.review.operations import votes as ops
+from services.review.pages import public as public_pages
+from services.review.queries import votes as queries
+from services.review.rules import votes as rules
+from shared import browsers, clock, config, i18n, identity, problems, regions
 from shared.web import current_runtime
 
-bp = Blueprint(
-    "public_vote",
-    __name__,
-    static_folder="static/public",
-    static_url_path="/public/static/vote",
-)
+bp = identity.public_blueprint(Blueprint("public_vote", __name__))
 
 PAGE = "/public/<int:year>/<stage>/<scope>"
-#: Seconds a proxy may keep an anonymous reader's page (a withdrawn candidate leaves within it).
-PUBLIC_MAX_AGE = 60
 
 
 def _token(purpose: str) -> str:
     """A form's CSRF token: bound to this browser's cookie once it has one; the anonymous phone form's
     is bound to the hour (it sets no cookie, so the page stays cacheable) and checked with `Origin`."""
-    browser = request.cookies.get(cookies.BROWSER_COOKIE, "")
+    browser = request.cookies.get(browsers.BROWSER_COOKIE, "")
     anchor = browser or str(int(time.time()) // 3600)
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"vote-form\x1f{purpose}\x1f{anchor}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -55,7 +50,7 @@ def _form_checked(purpose: str) -> None:
     if origin and origin.rstrip("/") != request.host_url.rstrip("/"):
         raise problems.Problem(403, "forbidden")
     given = request.form.get("csrf_token", "")
-    browser = request.cookies.get(cookies.BROWSER_COOKIE, "")
+    browser = request.cookies.get(browsers.BROWSER_COOKIE, "")
     anchors = [browser] if browser else [str(int(time.time()) // 3600 - step) for step in (0, 1)]
     key = current_app.config["SECRET_KEY"].encode()
     for anchor in anchors:
@@ -67,30 +62,31 @@ def _form_checked(purpose: str) -> None:
     raise problems.Problem(400, "bad_request")
 
 
-def _contest(session: Any, year: int, stage: str, scope: str) -> queries.ContestView:
+def _contest(session: Any, year: int, stage: str, scope: str, now: datetime) -> queries.ContestView:
+    """The page's contest (made and frozen as due); a page of no contest is the site's 404 page."""
     try:
-        return ops.contest_of(session, year, stage, scope, clock.utcnow())
-    except LookupError:
-        raise NotFound() from None
+        return ops.contest_of(session, year, stage, scope, now)
+    except NotFound:
+        abort(404)
 
 
 def _page(year: int, stage: str, scope: str, status: int = 200, **extra: Any) -> Response:
-    now, lang = clock.utcnow(), pages.page_language()
+    now, lang = clock.utcnow(), public_pages.public_language()
     with current_runtime().db.unit_of_work() as session:
-        view = _contest(session, year, stage, scope)
-        document = api.contest_document(view, session, lang, now)
-        voter = cookies.voter_of(current_app, view.id, now)
+        view = _contest(session, year, stage, scope, now)
+        document = queries.shown(session, view, lang, now, current_runtime().settings.media_url)
+        voter = browsers.voter_of(view.id, now)
         mine = queries.current_vote(session, view.id, voter) if voter else None
     names = {candidate["id"]: candidate["name"] for candidate in document["candidates"]}
     verification = request.values.get("verification", "")[:36]
-    body, _, headers = pages.render(
+    response = public_pages.render(
         "public/contest.html",
-        {"state": STATES},
         "public_vote.contest_page",
-        status,
+        {"state": STATES},
+        status=status,
         contest=document,
-        view=view,
         scope_name=_scope_name(scope, lang),
+        og_image=next((c["photo"]["card"] for c in document["candidates"] if c["photo"].get("card")), None),
         voter=voter,
         mine=mine,
         mine_name=names.get(mine.candidate_id, mine.candidate_id) if mine else None,
@@ -100,35 +96,32 @@ def _page(year: int, stage: str, scope: str, status: int = 200, **extra: Any) ->
         verification=verification,
         token=_token,
         page_url=url_for("public_vote.contest_page", year=year, stage=stage, scope=scope),
+        lang_query=f"?lang={request.args['lang']}" if request.args.get("lang") in i18n.LANGUAGES else "",
         **extra,
     )
-    response = Response(body, status, headers)
-    personal = cookies.BROWSER_COOKIE in request.cookies or voter or verification or request.method == "POST"
-    response.headers["Cache-Control"] = (
-        "private, no-store" if personal else f"public, max-age={PUBLIC_MAX_AGE}"
-    )
+    # A voter's page (a browser cookie, a verification under way, a verified phone) is theirs alone.
+    personal = browsers.BROWSER_COOKIE in request.cookies or voter or verification or request.method == "POST"
+    if personal:
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def _scope_name(scope: str, lang: str) -> str:
-    from shared import regions
-
     region = regions.resolve(scope)
     return region.name(lang) if region else i18n.translate(i18n.N_("Kazakhstan"), lang)
 
 
-def _local(moment: Any, lang: str) -> str:
-    from babel.dates import format_datetime
-
+def _local(moment: datetime, lang: str) -> str:
     return format_datetime(moment.astimezone(clock.KAZAKHSTAN), "d MMMM y, HH:mm:ss", locale=lang)
 
 
-def _refused(year: int, stage: str, scope: str, error: ops.Refused) -> Response:
-    lang = problems.language() if not request.args.get("lang") else pages.page_language()
-    params = {**error.params, "retry_after": error.retry_after}
-    message = problems.text(PROBLEMS, f"problem.{error.code}.detail", pages.page_language() or lang, params)
+def _refused(year: int, stage: str, scope: str, error: Refused) -> Response:
+    """The page again, with the refusal in words where the form was (and `Retry-After`)."""
+    message = problems.text(
+        PROBLEMS, f"problem.{error.code}.detail", public_pages.public_language(), error.params
+    )
     response = _page(year, stage, scope, error.status, refusal=message)
-    if error.retry_after is not None:
+    if isinstance(error, Throttled):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
 
@@ -140,6 +133,10 @@ def _back(year: int, stage: str, scope: str, **query: str) -> Response:
     return redirect(url_for("public_vote.contest_page", year=year, stage=stage, scope=scope, **query), 303)
 
 
+def _requester() -> ops.Requester:
+    return ops.Requester(address=request.remote_addr or "", browser_id=browsers.browser_id())
+
+
 @bp.get(PAGE)
 def contest_page(year: int, stage: str, scope: str) -> Response:
     return _page(year, stage, scope, voted=request.args.get("voted") == "1")
@@ -148,15 +145,13 @@ def contest_page(year: int, stage: str, scope: str) -> Response:
 @bp.post(PAGE + "/phone")
 def phone(year: int, stage: str, scope: str) -> Response:
     _form_checked("phone")
-    now, who = clock.utcnow(), api.requester()
+    now, who, lang = clock.utcnow(), _requester(), public_pages.public_language()
     try:
         with current_runtime().db.unit_of_work() as session:
-            view = _contest(session, year, stage, scope)
-            secret = api.vote_secret(current_app)
-            sent = ops.request_code(
-                session, view, request.form.get("phone", ""), pages.page_language(), who, now, secret
-            )
-    except ops.Refused as error:
+            view = _contest(session, year, stage, scope, now)
+            raw = request.form.get("phone", "")
+            sent = ops.request_code(session, view, raw, lang, who, now, config.vote_secret())
+    except Refused as error:
         return _refused(year, stage, scope, error)
     return _back(year, stage, scope, verification=sent.verification_id)
 
@@ -167,30 +162,31 @@ def code(year: int, stage: str, scope: str) -> Response:
     verification, given = request.form.get("verification", "")[:36], request.form.get("code", "").strip()
     try:
         if not rules.code_well_formed(given):
-            raise ops.Refused(422, "code_wrong", tries_left="?")
-        checked = api.check(verification, given)
-    except ops.Refused as error:
+            raise Invalid("code_wrong", {"tries_left": "?"})
+        with current_runtime().db.unit_of_work() as session:
+            checked = ops.check_code(session, verification, given, clock.utcnow(), config.vote_secret())
+        # A wrong code is committed above (it counts towards the lock), then refused.
+        if checked.voter_hash is None:
+            raise Invalid("code_wrong", {"tries_left": checked.tries_left})
+    except Refused as error:
         return _refused(year, stage, scope, error)
-    with current_runtime().db.unit_of_work() as session:
-        view = queries.contest(session, checked.contest_id)
-    assert view is not None and checked.voter_hash is not None
     response = _back(year, stage, scope)
-    cookies.remember_voter(current_app, response, view.id, checked.voter_hash, view.closes_at)
+    browsers.remember_voter(response, checked.contest_id, checked.voter_hash, checked.closes_at)
     return response
 
 
 @bp.post(PAGE + "/vote")
 def vote(year: int, stage: str, scope: str) -> Response:
     _form_checked("vote")
-    now, who = clock.utcnow(), api.requester()
+    now, who = clock.utcnow(), _requester()
     try:
         with current_runtime().db.unit_of_work() as session:
-            view = _contest(session, year, stage, scope)
-            voter = cookies.voter_of(current_app, view.id, now)
+            view = _contest(session, year, stage, scope, now)
+            voter = browsers.voter_of(view.id, now)
             if voter is None:
-                raise ops.Refused(401, "voter_unverified")
-            secret = api.vote_secret(current_app)
-            ops.cast_vote(session, view, voter, request.form.get("candidate", "")[:36], who, now, secret)
-    except ops.Refused as error:
+                raise Unverified("voter_unverified")
+            candidate = request.form.get("candidate", "")[:36]
+            ops.cast_vote(session, view, voter, candidate, who, now, config.vote_secret())
+    except Refused as error:
         return _refused(year, stage, scope, error)
     return _back(year, stage, scope, voted="1")

@@ -410,5 +410,5 @@ class StudentReach(Base):
     at: Mapped[datetime]
 
 
-# The public vote's tables join the same metadata (kept in their own module: vote_models).
-from services.review import vote_models as vote_models  # noqa: E402
+# The public vote's tables join the same metadata (kept in their own module: `models.votes`).
+from services.review.models import votes as votes  # noqa: E402

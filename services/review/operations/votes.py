@@ -1,9 +1,9 @@
 """The public vote's use cases, each in the caller's unit of work: a contest opened (and frozen), a
 code requested (its event to notify through the outbox), a code checked, a vote cast or changed.
 
-A refusal is a `Refused` with the contract's code (`phone_invalid`, `contest_closed`...) and, where
-the caller should wait, the seconds to wait; a wrong code is an answer, not a refusal, because it
-must be committed (it counts towards the lock).
+A refusal is one of review's `Refused` kinds with the contract's code (`Invalid("phone_invalid")`,
+`Conflict("contest_closed")`, `Throttled("too_many_codes", retry_after)`...); a wrong code is an
+answer, not a refusal, because it must be committed (it counts towards the lock).
 
 What is concurrent is settled by PostgreSQL (SQLite takes one writer at a time): one current vote per
 voter and contest by the partial unique index, written with `INSERT ... ON CONFLICT DO NOTHING`; the
@@ -20,23 +20,17 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.review import vote_queries as queries
-from services.review import vote_rules as rules
-from services.review.vote_models import Contest, Vote, VoteCode, VotePhone, WrongCode
+from services.review.models.votes import Contest, Vote, VoteCode, VotePhone, WrongCode
+from services.review.operations import Conflict, Gone, Invalid, NotFound, Throttled
+from services.review.queries import votes as queries
+from services.review.queries.public import public_candidates
+from services.review.rules import votes as rules
 from shared import db, identity, outbox, regions
 from shared.envelope import Event
 
 PRODUCER = "review"
 #: A change that lost a race to another change of the same voter tries again, a few times at most.
 CAST_ATTEMPTS = 5
-
-
-class Refused(Exception):
-    """The contract's refusal: an HTTP status, a problem code, a wait and what the words need."""
-
-    def __init__(self, status: int, code: str, retry_after: int | None = None, **params: object) -> None:
-        super().__init__(code)
-        self.status, self.code, self.retry_after, self.params = status, code, retry_after, params
 
 
 @dataclass(frozen=True)
@@ -55,11 +49,13 @@ class Sent:
 
 @dataclass(frozen=True)
 class Checked:
-    """A code's check: `voter_hash` when right; else the tries left before the phone is locked."""
+    """A code's check: `voter_hash` when right; else the tries left before the phone is locked.
+    `closes_at` is the contest's close: the verified phone counts until then."""
 
     contest_id: str
     voter_hash: str | None
     tries_left: int
+    closes_at: datetime
 
 
 @dataclass(frozen=True)
@@ -74,9 +70,9 @@ class Cast:
 
 def contest_of(session: Session, year: int, stage: str, scope: str, now: datetime) -> queries.ContestView:
     """The contest of a year, stage and scope: made with the calendar's times when first asked for,
-    frozen when first asked for once open. Raises `LookupError` for a stage or scope that has none."""
+    frozen when first asked for once open. `NotFound` for a stage or scope that has none."""
     if stage not in rules.STAGES or not rules.scope_fits(stage, scope, regions.region_codes()):
-        raise LookupError(f"no contest for {stage} {scope}")
+        raise NotFound("not_found")
     contest_id = rules.contest_id(year, stage, scope)
     view = queries.contest(session, contest_id)
     if view is None:
@@ -94,7 +90,7 @@ def contest_of(session: Session, year: int, stage: str, scope: str, now: datetim
 
 def freeze(session: Session, view: queries.ContestView, now: datetime) -> queries.ContestView:
     """Fix the contest's candidates at its opening: those the public may see then. Once only."""
-    shown = queries.public_candidates(session, view.year, view.stage, view.scope, "kk")
+    shown = public_candidates(session, view.year, view.stage, view.scope, "kk")
     session.execute(
         update(Contest)
         .where(Contest.id == view.id, Contest.frozen_at.is_(None))
@@ -113,17 +109,17 @@ def set_times(
     to an opening before the closing."""
     contest = session.get(Contest, contest_id, with_for_update=True)
     if contest is None:
-        raise Refused(404, "not_found")
+        raise NotFound("not_found")
     if contest.frozen_at is not None or not rules.times_may_change(contest.opens_at, now):
-        raise Refused(409, "contest_frozen")
+        raise Conflict("contest_frozen")
     if not rules.times_sound(opens_at, closes_at) or opens_at <= now:
-        raise Refused(422, "contest_times_invalid")
+        raise Invalid("contest_times_invalid")
     contest.opens_at, contest.closes_at = opens_at, closes_at
 
 
 def _open(view: queries.ContestView, now: datetime) -> None:
     if rules.contest_state(view.opens_at, view.closes_at, now) != "open":
-        raise Refused(409, "contest_closed")
+        raise Conflict("contest_closed")
 
 
 # --- Codes ---------------------------------------------------------------------------------------
@@ -153,7 +149,7 @@ def request_code(
     try:
         phone = rules.voter_phone(raw_phone)
     except rules.PhoneInvalid:
-        raise Refused(422, "phone_invalid") from None
+        raise Invalid("phone_invalid") from None
     _open(view, now)
     phone_hash = rules.voter_hash(secret, phone)
     address_hash = rules.keyed(secret, "address", requester.address)
@@ -167,7 +163,7 @@ def request_code(
         now,
     )
     if wait is not None:
-        raise Refused(429, "too_many_codes", retry_after=rules.retry_after_seconds(wait))
+        raise Throttled("too_many_codes", rules.retry_after_seconds(wait))
     code, verification = rules.new_code(), str(uuid.uuid4())
     expires_at = now + rules.CODE_LIFETIME
     session.add(
@@ -209,7 +205,7 @@ def check_code(session: Session, verification_id: str, code: str, now: datetime,
     """
     sent = session.get(VoteCode, verification_id)
     if sent is None:
-        raise Refused(404, "not_found")
+        raise NotFound("not_found")
     _lock_phone(session, sent.phone_hash)
     query = select(WrongCode.at).where(
         WrongCode.phone_hash == sent.phone_hash, WrongCode.at > now - rules.LOCK - rules.WRONG_WINDOW
@@ -217,18 +213,18 @@ def check_code(session: Session, verification_id: str, code: str, now: datetime,
     wrong = list(session.scalars(query))
     until = rules.locked_until(wrong, now)
     if until is not None:
-        raise Refused(429, "phone_locked", retry_after=rules.retry_after_seconds(until - now))
+        raise Throttled("phone_locked", rules.retry_after_seconds(until - now))
     session.refresh(sent)
     if sent.used_at is not None or sent.expires_at <= now:
-        raise Refused(410, "code_expired")
+        raise Gone("code_expired")
     view = queries.contest(session, sent.contest_id)
     assert view is not None
     _open(view, now)
     if not rules.code_matches(secret, verification_id, code, sent.digest):
         session.add(WrongCode(phone_hash=sent.phone_hash, verification_id=verification_id, at=now))
-        return Checked(view.id, None, rules.tries_left([*wrong, now], now))
+        return Checked(view.id, None, rules.tries_left([*wrong, now], now), view.closes_at)
     sent.used_at = now
-    return Checked(view.id, sent.phone_hash, rules.tries_left(wrong, now))
+    return Checked(view.id, sent.phone_hash, rules.tries_left(wrong, now), view.closes_at)
 
 
 # --- Votes ---------------------------------------------------------------------------------------
@@ -264,7 +260,7 @@ def cast_vote(
     """
     _open(view, now)
     if candidate_id not in view.candidate_ids:
-        raise Refused(422, "candidate_unknown")
+        raise Invalid("candidate_unknown")
     row = {
         "contest_id": view.id,
         "candidate_id": candidate_id,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from shared import problems
 from shared.i18n import N_, Text
 
-#: The public vote's problems in kk/ru/en, with the generic ones.
+#: The public vote's problems in kk/ru/en (review's `PROBLEMS` holds them with the others).
 PROBLEMS: dict[str, Text] = {
-    **problems.CATALOG,
     **problems.texts(
         "phone_invalid",
         N_("Not a Kazakhstan mobile number"),
