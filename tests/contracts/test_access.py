@@ -32,7 +32,9 @@ _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top10
 PUBLIC: dict[str, set[str]] = {
     "review": _COMMON | {"login.form", "login.submit", "review.static"},
     # A signed, expiring link to a blob: its signature is the check (a tampered or expired one: 403).
-    "media": _COMMON | {"media.static", "files.download"},
+    # The public's photos: only a consenting, not withdrawn candidate's card and web derivatives
+    # (review's public pages show them); anything else is 404 (services/media/public.py).
+    "media": _COMMON | {"media.static", "files.download", "media_public.photo"},
     # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
     # signed token is the check): callers who never sign in.
     "notify": _COMMON

@@ -2,8 +2,8 @@
 
 A regional member or chair sees their region's candidates; the national working group, its chair
 and the administrators see every region; the media team sees only candidates who advanced to the
-republican stage and the winners (every nominee consented to publication: intake refuses a
-nomination without that consent, so review need not keep it). A candidate outside the caller's
+republican stage and the winners who consent to publication now (given at submission, a student
+may withdraw it at any time: `Candidate.consent_publication`). A candidate outside the caller's
 scope does not exist for them: every view answers 404, never 403, so its existence is not revealed.
 
 Views never write `select(Candidate)` themselves: they start from `candidates(caller)` (lists,
@@ -32,7 +32,7 @@ def candidates(caller: Identity) -> Select[tuple[Candidate]]:
         return query.where(Candidate.region == caller.region)
     if caller.role == "media":
         advanced = Candidate.stage.in_(PUBLISHABLE_STAGES) | Candidate.status.in_(PUBLISHABLE_STATUSES)
-        return query.where(advanced, Candidate.status != "withdrawn")
+        return query.where(advanced, Candidate.status != "withdrawn", Candidate.consent_publication.is_(True))
     return query
 
 

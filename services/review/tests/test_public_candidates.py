@@ -4,15 +4,18 @@ there is), and media's public photo URLs. Candidates arrive by the real events."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
 
 from services.review.handlers import HANDLERS
 from services.review.models import Candidate
+from services.review.queries import scoping
 from services.review.queries.public import excerpt, in_language, public_candidates
 from services.review.tests.factories import event, submitted
 from shared.handling import handle
+from shared.identity import Identity
 from shared.runtime import Runtime
 
 MEDIA = "https://top100.example.kz/media"
@@ -125,3 +128,25 @@ def test_an_excerpt_is_cut_at_a_word() -> None:
     long = " ".join(["жетістік"] * 200)
     cut = excerpt(long, 50)
     assert cut.endswith("жетістік…") and len(cut) <= 51
+
+
+def test_the_media_team_no_longer_sees_a_candidate_who_withdrew_the_consent(runtime: Runtime) -> None:
+    for nomination in ("nom-a", "nom-b"):
+        _submit(runtime, nomination)
+    with runtime.db.unit_of_work() as session:
+        session.execute(update(Candidate).values(stage="republican", status="advanced"))
+    withdrawal = {"nomination_id": "nom-a", "changed": ["consent.publication"], "consent_publication": False}
+    handle(runtime, HANDLERS, "review", event("nomination.amended", {**withdrawal, "revision": 2}))
+    media = Identity(
+        user_id="u-media",
+        email="m@example.kz",
+        name="Іңкәр",
+        role="media",
+        scope="national",
+        language="kk",
+        generation=1,
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+    )
+    with runtime.db.unit_of_work() as session:
+        seen = {c.nomination_id for c in session.scalars(scoping.candidates(media))}
+    assert seen == {"nom-b"}
