@@ -11,9 +11,9 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from services.review.models.votes import Vote, VoteCode
 from services.review.public_app import create_app
 from services.review.tests.vote_support import CONTEST, OPEN_NOW, candidates, sent_codes, verified
-from services.review.models.votes import Vote, VoteCode
 from shared import clock
 from shared.runtime import Runtime
 

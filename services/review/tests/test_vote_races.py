@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from services.review.models.votes import Vote, WrongCode
 from services.review.public_app import create_app
 from services.review.tests.vote_support import CONTEST, OPEN_NOW, candidates, sent_codes, verified
-from services.review.models.votes import Vote, WrongCode
 from shared.runtime import Runtime
 
 SESSIONS = 20
