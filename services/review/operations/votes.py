@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.review.models.votes import Contest, Vote, VoteCode, VotePhone, WrongCode
-from services.review.operations import Conflict, Gone, Invalid, NotFound, Throttled
+from services.review.operations import Conflict, Gone, Invalid, NotFound, Throttled, audit
 from services.review.queries import votes as queries
 from services.review.queries.public import public_candidates
+from services.review.rules import audit as actions
 from services.review.rules import votes as rules
 from shared import db, identity, outbox, regions
 from shared.envelope import Event
+from shared.identity import Identity
 
 PRODUCER = "review"
 #: A change that lost a race to another change of the same voter tries again, a few times at most.
@@ -103,18 +105,40 @@ def freeze(session: Session, view: queries.ContestView, now: datetime) -> querie
 
 
 def set_times(
-    session: Session, contest_id: str, opens_at: datetime, closes_at: datetime, now: datetime
-) -> None:
-    """An admin moves a contest's times: only until it opens (then its rules are frozen), and only
-    to an opening before the closing."""
-    contest = session.get(Contest, contest_id, with_for_update=True)
+    session: Session,
+    caller: Identity,
+    view: queries.ContestView,
+    opens_at: datetime,
+    closes_at: datetime,
+    now: datetime,
+) -> queries.ContestView:
+    """An admin moves a contest's times: only until it opens (then its rules are frozen, 409
+    `contest_frozen`), and only to an opening still ahead and before the closing (422
+    `contest_times_invalid`). The change is in the audit log with the times before and after."""
+    contest = session.get(Contest, view.id, with_for_update=True)
     if contest is None:
         raise NotFound("not_found")
     if contest.frozen_at is not None or not rules.times_may_change(contest.opens_at, now):
         raise Conflict("contest_frozen")
     if not rules.times_sound(opens_at, closes_at) or opens_at <= now:
         raise Invalid("contest_times_invalid")
+    before = (contest.opens_at.isoformat(), contest.closes_at.isoformat())
+    opens_at, closes_at = opens_at.astimezone(UTC), closes_at.astimezone(UTC)
     contest.opens_at, contest.closes_at = opens_at, closes_at
+    session.flush()
+    region = None if view.scope == rules.NATIONAL else view.scope
+    audit.record(
+        session,
+        caller,
+        actions.CONTEST_TIMES,
+        region=region,
+        contest=view.id,
+        before=list(before),
+        after=[opens_at.isoformat(), closes_at.isoformat()],
+    )
+    found = queries.contest(session, view.id)
+    assert found is not None
+    return found
 
 
 def _open(view: queries.ContestView, now: datetime) -> None:
