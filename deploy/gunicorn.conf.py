@@ -3,7 +3,8 @@
 `gunicorn -c deploy/gunicorn.conf.py 'services.<svc>.app:create_app()'`, with everything from the
 environment, so the same file serves `top100 run`, docker compose and Kubernetes:
 
-- `TOP100_SERVICE` names the service (logs, process name, default port);
+- `TOP100_SERVICE` names the service (logs, process name, default port), or another process group
+  of one (`review-public`: review's public vote and gallery, port 8005);
 - `TOP100_BIND` (e.g. `0.0.0.0:8000` in a container), else `127.0.0.1:<SERVICE>_PORT`;
 - `TOP100_WEB_WORKERS` (default 2), `TOP100_WEB_THREADS` (default 4 per worker),
   `TOP100_WEB_TIMEOUT` (default 30 s);
@@ -43,7 +44,7 @@ service = os.environ.get("TOP100_SERVICE", "").strip() or "web"
 # set in the master, so every worker forked from it has it.
 retain_freed_memory()
 
-bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.load(service).port}"]
+bind = [os.environ.get("TOP100_BIND", "").strip() or f"127.0.0.1:{top100_config.web_port(service)}"]
 workers = int(os.environ.get("TOP100_WEB_WORKERS", "2"))
 # Threaded workers (gthread), deliberately, behind the buffering proxy (nginx in compose, the Ingress
 # in Kubernetes), which hands a worker only whole requests and takes whole responses: slow clients

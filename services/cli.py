@@ -161,8 +161,13 @@ def run_command(only: str | None) -> None:
     logs.configure("top100")
     lock = _lock_data_dir(root)
     settings = {service: config.load(service) for service in services}
+    ports = {service: settings[service].port for service in services}
+    if "review" in services:  # review's public process group (the vote, the gallery)
+        ports["review-public"] = config.web_port("review-public")
     busy = [
-        f"{s} {settings[s].port} (set {s.upper()}_PORT)" for s in services if not _port_free(settings[s].port)
+        f"{s} {port} (set {s.upper().replace('-', '_')}_PORT)"
+        for s, port in ports.items()
+        if not _port_free(port)
     ]
     if busy:
         raise click.ClickException(f"port(s) in use: {', '.join(busy)}. Is another `top100 run` still up?")
@@ -172,13 +177,13 @@ def run_command(only: str | None) -> None:
     demo_key = demo.seed(root, _invoke) if demo.wanted(services) else None
     nobody = "review" in services and _nobody_signs_in(settings["review"])
     supervisor = runner.Supervisor(runner.child_specs(services))
-    waiting = {service: f"http://127.0.0.1:{settings[service].port}/" for service in services}
+    waiting = {service: f"http://127.0.0.1:{port}/" for service, port in ports.items()}
 
     def ready() -> bool:
         """Say each service's URL as soon as it answers, so a slow one shows which it is."""
         for service, url in list(waiting.items()):
             if _answers(url + "healthz"):
-                runner.say(f"{service:<7} ready at {url}")
+                runner.say(f"{service:<13} ready at {url}")
                 del waiting[service]
         return not waiting
 

@@ -155,7 +155,8 @@ def repo_file(*parts: str) -> Path:
 
 
 def child_specs(services: Sequence[str], web_workers: int = 2) -> list[ChildSpec]:
-    """A gunicorn and a `top100 worker --regions all` per service, all with the same data dir."""
+    """A gunicorn and a `top100 worker --regions all` per service, all with the same data dir; review
+    has a second gunicorn, its public process group (the vote and the gallery, port 8005)."""
     conf = repo_file("deploy", "gunicorn.conf.py")
     if not conf.is_file():
         raise FileNotFoundError(f"{conf} is missing: `top100 run` runs from a checkout of the repository")
@@ -171,6 +172,14 @@ def child_specs(services: Sequence[str], web_workers: int = 2) -> list[ChildSpec
                 env,
             )
         )
+        if service == "review":
+            public = dict(env, TOP100_SERVICE="review-public")
+            app = "services.review.public_app:create_app()"
+            specs.append(
+                ChildSpec(
+                    "review-public-web", [sys.executable, "-m", "gunicorn", "-c", str(conf), app], public
+                )
+            )
         specs.append(
             ChildSpec(
                 f"{service}-worker",

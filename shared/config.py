@@ -7,6 +7,8 @@ code base asks which column it runs in.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import time
@@ -14,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SERVICES: tuple[str, ...] = ("intake", "review", "media", "notify")
-DEFAULT_PORTS: dict[str, int] = {"intake": 8001, "review": 8002, "media": 8003, "notify": 8004}
+DEFAULT_PORTS: dict[str, int] = {
+    "intake": 8001,
+    "review": 8002,
+    "media": 8003,
+    "notify": 8004,
+    # Review's public process group (the vote and the gallery): its own gunicorn, its own scaling.
+    "review-public": 8005,
+}
 #: Seconds before each retry of a failed handler (then it is parked): from a second to an hour, so
 #: an outage of a provider of up to about two hours is retried through rather than parked.
 DEFAULT_RETRY_DELAYS: tuple[int, ...] = (1, 5, 30, 120, 600, 1800, 3600)
@@ -148,6 +157,18 @@ def load(service: str) -> Settings:
     )
 
 
+#: The process groups that serve another entry point of a service, and the service they are.
+PROCESS_GROUPS: dict[str, str] = {"review-public": "review"}
+
+
+def web_port(name: str) -> int:
+    """The port of a service's web process group, or of another group of it (`review-public`:
+    `REVIEW_PUBLIC_PORT`, else 8005)."""
+    if name in PROCESS_GROUPS:
+        return int(_env(name.upper().replace("-", "_") + "_PORT", str(DEFAULT_PORTS[name])))
+    return load(name).port
+
+
 def _port(service: str) -> str:
     return _env(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service]))
 
@@ -211,6 +232,19 @@ def secret_key() -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(candidate)
     return candidate
+
+
+def vote_secret() -> str:
+    """`TOP100_VOTE_SECRET`: the key of the public vote's HMACs (voters' phones, one-time codes).
+
+    Without it, a key derived from `secret_key()` under its own label, so the phones' hashes do not
+    share a key with the sessions' signatures. Set it apart in production, and never change it
+    during a contest: a voter's hash is what makes their vote one (a new key makes them new voters).
+    """
+    configured_key = _env("TOP100_VOTE_SECRET", "")
+    if configured_key:
+        return configured_key
+    return hmac.new(secret_key().encode(), b"top100 public vote", hashlib.sha256).hexdigest()
 
 
 def _read_secret(path: Path) -> str:

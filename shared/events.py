@@ -405,3 +405,28 @@ class SessionEndedV1(_Strict):
 
     user_id = fields.String(required=True)
     session_id = fields.String(required=True)
+
+
+#: The one-time code of the public vote: six digits, zero-padded.
+VOTE_CODE = r"^[0-9]{6}$"
+#: A Kazakhstan mobile number in E.164, as review has already checked it.
+E164_KZ = r"^\+7[0-9]{10}$"
+
+
+@payload("vote.code_requested", 1)
+class VoteCodeRequestedV1(_Strict):
+    """A voter asked review for a one-time code to prove a phone: notify sends `code` by SMS
+    (template `vote_code`) at once, whatever the hour, unless `expires_at` has passed, and keeps
+    neither the code nor the phone in clear once the SMS is sent.
+
+    The minimum: the verification it answers (the message is sent once per verification), the phone
+    in E.164 and the voter's language; `contest_id` tells an operator what the code was for. The
+    routing key's region is the contest's (`astana` for the national one).
+    """
+
+    verification_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    contest_id = fields.String(required=True)
+    phone = fields.String(required=True, validate=validate.Regexp(E164_KZ))
+    code = fields.String(required=True, validate=validate.Regexp(VOTE_CODE))
+    language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    expires_at = fields.AwareDateTime(required=True)

@@ -50,12 +50,13 @@ PARKING_EXCHANGE = "top100.parking"
 #: What each consuming service follows, by aggregate (the first part of the routing key).
 #: Every service follows `user` (`shared.identity`: credentials revoked by review's events), and
 #: every service that takes session cookies follows `session` (`shared.sessions`: logouts); review
-#: follows `audit` (`shared.audit`: media's and notify's entries join its audit log).
+#: follows `audit` (`shared.audit`: media's and notify's entries join its audit log); notify follows
+#: `vote` (the public vote's one-time codes, sent by SMS).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "intake": ("review", "media", "candidate", "notification", "user"),
     "review": ("nomination", "media", "notification", "user", "session", "audit"),
     "media": ("nomination", "review", "candidate", "winners", "user", "session"),
-    "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user", "session"),
+    "notify": ("nomination", "review", "media", "candidate", "stage", "winners", "user", "session", "vote"),
 }
 
 #: The aggregates a service handles on its photo lane (`<service>.photos.<region>`); see the docstring.

@@ -86,6 +86,8 @@ IGNORED_FIELDS: dict[str, frozenset[str]] = {
     "candidate.incomplete": frozenset({"candidate_id"}),
     "winners.published": frozenset({"candidate_ids", "decision_id"}) | _ORDER_ONLY | {"corrects_recorded_at"},
     "stage.closed": frozenset({"candidates", "advanced", "quota"} | events.DECISION_ORDER),
+    # The SMS says the code, not what it is for: the contest is for an operator reading the event.
+    "vote.code_requested": frozenset({"contest_id"}),
 }
 
 HANDLERS: dict[str, Handler] = {
@@ -104,6 +106,7 @@ HANDLERS: dict[str, Handler] = {
     "candidate.incomplete": _sending(notices.incomplete),
     "winners.published": _sending(notices.winners),
     "stage.closed": stage_closed,
+    "vote.code_requested": _sending(notices.vote_code),
 }
 
 #: What the worker does on a clock rather than on an event.

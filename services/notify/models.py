@@ -32,7 +32,8 @@ from shared.outbox import OUTBOX
 
 CHANNELS = ("email", "sms")
 STATUSES = ("held", "queued", "sent", "delivered", "failed")
-RECIPIENT_KINDS = ("student", "coordinator", "member", "region")
+#: `voter`: the public vote's one-time codes, to a phone and to no nomination (`vote.code_requested`).
+RECIPIENT_KINDS = ("student", "coordinator", "member", "region", "voter")
 
 
 Base = service_base()

@@ -14,18 +14,19 @@ from services.review import api, bootstrap, pages
 from services.review.api import decisions as decisions_api
 from services.review.api import docs
 from services.review.messages import CATALOG, PROBLEMS
-from services.review.operations import Refused, audit
+from services.review.operations import Refused, Throttled, audit
 from shared import problems
 from shared.i18n import Text
 from shared.runtime import Runtime
 from shared.web import create_service_app
 
 
-def _answer_problems(app: Flask) -> None:
+def answer_problems(app: Flask) -> None:
     """Every refusal answered in one place: a use case's `Refused` (`operations`) and a problem the
     shared loaders raise (a body, a query string), in the words of review's catalogs. The decisions'
     API speaks its own words for the codes it shares (`validation_failed`: an invalid decision;
-    `stage_closed`: with its deadline), as it always has."""
+    `stage_closed`: with its deadline), as it always has. A `Throttled` says when to try again
+    (`Retry-After`, `retry_after`); a wrong code says the tries left (`tries_left`)."""
 
     def catalog(error: Exception) -> Mapping[str, Text]:
         if request.blueprint == decisions_api.bp.name:
@@ -42,14 +43,20 @@ def _answer_problems(app: Flask) -> None:
             }
         if isinstance(error, Refused) and error.candidates:
             body["candidates"] = error.candidates
-        return problems.respond(body, lang)
+        if "tries_left" in (error.params or {}):
+            body["tries_left"] = error.params["tries_left"]
+        headers = {}
+        if isinstance(error, Throttled):
+            body["retry_after"] = error.retry_after
+            headers["Retry-After"] = str(error.retry_after)
+        return problems.respond(body, lang, headers)
 
     app.register_error_handler(Refused, answer)
     app.register_error_handler(problems.Problem, answer)
 
 
 def _init(app: Flask) -> None:
-    _answer_problems(app)
+    answer_problems(app)
     docs.init_docs(app)
 
 

@@ -1,11 +1,13 @@
-"""Review's query strings (marshmallow): what the candidates' list and the rankings accept."""
+"""Review's query strings and bodies (marshmallow): what the candidates' list, the rankings and the
+public vote accept."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.review.rules import scoring as rules
 from services.review.rules.audit import SERVICES
@@ -72,3 +74,40 @@ def with_days(args: Mapping[str, str]) -> dict[str, str]:
         if day is not None:
             query[key] = datetime.combine(day, time.min, KAZAKHSTAN).isoformat()
     return query
+
+
+# --- The public vote --------------------------------------------------------------------------------
+
+
+class CodeRequest(Schema):
+    contest = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    phone = fields.String(required=True, validate=validate.Length(max=40))
+
+
+class CodeCheck(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}$"))
+
+
+class VoteBody(Schema):
+    candidate = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class ContestYearQuery(Schema):
+    year = fields.Integer(load_default=None, validate=_YEAR)
+
+
+class ContestTimes(Schema):
+    """An admin's new times for a contest: two instants with their offset (`+05:00`)."""
+
+    opens_at = fields.AwareDateTime(required=True, default_timezone=None)
+    closes_at = fields.AwareDateTime(required=True, default_timezone=None)
+
+
+def loaded(schema: Schema, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON body loaded by `schema`, or 422 `validation_failed` naming each field missing or wrong."""
+    try:
+        return dict(schema.load(raw))
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        errors = {name: ["field.invalid" if name in raw else "field.required"] for name in messages}
+        raise problems.Problem(422, "validation_failed", errors) from exc

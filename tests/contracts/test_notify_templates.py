@@ -20,7 +20,7 @@ from services.notify import bootstrap
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message
 from services.notify.operations import reminders
-from services.notify.rules.catalogue import CHANNELS
+from services.notify.rules.catalogue import CHANNELS, ERASED_ONCE_SENT
 from shared import config, testing
 from shared.envelope import Event
 from shared.handling import handle
@@ -124,6 +124,17 @@ def _triggers(nomination_id: str) -> list[Event]:
             "review.candidate_registered",
             {"nomination_id": nomination_id, "candidate_id": "c", "stage": "internal"},
         ),
+        _event(
+            "vote.code_requested",
+            {
+                "verification_id": f"v-{nomination_id}",
+                "contest_id": "2026-regional-almaty",
+                "phone": "+77011234567",
+                "code": "012345",
+                "language": nomination_id[:2],
+                "expires_at": "2026-10-02T09:40:00+05:00",
+            },
+        ),
     ]
 
 
@@ -161,7 +172,9 @@ def test_every_message_is_written_from_its_events_in_every_language(runtime: Run
     # the calendar test; here the nominations reminder stands for the template.
     assert written == expected
     assert {row.language for row in rows if row.recipient_kind == "student"} == {"kk", "ru", "en"}
-    assert all(row.body and "{{" not in row.body for row in rows)
+    assert all(row.body and "{{" not in row.body for row in rows if row.template not in ERASED_ONCE_SENT)
+    # A voter's code was rendered and sent, then its text erased (`catalogue.ERASED_ONCE_SENT`).
+    assert {(row.status, row.body) for row in rows if row.template in ERASED_ONCE_SENT} == {("sent", None)}
 
 
 def runtime_now():  # type: ignore[no-untyped-def]

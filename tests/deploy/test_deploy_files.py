@@ -204,7 +204,10 @@ def test_each_service_is_behind_a_buffering_ingress_under_its_prefix() -> None:
     documents = _documents("deploy/k8s/base")
     services = {doc["metadata"]["name"] for doc in documents if doc["kind"] == "Service"}
     ingresses = {doc["metadata"]["name"]: doc for doc in documents if doc["kind"] == "Ingress"}
-    assert set(ingresses) == {"intake", "review", "media", "notify"} <= services
+    assert set(ingresses) == {"intake", "review", "media", "notify", "review-public"} <= services
+    public = ingresses.pop("review-public")  # /public/ whole, to review's public process group
+    [path] = public["spec"]["rules"][0]["http"]["paths"]
+    assert (path["path"], path["backend"]["service"]["name"]) == ("/public/", "review-public")
     hosts = set()
     for name, ingress in ingresses.items():
         notes = {

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy/nginx/nginx.conf"
 SERVICES = ("intake", "review", "media", "notify")
+#: Upstreams besides the services' own: review's public process group (the vote, the gallery).
+PROCESS_GROUPS = ("review-public",)
 UPLOAD_LIMIT_MB = bodies.UPLOAD_LIMIT // bodies.MB
 
 
@@ -59,8 +61,9 @@ def render(tmp_path: Path, port: int, upstreams: dict[str, int]) -> Path:
     text = _replace(text, "user nginx;", user)
     text = _replace(text, "pid /var/run/nginx.pid;", f"pid {tmp_path / 'nginx.pid'};")
     text = _replace(text, "listen 80;", f"listen 127.0.0.1:{port};")
-    for service in SERVICES:
-        text = _replace(text, f"server {service}-web:8000;", f"server 127.0.0.1:{upstreams[service]};")
+    for service in SERVICES + PROCESS_GROUPS:
+        port_of = upstreams.get(service, upstreams["review"])
+        text = _replace(text, f"server {service}-web:8000;", f"server 127.0.0.1:{port_of};")
     assert "/var/cache/nginx/" in text
     text = text.replace("/var/cache/nginx/", f"{tmp_path / 'cache'}/")
     (tmp_path / "cache").mkdir(parents=True, exist_ok=True)

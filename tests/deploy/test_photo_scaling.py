@@ -132,7 +132,8 @@ def test_without_keda_each_photo_group_scales_on_cpu() -> None:
     targets = {
         doc["spec"]["scaleTargetRef"]["name"] for doc in docs if doc["kind"] == "HorizontalPodAutoscaler"
     }
-    assert targets == set(_photo_deployments(docs))
+    # Each photo group, and review's public process group (the vote's rush scales on CPU too).
+    assert targets == {*_photo_deployments(docs), "review-public-web"}
 
 
 def test_keda_overlay_validates_and_scales_each_group_on_exactly_its_photo_queues(tmp_path: Path) -> None:
@@ -148,7 +149,11 @@ def test_keda_overlay_validates_and_scales_each_group_on_exactly_its_photo_queue
     for doc in keda:
         jsonschema.validate(doc, KEDA_SCHEMAS[doc["kind"]])
     deployments = _photo_deployments(others)
-    assert not [doc for doc in others if doc["kind"] == "HorizontalPodAutoscaler"], "KEDA makes the HPAs"
+    hpas = {
+        doc["spec"]["scaleTargetRef"]["name"] for doc in others if doc["kind"] == "HorizontalPodAutoscaler"
+    }
+    assert not hpas & set(deployments), "KEDA makes the photo groups' HPAs"
+    assert hpas == {"review-public-web"}, "the public process group keeps its CPU HPA"
     authentications = {doc["metadata"]["name"] for doc in keda if doc["kind"] == "TriggerAuthentication"}
     scaled = [doc for doc in keda if doc["kind"] == "ScaledObject"]
     assert {doc["spec"]["scaleTargetRef"]["name"] for doc in scaled} == set(deployments)

@@ -26,7 +26,7 @@ from tests.e2e.system import KEY_LINE, ROOT, SERVICES, clean_env, processes_with
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
-READY = re.compile(r"^top100: (\w+) +ready at (http://127\.0\.0\.1:\d+/)$")
+READY = re.compile(r"^top100: ([\w-]+) +ready at (http://127\.0\.0\.1:\d+/)$")
 
 
 class Terminal:
@@ -109,11 +109,12 @@ def test_a_terminal_shows_each_service_ready_with_its_url_the_demo_key_and_nothi
     terminal = _run_and_stop(tmp_path)
     lines = terminal.lines()
     ready = dict(match.groups() for line in lines if (match := READY.match(line)))
-    assert sorted(ready) == sorted(SERVICES), terminal.text()
+    # Each service, and review's public process group (the vote and the gallery).
+    assert sorted(ready) == sorted([*SERVICES, "review-public"]), terminal.text()
     assert len(KEY_LINE.findall(terminal.text())) == 1, terminal.text()
-    # data dir, 4 ready, the key's title and the key, how to create the first user, "all services
+    # data dir, 5 ready, the key's title and the key, how to create the first user, "all services
     # answer", and two lines on Ctrl-C.
-    assert len(lines) == 11, terminal.text()
+    assert len(lines) == 12, terminal.text()
     assert "top100 users create --email you@example.kz --role admin --scope national" in terminal.text()
     assert "alembic" not in terminal.text() and "Running upgrade" not in terminal.text()
     assert "/healthz" not in terminal.text()  # no access line
@@ -149,4 +150,6 @@ def test_json_logs_on_request_each_line_an_object_with_a_zoned_time(tmp_path: Pa
     assert f"demo portal key in {tmp_path / 'data' / 'demo-key'}" in lines[summary]
     _the_key_is_kept(tmp_path / "data", terminal.text())
     access = [record for record in records if record["logger"] == "gunicorn.access"]
-    assert {record["process"] for record in access} == {f"{service}-web" for service in SERVICES}
+    # Every web process group answered its probes: each service's and review's public one.
+    groups = {f"{service}-web" for service in SERVICES} | {"review-public-web"}
+    assert {record["process"] for record in access} == groups

@@ -345,6 +345,30 @@ def _candidate(session: Session, event: Event, nomination_id: str) -> Candidate:
     return candidate
 
 
+# --- The public vote ----------------------------------------------------------------------------
+
+
+def vote_code(session: Session, event: Event) -> None:
+    """Send a voter their one-time code by SMS, at once: never held by the quiet hours, once per
+    verification, erased (text and number) once handed over. A code past its time is not sent: the
+    voter has asked for another by then."""
+    data = event.payload
+    minutes = rules.minutes_left(data["expires_at"], clock.utcnow())
+    if minutes <= 0:
+        log.info("a voter's code arrived after it expired and is not sent")
+        return
+    verification = data["verification_id"]
+    queue(
+        session,
+        key=f"vote:{verification}",
+        to=To("voter", f"voter:{verification}", data["phone"], data["language"]),
+        channel="sms",
+        code="vote_code",
+        params={"code": data["code"], "minutes": minutes},
+        region=event.region,
+    )
+
+
 # --- Words and dates in the recipient's language ------------------------------------------------
 
 

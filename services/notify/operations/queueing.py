@@ -2,8 +2,8 @@
 
 The key is (event key, recipient, channel): whatever the broker redelivers, and whichever of two
 workers handles it, one row is recorded and so one message sent. An SMS due in the quiet hours is
-recorded `held` with `send_after` the next 08:00; a number that is not a Kazakhstan mobile is
-recorded `failed` (not sendable), and never reaches a gateway.
+recorded `held` with `send_after` the next 08:00 (a voter's code never is: `NEVER_HELD`); a number
+that is not a Kazakhstan mobile is recorded `failed` (not sendable), and never reaches a gateway.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from services.notify import rules
 from services.notify.models import Message, OptOut
 from services.notify.operations import searching, status, template_store, templating
-from services.notify.rules.catalogue import OPTIONAL, PARAMETERS
+from services.notify.rules.catalogue import ERASED_ONCE_SENT, NEVER_HELD, OPTIONAL, PARAMETERS
 from shared import clock, db
 
 NOT_SENDABLE = "not_sendable: not a Kazakhstan mobile number"
@@ -99,7 +99,9 @@ def queue(
         "created_at": clock.utcnow(),
     }
     if channel == "sms":
-        _route_sms(session, row)
+        _route_sms(session, row, code)
+    if row["status"] == "failed" and code in ERASED_ONCE_SENT:
+        row.update(body=None, recipient=rules.mask_phone(row["recipient"]), purged_at=clock.utcnow())
     recorded = db.insert_ignore(
         session, Message.__table__, row, conflict=("event_id", "recipient_ref", "channel")
     )
@@ -108,16 +110,16 @@ def queue(
     return recorded
 
 
-def _route_sms(session: Session, row: dict[str, Any]) -> None:
+def _route_sms(session: Session, row: dict[str, Any], code: str) -> None:
     """An SMS goes to a Kazakhstan mobile only (any other number fails at once, `NOT_SENDABLE`), and
-    waits out the quiet hours (`rules.quiet_until`)."""
+    waits out the quiet hours (`rules.quiet_until`) unless it is one of `NEVER_HELD`."""
     mobile = rules.kz_mobile(row["recipient"])
     if mobile is None:
         row["status"], row["error"] = "failed", NOT_SENDABLE
         return
     row["recipient"] = mobile
     row["recipient_hash"] = searching.digest(session, mobile)
-    held_until = rules.quiet_until(clock.local_now())
+    held_until = None if code in NEVER_HELD else rules.quiet_until(clock.local_now())
     if held_until is not None:
         row["status"], row["send_after"] = "held", held_until
 
@@ -130,3 +132,13 @@ def _after_recording(session: Session, row: dict[str, Any]) -> None:
         status.step(session, row, row["status"])
     if row["status"] == "queued":
         session.info.setdefault(TO_SEND, []).append(row["id"])
+
+
+def erase(message: Message) -> None:
+    """Forget a sent (or failed) message's text and number if it is one of `ERASED_ONCE_SENT`: a
+    one-time code and the phone it proves. The row stays in the log, the number masked."""
+    if message.template not in ERASED_ONCE_SENT:
+        return
+    message.body, message.subject = None, None
+    message.recipient = rules.mask_phone(message.recipient)
+    message.purged_at = clock.utcnow()

@@ -29,8 +29,9 @@ from services.notify import rules
 from services.notify.models import Followed, Message
 from services.notify.operations import compose, status
 from services.notify.operations.providers import Delivery, PermanentFailure, Taken, TemporaryFailure
-from services.notify.operations.queueing import TO_SEND
+from services.notify.operations.queueing import TO_SEND, erase
 from services.notify.operations.unsubscribe import links
+from services.notify.rules.catalogue import NEVER_HELD
 from shared import clock
 from shared.db import Database
 
@@ -157,7 +158,10 @@ def _send_row(db: Database, delivery: Delivery, message_id: str) -> None:
 
 def _attempt(session: Session, delivery: Delivery, row: Message) -> Taken | None:
     """Hand one row over; a refusal is recorded on the row (failed, or later after a backoff)."""
-    if row.channel == "sms":
+    if row.template in NEVER_HELD and rules.code_expired(row.created_at, clock.utcnow()):
+        _fail(session, row, "expired")
+        return None
+    if row.channel == "sms" and row.template not in NEVER_HELD:
         held_until = rules.quiet_until(clock.local_now())
         if held_until is not None:
             if row.status != "held":
@@ -193,6 +197,7 @@ def _withdrawn(session: Session, rows: list[Message]) -> set[str]:
 def _fail(session: Session, row: Message, reason: str) -> None:
     row.status, row.error = "failed", reason[:1000]
     status.failed(session, row, reason)
+    erase(row)
 
 
 def _later(session: Session, row: Message, reason: str) -> None:
@@ -211,6 +216,7 @@ def _mark_sent(session: Session, row: Message, taken: Taken) -> None:
     row.attempts += 1
     row.sent_at, row.error, row.send_after = clock.utcnow(), None, None
     status.sent(session, row)
+    erase(row)
 
 
 def _mark_after_hand_over(db: Database, message_id: str, taken: Taken) -> None:

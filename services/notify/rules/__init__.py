@@ -4,10 +4,9 @@ quiet hours, backoff, masks."""
 from __future__ import annotations
 
 import random
-import re
 from datetime import datetime, time, timedelta
 
-import phonenumbers
+from shared import phones
 
 # The GSM 03.38 basic character set (one septet each) and its extension table (two septets each).
 GSM7_BASIC = (
@@ -85,22 +84,9 @@ def mask_email(address: str) -> str:
     return f"{local[:2]}{'*' * max(1, len(local) - 2)}@{domain}"
 
 
-#: Kazakhstan's mobile ranges after +7 (data, from the numbering plan): 700-709, 747, 750-779.
-KZ_MOBILE = re.compile(r"^\+7(70\d|747|75\d|76\d|77\d)\d{7}$")
-
-
-def kz_mobile(phone: str) -> str | None:
-    """The number as `+77XXXXXXXXX` if it is a Kazakhstan mobile, else None (landline, foreign, junk).
-
-    phonenumbers reads the ways people write a number (`8 701 123 45 67`, `+7 (701) 123-45-67`); the
-    ranges decide, since +7 is shared with Russia and its metadata lags new Kazakh ranges (75x).
-    """
-    try:
-        parsed = phonenumbers.parse(phone, "KZ")
-    except phonenumbers.NumberParseException:
-        return None
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return e164 if KZ_MOBILE.match(e164) else None
+#: The Kazakhstan mobile rule is shared with the public vote's verification (`shared.phones`).
+KZ_MOBILE = phones.KZ_MOBILE
+kz_mobile = phones.kz_mobile
 
 
 #: SMS are not sent between these local times (Asia/Almaty): held until the end of the quiet hours.
@@ -136,6 +122,22 @@ def winner_key(year: int, nomination_id: str) -> str:
     """The key of a winner's messages: the news is told once per year and nomination, whichever
     `winners.published` (a first one, or one published again after a correction) brings it."""
     return f"winner:{year}:{nomination_id}"
+
+
+#: How long a voter's one-time code is good for (review's rule; the SMS says it): a code message
+#: still unsent after this is failed as `expired` rather than sent late.
+VOTE_CODE_LIFETIME = timedelta(minutes=10)
+
+
+def code_expired(recorded_at: datetime, now: datetime) -> bool:
+    """Whether a one-time code recorded at `recorded_at` is past its lifetime at `now`."""
+    return now - recorded_at >= VOTE_CODE_LIFETIME
+
+
+def minutes_left(expires_at: datetime, now: datetime) -> int:
+    """Whole minutes until `expires_at`, rounded up (the SMS says "valid for N min"); 0 once past."""
+    seconds = (expires_at - now).total_seconds()
+    return max(0, -int(-seconds // 60))
 
 
 #: Who reads the delivery log: the administrators, and the chairs for their region.

@@ -105,6 +105,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "region": "Алматы",
         "count": 2,
     },
+    # The public vote's one-time code (`vote.code_requested`): to a voter, not to a nomination.
+    "vote_code": {"code": "012345", "minutes": 10},
 }
 
 #: Messages a person may stop receiving (List-Unsubscribe); decisions and receipts never are.
@@ -126,6 +128,7 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "consent_withdrawn": ("email",),
     "to_score_digest": ("email",),
     "deadline_reminder": ("email",),
+    "vote_code": ("sms",),
 }
 
 #: The editor's sample values that a letter says in its own language: the dates (day and month, as
@@ -145,3 +148,8 @@ SAMPLE_MISSING: dict[str, list[str]] = {
     "correction_advanced": ["statements.kk"],
     "statements_needed": ["statements.kk", "photo"],
 }
+#: Sent whatever the hour: a voter waits for the code on the page now, and it expires in minutes.
+NEVER_HELD: frozenset[str] = frozenset({"vote_code"})
+#: Messages whose text and number are erased once handed over (or failed): a one-time code and the
+#: phone it proves must not be kept in clear. The log keeps the rest (when, which template, masked).
+ERASED_ONCE_SENT: frozenset[str] = frozenset({"vote_code"})

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from services.review.api import audit, candidates, dashboard, decisions
+from services.review.api import audit, candidates, contests, dashboard, decisions
 
-BLUEPRINTS: tuple[Blueprint, ...] = (candidates.bp, audit.bp, decisions.bp, dashboard.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (candidates.bp, audit.bp, decisions.bp, dashboard.bp, contests.bp)

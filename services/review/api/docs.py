@@ -21,7 +21,7 @@ from shared import apidocs, identity
 from shared.problems import PROBLEM_JSON, TYPE_BASE
 
 DESCRIPTION = """The commissions' API: candidates, rubrics, scores, conflicts, rankings, decisions,
-their protocols and extensions, the audit log and the dashboard.
+their protocols and extensions, the audit log, the dashboard and the times of the public votes.
 
 - **Callers**: a signed-in person (the session cookie of the login page) or `Authorization: Bearer
   <personal token>` (`top100 users token`). Each operation says which roles may call it; another
@@ -473,6 +473,39 @@ OPERATIONS: list[Operation] = [
             "until": "2026-10-20T23:59:59+05:00",
             "reason": "Паводок",
         },
+    ),
+    Operation(
+        "patch",
+        "/contests/{contest_id}",
+        "review_contests_api.move_times",
+        "Move a public vote's opening and closing, until it opens",
+        roles.ADMINS,
+        _OBJECT,
+        {
+            "id": "2026-regional-almaty",
+            "year": 2026,
+            "stage": "regional",
+            "scope": "almaty",
+            "opens_at": "2026-10-07T04:00:00+00:00",
+            "closes_at": "2026-10-15T16:00:00+00:00",
+            "state": "upcoming",
+            "frozen": False,
+        },
+        {
+            404: ("not_found",),
+            409: ("contest_frozen",),
+            422: ("contest_times_invalid", "validation_failed", "invalid_json"),
+        },
+        [_path("contest_id")],
+        body={
+            "type": "object",
+            "required": ["opens_at", "closes_at"],
+            "properties": {
+                "opens_at": {"type": "string", "format": "date-time"},
+                "closes_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        body_example={"opens_at": "2026-10-07T09:00:00+05:00", "closes_at": "2026-10-15T21:00:00+05:00"},
     ),
     Operation(
         "get",

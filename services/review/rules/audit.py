@@ -31,6 +31,8 @@ STAGE_BLIND = "stage.blind"
 STAGE_ASSIGNMENT = "stage.assignment"
 #: A chair chose to show every score of a scope before its scoring was done.
 SCORES_SHOWN = "scores.shown"
+#: An admin moved a public vote's opening or closing (only ever before it opens).
+CONTEST_TIMES = "contest.times"
 #: Reading one candidate's personal data (their page, the API's detail, the scoring page).
 CANDIDATE_READ = "candidate.read"
 #: Reading a list of candidates (names and colleges): one entry per list, not per name.

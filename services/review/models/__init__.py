@@ -408,3 +408,7 @@ class StudentReach(Base):
     template: Mapped[str] = mapped_column(String(50))
     reason: Mapped[str | None] = mapped_column(String(60))
     at: Mapped[datetime]
+
+
+# The public vote's tables join the same metadata (kept in their own module: `models.votes`).
+from services.review.models import votes as votes  # noqa: E402

@@ -6,6 +6,7 @@ templates.
 
 from __future__ import annotations
 
+from services.review.messages import votes
 from shared import problems
 from shared.i18n import N_, Text
 
@@ -79,9 +80,10 @@ TERMS: dict[str, dict[str, Text]] = {
 }
 
 
-#: Review's problems in kk/ru/en: the generic ones and the commissions' own.
+#: Review's problems in kk/ru/en: the generic ones, the commissions' own and the public vote's.
 PROBLEMS: dict[str, Text] = {
     **problems.CATALOG,
+    **votes.PROBLEMS,
     **problems.texts("unauthorized", N_("Not signed in"), N_("Sign in, or send a valid personal API token.")),
     **problems.texts("forbidden", N_("Forbidden"), N_("Your role may not do this.")),
     **problems.texts(
