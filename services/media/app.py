@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.media import api, bootstrap, pages, public
+from services.media import api, bootstrap, pages
 from services.media.operations import audit
+from services.media.pages import public
 from shared import links
 from shared.runtime import Runtime
 from shared.web import create_service_app

@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 
 from services.review import api, bootstrap, pages
 from services.review.api import decisions as decisions_api
+from services.review.api import docs
 from services.review.messages import CATALOG, PROBLEMS
 from services.review.operations import Refused, Throttled, audit
 from shared import problems
@@ -54,12 +55,17 @@ def answer_problems(app: Flask) -> None:
     app.register_error_handler(problems.Problem, answer)
 
 
+def _init(app: Flask) -> None:
+    answer_problems(app)
+    docs.init_docs(app)
+
+
 def create_app(runtime: Runtime | None = None) -> Flask:
     return create_service_app(
         __name__,
         runtime or bootstrap.build(),
         (*pages.BLUEPRINTS, *api.BLUEPRINTS),
         error_page=pages.candidates.error_page,
-        init=answer_problems,
+        init=_init,
         audit_log=audit.record,
     )

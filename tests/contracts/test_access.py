@@ -30,10 +30,13 @@ SERVICES = ("review", "media", "notify")
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
 PUBLIC: dict[str, set[str]] = {
-    "review": _COMMON | {"login.form", "login.submit", "review.static"},
+    # The API's published contract and its page hold no data (as intake's).
+    "review": _COMMON
+    | {"login.form", "login.submit", "review.static"}
+    | {"api-docs.openapi_json", "api-docs.openapi_swagger_ui", "apidocs.asset"},
     # A signed, expiring link to a blob: its signature is the check (a tampered or expired one: 403).
     # The public's photos: only a consenting, not withdrawn candidate's card and web derivatives
-    # (review's public pages show them); anything else is 404 (services/media/public.py).
+    # (review's public pages show them); anything else is 404 (services/media/pages/public.py).
     "media": _COMMON | {"media.static", "files.download", "media_public.photo"},
     # A provider's delivery receipt (its HMAC is the check) and a recipient's unsubscribe link (its
     # signed token is the check): callers who never sign in.

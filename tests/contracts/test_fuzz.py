@@ -2,11 +2,12 @@
 
 - Intake publishes its OpenAPI document: schemathesis generates requests from it (what it allows and
   what it does not), with a valid portal key, half of the calls on one nomination aimed at a real one.
-- Review, media and notify have none yet: hypothesis generates requests from each app's URL map,
-  every route under `/api/` with each of its methods, called by an administrator and by a regional
-  chair, with random path values (or the seeded candidate, a real year, stage or template), random
-  query strings (the parameters the APIs know and others) and random bodies (JSON of any shape,
-  objects with the fields the APIs know, and bytes that are no JSON at all).
+- Review (whose document is newer than this run), media and notify: hypothesis generates requests
+  from each app's URL map, every route under `/api/` with each of its methods, called by an
+  administrator and by a regional chair, with random path values (or the seeded candidate, a real
+  year, stage or template), random query strings (the parameters the APIs know and others) and
+  random bodies (JSON of any shape, objects with the fields the APIs know, and bytes that are no
+  JSON at all).
 
 Every answer is below 500, and every 4xx is a problem (`application/problem+json`). Bounded and
 reproducible: a fixed number of examples per route (`derandomize=True`, the same cases every run),

@@ -3,6 +3,8 @@ region, preview every derivative, start a media kit and watch it, and keep the p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from marshmallow import ValidationError
 
@@ -15,7 +17,13 @@ from shared import clock, identity, pages
 from shared.regions import all_regions
 from shared.web import current_runtime
 
-bp = Blueprint("media", __name__, static_folder="static", static_url_path="/static/media")
+#: The service's static folder sits beside the layers, not inside this package.
+bp = Blueprint(
+    "media",
+    __name__,
+    static_folder=str(Path(__file__).parents[1] / "static"),
+    static_url_path="/static/media",
+)
 TEAM = ("media", "admin")
 
 
