@@ -51,6 +51,11 @@ PROBLEMS: dict[str, Text] = {
         N_("Invalid times"),
         N_("The opening must be in the future and before the closing."),
     ),
+    **problems.texts(
+        "contest_open",
+        N_("Vote not closed"),
+        N_("The counts are final only at the close: the snapshot is taken after it."),
+    ),
 }
 
 #: A contest's state, in words.
