@@ -25,6 +25,7 @@ from services.review.operations import Conflict, Gone, Invalid, NotFound, Thrott
 from services.review.queries import votes as queries
 from services.review.queries.public import public_candidates
 from services.review.rules import audit as actions
+from services.review.rules import signals
 from services.review.rules import votes as rules
 from shared import db, identity, outbox, regions
 from shared.envelope import Event
@@ -202,6 +203,7 @@ def request_code(
             browser=browser,
             created_at=now,
             expires_at=expires_at,
+            number_block=signals.number_block(secret, phone),
         )
     )
     payload = {

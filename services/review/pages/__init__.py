@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from services.review.pages import audit, candidates, dashboard, decisions, login
+from services.review.pages import audit, candidates, dashboard, decisions, login, votes
 
-BLUEPRINTS: tuple[Blueprint, ...] = (candidates.bp, login.bp, audit.bp, decisions.bp, dashboard.bp)
+BLUEPRINTS: tuple[Blueprint, ...] = (candidates.bp, login.bp, audit.bp, decisions.bp, dashboard.bp, votes.bp)
