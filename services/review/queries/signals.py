@@ -43,30 +43,38 @@ def checked_votes(
         .group_by(VoteCode.phone_hash)
         .subquery()
     )
+    # Plain columns, not ORM objects: a national contest has hundreds of thousands of votes.
     query = (
-        select(Vote, blocks.c.number_block)
+        select(
+            Vote.id,
+            Vote.voter_hash,
+            Vote.network,
+            Vote.browser,
+            Vote.recorded_at,
+            blocks.c.number_block,
+            Vote.candidate_id,
+            Vote.current,
+            Vote.superseded_by,
+        )
         .outerjoin(blocks, blocks.c.phone_hash == Vote.voter_hash)
         .where(Vote.contest_id == contest_id)
         .order_by(Vote.recorded_at, Vote.id)
     )
     rows = session.execute(query).all()
-    facts = [
-        signals.VoteFact(vote.id, vote.voter_hash, vote.network, vote.browser, vote.recorded_at, block)
-        for vote, block in rows
-    ]
+    facts = [signals.VoteFact(*row[:6]) for row in rows]
     flagged = signals.flags(facts, thresholds or signals.Thresholds())
     return [
         CheckedVote(
-            id=vote.id,
-            voter_hash=vote.voter_hash,
-            candidate_id=vote.candidate_id,
-            recorded_at=vote.recorded_at,
-            network=vote.network,
-            current=vote.current,
-            superseded_by=vote.superseded_by,
-            reasons=tuple(flagged.get(vote.id, ())),
+            id=row.id,
+            voter_hash=row.voter_hash,
+            candidate_id=row.candidate_id,
+            recorded_at=row.recorded_at,
+            network=row.network,
+            current=row.current,
+            superseded_by=row.superseded_by,
+            reasons=tuple(flagged.get(row.id, ())),
         )
-        for vote, _ in rows
+        for row in rows
     ]
 
 
