@@ -32,9 +32,16 @@ NAMED_FILLERS: dict[str, Any] = {
     "stage": "regional",
     "code": "nomination_received",
     "channel": "email",
+    "contest_id": "2026-regional-almaty",
+    "scope": "almaty",
 }
 #: The moment intake's calendar is at: submissions are open.
 INTAKE_NOW = "2026-09-20T10:00:00+05:00"
+#: Apps besides each service's own: (the service whose database it uses, its factory's module).
+#: Review's public process group (the vote and the gallery) is one, on review's database.
+APPS = {"review-public": ("review", "services.review.public_app")}
+#: The moment review's public process group is at: the regional vote of 2026 is open.
+VOTE_NOW = "2026-10-08T12:00:00+05:00"
 
 
 @dataclass
@@ -89,14 +96,17 @@ class Service:
 @contextmanager
 def started(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service]:
     """The service `name` on a fresh database under `tmp_path`, as `config.load` wires it."""
+    service, module = APPS.get(name, (name, f"services.{name}.app"))
     monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
+    monkeypatch.delenv(f"{service.upper()}_DATABASE_URL", raising=False)
     if name == "intake":
         monkeypatch.setenv("TOP100_NOW", INTAKE_NOW)
-    with testing.migrated_runtime(name, config.load(name)) as runtime:
-        app = importlib.import_module(f"services.{name}.app").create_app(runtime)
+    if name == "review-public":
+        monkeypatch.setenv("TOP100_NOW", VOTE_NOW)
+    with testing.migrated_runtime(service, config.load(service)) as runtime:
+        app = importlib.import_module(module).create_app(runtime)
         found = Service(name, app, runtime)
-        if name == "review":
+        if service == "review":
             found.candidate_id = _seed_candidate(runtime)
         if name == "media":
             _seed_media(runtime, tmp_path)

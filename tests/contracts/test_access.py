@@ -25,7 +25,7 @@ from werkzeug.routing import Rule
 from shared import identity, sections
 from tests.contracts.apps import FILLER, MEDIA_HIDDEN, MEDIA_SHOWN, Service, fixture
 
-SERVICES = ("review", "media", "notify")
+SERVICES = ("review", "review-public", "media", "notify")
 #: Routes anyone may call, per service: health and metrics (probes), the shared stylesheet, signing
 #: in and out. Adding a route here is a decision a reviewer must see.
 _COMMON = {"static", "health.healthz", "health.readyz", "health.metrics", "top100.static", "top100.logout"}
@@ -42,6 +42,16 @@ PUBLIC: dict[str, set[str]] = {
     # signed token is the check): callers who never sign in.
     "notify": _COMMON
     | {"notify.static", "notify.unsubscribe", "notify_api.receipt", "notify_api.unsubscribe"},
+    # Review's public process group: no one signs in there. Its pages and JSON show only consenting,
+    # not withdrawn candidates (queries/public.py); a voter proves a phone by a one-time code (its
+    # checks are the vote's limits and locks), then votes with the signed voter cookie (401 without).
+    "review-public": {"static", "health.healthz", "health.readyz", "health.metrics", "public_assets.static"}
+    | {f"public_gallery.{view}" for view in ("page", "embed", "feed_atom", "feed_json")}
+    | {f"public_vote.{view}" for view in ("contest_page", "phone", "code", "vote")}
+    | {
+        f"public_vote_api.{view}"
+        for view in ("contests", "contest", "request_code", "check_code", "vote", "my_vote")
+    },
 }
 #: Routes only some roles may call (service, endpoint) -> roles; every other route: every role.
 _MEMBERS = frozenset(identity.MEMBER_ROLES)
@@ -74,6 +84,7 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_api.declare_conflict"): _MEMBERS,
     ("review", "review_api.put_rubric"): frozenset({"admin"}),
     ("review", "review_api.put_blind"): frozenset({"admin"}),
+    ("review", "review_contests_api.move_times"): frozenset({"admin"}),
     ("review", "review_api.put_assignment"): _CHAIRS,
     ("review", "review_api.show_scores"): _CHAIRS,
     ("review", "review.show_scores_form"): _CHAIRS,
@@ -94,8 +105,6 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
     ("review", "review_dashboard_api.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
-    # An admin moves a public vote's times (until it opens).
-    ("review", "review_contests_api.move_times"): frozenset({"admin"}),
     # A public vote's flagged votes and the export of all its votes: the chairs (of the contest's
     # scope: another region's contest is 404) and the administrators.
     ("review", "review_votes_api.vote_signals"): _AUDITORS,

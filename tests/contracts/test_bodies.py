@@ -19,13 +19,14 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from shared import bodies
 from tests.contracts.apps import Service, fixture, started
 
-SERVICES = ("intake", "review", "media", "notify")
+SERVICES = ("intake", "review", "review-public", "media", "notify")
 BODY_METHODS = ("POST", "PUT", "PATCH")
 #: API routes taking a body that is not JSON, or reading none: (service, endpoint) -> why.
 NO_JSON_BODY = {
     ("intake", "nominations.put_photo"): "a JPEG as the whole body",
     ("notify", "notify_api.unsubscribe"): "a mail client's one-click POST, body ignored",
     ("notify", "notify_api.receipt"): "read only once its signature checks out (401 here)",
+    ("review-public", "public_vote_api.vote"): "read only with a verified voter's cookie (401 here)",
 }
 #: Bodies no JSON API reads, and why each is refused (`shared.problems` message keys).
 UNREADABLE = {
@@ -52,7 +53,7 @@ def json_routes(service: Service) -> list[tuple[Rule, str]]:
     return [
         (rule, method)
         for rule, method in service.rules()
-        if rule.rule.startswith("/api/")
+        if rule.rule.startswith(("/api/", "/public/api/"))
         and method in BODY_METHODS
         and (service.name, rule.endpoint) not in NO_JSON_BODY
     ]
@@ -205,13 +206,16 @@ LISTS = {
     "review": "/api/v1/candidates",
     "media": "/api/v1/publications",
     "notify": "/api/v1/messages",
+    "review-public": "/public/api/v1/contests",
 }
+#: The list's parameter that takes text (`region`), or a number where it has none.
+LIST_PARAMETER = {"review-public": "year"}
 
 
 def test_a_nul_character_never_reaches_the_database(service: Service) -> None:
     client = service.app.test_client()
     headers = service.admin()
-    listing = LISTS[service.name]
-    query = client.get(f"{listing}?region=a%00b", headers=headers)
-    assert list(_problem(query, 422, "invalid_query")["errors"]) == ["region"]
+    listing, parameter = LISTS[service.name], LIST_PARAMETER.get(service.name, "region")
+    query = client.get(f"{listing}?{parameter}=a%00b", headers=headers)
+    assert list(_problem(query, 422, "invalid_query")["errors"]) == [parameter]
     assert client.get(f"{listing}/a%00b", headers=headers).status_code == 404

@@ -2,8 +2,9 @@
 
 - Intake publishes its OpenAPI document: schemathesis generates requests from it (what it allows and
   what it does not), with a valid portal key, half of the calls on one nomination aimed at a real one.
-- Review (whose document is newer than this run), media and notify: hypothesis generates requests
-  from each app's URL map, every route under `/api/` with each of its methods, called by an
+- Review (whose document is newer than this run; its public process group too, the vote's JSON
+  under `/public/api/`), media and notify: hypothesis generates requests from each app's URL map,
+  every route of an API with each of its methods, called by an
   administrator and by a regional chair, with random path values (or the seeded candidate, a real
   year, stage or template), random query strings (the parameters the APIs know and others) and
   random bodies (JSON of any shape, objects with the fields the APIs know, and bytes that are no
@@ -54,7 +55,7 @@ BODY_NAMES = (
     "year", "stage", "region", "criteria", "comment", "reason", "blind", "scorers", "assignments",
     "advanced", "justification", "members_present", "place", "until", "channel", "subject", "body",
     "language", "params", "candidate_ids", "published_on", "outlet", "url", "title", "kk", "ru", "en",
-    "id", "status",
+    "id", "status", "contest", "phone", "code", "candidate", "opens_at", "closes_at",
 )  # fmt: skip
 #: What each query parameter of each GET route is tried with, alone: a number no column holds, and
 #: a digit that is no number ("²".isdigit() is true). Negative numbers are in `test_bodies.py`.
@@ -64,7 +65,8 @@ KNOWN = st.sampled_from(
     [
         "almaty", "shymkent", "regional", "republican", "winners", "2026", "2026-10-20",
         "2026-10-20T10:00:00+05:00", "nomination_received", "email", "sms", "kk", "ru", "true",
-        "0", "-1", "²", "1e400", "\u0000", "\ud800", "ә" * 300, FILLER,
+        "0", "-1", "²", "1e400", "\u0000", "\ud800", "ә" * 300, FILLER, "2026-regional-almaty",
+        "+77011234567", "8 701 123 45 67", "012345",
     ]
 )  # fmt: skip
 NUMBERS = st.integers(min_value=-(10**30), max_value=10**30)
@@ -114,8 +116,12 @@ def _path_values(rule: Rule, service: Service) -> st.SearchStrategy[dict[str, An
     return st.fixed_dictionaries(values)
 
 
+#: Where each app's JSON lives: the services' `/api/`, the public process group's `/public/api/`.
+API_PREFIXES = ("/api/", "/public/api/")
+
+
 def _api_routes(service: Service) -> list[tuple[Rule, str]]:
-    return [(rule, method) for rule, method in service.rules() if rule.rule.startswith("/api/")]
+    return [(rule, method) for rule, method in service.rules() if rule.rule.startswith(API_PREFIXES)]
 
 
 def _check(service: Service, method: str, address: str, headers: dict[str, str], body: Any = None) -> int:
@@ -123,7 +129,7 @@ def _check(service: Service, method: str, address: str, headers: dict[str, str],
     answer = service.app.test_client().open(address, method=method, data=body, headers=headers)
     case = f"{method} {address!r:.300} body {body!r:.200}"
     assert answer.status_code < 500, f"{case}: {answer.status_code} {answer.get_data()[:500]!r}"
-    if answer.status_code >= 400 and address.startswith("/api/"):
+    if answer.status_code >= 400 and address.startswith(API_PREFIXES):
         assert answer.mimetype == PROBLEM_JSON, f"{case}: {answer.status_code} {answer.mimetype}"
     return answer.status_code
 
@@ -164,7 +170,7 @@ def _sweep_queries(service: Service, rule: Rule) -> None:
             _check(service, "GET", f"{service.path(rule)}?{urlencode({name: value})}", headers)
 
 
-service = fixture("review", "media", "notify")
+service = fixture("review", "review-public", "media", "notify")
 
 
 def test_no_request_to_an_api_of_review_media_or_notify_makes_a_server_error(service: Service) -> None:

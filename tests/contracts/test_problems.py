@@ -14,6 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from shared import config, testing
+from tests.contracts.apps import APPS
 
 #: A read-only address of each service's API, which takes GET only.
 LISTS = {
@@ -21,7 +22,16 @@ LISTS = {
     "review": "/api/v1/candidates",
     "media": "/api/v1/assets",
     "notify": "/api/v1/messages",
+    "review-public": "/public/api/v1/contests",
 }
+
+
+def _app(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The app `name` (a service's, or review's public process group) on a migrated database."""
+    service, module = APPS.get(name, (name, f"services.{name}.app"))
+    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(f"{service.upper()}_DATABASE_URL", raising=False)
+    return service, importlib.import_module(module)
 
 
 def _admin_token(runtime) -> str:  # type: ignore[no-untyped-def]
@@ -35,13 +45,10 @@ def _admin_token(runtime) -> str:  # type: ignore[no-untyped-def]
 def client(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FlaskClient]:
-    service = request.param
-    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv(f"{service.upper()}_DATABASE_URL", raising=False)
+    service, module = _app(request.param, tmp_path, monkeypatch)
     with testing.migrated_runtime(service, config.load(service)) as runtime:
-        app = importlib.import_module(f"services.{service}.app").create_app(runtime)
-        client = app.test_client()
-        client.service = service  # type: ignore[attr-defined]
+        client = module.create_app(runtime).test_client()
+        client.service = request.param  # type: ignore[attr-defined]
         yield client
 
 
@@ -74,14 +81,15 @@ def test_an_unknown_api_address_is_a_problem_in_the_callers_language(client: Fla
         ("review", "?region=atlantis", "недопустимое значение"),
         ("media", "", "обязательный параметр"),
         ("notify", "?status=nope", "недопустимое значение"),
+        ("review-public", "?year=1066", "недопустимое значение"),
     ],
 )
 def test_a_wrong_query_parameter_is_named_in_the_callers_language(
     service: str, query: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
-    with testing.migrated_runtime(service, config.load(service)) as runtime:
-        client = importlib.import_module(f"services.{service}.app").create_app(runtime).test_client()
+    name, module = _app(service, tmp_path, monkeypatch)
+    with testing.migrated_runtime(name, config.load(name)) as runtime:
+        client = module.create_app(runtime).test_client()
         headers = {"Accept-Language": "ru", "Authorization": f"Bearer {_admin_token(runtime)}"}
         response = client.get(LISTS[service] + query, headers=headers)
     body = _is_problem(response, 422, "ru")

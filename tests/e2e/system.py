@@ -44,10 +44,16 @@ def clean_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, 
     env["TOP100_DATA_DIR"] = str(data_dir)
     env["TOP100_NOW"] = DEMO_NOW
     env["TOP100_RETRY_DELAYS"] = "1,1,2"
-    for service, port in zip(SERVICES, testing.free_ports(len(SERVICES)), strict=True):
-        env[f"{service.upper()}_PORT"] = str(port)
+    groups = (*SERVICES, *config.PROCESS_GROUPS)
+    for group, port in zip(groups, testing.free_ports(len(groups)), strict=True):
+        env[_port_variable(group)] = str(port)
     env.update(extra or {})
     return env
+
+
+def _port_variable(group: str) -> str:
+    """`REVIEW_PORT`, `REVIEW_PUBLIC_PORT`: where a process group's port is set (`shared.config`)."""
+    return f"{group.upper().replace('-', '_')}_PORT"
 
 
 def top100(
@@ -123,7 +129,8 @@ class RunningSystem:
         self.process: subprocess.Popen[bytes] | None = None
 
     def url(self, service: str, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.env[f'{service.upper()}_PORT']}{path}"
+        """An address of a service's web process group, or of another group (`review-public`)."""
+        return f"http://127.0.0.1:{self.env[_port_variable(service)]}{path}"
 
     def start(self) -> None:
         with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:

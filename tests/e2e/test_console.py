@@ -150,4 +150,6 @@ def test_json_logs_on_request_each_line_an_object_with_a_zoned_time(tmp_path: Pa
     assert f"demo portal key in {tmp_path / 'data' / 'demo-key'}" in lines[summary]
     _the_key_is_kept(tmp_path / "data", terminal.text())
     access = [record for record in records if record["logger"] == "gunicorn.access"]
-    assert {record["process"] for record in access} == {f"{service}-web" for service in SERVICES}
+    # Every web process group answered its probes: each service's and review's public one.
+    groups = {f"{service}-web" for service in SERVICES} | {"review-public-web"}
+    assert {record["process"] for record in access} == groups

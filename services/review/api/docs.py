@@ -22,8 +22,8 @@ from shared import apidocs, identity
 from shared.problems import PROBLEM_JSON, TYPE_BASE
 
 DESCRIPTION = """The commissions' API: candidates, rubrics, scores, conflicts, rankings, decisions,
-their protocols and extensions, the audit log, the dashboard, and the public vote's contests, flagged
-votes and export.
+their protocols and extensions, the audit log, the dashboard, and the public votes: their times,
+flagged votes and export.
 
 - **Callers**: a signed-in person (the session cookie of the login page) or `Authorization: Bearer
   <personal token>` (`top100 users token`). Each operation says which roles may call it; another
@@ -489,6 +489,39 @@ OPERATIONS: list[Operation] = [
         },
     ),
     Operation(
+        "patch",
+        "/contests/{contest_id}",
+        "review_contests_api.move_times",
+        "Move a public vote's opening and closing, until it opens",
+        roles.ADMINS,
+        _OBJECT,
+        {
+            "id": "2026-regional-almaty",
+            "year": 2026,
+            "stage": "regional",
+            "scope": "almaty",
+            "opens_at": "2026-10-07T04:00:00+00:00",
+            "closes_at": "2026-10-15T16:00:00+00:00",
+            "state": "upcoming",
+            "frozen": False,
+        },
+        {
+            404: ("not_found",),
+            409: ("contest_frozen",),
+            422: ("contest_times_invalid", "validation_failed", "invalid_json"),
+        },
+        [_path("contest_id")],
+        body={
+            "type": "object",
+            "required": ["opens_at", "closes_at"],
+            "properties": {
+                "opens_at": {"type": "string", "format": "date-time"},
+                "closes_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        body_example={"opens_at": "2026-10-07T09:00:00+05:00", "closes_at": "2026-10-15T21:00:00+05:00"},
+    ),
+    Operation(
         "get",
         "/audit",
         "review_audit.audit_log",
@@ -507,32 +540,6 @@ OPERATIONS: list[Operation] = [
         },
         {422: ("validation_failed",)},
         query=schemas.AuditQuery,
-    ),
-    Operation(
-        "patch",
-        "/contests/{contest_id}",
-        "review_contests_api.move_times",
-        "Move a public vote's opening and closing (only until it opens)",
-        roles.ADMINS,
-        _OBJECT,
-        {
-            "id": "2026-regional-almaty",
-            "opens_at": "2026-10-07T00:00:00+05:00",
-            "closes_at": "2026-10-15T23:59:59+05:00",
-            "state": "upcoming",
-            "frozen": False,
-        },
-        {404: ("not_found",), 409: ("contest_frozen",), 422: ("contest_times_invalid", "invalid_json")},
-        [_path("contest_id")],
-        body={
-            "type": "object",
-            "required": ["opens_at", "closes_at"],
-            "properties": {
-                "opens_at": {"type": "string", "format": "date-time"},
-                "closes_at": {"type": "string", "format": "date-time"},
-            },
-        },
-        body_example={"opens_at": "2026-10-07T00:00:00+05:00", "closes_at": "2026-10-15T23:59:59+05:00"},
     ),
     Operation(
         "get",

@@ -14,7 +14,7 @@ from services.review.operations import Invalid, NotFound, Unverified
 from services.review.operations import votes as ops
 from services.review.queries import votes as queries
 from services.review.rules import votes as rules
-from shared import bodies, browsers, clock, config, identity, problems, regions
+from shared import bodies, browsers, clock, config, identity, pages, problems, regions
 from shared.web import current_runtime
 
 bp = identity.public_blueprint(Blueprint("public_vote_api", __name__))
@@ -25,8 +25,9 @@ def requester() -> ops.Requester:
 
 
 def language() -> str:
-    """The answer's language: `?lang=`, then `Accept-Language` (no one signs in here)."""
-    return problems.language()
+    """The language of the answer's words and of the SMS: `?lang=`, then the `top100_lang` cookie,
+    then `Accept-Language` (no one signs in here)."""
+    return pages.page_language()
 
 
 def contest_in(session: Any, contest_id: str, now: datetime) -> queries.ContestView:

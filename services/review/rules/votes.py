@@ -74,7 +74,7 @@ def code_matches(secret: str, verification_id: str, code: str, digest: str) -> b
 
 
 def browser_hash(secret: str, browser_id: str) -> str:
-    """The browser cookie's id as stored with a vote (`votes.browser`): it cannot be replayed."""
+    """The browser cookie's id as kept with a vote (its `browser` column): it cannot be replayed."""
     return _hmac(secret, "browser", browser_id)[:32]
 
 
