@@ -119,6 +119,9 @@ class Settings:
     #: This service's address as other services and browsers reach it (signed download links to its
     #: own blobs: intake's photos for media, media's derivatives for the media team).
     public_url: str = ""
+    #: `REDIS_URL`: counters and caches that are never the truth (the public vote's send limits per
+    #: address and browser, its display counts); "" (the embedded mode) keeps them in the database.
+    redis_url: str = ""
 
 
 def broker_url() -> str:
@@ -154,6 +157,7 @@ def load(service: str) -> Settings:
         public_origins=public_origins(),
         secure_cookies=_flag("TOP100_SECURE_COOKIES", default=not broker_url().startswith("filesystem://")),
         public_url=_env(f"{upper}_PUBLIC_URL", f"http://127.0.0.1:{_port(service)}").rstrip("/"),
+        redis_url=_env("REDIS_URL", ""),
     )
 
 

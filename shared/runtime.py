@@ -9,6 +9,8 @@ from sqlalchemy import MetaData
 from shared import config
 from shared.blobs import BlobStore, open_store
 from shared.db import Database
+from shared.kv import Store
+from shared.kv import open_store as open_kv
 
 
 @dataclass
@@ -16,6 +18,8 @@ class Runtime:
     settings: config.Settings
     db: Database
     blobs: BlobStore
+    #: Redis where `REDIS_URL` names one (never the truth; see `shared.kv`), else None.
+    redis: Store | None = None
 
 
 def build_runtime(service: str, metadata: MetaData, settings: config.Settings | None = None) -> Runtime:
@@ -30,4 +34,5 @@ def build_runtime(service: str, metadata: MetaData, settings: config.Settings | 
             (settings.secret_key, f"{settings.public_url}/files"),
             settings.s3_public_url,
         ),
+        redis=open_kv(settings.redis_url, f"top100:{service}:"),
     )

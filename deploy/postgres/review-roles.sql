@@ -44,7 +44,9 @@ GRANT UPDATE (current, superseded_by) ON votes TO review_public;
 GRANT SELECT, INSERT ON vote_codes, vote_phones, vote_wrong_codes TO review_public;
 GRANT UPDATE (used_at) ON vote_codes TO review_public;
 GRANT UPDATE (phone_hash) ON vote_phones TO review_public;
-GRANT SELECT ON contest_snapshots TO review_public;
+-- Counts: the snapshot at the close, and the display counts the worker rebuilds (the public sees
+-- them after the close, or while open when the contest made them public).
+GRANT SELECT ON contest_snapshots, vote_counts TO review_public;
 -- The code's event to notify goes through the outbox, in the same transaction as the code.
 GRANT SELECT, INSERT ON outbox TO review_public;
 GRANT USAGE, SELECT ON SEQUENCE votes_id_seq, vote_wrong_codes_id_seq, outbox_id_seq TO review_public;

@@ -1,4 +1,5 @@
-"""Review's operator commands for the `top100` console script: people's accounts.
+"""Review's operator commands for the `top100` console script: people's accounts, and the public
+vote's counts (rebuilt from the votes; the snapshot at the close).
 
 Passwords come from standard input (one line; a terminal is asked twice without echo), never from
 the command line, where `ps` and the shell's history would keep them. Each command migrates review's
@@ -15,8 +16,8 @@ from pathlib import Path
 import click
 
 from services.review.bootstrap import SERVICE, build
-from services.review.operations import accounts
-from shared import config, identity, migrate
+from services.review.operations import Refused, accounts, counts
+from shared import clock, config, identity, migrate
 from shared.i18n import LANGUAGES
 from shared.runtime import Runtime
 
@@ -185,4 +186,41 @@ def users_list() -> None:
         click.echo("no users; create the first administrator with `top100 users create --role admin`")
 
 
-COMMANDS = (users,)
+@click.group("votes")
+def votes() -> None:
+    """The public vote's counts: what the worker does on its clock, on demand."""
+    _require_store()
+
+
+@votes.command("recount")
+@click.argument("contest", required=False)
+def votes_recount(contest: str | None) -> None:
+    """Rebuild the display counts of CONTEST (default: every contest open now) from its current
+    votes: they are exact again. The votes themselves are never changed."""
+    runtime = _runtime()
+    with runtime.db.unit_of_work() as session:
+        due = [contest] if contest else counts.due_for_recount(session, clock.utcnow())
+    for contest_id in due:
+        try:
+            with runtime.db.unit_of_work() as session:
+                counted = counts.recount(session, contest_id, clock.utcnow())
+        except Refused as exc:
+            raise click.ClickException(f"{contest_id}: {exc.code}") from exc
+        click.echo(f"{contest_id}\t{sum(counted.values())} votes\t{len(counted)} candidates")
+
+
+@votes.command("snapshot")
+@click.argument("contest")
+def votes_snapshot(contest: str) -> None:
+    """Take CONTEST's snapshot now (after its close; a second time prints the first one)."""
+    try:
+        with _runtime().db.unit_of_work() as session:
+            taken = counts.take_snapshot(session, contest, clock.utcnow())
+            click.echo(f"{contest}\t{taken.taken_at.isoformat()}\tsha256 {taken.sha256}")
+            for candidate, count in taken.rows:
+                click.echo(f"{candidate},{count}")
+    except Refused as exc:
+        raise click.ClickException(f"{contest}: {exc.code}") from exc
+
+
+COMMANDS = (users, votes)

@@ -1,12 +1,14 @@
-"""Review's event entrypoints: one thin function per event type (the inbox makes each run once)."""
+"""Review's event entrypoints: one thin function per event type (the inbox makes each run once), and
+the worker's chores (the public vote's display counts and snapshots)."""
 
 from __future__ import annotations
 
-from services.review.operations import audit
+from services.review.operations import audit, counts
 from services.review.operations import candidates as operations
 from shared import events, identity
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext, of_use_case
+from shared.worker import Chore
 
 nomination_submitted = of_use_case(operations.register_candidate)
 nomination_amended = of_use_case(operations.amend_candidate)
@@ -57,3 +59,10 @@ HANDLERS: dict[str, Handler] = {
     "media.banner_ready": banner_ready,
     "audit.recorded": audit_recorded,
 }
+
+#: What the worker does on a clock: rebuild the open contests' display counts from their votes, and
+#: take the snapshot of each contest closed (once; `operations.counts`).
+CHORES: tuple[Chore, ...] = (
+    (counts.COUNTS_EVERY, counts.recount_open),
+    (counts.SNAPSHOT_EVERY, counts.snapshot_closed),
+)

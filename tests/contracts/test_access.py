@@ -107,6 +107,11 @@ ROLES_ONLY: dict[tuple[str, str], frozenset[str]] = {
     ("review", "review_decision_pages.decision_page"): _COMMISSIONS,
     ("review", "review_dashboard_api.dashboard_api"): _COMMISSIONS,
     ("review", "review_dashboard.dashboard_page"): _COMMISSIONS,
+    # A public vote's flagged votes and the export of all its votes: the chairs (of the contest's
+    # scope: another region's contest is 404) and the administrators.
+    ("review", "review_votes_api.vote_signals"): _AUDITORS,
+    ("review", "review_votes_api.vote_export"): _AUDITORS,
+    ("review", "review_vote_pages.signals_page"): _AUDITORS,
     **{("media", endpoint): _MEDIA_TEAM for endpoint in _MEDIA_ROUTES},
     ("notify", "notify.index"): _AUDITORS,
     ("notify", "notify.search"): _AUDITORS,

@@ -17,11 +17,13 @@ from flask_smorest import Api
 
 from services.review import schemas
 from services.review.rules import roles
+from services.review.rules.signals import SIGNALS
 from shared import apidocs, identity
 from shared.problems import PROBLEM_JSON, TYPE_BASE
 
 DESCRIPTION = """The commissions' API: candidates, rubrics, scores, conflicts, rankings, decisions,
-their protocols and extensions, the audit log, the dashboard and the times of the public votes.
+their protocols and extensions, the audit log, the dashboard, and the public votes: their times,
+flagged votes and export.
 
 - **Callers**: a signed-in person (the session cookie of the login page) or `Authorization: Bearer
   <personal token>` (`top100 users token`). Each operation says which roles may call it; another
@@ -526,6 +528,64 @@ OPERATIONS: list[Operation] = [
         },
         {422: ("validation_failed",)},
         query=schemas.AuditQuery,
+    ),
+    Operation(
+        "get",
+        "/votes/{contest_id}/signals",
+        "review_votes_api.vote_signals",
+        "A public vote's flagged votes with their reasons (flagged, never dropped)",
+        roles.AUDITORS,
+        {
+            "type": "object",
+            "properties": {
+                "contest": {"type": "string"},
+                "total": {"type": "integer"},
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "vote": {"type": "integer"},
+                            "voter": {"type": "string", "description": "HMAC-SHA256 of the phone"},
+                            "candidate": {"type": "string"},
+                            "recorded_at": {"type": "string", "format": "date-time"},
+                            "network": {"type": "string", "description": "The /24 or /48 prefix"},
+                            "current": {"type": "boolean"},
+                            "reasons": {"type": "array", "items": {"type": "string", "enum": list(SIGNALS)}},
+                        },
+                    },
+                },
+            },
+        },
+        {
+            "contest": "2026-regional-almaty",
+            "total": 1,
+            "items": [
+                {
+                    "vote": 41,
+                    "voter": "5f1c…",
+                    "candidate": "c1",
+                    "recorded_at": "2026-10-08T07:00:02+00:00",
+                    "network": "203.0.113.0/24",
+                    "current": True,
+                    "reasons": ["burst_network", "many_numbers_one_address"],
+                }
+            ],
+        },
+        {404: ("not_found",)},
+        [_path("contest_id")],
+    ),
+    Operation(
+        "get",
+        "/votes/{contest_id}/export.csv",
+        "review_votes_api.vote_export",
+        "Every vote of a public vote as CSV: hashed voter, time, network prefix, flags (formula-safe)",
+        roles.AUDITORS,
+        {"type": "string", "format": "binary"},
+        None,
+        {404: ("not_found",)},
+        [_path("contest_id")],
+        content_type="text/csv",
     ),
     Operation(
         "get",

@@ -39,7 +39,8 @@ def contest_in(session: Any, contest_id: str, now: datetime) -> queries.ContestV
 
 
 def shown(session: Any, view: queries.ContestView, now: datetime) -> dict[str, Any]:
-    return queries.shown(session, view, language(), now, current_runtime().settings.media_url)
+    runtime = current_runtime()
+    return queries.shown(session, view, language(), now, runtime.settings.media_url, runtime.redis)
 
 
 @bp.get("/public/api/v1/contests")
@@ -65,9 +66,12 @@ def contest(contest_id: str) -> Response:
 def request_code() -> tuple[Response, int]:
     body = schemas.loaded(schemas.CodeRequest(), bodies.json_object())
     now, who = clock.utcnow(), requester()
-    with current_runtime().db.unit_of_work() as session:
+    runtime = current_runtime()
+    with runtime.db.unit_of_work() as session:
         view = contest_in(session, body["contest"], now)
-        sent = ops.request_code(session, view, body["phone"], language(), who, now, config.vote_secret())
+        sent = ops.request_code(
+            session, view, body["phone"], language(), who, now, config.vote_secret(), runtime.redis
+        )
     return jsonify(verification=sent.verification_id, expires_at=sent.expires_at.isoformat()), 202
 
 

@@ -1,4 +1,5 @@
-"""The public vote's words: its problems (the contract's codes) and the states of a contest."""
+"""The public vote's words: its problems (the contract's codes), the states of a contest and the
+reasons a vote is flagged (the commission's page of signals)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ PROBLEMS: dict[str, Text] = {
         N_("Invalid times"),
         N_("The opening must be in the future and before the closing."),
     ),
+    **problems.texts(
+        "contest_open",
+        N_("Vote not closed"),
+        N_("The counts are final only at the close: the snapshot is taken after it."),
+    ),
 }
 
 #: A contest's state, in words.
@@ -58,4 +64,13 @@ STATES: dict[str, Text] = {
     "upcoming": N_("Voting has not started yet"),
     "open": N_("Voting is open"),
     "closed": N_("Voting has closed"),
+}
+
+#: Why a vote is flagged (`rules.signals.SIGNALS`), in words: the commission's page of signals.
+SIGNAL_REASONS: dict[str, Text] = {
+    "burst_network": N_("Many votes from one network within minutes"),
+    "burst_browser": N_("Several voters from one browser within an hour"),
+    "sequential_numbers": N_("Several numbers from one block of 100 consecutive numbers"),
+    "many_numbers_one_address": N_("Many numbers from one network within a day"),
+    "inhuman_rate": N_("Votes closer together than a person votes"),
 }

@@ -112,6 +112,9 @@ class VoteCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    #: The keyed hint of the number's block of 100 (`rules.signals.number_block`): the
+    #: `sequential_numbers` signal reads it; the number itself is stored nowhere.
+    number_block: Mapped[str | None] = mapped_column(String(64))
 
 
 class VotePhone(Base):
@@ -133,6 +136,19 @@ class WrongCode(Base):
     phone_hash: Mapped[str] = mapped_column(String(64))
     verification_id: Mapped[str] = mapped_column(String(36))
     at: Mapped[datetime]
+
+
+class VoteCount(Base):
+    """What pages show of a contest before its snapshot: per candidate its current votes as of
+    `counted_at`. Rebuilt from `votes WHERE current` (`operations.counts.recount`), never updated per
+    vote and never the truth: the votes are, and a rebuild makes this exact again."""
+
+    __tablename__ = "vote_counts"
+
+    contest_id: Mapped[str] = mapped_column(ForeignKey("contests.id"), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+    counted_at: Mapped[datetime]
 
 
 class ContestSnapshot(Base):

@@ -21,12 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.review.models.votes import Contest, Vote, VoteCode, VotePhone, WrongCode
-from services.review.operations import Conflict, Gone, Invalid, NotFound, Throttled, audit
+from services.review.operations import Conflict, Gone, Invalid, NotFound, Throttled, audit, send_limits
 from services.review.queries import votes as queries
 from services.review.queries.public import public_candidates
 from services.review.rules import audit as actions
+from services.review.rules import signals
 from services.review.rules import votes as rules
-from shared import db, identity, outbox, regions
+from shared import db, identity, kv, outbox, regions
 from shared.envelope import Event
 from shared.identity import Identity
 
@@ -155,11 +156,6 @@ def _lock_phone(session: Session, phone_hash: str) -> None:
     session.execute(select(VotePhone.phone_hash).where(VotePhone.phone_hash == phone_hash).with_for_update())
 
 
-def _instants(session: Session, column: object, value: str, since: datetime) -> list[datetime]:
-    query = select(VoteCode.created_at).where(column == value, VoteCode.created_at > since)  # type: ignore[operator]
-    return list(session.scalars(query))
-
-
 def request_code(
     session: Session,
     view: queries.ContestView,
@@ -168,8 +164,10 @@ def request_code(
     requester: Requester,
     now: datetime,
     secret: str,
+    store: kv.Store | None = None,
 ) -> Sent:
-    """Send a code to a Kazakhstan mobile for an open contest, within the sends' limits."""
+    """Send a code to a Kazakhstan mobile for an open contest, within the sends' limits (those of
+    the address and the browser in Redis when `store` is given: `send_limits`)."""
     try:
         phone = rules.voter_phone(raw_phone)
     except rules.PhoneInvalid:
@@ -179,16 +177,15 @@ def request_code(
     address_hash = rules.keyed(secret, "address", requester.address)
     browser = rules.browser_hash(secret, requester.browser_id)
     _lock_phone(session, phone_hash)
-    since = now - rules.LOOKBACK
-    wait = rules.send_wait(
-        _instants(session, VoteCode.phone_hash, phone_hash, since),
-        _instants(session, VoteCode.address_hash, address_hash, since),
-        _instants(session, VoteCode.browser, browser, since),
-        now,
+    verification = str(uuid.uuid4())
+    by_phone = send_limits.phone_wait(session, phone_hash, now)
+    by_requester = send_limits.requester_wait(
+        session, store, address_hash, browser, verification, now, admit=by_phone is None
     )
-    if wait is not None:
-        raise Throttled("too_many_codes", rules.retry_after_seconds(wait))
-    code, verification = rules.new_code(), str(uuid.uuid4())
+    waits = [wait for wait in (by_phone, by_requester) if wait is not None]
+    if waits:
+        raise Throttled("too_many_codes", rules.retry_after_seconds(max(waits)))
+    code = rules.new_code()
     expires_at = now + rules.CODE_LIFETIME
     session.add(
         VoteCode(
@@ -202,6 +199,7 @@ def request_code(
             browser=browser,
             created_at=now,
             expires_at=expires_at,
+            number_block=signals.number_block(secret, phone),
         )
     )
     payload = {

@@ -71,10 +71,10 @@ def _contest(session: Any, year: int, stage: str, scope: str, now: datetime) -> 
 
 
 def _page(year: int, stage: str, scope: str, status: int = 200, **extra: Any) -> Response:
-    now, lang = clock.utcnow(), public_pages.public_language()
-    with current_runtime().db.unit_of_work() as session:
+    now, lang, runtime = clock.utcnow(), public_pages.public_language(), current_runtime()
+    with runtime.db.unit_of_work() as session:
         view = _contest(session, year, stage, scope, now)
-        document = queries.shown(session, view, lang, now, current_runtime().settings.media_url)
+        document = queries.shown(session, view, lang, now, runtime.settings.media_url, runtime.redis)
         voter = browsers.voter_of(view.id, now)
         mine = queries.current_vote(session, view.id, voter) if voter else None
     names = {candidate["id"]: candidate["name"] for candidate in document["candidates"]}

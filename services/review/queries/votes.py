@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.review.models.votes import Contest, Vote
+from services.review.queries import counts
 from services.review.queries.public import public_candidates
 from services.review.rules import votes as rules
+from shared import kv
 
 #: Seconds a process keeps a frozen contest: nothing of it changes once open (its rules are frozen).
 CONTEST_CACHE_SECONDS = 60.0
@@ -76,15 +78,22 @@ def contests_of(session: Session, year: int) -> list[ContestView]:
 
 
 def shown(
-    session: Session, view: ContestView, language: str, now: datetime, media_url: str
+    session: Session,
+    view: ContestView,
+    language: str,
+    now: datetime,
+    media_url: str,
+    store: kv.Store | None = None,
 ) -> dict[str, Any]:
     """A contest as the public sees it (the JSON API and the page): its state and candidates, those
-    frozen at its opening (else those of today), each only while they consent to publication."""
+    frozen at its opening (else those of today), each only while they consent to publication; each
+    with its `votes` and the contest with its `counts` when they may be shown (`counts.for_public`,
+    read through `store`, Redis, when configured)."""
     frozen = view.candidate_ids if view.frozen else None
     found = public_candidates(
         session, view.year, view.stage, view.scope, language, media_url=media_url, ids=frozen
     )
-    return {
+    document: dict[str, Any] = {
         "id": view.id,
         "year": view.year,
         "stage": view.stage,
@@ -104,6 +113,13 @@ def shown(
             for candidate in found
         ],
     }
+    shown_counts = counts.for_public(session, view, now, store)
+    if shown_counts is not None:
+        # Only the candidates shown: a withdrawn consent takes the count off the page too.
+        for candidate in document["candidates"]:
+            candidate["votes"] = shown_counts.of(candidate["id"])
+        document["counts"] = shown_counts.document()
+    return document
 
 
 def current_vote(session: Session, contest_id: str, voter_hash: str) -> Vote | None:

@@ -33,6 +33,9 @@ STAGE_ASSIGNMENT = "stage.assignment"
 SCORES_SHOWN = "scores.shown"
 #: An admin moved a public vote's opening or closing (only ever before it opens).
 CONTEST_TIMES = "contest.times"
+#: A chair or an admin read a public vote's flagged votes, or exported all its votes.
+VOTE_SIGNALS_READ = "votes.signals_read"
+VOTES_EXPORTED = "votes.exported"
 #: Reading one candidate's personal data (their page, the API's detail, the scoring page).
 CANDIDATE_READ = "candidate.read"
 #: Reading a list of candidates (names and colleges): one entry per list, not per name.
