@@ -217,5 +217,5 @@ def kept_reasons(session: Session, vote_ids: Collection[int]) -> dict[int, str]:
     kept: dict[int, str] = {}
     for batch in batched(sorted(vote_ids), IN_BATCH):
         query = select(VoteFlags.vote_id, VoteFlags.reasons).where(VoteFlags.vote_id.in_(batch))
-        kept.update(session.execute(query).tuples())
+        kept.update((vote_id, reasons) for vote_id, reasons in session.execute(query))
     return kept
