@@ -71,6 +71,8 @@ class Vote(Base):
             sqlite_where=text("current"),
         ),
         Index("ix_votes_contest_recorded_at", "contest_id", "recorded_at"),
+        # A voter's votes, superseded ones too (the votes of a number block: `queries.signals`).
+        Index("ix_votes_contest_voter", "contest_id", "voter_hash"),
         CheckConstraint("current OR superseded_by IS NOT NULL", name="superseded"),
     )
 

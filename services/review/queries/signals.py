@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.review.models.votes import Vote, VoteCode, VoteFlags
@@ -154,30 +154,47 @@ def last_check(session: Session, contest_id: str) -> datetime | None:
     return session.scalar(select(func.max(VoteFlags.checked_at)).where(VoteFlags.contest_id == contest_id))
 
 
-def _block_of_voter(contest_id: str) -> ColumnElement[str | None]:
-    return (
-        select(func.max(VoteCode.number_block))
-        .where(VoteCode.contest_id == contest_id, VoteCode.phone_hash == Vote.voter_hash)
-        .scalar_subquery()
-    )
-
-
 _FACT = (Vote.id, Vote.voter_hash, Vote.network, Vote.browser, Vote.recorded_at)
+
+
+def _with_blocks(session: Session, contest_id: str, rows: Iterable[Any]) -> list[signals.VoteFact]:
+    """The votes (`_FACT` rows) with their voter's number block, read per batch of voters (an
+    `IN` list on the codes' phone index: a check reads a few hundred voters, not the contest's)."""
+    listed = list(rows)
+    blocks: dict[str, str | None] = {}
+    for batch in batched({row.voter_hash for row in listed}, IN_BATCH):
+        query = (
+            select(VoteCode.phone_hash, func.max(VoteCode.number_block))
+            .where(VoteCode.contest_id == contest_id, VoteCode.phone_hash.in_(batch))
+            .group_by(VoteCode.phone_hash)
+        )
+        blocks.update((voter, block) for voter, block in session.execute(query))
+    return [signals.VoteFact(*row, number_block=blocks.get(row.voter_hash)) for row in listed]
 
 
 def unchecked(session: Session, contest_id: str, since: datetime) -> list[signals.VoteFact]:
     """The contest's votes recorded at `since` or later that no check has seen, with their block."""
-    query = select(*_FACT, _block_of_voter(contest_id)).where(
+    query = select(*_FACT).where(
         Vote.contest_id == contest_id,
         Vote.recorded_at >= since,
         ~select(VoteFlags.vote_id).where(VoteFlags.vote_id == Vote.id).exists(),
     )
-    return [signals.VoteFact(*row) for row in session.execute(query)]
+    return _with_blocks(session, contest_id, session.execute(query))
 
 
 def every_vote(session: Session, contest_id: str) -> list[signals.VoteFact]:
     """Every vote of the contest with its block (a contest's first check)."""
-    query = select(*_FACT, _block_of_voter(contest_id)).where(Vote.contest_id == contest_id)
+    blocks = (
+        select(VoteCode.phone_hash, func.max(VoteCode.number_block).label("number_block"))
+        .where(VoteCode.contest_id == contest_id)
+        .group_by(VoteCode.phone_hash)
+        .subquery()
+    )
+    query = (
+        select(*_FACT, blocks.c.number_block)
+        .outerjoin(blocks, blocks.c.phone_hash == Vote.voter_hash)
+        .where(Vote.contest_id == contest_id)
+    )
     return [signals.VoteFact(*row) for row in session.execute(query)]
 
 
@@ -201,15 +218,17 @@ def sharing(
 
 def in_blocks(session: Session, contest_id: str, blocks: Collection[str]) -> list[signals.VoteFact]:
     """Every vote of the contest whose voter's number is in one of `blocks`, with its block."""
-    found: list[signals.VoteFact] = []
-    block = _block_of_voter(contest_id)
+    voters: set[str] = set()
     for batch in batched(sorted(blocks), IN_BATCH):
-        voters = select(VoteCode.phone_hash).where(
+        query = select(VoteCode.phone_hash).where(
             VoteCode.contest_id == contest_id, VoteCode.number_block.in_(batch)
         )
-        query = select(*_FACT, block).where(Vote.contest_id == contest_id, Vote.voter_hash.in_(voters))
-        found.extend(signals.VoteFact(*row) for row in session.execute(query) if row[-1] in batch)
-    return found
+        voters.update(session.scalars(query))
+    rows = []
+    for batch in batched(sorted(voters), IN_BATCH):
+        query = select(*_FACT).where(Vote.contest_id == contest_id, Vote.voter_hash.in_(batch))
+        rows.extend(session.execute(query))
+    return [vote for vote in _with_blocks(session, contest_id, rows) if vote.number_block in blocks]
 
 
 def kept_reasons(session: Session, vote_ids: Collection[int]) -> dict[int, str]:

@@ -4,7 +4,7 @@ One row per vote checked, with its reasons (`;`-joined, empty when none) and whe
 The worker checks the votes newer than the last check every 30 s (`operations.vote_flags`), so the
 commission's signals page and the CSV export read rows instead of recomputing a national contest in
 a request. A partial index holds a contest's flagged votes only; `vote_codes` gains an index by
-number block (the votes of one block are read as a vote of it arrives).
+number block and `votes` one by voter (the votes of one block are read as a vote of it arrives).
 
 Revision ID: 0018
 Revises: 0017
@@ -51,9 +51,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_vote_codes_contest_number_block", "vote_codes", ["contest_id", "number_block"], unique=False
     )
+    op.create_index("ix_votes_contest_voter", "votes", ["contest_id", "voter_hash"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_votes_contest_voter", table_name="votes")
     op.drop_index("ix_vote_codes_contest_number_block", table_name="vote_codes")
     op.drop_index("ix_vote_flags_contest_flagged", table_name="vote_flags")
     op.drop_index("ix_vote_flags_contest_checked_at", table_name="vote_flags")
