@@ -3,7 +3,7 @@ the worker's chores (the public vote's display counts and snapshots)."""
 
 from __future__ import annotations
 
-from services.review.operations import audit, counts
+from services.review.operations import audit, counts, vote_flags
 from services.review.operations import candidates as operations
 from shared import events, identity
 from shared.envelope import Event
@@ -60,9 +60,11 @@ HANDLERS: dict[str, Handler] = {
     "audit.recorded": audit_recorded,
 }
 
-#: What the worker does on a clock: rebuild the open contests' display counts from their votes, and
-#: take the snapshot of each contest closed (once; `operations.counts`).
+#: What the worker does on a clock: rebuild the open contests' display counts from their votes, check
+#: their new votes by the fraud signals (`operations.vote_flags`), and take the snapshot of each
+#: contest closed (once; `operations.counts`).
 CHORES: tuple[Chore, ...] = (
     (counts.COUNTS_EVERY, counts.recount_open),
+    (vote_flags.CHECK_EVERY, vote_flags.check_moving),
     (counts.SNAPSHOT_EVERY, counts.snapshot_closed),
 )

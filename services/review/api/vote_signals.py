@@ -17,7 +17,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, stream_with_context
 
 from services.review.operations import vote_audit
 from services.review.queries import signals
@@ -62,15 +62,16 @@ def vote_signals(contest_id: str) -> Response:
     return jsonify(contest=view.id, items=[flagged_document(vote) for vote in found], total=len(found))
 
 
-def _csv(contest_id: str, votes: list[signals.CheckedVote]) -> Iterator[str]:
-    """The CSV in chunks (a national contest has hundreds of thousands of votes): a byte-order mark
+def _csv(contest_id: str) -> Iterator[str]:
+    """The CSV in chunks of `CHUNK` rows, read from a server-side cursor in a unit of work of its own
+    (a national contest has hundreds of thousands of votes, never all in memory): a byte-order mark
     and the header, then the rows, every cell through `exports.csv_row`."""
     out = io.StringIO()
     writer = csv.writer(out)
     out.write(exports.BOM)
     writer.writerow(exports.csv_row(COLUMNS))
-    for start in range(0, len(votes), CHUNK):
-        for vote in votes[start : start + CHUNK]:
+    with current_runtime().db.unit_of_work() as session:
+        for count, vote in enumerate(signals.exported_votes(session, contest_id), start=1):
             writer.writerow(
                 exports.csv_row(
                     (
@@ -86,9 +87,10 @@ def _csv(contest_id: str, votes: list[signals.CheckedVote]) -> Iterator[str]:
                     )
                 )
             )
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+            if count % CHUNK == 0:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
     yield out.getvalue()
 
 
@@ -96,7 +98,7 @@ def _csv(contest_id: str, votes: list[signals.CheckedVote]) -> Iterator[str]:
 @identity.roles(*sorted(roles.AUDITORS))
 def vote_export(contest_id: str) -> Response:
     with current_runtime().db.unit_of_work() as session:
-        view, votes = vote_audit.export_votes(session, identity.caller(), contest_id)
-    response = Response(_csv(view.id, votes), mimetype="text/csv")
+        view = vote_audit.export_votes(session, identity.caller(), contest_id)
+    response = Response(stream_with_context(_csv(view.id)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="votes-{view.id}.csv"'
     return response

@@ -71,6 +71,8 @@ class Vote(Base):
             sqlite_where=text("current"),
         ),
         Index("ix_votes_contest_recorded_at", "contest_id", "recorded_at"),
+        # A voter's votes, superseded ones too (the votes of a number block: `queries.signals`).
+        Index("ix_votes_contest_voter", "contest_id", "voter_hash"),
         CheckConstraint("current OR superseded_by IS NOT NULL", name="superseded"),
     )
 
@@ -97,6 +99,8 @@ class VoteCode(Base):
         Index("ix_vote_codes_phone_created_at", "phone_hash", "created_at"),
         Index("ix_vote_codes_address_created_at", "address_hash", "created_at"),
         Index("ix_vote_codes_browser_created_at", "browser", "created_at"),
+        # The votes of a number block (`sequential_numbers`, checked as votes arrive).
+        Index("ix_vote_codes_contest_number_block", "contest_id", "number_block"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -161,3 +165,31 @@ class ContestSnapshot(Base):
     taken_at: Mapped[datetime] = mapped_column(primary_key=True)
     rows: Mapped[list[Any]] = mapped_column(JSON)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class VoteFlags(Base):
+    """The fraud signals' verdict on one vote, kept so the commission's reads need not recompute a
+    national contest: its reasons (`rules.signals.SIGNALS` in their order, `;`-joined, empty when
+    none). One row per vote checked; `operations.vote_flags` keeps them equal to `rules.signals.flags`
+    over every vote of the contest (a flag, once found, never goes: the signals only grow with votes).
+    `checked_at` is when the check that wrote the row ran: the next one starts from there."""
+
+    __tablename__ = "vote_flags"
+    __table_args__ = (
+        Index("ix_vote_flags_contest_checked_at", "contest_id", "checked_at"),
+        # The signals' page: the flagged votes of a contest only.
+        Index(
+            "ix_vote_flags_contest_flagged",
+            "contest_id",
+            "vote_id",
+            postgresql_where=text("reasons <> ''"),
+            sqlite_where=text("reasons <> ''"),
+        ),
+    )
+
+    vote_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("votes.id"), primary_key=True, autoincrement=False
+    )
+    contest_id: Mapped[str] = mapped_column(ForeignKey("contests.id"))
+    reasons: Mapped[str] = mapped_column(String(200), default="")
+    checked_at: Mapped[datetime]

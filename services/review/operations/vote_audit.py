@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.review.operations import NotFound, audit
+from services.review.operations import NotFound, audit, vote_flags
 from services.review.queries import signals
 from services.review.queries import votes as queries
 from services.review.rules import audit as actions
 from services.review.rules import votes as rules
+from shared import clock
 from shared.identity import Identity
 
 
@@ -32,8 +33,9 @@ def _region(view: queries.ContestView) -> str | None:
 def read_signals(
     session: Session, caller: Identity, contest_id: str
 ) -> tuple[queries.ContestView, list[signals.CheckedVote]]:
-    """The contest's flagged votes, in the order cast; the read recorded."""
+    """The contest's flagged votes, in the order cast (its new votes checked first); the read recorded."""
     view = contest_seen(session, caller, contest_id)
+    vote_flags.check(session, view.id, clock.utcnow())
     found = signals.flagged_votes(session, view.id)
     audit.record(
         session, caller, actions.VOTE_SIGNALS_READ, region=_region(view), contest=view.id, flagged=len(found)
@@ -41,20 +43,20 @@ def read_signals(
     return view, found
 
 
-def export_votes(
-    session: Session, caller: Identity, contest_id: str
-) -> tuple[queries.ContestView, list[signals.CheckedVote]]:
-    """Every vote of the contest with its flags, in the order cast; the export recorded."""
+def export_votes(session: Session, caller: Identity, contest_id: str) -> queries.ContestView:
+    """The contest whose votes the caller exports, its new votes checked; the export recorded with
+    the count of votes and flagged ones. The rows themselves are streamed by the caller
+    (`queries.signals.exported_votes`, in a unit of work of its own): the votes checked here."""
     view = contest_seen(session, caller, contest_id)
-    votes = signals.checked_votes(session, view.id)
-    flagged = sum(1 for vote in votes if vote.reasons)
+    vote_flags.check(session, view.id, clock.utcnow())
+    votes, flagged = signals.checked_count(session, view.id)
     audit.record(
         session,
         caller,
         actions.VOTES_EXPORTED,
         region=_region(view),
         contest=view.id,
-        votes=len(votes),
+        votes=votes,
         flagged=flagged,
     )
-    return view, votes
+    return view

@@ -157,6 +157,52 @@ def flags(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> dict[int, 
     return dict(found)
 
 
+#: How a vote's reasons are kept and exported: `SIGNALS` in their order, joined by this.
+REASONS_JOINED_BY = ";"
+
+
+def merged_reasons(kept: str, found: Iterable[str]) -> str:
+    """A vote's reasons as kept (`;`-joined) with the ones found since, in the order of `SIGNALS`:
+    no signal ever un-flags a vote when votes are added, so the kept ones stay."""
+    names = set(filter(None, kept.split(REASONS_JOINED_BY))) | set(found)
+    return REASONS_JOINED_BY.join(name for name in SIGNALS if name in names)
+
+
+def network_reach(t: Thresholds = Thresholds()) -> timedelta:
+    """The longest stretch of time a signal grouping votes by network looks at: a vote can change the
+    flags of its network's votes this far before (and after) it, no further."""
+    return max(t.network_burst_window, t.address_window, t.human_gap)
+
+
+def browser_reach(t: Thresholds = Thresholds()) -> timedelta:
+    """As `network_reach`, for the signals grouping votes by browser."""
+    return max(t.browser_window, t.human_gap)
+
+
+def flags_near(
+    by_network: Sequence[VoteFact],
+    by_browser: Sequence[VoteFact],
+    by_block: Sequence[VoteFact],
+    t: Thresholds = Thresholds(),
+) -> dict[int, set[str]]:
+    """The flags of some votes, found among the votes sharing their network (within `network_reach`),
+    their browser (within `browser_reach`) and their number block (all of it): exactly what `flags`
+    over every vote gives them, since no signal looks further; and never a flag `flags` would not
+    give anyone, since the signals only grow with votes."""
+    found: dict[int, set[str]] = defaultdict(set)
+    sets = {
+        "burst_network": burst_network(by_network, t),
+        "burst_browser": burst_browser(by_browser, t),
+        "sequential_numbers": sequential_numbers(by_block, t),
+        "many_numbers_one_address": many_numbers_one_address(by_network, t),
+        "inhuman_rate": inhuman_rate(by_network, t) | inhuman_rate(by_browser, t),
+    }
+    for name, ids in sets.items():
+        for vote_id in ids:
+            found[vote_id].add(name)
+    return dict(found)
+
+
 def snapshot_digest(rows: Iterable[tuple[str, int]]) -> tuple[list[tuple[str, int]], str]:
     """The snapshot's rows sorted by candidate and their SHA-256: one `candidate,count` line each,
     `\\n`-terminated, UTF-8. Anyone holding the rows recomputes the digest (`docs/operations.md`)."""
