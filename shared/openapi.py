@@ -31,6 +31,11 @@ class ProblemOut(Schema):
     detail = fields.String()
     code = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "the codes of `errors`' messages, by field (`field.required`)"},
+    )
     problems = fields.Dict(
         keys=fields.String(),
         values=fields.String(),

@@ -1,7 +1,8 @@
 """Problem details (RFC 9457) in kk, ru or en: how every service's API says what went wrong.
 
 A problem is `type`, `title`, `status` and `detail`, plus `code` (the last part of `type`, for
-programs) and, where fields are at fault, `errors` (field to messages). The language follows
+programs) and, where fields are at fault, `errors` (field to messages) and `codes` (field to the
+messages' codes, for programs). The language follows
 `Accept-Language`, so each answer says `Vary: Accept-Language` and `Content-Language`.
 
 The generic problems (an unknown address, a method the address does not take, a failure of ours)
@@ -162,7 +163,14 @@ def problem(
         body["errors"] = {
             field: [text(catalog, key, lang, params) for key in keys] for field, keys in errors.items()
         }
+        body["codes"] = codes(errors)
     return respond(body, lang, headers)
+
+
+def codes(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """`errors`' message codes by field (`field.required`): what a program reads, where `errors` is
+    in the caller's language (intake's problems carry the same member)."""
+    return {field: list(keys) for field, keys in errors.items()}
 
 
 def from_http_error(error: HTTPException) -> Response:

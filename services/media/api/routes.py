@@ -53,7 +53,8 @@ def _body(schema: Schema) -> dict[str, Any]:
     403,
     422,
     invalid="invalid_query",
-    s422="`year` or `nomination_id` is required; each must be valid",
+    s422="`invalid_query`: `errors` names each parameter at fault. `year` or `nomination_id` is "
+    "required, which the parameters cannot say: neither given is `field.required` on `year`",
 )
 @identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
