@@ -81,6 +81,7 @@ def install(app: Flask, title: str, description: str, blueprints: tuple[Blueprin
         },
     )
     api = ServiceApi(app)
+    apidocs.exact_nullable_objects(api)
     identity.public_blueprint(app.blueprints["api-docs"])
     api.spec.components.security_scheme(
         BEARER, {"type": "http", "scheme": "bearer", "description": "A token review issues at sign-in"}

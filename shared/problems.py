@@ -46,6 +46,8 @@ def texts(code: str, title: i18n.Text, detail: i18n.Text) -> dict[str, i18n.Text
 
 
 CATALOG: dict[str, i18n.Text] = {
+    **texts("unauthorized", N_("Not signed in"), N_("Sign in, or send a valid personal API token.")),
+    **texts("forbidden", N_("Forbidden"), N_("Your role may not do this.")),
     **texts("not_found", N_("Not found"), N_("No such resource.")),
     **texts(
         "method_not_allowed",

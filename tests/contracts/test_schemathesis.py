@@ -54,7 +54,7 @@ from services.intake.tests import factories
 from tests.contracts.apps import MEDIA_SHOWN, NAMED_FILLERS, Service, started
 
 #: The services whose OpenAPI document is fuzzed. Enabling one is adding its name here.
-FUZZED = ("intake", "media")
+FUZZED = ("intake", "media", "notify")
 SERVICES = ("intake", "review", "media", "notify")
 DOCUMENT = "/api/v1/openapi.json"
 #: Generated requests per operation and generation mode (positive, negative): a few seconds per
@@ -77,6 +77,9 @@ GENERIC = frozenset({"validation_failed", "invalid_body", "invalid_query", "inva
 CODE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 #: Notify's SMS gateway in the run, and the secret that signs its delivery receipts.
 GATEWAY, RECEIPT_SECRET = "kcell", "schemathesis-receipts"
+#: Path parameters that name who signs the request (a gateway signs its own receipts only): always
+#: aimed at the one whose credentials the run has (another gateway's 401 is `test_access.py`'s).
+SIGNERS = frozenset({"provider"})
 LANGUAGES = st.sampled_from(["kk", "ru", "en"])
 
 
@@ -154,6 +157,26 @@ def refusal_is_explained(document: dict[str, Any]) -> Callable[..., None]:
     return refusal_is_explained
 
 
+#: A message key where a person's words should be (`problem.unauthorized.title`, `field.invalid`).
+MESSAGE_KEY = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
+
+
+def problem_is_worded(ctx: Any, response: Any, case: Any) -> None:
+    """A check: a problem's title, detail and `errors` are words in the caller's language, never the
+    message keys of a catalog that lacks them (which no schema can tell from words)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return
+    if not isinstance(body, dict) or not str(body.get("type", "")).startswith("/api/v1/problems/"):
+        return
+    shown = [body.get("title"), body.get("detail")]
+    shown += [m for messages in (body.get("errors") or {}).values() for m in messages]
+    keys = [text for text in shown if isinstance(text, str) and MESSAGE_KEY.fullmatch(text)]
+    if keys:
+        raise AssertionError(f"the problem shows message keys instead of words: {keys}")
+
+
 def _checks(document: dict[str, Any]) -> list[Callable[..., Any]]:
     return [
         not_a_server_error,
@@ -162,6 +185,7 @@ def _checks(document: dict[str, Any]) -> list[Callable[..., Any]]:
         response_schema_conformance,
         negative_data_rejection,
         refusal_is_explained(document),
+        problem_is_worded,
     ]
 
 
@@ -194,7 +218,9 @@ def _fuzz(target: Target, operation: Any, mode: GenerationMode, failures: list[s
     """One operation's bounded run in one generation mode; a failure (shrunk) is added to `failures`."""
     aims = {name: value for name, value in target.aims.items() if name in _path_names(operation)}
     cases = operation.as_strategy(generation_mode=mode)
-    if aims:
+    if aims.keys() & SIGNERS:  # only the aimed signer's credentials exist
+        cases = operation.as_strategy(generation_mode=mode, path_parameters=aims)
+    elif aims:
         cases = cases | operation.as_strategy(generation_mode=mode, path_parameters=aims)
     checks = _checks(target.document)
     caller = target.headers(operation)

@@ -3,11 +3,8 @@ signed links, media kits, and the publications log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError
 
 from services.media import queries
 from services.media.api import examples
@@ -32,14 +29,6 @@ from shared.web import current_runtime
 
 blp = Blueprint("media_api", __name__, url_prefix="/api/v1", description="Photos, kits, publications")
 TEAM = ("media", "admin")
-
-
-def _body(schema: Schema) -> dict[str, Any]:
-    try:
-        return schema.load(bodies.json_object())
-    except ValidationError as exc:
-        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise Problem(422, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
 
 
 @blp.route("/assets", methods=["GET"])
@@ -84,7 +73,7 @@ def request_kit() -> tuple[Response, int]:
 
     Answers at once with the kit `queued`; its progress and, once `ready`, its link come from
     `GET /kits/{kit_id}`."""
-    data = _body(KitIn())
+    data = bodies.loaded(KitIn())
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         kit = kits.ask(session, data, identity.caller())
@@ -117,7 +106,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 @identity.roles(*TEAM)
 def add_publication() -> tuple[Response, int]:
     """Log a material an outlet published: counted in the year it was published."""
-    data = _body(PublicationIn())
+    data = bodies.loaded(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
         row = publications.record_publication(session, data, identity.caller())
         body = PublicationOut().dump(row)

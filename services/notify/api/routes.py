@@ -12,7 +12,7 @@ from werkzeug.exceptions import Forbidden
 
 from services.notify import queries, rules
 from services.notify.api import examples
-from services.notify.messages import PROBLEMS
+from services.notify.messages import CHANNEL_NOT_OFFERED, PROBLEMS, TEMPLATE_REFUSED
 from services.notify.models import OptOut
 from services.notify.operations import audit, receipts, template_store, templating
 from services.notify.operations.providers import gateways
@@ -117,18 +117,18 @@ def get_template(code: str) -> tuple[Response, int] | Response:
     404,
     422,
     s404="No message with this code",
-    s422="`problems`: each part at fault and why (an unknown parameter, broken Jinja, too costly)",
+    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or a template the schema "
+    "allows refused: template_refused (`problems`: each part at fault and why: empty in every language, "
+    "an unknown parameter, broken Jinja, a subject of two lines, a channel the message is not sent "
+    "on), template_too_costly (its rendering crosses a limit)",
 )
 @identity.roles("admin")
 def put_template(code: str) -> tuple[Response, int] | Response:
     """Save a new version of a message's template, checked first; the old versions are kept."""
     if code not in CHANNELS:
         return answers.problem(404)
-    document = bodies.json_object()
-    channel = document.get("channel")
-    body, subject = document.get("body"), document.get("subject")
-    if channel not in ("email", "sms") or not isinstance(body, dict):
-        return _refused({"channel": "email or sms, with a body of {kk, ru, en}"})
+    document = bodies.loaded(TemplateIn())
+    channel, body, subject = document["channel"], document["body"], document.get("subject")
     try:
         with current_runtime().db.unit_of_work() as session:
             saved = template_store.save(
@@ -157,17 +157,20 @@ def put_template(code: str) -> tuple[Response, int] | Response:
     404,
     422,
     s404="No message with this code",
-    s422="`problems`: the language's parts at fault, or parameters that do not render",
+    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or texts the schema "
+    "allows refused: template_refused (`problems`: the language's parts at fault, or parameters that do "
+    "not render), template_too_costly (its rendering crosses a limit), channel_not_offered (the message "
+    "is not sent on this channel)",
 )
 @identity.roles("admin")
 def preview(code: str) -> tuple[Response, int] | Response:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
     if code not in CHANNELS:
         return answers.problem(404)
-    document = bodies.json_object()
-    language, channel = document.get("language", "kk"), document.get("channel", CHANNELS[code][0])
-    if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
-        return _refused({"language": "kk, ru or en, on a channel of this message"})
+    document = bodies.loaded(PreviewIn())
+    language, channel = document["language"], document.get("channel", CHANNELS[code][0])
+    if channel not in CHANNELS[code]:
+        return answers.problem(422, CHANNEL_NOT_OFFERED, catalog=PROBLEMS)
     subject, body = document.get("subject"), document.get("body")
     if body is None:
         with current_runtime().db.unit_of_work() as session:
@@ -188,7 +191,7 @@ def preview(code: str) -> tuple[Response, int] | Response:
     except templating.TemplateRefused as exc:
         return _refused(exc.problems, exc.code)
     except Exception as exc:
-        return _refused({"params": f"{type(exc).__name__}: {exc}"})
+        return _refused({"params": f"{type(exc).__name__}: {exc}"}, TEMPLATE_REFUSED)
     return jsonify(
         subject=rendered.subject,
         text=rendered.text,
@@ -199,15 +202,12 @@ def preview(code: str) -> tuple[Response, int] | Response:
     ), 200
 
 
-#: What a delivery receipt's `status` may say.
-RECEIPT_STATES = ("delivered", "failed")
-
-
 @blp.route("/receipts/<provider>", methods=["POST"])
 @public(blp)
 @body(blp, ReceiptIn, examples.RECEIPT_IN)
-@blp.response(
-    200, ReceiptOut, example=examples.RECEIPT, description="Recorded (202: no sent message has that id)"
+@blp.response(200, ReceiptOut, example=examples.RECEIPT, description="Recorded")
+@blp.alt_response(
+    202, schema=ReceiptOut, example={"recorded": False}, description="No sent message has that id there"
 )
 @problems(blp, 401, 422, s401="No such gateway, or a signature that does not match the body")
 @identity.public
@@ -220,17 +220,11 @@ def receipt(provider: str) -> tuple[Response, int] | Response:
     raw = request.get_data(cache=True)
     if gateway is None or not receipts.signed(gateway, raw, request.headers.get("X-Signature", "")):
         return answers.problem(401)
-    report = bodies.json_object()
-    provider_id, state = report.get("id"), report.get("status")
-    wrong = {
-        name: ["field.invalid" if name in report else "field.required"]
-        for name, fine in (("id", isinstance(provider_id, str | int)), ("status", state in RECEIPT_STATES))
-        if not fine
-    }
-    if wrong:
-        return answers.problem(422, "invalid_body", errors=wrong)
+    report = bodies.loaded(ReceiptIn())
     with current_runtime().db.unit_of_work() as session:
-        found = receipts.record(session, provider, str(provider_id), state, str(report.get("reason") or ""))
+        found = receipts.record(
+            session, provider, str(report["id"]), report["status"], report.get("reason") or ""
+        )
     return jsonify(recorded=found), 200 if found else 202
 
 
@@ -257,8 +251,9 @@ def _texts(value: Any) -> dict[str, str] | None:
     return {lang: str(value.get(lang) or "") for lang in ("kk", "ru", "en")}
 
 
-def _refused(where: dict[str, str], code: str | None = None) -> Response:
-    response = answers.problem(422, code, catalog=PROBLEMS)
+def _refused(where: dict[str, str], code: str | None) -> Response:
+    """A template refused: `template_refused` (or `template_too_costly`), `problems` saying where."""
+    response = answers.problem(422, code or TEMPLATE_REFUSED, catalog=PROBLEMS)
     body = json.loads(response.get_data())
     body["problems"] = where
     response.set_data(json.dumps(body, ensure_ascii=False))
