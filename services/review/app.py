@@ -40,6 +40,7 @@ def _answer_problems(app: Flask) -> None:
                 name: [problems.text(words, key, lang, error.params) for key in keys]
                 for name, keys in error.errors.items()
             }
+            body["codes"] = problems.codes(error.errors)
         if isinstance(error, Refused) and error.candidates:
             body["candidates"] = error.candidates
         return problems.respond(body, lang)
