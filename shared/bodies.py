@@ -94,7 +94,8 @@ def refuse_nul() -> None:
     in the path no resource has it (404), in the query string its parameter is named (422)."""
     if "\x00" in request.path:
         raise NotFound()
-    wrong = {key: ["field.invalid"] for key, value in request.args.items(multi=True) if "\x00" in key + value}
+    args = request.args.items(multi=True)
+    wrong = {key: ["field.unstorable"] for key, value in args if "\x00" in key + value}
     if wrong:
         raise problems.Problem(
             422, "invalid_query", {key.replace("\x00", "\ufffd"): v for key, v in wrong.items()}

@@ -49,9 +49,14 @@ STATUSES = {
     401: "Not signed in: no token, an expired or revoked one",
     403: "Signed in, but the role may not do this",
     404: "No such thing, or not one the caller may see",
-    422: "`errors` names each field or parameter at fault; `code` `invalid_json` for a body that is not "
-    "a JSON object, `invalid_body` for one whose fields are wrong, `invalid_query` for the query string",
+    422: "`errors` names each field or parameter at fault, `codes` the codes of its messages; `code` "
+    "`invalid_json` for a body that is not a JSON object, `invalid_body` for one whose fields are wrong, "
+    "`invalid_query` for the query string (field.unstorable: a NUL character, which no text here may hold)",
 }
+
+
+#: What a body's 422 says of the rule every text of it keeps (`shared.bodies`), which no schema says.
+UNSTORABLE = "json.unstorable: a text with a NUL character, which no text here may hold"
 
 
 class ServiceApi(Api):
@@ -127,6 +132,10 @@ def problems(
     def decorate(view: View) -> View:
         for status in statuses:
             description = words.get(f"s{status}", STATUSES[status])
+            if status == 422 and invalid == "invalid_body" and UNSTORABLE not in description:
+                description += f"; `invalid_json` {UNSTORABLE}"
+            if status == 422 and invalid == "invalid_query" and "field.unstorable" not in description:
+                description += "; field.unstorable: a parameter with a NUL character"
             code = invalid if status == 422 else STATUS_CODES[status]
             example: dict[str, Any] = {
                 "type": TYPE_BASE + code,

@@ -80,6 +80,8 @@ CATALOG: dict[str, i18n.Text] = {
     # TRANSLATORS: %(depth)s is a number of levels of arrays and objects inside each other.
     "json.too_deep": N_("nested deeper than %(depth)s levels"),
     "json.unstorable": N_("text with a NUL character or a lone surrogate (not Unicode)"),
+    # A query parameter's (`shared.bodies.refuse_nul`): the same words.
+    "field.unstorable": N_("text with a NUL character or a lone surrogate (not Unicode)"),
     "json.not_object": N_("must be a JSON object"),
     # TRANSLATORS: what is wrong with a query parameter (`?nomination_id=`), shown next to its name.
     "field.required": N_("required"),

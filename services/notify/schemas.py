@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from services.notify import rules
 from services.notify.models import CHANNELS, STATUSES
@@ -120,8 +120,10 @@ class PreviewOut(Schema):
     characters = fields.Integer()
 
 
-def _string_or_integer(value: object) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
+def _string_or_integer(value: object) -> None:
+    """A gateway's id of a message: its text or its number (marshmallow 4 reads no False: raise)."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValidationError("field.invalid")
 
 
 class ReceiptIn(Schema):
