@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from shared import problems
@@ -93,7 +94,8 @@ def refuse_nul() -> None:
     in the path no resource has it (404), in the query string its parameter is named (422)."""
     if "\x00" in request.path:
         raise NotFound()
-    wrong = {key: ["field.invalid"] for key, value in request.args.items(multi=True) if "\x00" in key + value}
+    args = request.args.items(multi=True)
+    wrong = {key: ["field.unstorable"] for key, value in args if "\x00" in key + value}
     if wrong:
         raise problems.Problem(
             422, "invalid_query", {key.replace("\x00", "\ufffd"): v for key, v in wrong.items()}
@@ -174,6 +176,19 @@ def json_object() -> dict[str, Any]:
         return parse_object(whole_body())
     except Unreadable as exc:
         raise refused(exc.reason) from exc
+
+
+def loaded(schema: Schema) -> dict[str, Any]:
+    """The request's JSON object loaded by `schema`: 422 `invalid_json` for a body that is no JSON
+    object, `invalid_body` naming each field that is missing (`field.required`) or wrong
+    (`field.invalid`) otherwise."""
+    document = json_object()
+    try:
+        return schema.load(document)
+    except ValidationError as exc:
+        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        errors = {field: ["field.invalid" if field in document else "field.required"] for field in fields}
+        raise problems.Problem(422, "invalid_body", errors) from exc
 
 
 def parse_object(raw: bytes | str) -> dict[str, Any]:

@@ -31,6 +31,11 @@ class ProblemOut(Schema):
     detail = fields.String()
     code = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "the codes of `errors`' messages, by field (`field.required`)"},
+    )
     problems = fields.Dict(
         keys=fields.String(),
         values=fields.String(),
@@ -44,9 +49,14 @@ STATUSES = {
     401: "Not signed in: no token, an expired or revoked one",
     403: "Signed in, but the role may not do this",
     404: "No such thing, or not one the caller may see",
-    422: "`errors` names each field or parameter at fault; `code` `invalid_json` for a body that is not "
-    "a JSON object, `invalid_body` for one whose fields are wrong, `invalid_query` for the query string",
+    422: "`errors` names each field or parameter at fault, `codes` the codes of its messages; `code` "
+    "`invalid_json` for a body that is not a JSON object, `invalid_body` for one whose fields are wrong, "
+    "`invalid_query` for the query string (field.unstorable: a NUL character, which no text here may hold)",
 }
+
+
+#: What a body's 422 says of the rule every text of it keeps (`shared.bodies`), which no schema says.
+UNSTORABLE = "json.unstorable: a text with a NUL character, which no text here may hold"
 
 
 class ServiceApi(Api):
@@ -64,6 +74,7 @@ def install(app: Flask, title: str, description: str, blueprints: tuple[Blueprin
     """Document `blueprints` at `/api/v1/openapi.json` and `/api/v1/docs`, both open to anyone."""
     app.config.update(apidocs.settings(title, description, [{BEARER: []}, {COOKIE: []}]))
     api = ServiceApi(app)
+    apidocs.exact_nullable_objects(api)
     identity.public_blueprint(app.blueprints["api-docs"])
     api.spec.components.security_scheme(
         BEARER, {"type": "http", "scheme": "bearer", "description": "A token review issues at sign-in"}
@@ -109,6 +120,10 @@ def problems(
     def decorate(view: View) -> View:
         for status in statuses:
             description = words.get(f"s{status}", STATUSES[status])
+            if status == 422 and invalid == "invalid_body" and UNSTORABLE not in description:
+                description += f"; `invalid_json` {UNSTORABLE}"
+            if status == 422 and invalid == "invalid_query" and "field.unstorable" not in description:
+                description += "; field.unstorable: a parameter with a NUL character"
             code = invalid if status == 422 else STATUS_CODES[status]
             example: dict[str, Any] = {
                 "type": TYPE_BASE + code,

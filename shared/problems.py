@@ -1,7 +1,8 @@
 """Problem details (RFC 9457) in kk, ru or en: how every service's API says what went wrong.
 
 A problem is `type`, `title`, `status` and `detail`, plus `code` (the last part of `type`, for
-programs) and, where fields are at fault, `errors` (field to messages). The language follows
+programs) and, where fields are at fault, `errors` (field to messages) and `codes` (field to the
+messages' codes, for programs). The language follows
 `Accept-Language`, so each answer says `Vary: Accept-Language` and `Content-Language`.
 
 The generic problems (an unknown address, a method the address does not take, a failure of ours)
@@ -45,6 +46,8 @@ def texts(code: str, title: i18n.Text, detail: i18n.Text) -> dict[str, i18n.Text
 
 
 CATALOG: dict[str, i18n.Text] = {
+    **texts("unauthorized", N_("Not signed in"), N_("Sign in, or send a valid personal API token.")),
+    **texts("forbidden", N_("Forbidden"), N_("Your role may not do this.")),
     **texts("not_found", N_("Not found"), N_("No such resource.")),
     **texts(
         "method_not_allowed",
@@ -77,6 +80,8 @@ CATALOG: dict[str, i18n.Text] = {
     # TRANSLATORS: %(depth)s is a number of levels of arrays and objects inside each other.
     "json.too_deep": N_("nested deeper than %(depth)s levels"),
     "json.unstorable": N_("text with a NUL character or a lone surrogate (not Unicode)"),
+    # A query parameter's (`shared.bodies.refuse_nul`): the same words.
+    "field.unstorable": N_("text with a NUL character or a lone surrogate (not Unicode)"),
     "json.not_object": N_("must be a JSON object"),
     # TRANSLATORS: what is wrong with a query parameter (`?nomination_id=`), shown next to its name.
     "field.required": N_("required"),
@@ -163,8 +168,15 @@ def problem(
         body["errors"] = {
             field: [text(catalog, key, lang, params) for key in keys] for field, keys in errors.items()
         }
+        body["codes"] = codes(errors)
     body.update(extra or {})
     return respond(body, lang, headers)
+
+
+def codes(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """`errors`' message codes by field (`field.required`): what a program reads, where `errors` is
+    in the caller's language (intake's problems carry the same member)."""
+    return {field: list(keys) for field, keys in errors.items()}
 
 
 def from_http_error(error: HTTPException) -> Response:

@@ -78,9 +78,19 @@ class KitOut(Schema):
     created_at = fields.DateTime()
 
 
+#: A publication's address: http(s), a host name with its top-level domain, any path. A subset of what
+#: marshmallow's `Url` reads, held by both, so that the document says what is refused.
+PUBLICATION_URL = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}(/[^\s\x00-\x1f\x7f]*)?$"
+
+
 class PublicationIn(Schema):
     outlet = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    url = fields.Url(required=True, validate=validate.Length(max=1000))
+    url = fields.Url(
+        required=True,
+        schemes={"http", "https"},
+        validate=[validate.Length(max=1000), validate.Regexp(PUBLICATION_URL)],
+        metadata={"pattern": PUBLICATION_URL, "example": "https://tengrinews.kz/top100/almaty"},
+    )
     published_on = fields.Date(required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     candidate_ids = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)

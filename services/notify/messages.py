@@ -54,9 +54,24 @@ TERMS: dict[str, dict[str, Text]] = {
     },
 }
 
+#: A template (or a preview's texts or parameters) that would not render: `problems` says where.
+TEMPLATE_REFUSED = "template_refused"
+#: A preview asked on a channel its message is not sent on.
+CHANNEL_NOT_OFFERED = "channel_not_offered"
+
 #: The problems notify's API answers with, beyond every service's.
 PROBLEMS: dict[str, Text] = {
     **problems.CATALOG,
+    **problems.texts(
+        TEMPLATE_REFUSED,
+        N_("Template refused"),
+        N_("This template would not render for its message; `problems` names each part at fault."),
+    ),
+    **problems.texts(
+        CHANNEL_NOT_OFFERED,
+        N_("Channel not used"),
+        N_("This message is not sent on this channel."),
+    ),
     **problems.texts(
         "template_too_costly",
         N_("Template too costly"),

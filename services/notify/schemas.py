@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from services.notify import rules
 from services.notify.models import CHANNELS, STATUSES
@@ -11,6 +11,18 @@ from services.notify.models import CHANNELS, STATUSES
 def masked_recipient(message: object) -> str:
     address: str = message.recipient  # type: ignore[attr-defined]
     return rules.mask_email(address) if message.channel == "email" else rules.mask_phone(address)  # type: ignore[attr-defined]
+
+
+class Texts(Schema):
+    """A text per language: Jinja, with the message's parameters."""
+
+    kk = fields.String()
+    ru = fields.String()
+    en = fields.String()
+
+
+#: What a delivery receipt's `status` may say.
+RECEIPT_STATES = ("delivered", "failed")
 
 
 class MessageQuery(Schema):
@@ -48,8 +60,8 @@ class TemplateSchema(Schema):
     code = fields.String()
     channel = fields.String()
     version = fields.Integer()
-    subject = fields.Dict(allow_none=True)
-    body = fields.Dict()
+    subject = fields.Nested(Texts, allow_none=True)
+    body = fields.Nested(Texts)
     created_by = fields.String()
     created_at = fields.DateTime()
 
@@ -72,10 +84,9 @@ class TemplateDetailOut(Schema):
     versions = fields.List(fields.Nested(TemplateSchema))
 
 
-def _texts(required: bool) -> fields.Dict:
-    return fields.Dict(
-        keys=fields.String(validate=validate.OneOf(("kk", "ru", "en"))),
-        values=fields.String(),
+def _texts(required: bool) -> fields.Nested:
+    return fields.Nested(
+        Texts,
         required=required,
         allow_none=not required,
         metadata={"description": "Jinja text per language (kk, ru, en)"},
@@ -109,11 +120,27 @@ class PreviewOut(Schema):
     characters = fields.Integer()
 
 
-class ReceiptIn(Schema):
-    """A gateway's delivery receipt."""
+def _string_or_integer(value: object) -> None:
+    """A gateway's id of a message: its text or its number (marshmallow 4 reads no False: raise)."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValidationError("field.invalid")
 
-    id = fields.String(required=True, metadata={"description": "the gateway's id of the message"})
-    status = fields.String(required=True, validate=validate.OneOf(("delivered", "failed")))
+
+class ReceiptIn(Schema):
+    """A gateway's delivery receipt (what else it says is its own, and ignored)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Raw(
+        required=True,
+        validate=_string_or_integer,
+        metadata={
+            "anyOf": [{"type": "string"}, {"type": "integer"}],
+            "description": "the gateway's id of the message",
+        },
+    )
+    status = fields.String(required=True, validate=validate.OneOf(RECEIPT_STATES))
     reason = fields.String(allow_none=True)
 
 

@@ -41,6 +41,7 @@ def answer_problems(app: Flask) -> None:
                 name: [problems.text(words, key, lang, error.params) for key in keys]
                 for name, keys in error.errors.items()
             }
+            body["codes"] = problems.codes(error.errors)
         if isinstance(error, Refused) and error.candidates:
             body["candidates"] = error.candidates
         if "tries_left" in (error.params or {}):

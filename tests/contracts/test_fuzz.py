@@ -1,14 +1,16 @@
 """No input makes a 5xx: a fuzzer over every JSON endpoint of the four services, with valid callers.
 
-- An OpenAPI document is fuzzed by schemathesis in `test_schemathesis.py` (intake's today), which
-  checks much more than the absence of 5xx; `fuzz_operation` here is the bare "no 5xx, 4xx are
-  problems" run of one operation, which `tests/integration/test_intake_races.py` repeats on PostgreSQL.
+- The four services' OpenAPI documents (intake, review, media, notify) are fuzzed by schemathesis in
+  `test_schemathesis.py`, which checks much more than the absence of 5xx; `fuzz_operation` here is
+  the bare "no 5xx, 4xx are problems" run of one operation, which
+  `tests/integration/test_intake_races.py` repeats on PostgreSQL.
 - Review (its public process group too, the vote's JSON under `/public/api/`), media and notify are
-  also fuzzed here from each app's URL map by hypothesis: every route under `/api/` with each of its
-  methods, called by an administrator and by a regional chair, with random path values (or the
-  seeded candidate, a real year, stage or template), random query strings (the parameters the APIs
-  know and others) and random bodies (JSON of any shape, objects with the fields the APIs know, and
-  bytes that are no JSON at all).
+  also fuzzed here from each app's URL map by hypothesis, beyond what
+  their documents describe (bodies of any shape, query parameters of other names): every route
+  under `/api/` with each of its methods, called by an administrator and by a regional chair, with
+  random path values (or the seeded candidate, a real year, stage or template), random query strings
+  (the parameters the APIs know and others) and random bodies (JSON of any shape,
+  objects with the fields the APIs know, and bytes that are no JSON at all).
 
 Every answer is below 500, and every 4xx is a problem (`application/problem+json`). Bounded and
 reproducible: a fixed number of examples per route (`derandomize=True`, the same cases every run),

@@ -75,6 +75,25 @@ def test_an_unknown_api_address_is_a_problem_in_the_callers_language(client: Fla
     assert _is_problem(response, 404, "en")["title"] == "Not found"
 
 
+@pytest.mark.parametrize("service", ["review", "media", "notify"])
+def test_an_anonymous_or_unentitled_caller_is_told_so_in_words(
+    service: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Media and notify answered 401 and 403 with their catalog's keys (`problem.unauthorized.title`)
+    as title and detail: the shared catalog lacked the words."""
+    monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
+    with testing.migrated_runtime(service, config.load(service)) as runtime:
+        client = importlib.import_module(f"services.{service}.app").create_app(runtime).test_client()
+        anonymous = client.get(LISTS[service], headers={"Accept-Language": "kk"})
+        member = testing.bearer(runtime.settings.secret_key, "regional_member", "almaty", user_id="u-m")
+        unentitled = client.get(
+            "/api/v1/audit" if service == "review" else LISTS[service],
+            headers={"Accept-Language": "ru", **member},
+        )
+    assert _is_problem(anonymous, 401, "kk")["title"] == "Жүйеге кірмегенсіз"
+    assert _is_problem(unentitled, 403, "ru")["detail"] == "Ваша роль не позволяет это сделать."
+
+
 @pytest.mark.parametrize(
     ("service", "query", "message"),
     [

@@ -140,7 +140,7 @@ DESCRIPTIONS = {
     422: "`code` validation_failed, with `errors`: field path to messages (in the Accept-Language's kk, "
     "ru or en), `codes`: the same paths to message codes; `code` invalid_json for a body that is not a "
     "JSON object, is nested deeper than 64 levels or has a NUL character or a lone surrogate; `code` "
-    "invalid_query for a query parameter with a NUL character (`errors` names it)",
+    "invalid_query for a query parameter with a NUL character (`errors` names it, `codes` field.unstorable)",
 }
 #: How a 422's description introduces the rules a request the schema allows may still break.
 RULES_INTRO = ". A request the schema allows may still break a rule no schema can say: "

@@ -3,11 +3,8 @@ signed links, media kits, and the publications log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError
 
 from services.media import queries
 from services.media.api import examples
@@ -26,19 +23,11 @@ from services.media.schemas import (
 )
 from shared import bodies, identity
 from shared.openapi import body, problems, query
-from shared.problems import Problem, load_query
+from shared.problems import load_query
 from shared.web import current_runtime
 
 blp = Blueprint("media_api", __name__, url_prefix="/api/v1", description="Photos, kits, publications")
 TEAM = ("media", "admin")
-
-
-def _body(schema: Schema) -> dict[str, Any]:
-    try:
-        return schema.load(bodies.json_object())
-    except ValidationError as exc:
-        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        raise Problem(422, "invalid_body", {field: ["field.invalid"] for field in fields}) from exc
 
 
 @blp.route("/assets", methods=["GET"])
@@ -52,7 +41,8 @@ def _body(schema: Schema) -> dict[str, Any]:
     403,
     422,
     invalid="invalid_query",
-    s422="`year` or `nomination_id` is required; each must be valid",
+    s422="`invalid_query`: `errors` names each parameter at fault. `year` or `nomination_id` is "
+    "required, which the parameters cannot say: neither given is `field.required` on `year`",
 )
 @identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
@@ -82,7 +72,7 @@ def request_kit() -> tuple[Response, int]:
 
     Answers at once with the kit `queued`; its progress and, once `ready`, its link come from
     `GET /kits/{kit_id}`."""
-    data = _body(KitIn())
+    data = bodies.loaded(KitIn())
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         kit = kits.ask(session, data, identity.caller())
@@ -113,7 +103,7 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 @identity.roles(*TEAM)
 def add_publication() -> tuple[Response, int]:
     """Log a material an outlet published: counted in the year it was published."""
-    data = _body(PublicationIn())
+    data = bodies.loaded(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
         row = publications.record_publication(session, data, identity.caller())
         body = PublicationOut().dump(row)

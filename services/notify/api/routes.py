@@ -104,13 +104,16 @@ def get_template(code: str) -> tuple[Response, int]:
     404,
     422,
     s404="No message with this code",
-    s422="`problems`: each part at fault and why (an unknown parameter, broken Jinja, too costly)",
+    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or a template the schema "
+    "allows refused: template_refused (`problems`: each part at fault and why: empty in every language, "
+    "an unknown parameter, broken Jinja, a subject of two lines, a channel the message is not sent "
+    "on), template_too_costly (its rendering crosses a limit)",
 )
 @identity.roles("admin")
 def put_template(code: str) -> tuple[Response, int]:
     """Save a new version of a message's template, checked first; the old versions are kept."""
     template_store.channels_of(code)
-    document = bodies.json_object()
+    document = bodies.loaded(TemplateIn())
     with current_runtime().db.unit_of_work() as session:
         saved = template_store.save_document(session, code, document, identity.caller().user_id)
         audit.record(
@@ -134,13 +137,16 @@ def put_template(code: str) -> tuple[Response, int]:
     404,
     422,
     s404="No message with this code",
-    s422="`problems`: the language's parts at fault, or parameters that do not render",
+    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or texts the schema "
+    "allows refused: template_refused (`problems`: the language's parts at fault, or parameters that do "
+    "not render), template_too_costly (its rendering crosses a limit), channel_not_offered (the message "
+    "is not sent on this channel)",
 )
 @identity.roles("admin")
 def preview(code: str) -> tuple[Response, int]:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
     template_store.channels_of(code)
-    document = bodies.json_object()
+    document = bodies.loaded(PreviewIn())
     with current_runtime().db.unit_of_work() as session:
         rendered = template_store.preview(session, code, document)
     return jsonify(
@@ -156,8 +162,9 @@ def preview(code: str) -> tuple[Response, int]:
 @blp.route("/receipts/<provider>", methods=["POST"])
 @public(blp)
 @body(blp, ReceiptIn, examples.RECEIPT_IN)
-@blp.response(
-    200, ReceiptOut, example=examples.RECEIPT, description="Recorded (202: no sent message has that id)"
+@blp.response(200, ReceiptOut, example=examples.RECEIPT, description="Recorded")
+@blp.alt_response(
+    202, schema=ReceiptOut, example={"recorded": False}, description="No sent message has that id there"
 )
 @problems(blp, 401, 422, s401="No such gateway, or a signature that does not match the body")
 @identity.public
@@ -168,9 +175,11 @@ def receipt(provider: str) -> tuple[Response, int]:
     configured = {g.name: g for g in gateways(current_runtime().settings.notify)}
     raw = request.get_data(cache=True)
     receipts.check_signed(configured.get(provider), raw, request.headers.get("X-Signature", ""))
-    provider_id, state, reason = receipts.read_report(bodies.json_object())
+    report = bodies.loaded(ReceiptIn())
     with current_runtime().db.unit_of_work() as session:
-        found = receipts.record(session, provider, provider_id, state, reason)
+        found = receipts.record(
+            session, provider, str(report["id"]), report["status"], report.get("reason") or ""
+        )
     return jsonify(recorded=found), 200 if found else 202
 
 

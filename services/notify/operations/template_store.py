@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.notify.messages import CHANNEL_NOT_OFFERED
 from services.notify.models import Template
 from services.notify.operations import templating
 from services.notify.rules.catalogue import CHANNELS
@@ -154,8 +155,8 @@ def preview(session: Session, code: str, document: dict[str, Any]) -> templating
     """The texts as given (else the current version) rendered with the parameters, samples for the
     missing. Only the language's problems (and the template's as a whole) refuse its preview."""
     language, channel = document.get("language", "kk"), document.get("channel", channels_of(code)[0])
-    if language not in ("kk", "ru", "en") or channel not in CHANNELS[code]:
-        raise templating.TemplateRefused({"language": "kk, ru or en, on a channel of this message"})
+    if channel not in CHANNELS[code]:
+        raise refusals.Invalid(CHANNEL_NOT_OFFERED)
     subject, body = document.get("subject"), document.get("body")
     if body is None:
         found = current(session, code, channel)

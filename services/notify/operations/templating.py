@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, meta
 
 from services.notify import rules
+from services.notify.messages import TEMPLATE_REFUSED
 from services.notify.operations import sandbox
 from services.notify.operations.sandbox import BoundedEnvironment, TooCostly
 from services.notify.rules.catalogue import PARAMETERS
@@ -44,7 +45,7 @@ class TemplateRefused(refusals.Invalid, ValueError):
     crossed."""
 
     def __init__(self, problems: dict[str, str], code: str | None = None) -> None:
-        super().__init__(code, extra={"problems": problems})
+        super().__init__(code or TEMPLATE_REFUSED, extra={"problems": problems})
         self.args = ("; ".join(f"{where}: {what}" for where, what in problems.items()),)
         self.problems = problems
 

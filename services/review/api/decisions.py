@@ -233,7 +233,7 @@ def _protocol(decision_id: str, kind: str) -> tuple[protocol.Protocol, str]:
         built = protocol.protocol_of(decision, names, history, people, min_scores)
     lang = request.args.get("lang") or built.language
     if lang not in i18n.LANGUAGES:
-        raise problems.Problem(400, "invalid_query", {"lang": ["field.invalid"]})
+        raise problems.Problem(422, "invalid_query", {"lang": ["field.invalid"]})
     return built, lang
 
 

@@ -17,8 +17,10 @@ from flask_smorest import Api
 
 from services.review import schemas
 from services.review.rules import roles
+from services.review.rules import scoring as scoring_rules
+from services.review.rules.decisions import DECIDED_STAGES
 from services.review.rules.signals import SIGNALS
-from shared import apidocs, identity
+from shared import apidocs, identity, regions
 from shared.problems import PROBLEM_JSON, TYPE_BASE
 
 DESCRIPTION = """The commissions' API: candidates, rubrics, scores, conflicts, rankings, decisions,
@@ -45,7 +47,9 @@ STATUSES = {
     403: "The caller's role may not do this",
     404: "Nothing the caller may see by that id",
     409: "The season's state forbids it now",
-    422: "Invalid data: `errors` names each field at fault (`invalid_json`: the body is no JSON object)",
+    422: "Invalid data: `errors` names each field at fault, `codes` its messages' codes (`invalid_json`: "
+    "the body is no JSON object, or has a text with a NUL character, json.unstorable, which no text here "
+    "may hold; a query parameter with one is field.unstorable)",
 }
 
 PROBLEM = {
@@ -58,67 +62,238 @@ PROBLEM = {
         "detail": {"type": "string"},
         "code": {"type": "string"},
         "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "codes": {
+            "type": "object",
+            "description": "The codes of `errors`' messages, by field (`field.required`)",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
         "candidates": {"type": "array", "items": {}},
     },
 }
 
 _ID = {"type": "string", "example": "0b8f4a52-3f0e-4d43-9a55-6f3f0a1c2d7e"}
 _OBJECT = {"type": "object", "additionalProperties": True}
+_STRING, _INTEGER, _NUMBER = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+_MOMENT = {"type": "string", "format": "date-time"}
+_REGION = {"type": "string", "enum": list(regions.region_codes())}
+_SCORED_STAGE = {"type": "string", "enum": list(scoring_rules.SCORED_STAGES)}
+_DECIDED_STAGE = {"type": "string", "enum": list(DECIDED_STAGES)}
+_YEAR = {"type": "integer", "minimum": 2019, "maximum": 2100}
+#: Text that is not blank (a reason, a justification): one character at least that is no space.
+_NOT_BLANK = r"\S"
+_NAMES = {
+    "type": "object",
+    "required": ["kk", "ru", "en"],
+    "properties": {lang: _STRING for lang in ("kk", "ru", "en")},
+}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def _object(required: bool = True, **properties: Any) -> dict[str, Any]:
+    """An answer's object: every property listed (and always there, if `required`), no other."""
+    found: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        found["required"] = sorted(properties)
+    return found
 
 
 def _list_of(item: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"type": "object", "properties": {"items": {"type": "array", "items": item}, **extra}}
 
 
+SCORE = _object(
+    member_id=_STRING,
+    member_name=_nullable(_STRING),
+    criteria={"type": "object", "additionalProperties": _INTEGER},
+    weighted=_NUMBER,
+    comment=_nullable(_STRING),
+    updated_at=_MOMENT,
+)
+CONFLICT = _object(member_id=_STRING, member_name=_nullable(_STRING), reason=_STRING, declared_at=_MOMENT)
 CANDIDATE = {
     "type": "object",
-    "description": "A candidate as the caller may know them: no `name` nor `college` in a blind stage",
+    "description": "A candidate as the caller may know them: no `name` nor `college` in a blind stage; "
+    "one read alone (`GET /candidates/{candidate_id}`) has their file, the scores and conflicts too",
+    "required": ["id", "nomination_id", "year", "region", "stage", "status", "missing", "score"],
     "properties": {
         "id": _ID,
-        "nomination_id": {"type": "string"},
-        "year": {"type": "integer"},
-        "region": {"type": "string"},
-        "stage": {"type": "string", "enum": ["regional", "republican", "winner"]},
-        "status": {"type": "string"},
-        "name": {"type": "string"},
-        "college": _OBJECT,
-        "my_score": {"type": "object", "nullable": True},
+        "nomination_id": _STRING,
+        "year": _INTEGER,
+        "region": _REGION,
+        "stage": {"type": "string", "enum": list(scoring_rules.STAGES)},
+        "status": {"type": "string", "enum": list(scoring_rules.STATUSES)},
+        "photo": _nullable(_STRING),
+        "missing": {"type": "array", "items": _STRING},
+        "score": _nullable(SCORE),
+        "scores_count": _INTEGER,
+        "name": _object(last_name=_STRING, first_name=_STRING, patronymic=_nullable(_STRING), full=_STRING),
+        "college": _object(code=_STRING, names={"type": "object", "additionalProperties": _STRING}),
+        "conflicts": {"type": "array", "items": CONFLICT},
+        "scores": {"type": "array", "items": SCORE},
+        "declared_conflict": {"type": "boolean"},
+        "scores_shown": {"type": "boolean"},
     },
     "additionalProperties": True,
 }
+CRITERION = _object(code=_STRING, names=_NAMES, weight=_INTEGER, min=_INTEGER, max=_INTEGER)
+RUBRIC = _object(
+    year=_INTEGER,
+    stage=_SCORED_STAGE,
+    criteria={"type": "array", "items": CRITERION},
+    min_scores=_INTEGER,
+    frozen={"type": "boolean"},
+)
+#: A criterion's code: plain letters, digits and underscores (a letter or digit among them).
+CRITERION_CODE = "^_*[A-Za-z0-9][A-Za-z0-9_]*$"
+RUBRIC_BODY = {
+    "type": "object",
+    "required": ["min_scores", "criteria"],
+    "properties": {
+        "min_scores": {"type": "integer", "minimum": 1},
+        "criteria": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["code", "names", "weight", "min", "max"],
+                "properties": {
+                    "code": {"type": "string", "maxLength": 40, "pattern": CRITERION_CODE},
+                    "names": {
+                        "type": "object",
+                        "required": ["kk", "ru", "en"],
+                        "properties": {
+                            lang: {"type": "string", "maxLength": 200, "pattern": _NOT_BLANK}
+                            for lang in ("kk", "ru", "en")
+                        },
+                    },
+                    "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "min": {"type": "integer", "minimum": 0, "maximum": 999},
+                    "max": {"type": "integer", "minimum": 1, "maximum": 1000},
+                },
+            },
+        },
+    },
+}
+RANKED = {
+    "type": "object",
+    "required": ["rank", "candidate_id", "weighted_mean", "normalized", "scores_count", "scores", "flagged"],
+    "properties": {
+        "rank": _INTEGER,
+        "candidate_id": _STRING,
+        "weighted_mean": _nullable(_NUMBER),
+        "normalized": _nullable(_NUMBER),
+        "scores_count": _INTEGER,
+        "scores": {
+            "type": "array",
+            "items": _object(member_id=_STRING, member_name=_nullable(_STRING), weighted=_NUMBER),
+        },
+        "flagged": {"type": "boolean"},
+        "name": {"type": "string", "description": "Not in a blind stage"},
+    },
+    "additionalProperties": False,
+}
+RANKINGS = _object(
+    year=_INTEGER,
+    stage=_SCORED_STAGE,
+    region=_nullable(_REGION),
+    normalisation=_STRING,
+    tie_break=_STRING,
+    min_scores=_INTEGER,
+    items={"type": "array", "items": RANKED},
+    not_shown=_object(unscored=_INTEGER, conflict=_INTEGER),
+)
+SCORES_SHOWN = _object(
+    year=_INTEGER,
+    stage=_SCORED_STAGE,
+    scope=_STRING,
+    shown_at=_nullable(_MOMENT),
+    shown_by=_nullable(_STRING),
+)
+BLIND = _object(year=_INTEGER, stage=_SCORED_STAGE, blind={"type": "boolean"})
+ASSIGNMENT = _object(
+    year=_INTEGER,
+    stage=_SCORED_STAGE,
+    scope=_STRING,
+    scorers=_nullable(_INTEGER),
+    assignments={"type": "object", "additionalProperties": {"type": "array", "items": _STRING}},
+)
+EXTENSION = _object(
+    id=_STRING, year=_INTEGER, stage=_DECIDED_STAGE, scope=_STRING, until=_MOMENT, reason=_STRING
+)
+AUDIT_ENTRY = _object(
+    id=_INTEGER,
+    service=_STRING,
+    at=_MOMENT,
+    actor=_object(id=_nullable(_STRING), email=_nullable(_STRING), role=_nullable(_STRING)),
+    action=_STRING,
+    candidate_id=_nullable(_STRING),
+    object=_nullable(_STRING),
+    region=_nullable(_STRING),
+    details=_OBJECT,
+)
+_COUNTS = ("nominations_received", "candidates", "scored", "decided", "advanced", "incomplete_republican")
+DASHBOARD = _object(
+    year=_INTEGER,
+    as_of=_MOMENT,
+    regions={
+        "type": "array",
+        "items": _object(
+            region=_REGION,
+            names={"type": "object", "additionalProperties": _STRING},
+            quota_left=_INTEGER,
+            decision_id=_nullable(_STRING),
+            **{key: _INTEGER for key in _COUNTS},
+        ),
+    },
+    national=_object(winners=_INTEGER, quota_left=_INTEGER, **{key: _INTEGER for key in _COUNTS}),
+    deadlines={
+        "type": "array",
+        "items": _object(name=_STRING, at=_MOMENT, days_left=_INTEGER),
+    },
+)
 SCORE_BODY = {
     "type": "object",
     "required": ["criteria"],
     "properties": {
-        "criteria": {"type": "object", "additionalProperties": {"type": "integer"}},
-        "comment": {"type": "string", "maxLength": 4000},
+        "criteria": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "A whole number per criterion of the stage's rubric, within its range",
+        },
+        "comment": {"type": "string", "maxLength": 4000, "nullable": True},
     },
 }
-DECISION_BODY = {
+DECISION_BODY: dict[str, Any] = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["year", "stage", "advanced", "justification"],
     "properties": {
-        "year": {"type": "integer", "minimum": 2019, "maximum": 2100},
-        "stage": {"type": "string", "enum": ["regional", "republican"]},
-        "region": {"type": "string", "description": "Required at the regional stage"},
-        "advanced": {"type": "array", "items": {"type": "string", "maxLength": 36}},
-        "justification": {"type": "string", "maxLength": 20000},
+        "year": _YEAR,
+        "stage": _DECIDED_STAGE,
+        "region": {**_REGION, "nullable": True, "description": "Required at the regional stage"},
+        "advanced": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 36}},
+        "justification": {"type": "string", "maxLength": 20000, "pattern": _NOT_BLANK},
         "members_present": {"type": "array", "items": {"type": "string", "format": "email"}},
-        "place": {"type": "string", "maxLength": 200},
+        "place": {"type": "string", "maxLength": 200, "nullable": True},
     },
 }
 CORRECTION_BODY = {
-    "allOf": [
-        DECISION_BODY,
-        {
-            "type": "object",
-            "required": ["reason"],
-            "properties": {
-                "reason": {"type": "string", "maxLength": 5000},
-                "override_reason": {"type": "string", "maxLength": 5000, "description": "An admin's only"},
-            },
+    **DECISION_BODY,
+    "required": [*DECISION_BODY["required"], "reason"],
+    "properties": {
+        **DECISION_BODY["properties"],
+        "reason": {"type": "string", "maxLength": 5000, "pattern": _NOT_BLANK},
+        "override_reason": {
+            "type": "string",
+            "maxLength": 5000,
+            "pattern": _NOT_BLANK,
+            "nullable": True,
+            "description": "An admin's only",
         },
-    ]
+    },
 }
 DECISION = {
     "type": "object",
@@ -155,13 +330,8 @@ DECISION_EXAMPLE = {
     },
 }
 _YEAR_STAGE = [
-    {"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}},
-    {
-        "name": "stage",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "enum": ["regional", "republican"]},
-    },
+    {"name": "year", "in": "path", "required": True, "schema": _YEAR},
+    {"name": "stage", "in": "path", "required": True, "schema": _SCORED_STAGE},
 ]
 
 
@@ -187,8 +357,101 @@ class Operation:
     body_example: Any = None
     status: int = 200
     content_type: str = "application/json"
+    #: Other successes, with the same schema: status to what it means.
+    also: dict[int, str] = field(default_factory=dict)
 
 
+#: The rules a request the schema allows may still break (no JSON schema can say them), by the
+#: message codes of its 422's `codes`: a score's criteria are the rubric's, each within its range; a
+#: rubric's `min` is under its `max` and its codes differ; a region is required at the regional stage.
+SCORE_RULES = ("score.missing", "score.out_of_range", "score.unknown_criterion")
+RUBRIC_RULES = ("rubric.range", "rubric.code_repeated")
+DECISION_RULES = EXTENSION_RULES = ("field.required",)
+
+CANDIDATE_EXAMPLE = {
+    "id": "c1",
+    "nomination_id": "0b6f3c1e-5d2a-4c8e-9f10-2a3b4c5d6e7f",
+    "year": 2026,
+    "region": "almaty",
+    "stage": "regional",
+    "status": "under_review",
+    "photo": "processed",
+    "missing": [],
+    "score": None,
+    "scores_count": 2,
+    "name": {
+        "last_name": "Нұрланұлы",
+        "first_name": "Әлихан",
+        "patronymic": "Қайратұлы",
+        "full": "Нұрланұлы Әлихан Қайратұлы",
+    },
+    "college": {"code": "ALM-017", "names": {"kk": "Алматы политехникалық колледжі"}},
+}
+RUBRIC_EXAMPLE = {
+    "year": 2026,
+    "stage": "regional",
+    "criteria": [
+        {
+            "code": "achievements",
+            "names": {"kk": "Жетістіктер", "ru": "Достижения", "en": "Achievements"},
+            "weight": 3,
+            "min": 0,
+            "max": 10,
+        }
+    ],
+    "min_scores": 3,
+    "frozen": False,
+}
+RANKINGS_EXAMPLE = {
+    "year": 2026,
+    "stage": "regional",
+    "region": "almaty",
+    "normalisation": "z-score per member",
+    "tie_break": "higher normalised score, then higher weighted mean, then ...",
+    "min_scores": 3,
+    "items": [
+        {
+            "rank": 1,
+            "candidate_id": "c1",
+            "weighted_mean": 8.1,
+            "normalized": 0.92,
+            "scores_count": 3,
+            "scores": [{"member_id": "u7", "member_name": "Айгүл Серікқызы", "weighted": 8.1}],
+            "flagged": False,
+            "name": "Нұрланұлы Әлихан Қайратұлы",
+        }
+    ],
+    "not_shown": {"unscored": 0, "conflict": 1},
+}
+DASHBOARD_EXAMPLE = {
+    "year": 2026,
+    "as_of": "2026-10-01T10:00:00+05:00",
+    "regions": [
+        {
+            "region": "almaty",
+            "names": {"kk": "Алматы", "ru": "Алматы", "en": "Almaty"},
+            "nominations_received": 40,
+            "candidates": 38,
+            "scored": 30,
+            "decided": 0,
+            "advanced": 0,
+            "quota_left": 5,
+            "incomplete_republican": 0,
+            "decision_id": None,
+        }
+    ],
+    "national": {
+        "nominations_received": 40,
+        "candidates": 38,
+        "scored": 30,
+        "decided": 0,
+        "advanced": 0,
+        "incomplete_republican": 0,
+        "winners": 0,
+        "quota_left": 100,
+    },
+    "deadlines": [{"name": "submission_closes", "at": "2026-10-05T23:59:59+05:00", "days_left": 4}],
+}
 _CANDIDATE_ID, _DECISION_ID = [_path("candidate_id")], [_path("decision_id")]
 _SCORE_EXAMPLE = {"criteria": {"achievements": 8, "leadership": 7}, "comment": "Сильная заявка"}
 _LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["kk", "ru", "en"]}}
@@ -201,9 +464,9 @@ OPERATIONS: list[Operation] = [
         "review_api.list_candidates",
         "List the candidates in the caller's scope",
         None,
-        _list_of(CANDIDATE, total={"type": "integer"}, page={"type": "integer"}),
-        {"items": [{"id": "c1", "stage": "regional", "status": "under_review"}], "total": 1, "page": 1},
-        {422: ("validation_failed",)},
+        _list_of(CANDIDATE, total=_INTEGER, page=_INTEGER, pages=_INTEGER, per_page=_INTEGER),
+        {"items": [CANDIDATE_EXAMPLE], "total": 1, "page": 1, "pages": 1, "per_page": 50},
+        {422: ("invalid_query",)},
         query=schemas.CandidateQuery,
     ),
     Operation(
@@ -213,7 +476,7 @@ OPERATIONS: list[Operation] = [
         "Read one candidate",
         None,
         CANDIDATE,
-        {"id": "c1", "stage": "regional", "status": "under_review"},
+        CANDIDATE_EXAMPLE,
         {404: ("not_found",)},
         _CANDIDATE_ID,
     ),
@@ -223,13 +486,20 @@ OPERATIONS: list[Operation] = [
         "review_api.put_score",
         "Score a candidate (a second score replaces the first)",
         roles.MEMBERS,
-        _OBJECT,
-        {"candidate_id": "c1", "values": {"achievements": 8}, "weighted": 7.6},
+        SCORE,
+        {
+            "member_id": "u7",
+            "member_name": "Айгүл Серікқызы",
+            "criteria": {"achievements": 8, "leadership": 7},
+            "weighted": 7.6,
+            "comment": "Сильная заявка",
+            "updated_at": "2026-10-01T10:00:00+05:00",
+        },
         {
             403: ("not_your_stage", "not_assigned"),
             404: ("not_found",),
             409: ("conflict_declared", "stage_closed"),
-            422: ("validation_failed", "invalid_json"),
+            422: ("validation_failed", "invalid_json", *SCORE_RULES),
         },
         _CANDIDATE_ID,
         body=SCORE_BODY,
@@ -241,17 +511,23 @@ OPERATIONS: list[Operation] = [
         "review_api.declare_conflict",
         "Declare a conflict of interest (the member's score is withdrawn)",
         roles.MEMBERS,
-        _OBJECT,
-        {"candidate_id": "c1", "reason": "Мой студент"},
+        CONFLICT,
+        {
+            "member_id": "u7",
+            "member_name": "Айгүл Серікқызы",
+            "reason": "Мой студент",
+            "declared_at": "2026-10-01T10:00:00+05:00",
+        },
         {403: ("forbidden",), 404: ("not_found",), 422: ("validation_failed", "invalid_json")},
         _CANDIDATE_ID,
         body={
             "type": "object",
             "required": ["reason"],
-            "properties": {"reason": {"type": "string", "maxLength": 2000}},
+            "properties": {"reason": {"type": "string", "maxLength": 2000, "pattern": _NOT_BLANK}},
         },
         body_example={"reason": "Мой студент"},
         status=201,
+        also={200: "Declared before: the first declaration, unchanged"},
     ),
     Operation(
         "get",
@@ -259,8 +535,8 @@ OPERATIONS: list[Operation] = [
         "review_api.get_rubric",
         "Read a stage's rubric",
         None,
-        _OBJECT,
-        {"year": 2026, "stage": "regional", "frozen": False, "criteria": []},
+        RUBRIC,
+        RUBRIC_EXAMPLE,
         {404: ("not_found",)},
         _YEAR_STAGE,
     ),
@@ -270,12 +546,16 @@ OPERATIONS: list[Operation] = [
         "review_api.put_rubric",
         "Set a stage's rubric (until the first score)",
         roles.ADMINS,
-        _OBJECT,
-        {"year": 2026, "stage": "regional", "frozen": False, "criteria": []},
-        {404: ("not_found",), 409: ("rubric_frozen",), 422: ("validation_failed", "invalid_json")},
+        RUBRIC,
+        RUBRIC_EXAMPLE,
+        {
+            404: ("not_found",),
+            409: ("rubric_frozen",),
+            422: ("validation_failed", "invalid_json", *RUBRIC_RULES),
+        },
         _YEAR_STAGE,
-        body=_OBJECT,
-        body_example={"min_scores": 3, "criteria": []},
+        body=RUBRIC_BODY,
+        body_example={"min_scores": 3, "criteria": RUBRIC_EXAMPLE["criteria"]},
     ),
     Operation(
         "get",
@@ -283,9 +563,9 @@ OPERATIONS: list[Operation] = [
         "review_api.rankings",
         "The ranking of a stage, as the caller may see it",
         roles.COMMISSIONS,
-        _list_of(_OBJECT, not_shown={"type": "integer"}),
-        {"items": [{"rank": 1, "candidate_id": "c1", "weighted_mean": 8.1}], "not_shown": 0},
-        {403: ("forbidden",), 404: ("not_found",), 422: ("validation_failed",)},
+        RANKINGS,
+        RANKINGS_EXAMPLE,
+        {403: ("forbidden",), 404: ("not_found",), 422: ("invalid_query",)},
         query=schemas.RankingQuery,
     ),
     Operation(
@@ -294,11 +574,26 @@ OPERATIONS: list[Operation] = [
         "review_api.show_scores",
         "Show every score of a scope before its scoring is done",
         roles.CHAIRS,
-        _OBJECT,
-        {"year": 2026, "stage": "regional", "region": "almaty", "shown_at": "2026-10-01T10:00:00+05:00"},
+        SCORES_SHOWN,
+        {
+            "year": 2026,
+            "stage": "regional",
+            "scope": "almaty",
+            "shown_at": "2026-10-01T10:00:00+05:00",
+            "shown_by": "u3",
+        },
         {403: ("not_your_stage",), 404: ("not_found",), 422: ("validation_failed", "invalid_json")},
         _YEAR_STAGE,
-        body=_OBJECT,
+        body={
+            "type": "object",
+            "properties": {
+                "region": {
+                    **_REGION,
+                    "nullable": True,
+                    "description": "The regional stage's region (a regional chair's own by default)",
+                }
+            },
+        },
         body_example={"region": "almaty"},
     ),
     Operation(
@@ -307,9 +602,9 @@ OPERATIONS: list[Operation] = [
         "review_api.put_blind",
         "Make a stage blind or not",
         roles.ADMINS,
-        _OBJECT,
+        BLIND,
         {"year": 2026, "stage": "regional", "blind": True},
-        {422: ("validation_failed", "invalid_json")},
+        {404: ("not_found",), 422: ("validation_failed", "invalid_json")},
         _YEAR_STAGE,
         body={"type": "object", "required": ["blind"], "properties": {"blind": {"type": "boolean"}}},
         body_example={"blind": True},
@@ -320,9 +615,9 @@ OPERATIONS: list[Operation] = [
         "review_api.put_assignment",
         "Assign each candidate to some roles.MEMBERS of the commission",
         roles.CHAIRS,
-        _OBJECT,
-        {"year": 2026, "stage": "regional", "scope": "almaty", "scorers": 3, "assignments": {}},
-        {403: ("not_your_stage",), 422: ("validation_failed", "invalid_json")},
+        ASSIGNMENT,
+        {"year": 2026, "stage": "regional", "scope": "almaty", "scorers": 3, "assignments": {"c1": ["u7"]}},
+        {403: ("not_your_stage",), 404: ("not_found",), 422: ("validation_failed", "invalid_json")},
         _YEAR_STAGE,
         body={
             "type": "object",
@@ -341,7 +636,13 @@ OPERATIONS: list[Operation] = [
         {
             403: ("forbidden",),
             409: ("stage_closed", "already_decided", "quota_exceeded", "candidate_incomplete"),
-            422: ("validation_failed", "invalid_json", "duplicate_candidates", "not_in_scope"),
+            422: (
+                "validation_failed",
+                "invalid_json",
+                "duplicate_candidates",
+                "not_in_scope",
+                *DECISION_RULES,
+            ),
         },
         body=DECISION_BODY,
         status=201,
@@ -378,6 +679,7 @@ OPERATIONS: list[Operation] = [
                 "duplicate_candidates",
                 "not_in_scope",
                 "nothing_changed",
+                *DECISION_RULES,
             ),
         },
         _DECISION_ID,
@@ -400,10 +702,10 @@ OPERATIONS: list[Operation] = [
         roles.COMMISSIONS,
         _list_of(DECISION),
         {"items": [DECISION_EXAMPLE]},
-        {422: ("validation_failed",)},
+        {422: ("invalid_query",)},
         query=[
-            {"name": name, "in": "query", "schema": {"type": kind}}
-            for name, kind in (("year", "integer"), ("stage", "string"), ("region", "string"))
+            {"name": name, "in": "query", "schema": schema}
+            for name, schema in (("year", _YEAR), ("stage", _DECIDED_STAGE), ("region", _REGION))
         ],
     ),
     Operation(
@@ -425,11 +727,8 @@ OPERATIONS: list[Operation] = [
         roles.PROTOCOL_READERS,
         {"type": "string", "format": "binary"},
         None,
-        {400: ("invalid_query",), 404: ("not_found",)},
-        [
-            *_DECISION_ID,
-            {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["kk", "ru", "en"]}},
-        ],
+        {404: ("not_found",), 422: ("invalid_query",)},
+        [*_DECISION_ID, _LANG],
         content_type="application/pdf",
     ),
     Operation(
@@ -440,11 +739,8 @@ OPERATIONS: list[Operation] = [
         roles.PROTOCOL_READERS,
         {"type": "string", "format": "binary"},
         None,
-        {400: ("invalid_query",), 404: ("not_found",)},
-        [
-            *_DECISION_ID,
-            {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["kk", "ru", "en"]}},
-        ],
+        {404: ("not_found",), 422: ("invalid_query",)},
+        [*_DECISION_ID, _LANG],
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     Operation(
@@ -453,19 +749,27 @@ OPERATIONS: list[Operation] = [
         "review_decisions.post_extension",
         "Extend a stage's deadline for a scope",
         roles.ADMINS,
-        _OBJECT,
-        {"year": 2026, "stage": "regional", "scope": "almaty", "until": "2026-10-20T23:59:59+05:00"},
-        {422: ("validation_failed", "invalid_json")},
+        EXTENSION,
+        {
+            "id": "e1",
+            "year": 2026,
+            "stage": "regional",
+            "scope": "almaty",
+            "until": "2026-10-20T23:59:59+05:00",
+            "reason": "Паводок",
+        },
+        {422: ("validation_failed", "invalid_json", *EXTENSION_RULES)},
         status=201,
         body={
             "type": "object",
+            "additionalProperties": False,
             "required": ["year", "stage", "until", "reason"],
             "properties": {
-                "year": {"type": "integer"},
-                "stage": {"type": "string"},
-                "region": {"type": "string"},
-                "until": {"type": "string", "format": "date-time"},
-                "reason": {"type": "string", "maxLength": 5000},
+                "year": _YEAR,
+                "stage": _DECIDED_STAGE,
+                "region": {**_REGION, "nullable": True, "description": "Required at the regional stage"},
+                "until": _MOMENT,
+                "reason": {"type": "string", "maxLength": 5000, "pattern": _NOT_BLANK},
             },
         },
         body_example={
@@ -518,15 +822,27 @@ OPERATIONS: list[Operation] = [
         {
             "type": "object",
             "properties": {
-                "items": {"type": "array", "items": _OBJECT},
+                "items": {"type": "array", "items": AUDIT_ENTRY},
                 "before": {"type": "integer", "nullable": True},
             },
         },
         {
-            "items": [{"id": 7, "service": "review", "action": "score.put", "candidate_id": "c1"}],
+            "items": [
+                {
+                    "id": 7,
+                    "service": "review",
+                    "at": "2026-10-01T10:00:00+05:00",
+                    "actor": {"id": "u7", "email": "member@example.kz", "role": "regional_member"},
+                    "action": "score.put",
+                    "candidate_id": "c1",
+                    "object": None,
+                    "region": "almaty",
+                    "details": {},
+                }
+            ],
             "before": None,
         },
-        {422: ("validation_failed",)},
+        {422: ("invalid_query",)},
         query=schemas.AuditQuery,
     ),
     Operation(
@@ -593,10 +909,17 @@ OPERATIONS: list[Operation] = [
         "review_dashboard_api.dashboard_api",
         "The season at a glance, per region and nationally",
         roles.COMMISSIONS,
-        _OBJECT,
-        {"year": 2026, "regions": [], "national": {"winners": 0}, "deadlines": []},
-        {422: ("validation_failed",)},
-        query=schemas.DashboardQuery,
+        DASHBOARD,
+        DASHBOARD_EXAMPLE,
+        {422: ("invalid_query",)},
+        query=[
+            {
+                "name": "year",
+                "in": "query",
+                "description": "This year's if none (an empty `year=` as none, as the page's form sends it)",
+                "schema": {"anyOf": [_YEAR, {"type": "string", "maxLength": 0}]},
+            }
+        ],
     ),
 ]
 
@@ -643,6 +966,10 @@ def _document(operation: Operation) -> dict[str, Any]:
         "parameters": parameters,
         "responses": {
             str(operation.status): {"description": "Done", "content": {operation.content_type: content}},
+            **{
+                str(status): {"description": meaning, "content": {operation.content_type: content}}
+                for status, meaning in operation.also.items()
+            },
             **_problems(operation.problems, operation.roles),
         },
     }
