@@ -31,7 +31,9 @@ def answer_problems(app: Flask) -> None:
     def catalog(error: Exception) -> Mapping[str, Text]:
         if request.blueprint == decisions_api.bp.name:
             return CATALOG
-        return PROBLEMS if isinstance(error, Refused) else problems.CATALOG
+        # Review's own words for its codes, also when a shared loader raised one (`validation_failed`).
+        own = isinstance(error, Refused) or f"problem.{error.code}.title" in PROBLEMS
+        return PROBLEMS if own else problems.CATALOG
 
     def answer(error: Refused | problems.Problem) -> Response:
         words, lang = catalog(error), problems.language()

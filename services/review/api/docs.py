@@ -806,6 +806,7 @@ OPERATIONS: list[Operation] = [
         body={
             "type": "object",
             "required": ["opens_at", "closes_at"],
+            "additionalProperties": False,
             "properties": {
                 "opens_at": {"type": "string", "format": "date-time"},
                 "closes_at": {"type": "string", "format": "date-time"},
