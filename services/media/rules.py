@@ -174,6 +174,20 @@ def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | 
     return Box(left, top, crop_w, crop_h)
 
 
+def spread(heights: list[int], room: int, weights: list[float]) -> list[int]:
+    """Where each block of a poster starts so that together they fill `room`: the space the blocks
+    leave is shared among the gaps before, between and after them by `weights` (one more weight than
+    blocks), so a short text leaves no empty third at the bottom. Blocks that overfill get no gaps."""
+    spare = max(0, room - sum(heights))
+    total = sum(weights) or 1.0
+    tops, y = [], 0.0
+    for height, weight in zip(heights, weights, strict=False):
+        y += spare * weight / total
+        tops.append(round(y))
+        y += height
+    return tops
+
+
 def derivative_key(nomination_id: str, asset_id: str, name: str, image_format: str) -> str:
     """Under the asset's own id: a new photo's derivatives never take the keys (and links) of the old."""
     return f"media/{nomination_id}/{asset_id}/{name}.{EXTENSIONS[image_format]}"
