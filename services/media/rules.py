@@ -7,11 +7,14 @@ keep the photo's proportions, three crops of an exact size for social networks a
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.identity import Identity
+    from shared.regions import Region
 
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
 MIN_SHORT_SIDE = 600
@@ -292,3 +295,24 @@ def full_name(name: dict[str, str | None] | None) -> str:
     return " ".join(
         part for part in (name.get("last_name"), name.get("first_name"), name.get("patronymic")) if part
     )
+
+
+# --- Finding a candidate -------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: composed, case-folded (Ә and ә, І and і alike) and with runs
+    of spaces made one, the same in SQLite and PostgreSQL because Python does it."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def search_text(name: Mapping[str, str | None], college_names: Mapping[str, str], college_code: str) -> str:
+    """What the media team's search finds a candidate by, folded: the name as the student spells it,
+    the college's names in every language and its code (`Candidate.search_text`)."""
+    parts = [full_name(dict(name)), *dict.fromkeys(college_names.values()), college_code]
+    return fold(" | ".join(part for part in parts if part))[:600]
+
+
+def region_found(word: str, region: Region) -> bool:
+    """Whether a folded search word names `region` (part of its name in any language, or its code)."""
+    return any(word in fold(text) for text in (region.code, *region.names.values(), *region.aliases))

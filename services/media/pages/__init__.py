@@ -14,7 +14,7 @@ from services.media.models import Candidate
 from services.media.operations import audit, kits, publications
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
-from shared.regions import all_regions
+from shared.regions import all_regions, region_codes
 from shared.web import current_runtime
 
 #: The service's static folder sits beside the layers, not inside this package.
@@ -31,28 +31,54 @@ def _year() -> int:
     return pages.asked_year(request.args.get("year")) or clock.local_now().year
 
 
+def _search() -> queries.Search:
+    """The list's filters as the page's form sends them; anything unknown is left out, not refused."""
+    args = request.args
+    stage = args.get("stage") if args.get("stage") in ("republican", "winners") else None
+    region = args.get("region") if args.get("region") in region_codes() else None
+    page = args.get("page", "1")
+    return queries.Search(
+        year=_year(),
+        region=region,
+        stage=stage,
+        text=(args.get("q") or "")[:100],
+        has_banner=args.get("banner") == "1",
+        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+    )
+
+
 @bp.get("/")
 @identity.roles(*TEAM)
 def index() -> pages.Page:
+    """The media team's candidates: found by name, college or region, by stage and banner, 50 a page."""
     runtime = current_runtime()
-    year = _year()
-    stage = request.args.get("stage") if request.args.get("stage") in ("republican", "winners") else None
-    region = request.args.get("region") or None
+    asked = _search()
     caller = identity.caller()
     with runtime.db.unit_of_work() as session:
-        rows = queries.listed(session, caller, year=year, region=region, stage=stage)
-        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
-        years = sorted({year, *queries.years(session)}, reverse=True)
-        audit.listed(session, caller, len(items), year=year, region=region, stage=stage)
+        found = queries.search(session, caller, asked)
+        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in found.rows]
+        years = sorted({asked.year, *queries.years(session)}, reverse=True)
+        audit.listed(session, caller, len(items), year=asked.year, region=asked.region, stage=asked.stage)
+    filters = {
+        key: value
+        for key, value in (
+            ("year", asked.year),
+            ("region", asked.region),
+            ("stage", asked.stage),
+            ("q", asked.text.strip()),
+            ("banner", "1" if asked.has_banner else None),
+        )
+        if value
+    }
     return pages.render(
         "index.html",
         TERMS,
         "media.index",
         items=items,
-        year=year,
+        found=found,
+        asked=asked,
+        filters=filters,
         years=years,
-        stage=stage,
-        region=region,
         regions=all_regions(),
     )
 
