@@ -7,6 +7,7 @@ keep the photo's proportions, three crops of an exact size for social networks a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -204,6 +205,16 @@ def original_key(nomination_id: str, asset_id: str) -> str:
 def banner_key(nomination_id: str, asset_id: str, stage: str, name: str, image_format: str) -> str:
     """Under the photo's asset id too: a banner made from a new photo never takes the old one's keys."""
     return f"banners/{nomination_id}/{asset_id}/{stage}/{name}.{EXTENSIONS[image_format]}"
+
+
+def slug(name: str) -> str:
+    """A file or folder name from the student's name, Kazakh letters kept (ZIP names are UTF-8)."""
+    return re.sub(r"[^\w-]+", "_", name, flags=re.UNICODE).strip("_")[:60]
+
+
+def files_archive_name(name: str, nomination_id: str) -> str:
+    """The name of the ZIP of one candidate's files: their name, then the nomination's first 8."""
+    return f"{slug(name) or nomination_id}-{nomination_id[:8]}.zip"
 
 
 def kit_key(kit_id: str) -> str:

@@ -18,6 +18,8 @@ CANDIDATES_LISTED = "candidates.listed"
 PHOTO_LINK = "photo.link"
 KIT_REQUESTED = "kit.requested"
 KIT_DOWNLOAD = "kit.download"
+#: One candidate's files taken as a ZIP from their page.
+FILES_DOWNLOAD = "files.download"
 PUBLICATION_LOGGED = "publication.logged"
 
 record = audit.recorder(AuditEntry, SERVICE)

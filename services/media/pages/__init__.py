@@ -4,14 +4,15 @@ region, preview every derivative, start a media kit and watch it, and keep the p
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
 from marshmallow import ValidationError
 
 from services.media import queries, rules
 from services.media.messages import NOT_FOUND, TERMS
 from services.media.models import Candidate
-from services.media.operations import audit, kits, publications
+from services.media.operations import audit, downloads, kits, publications
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
 from shared.regions import all_regions, region_codes
@@ -95,6 +96,23 @@ def candidate(nomination_id: str) -> pages.Page:
         items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
         audit.candidate_read(session, caller, rows[0][0])
     return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+
+
+@bp.get("/candidates/<nomination_id>/files.zip")
+@identity.roles(*TEAM)
+def candidate_files(nomination_id: str) -> Response:
+    """Every file of the candidate the team may see, as one ZIP streamed as it is written (audited)."""
+    with current_runtime().db.unit_of_work() as session:
+        files = downloads.files_of(session, identity.caller(), nomination_id)
+    if files is None:
+        abort(404)
+    chunks = downloads.stream_zip(current_runtime().blobs, files.entries)
+    disposition = f"attachment; filename*=UTF-8''{quote(files.archive)}"
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/zip",
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
 
 
 #: Who may see a candidate's photo on their pages (review's candidate page shows it): the commissions
