@@ -83,7 +83,10 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 def add_publication() -> tuple[Response, int]:
     data = _body(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
-        row = publications.record_publication(session, data, identity.caller())
+        try:
+            row = publications.record_publication(session, data, identity.caller())
+        except publications.UnknownCandidates as exc:  # ids of no candidate the team may see
+            raise Problem(422, "invalid_body", {"candidate_ids": ["field.invalid"]}) from exc
         body = PublicationOut().dump(row)
     return jsonify(body), 201
 

@@ -120,6 +120,28 @@ def search(session: Session, caller: Identity, asked: Search) -> Found:
     return Found([(candidate, asset) for candidate, asset in rows], total, page, pages)
 
 
+def unknown_candidates(session: Session, caller: Identity, ids: list[str]) -> list[str]:
+    """Which of `ids` name no candidate `caller` may see (a typo, another service's id, a candidate
+    who did not consent): a publication is logged about candidates the team can find, only."""
+    query = select(Candidate.nomination_id).where(
+        Candidate.nomination_id.in_(ids), Candidate.consent_publication.is_(True)
+    )
+    if caller.role == "media":
+        query = query.where(Candidate.stage.in_(rules.PUBLISHABLE_STAGES))
+    known = set(session.scalars(query))
+    return [nomination_id for nomination_id in ids if nomination_id not in known]
+
+
+def names(session: Session, ids: set[str]) -> dict[str, str]:
+    """The candidates' names as the students spell them, by nomination (the publications log's)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Candidate.nomination_id, Candidate.name).where(Candidate.nomination_id.in_(ids))
+    )
+    return {nomination_id: rules.full_name(name) for nomination_id, name in rows}
+
+
 def years(session: Session) -> list[int]:
     return list(session.scalars(select(Candidate.year).distinct().order_by(Candidate.year.desc())))
 

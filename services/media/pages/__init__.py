@@ -4,17 +4,19 @@ region, preview every derivative, start a media kit and watch it, and keep the p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, request, stream_with_context, url_for
 from marshmallow import ValidationError
 
 from services.media import queries, rules
-from services.media.messages import NOT_FOUND, TERMS
+from services.media.messages import NOT_FOUND, PUBLICATION_ERRORS, TERMS
 from services.media.models import Candidate
 from services.media.operations import audit, downloads, kits, publications
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
+from shared.i18n import Text
 from shared.regions import all_regions, region_codes
 from shared.web import current_runtime
 
@@ -186,40 +188,72 @@ def kit_download(kit_id: str) -> Response:
     return redirect(url)
 
 
-@bp.get("/publications")
-@identity.roles(*TEAM)
-def publication_list() -> pages.Page:
-    year = _year()
-    with current_runtime().db.unit_of_work() as session:
+def _publications_page(
+    year: int, form: dict[str, Any] | None = None, errors: dict[str, Text] | None = None, status: int = 200
+) -> pages.Page:
+    """The year's log, and the form to log a material: the candidates it is about picked from those
+    of the republican stage and the winners the caller may see, by region."""
+    runtime, caller = current_runtime(), identity.caller()
+    with runtime.db.unit_of_work() as session:
         rows = queries.publications(session, year)
+        named = queries.names(session, {nomination for row in rows for nomination in row.candidate_ids})
         withdrawn = [
             queries.shown_withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
         ]
+        choices = [
+            candidate for candidate, _photo in queries.listed(session, caller, year=year, stage="republican")
+        ]
+    by_region: dict[str, list[dict[str, str]]] = {}
+    for candidate in choices:
+        by_region.setdefault(candidate.region, []).append(
+            {
+                "id": candidate.nomination_id,
+                "name": rules.full_name(candidate.name) or candidate.nomination_id,
+            }
+        )
     return pages.render(
         "publications.html",
         TERMS,
         "media.index",
+        status,
         publications=rows,
+        named=named,
         withdrawals=withdrawn,
         year=year,
         target=rules.PUBLICATIONS_TARGET,
         progress=rules.publications_progress(len(rows)),
+        choices=by_region,
+        form=form or {},
+        picked=set((form or {}).get("candidate_ids", [])),
+        errors=errors or {},
     )
+
+
+@bp.get("/publications")
+@identity.roles(*TEAM)
+def publication_list() -> pages.Page:
+    return _publications_page(_year())
 
 
 @bp.post("/publications")
 @identity.roles(*TEAM)
-def add_publication() -> Response:
-    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    ids = [part.strip() for part in form.pop("candidate_ids", "").split(",") if part.strip()]
+def add_publication() -> pages.Page | Response:
+    """Log a material; a field at fault shows the form again, filled in, with the fault in words."""
+    form = {key: value for key, value in request.form.items() if key not in ("csrf_token", "candidate_ids")}
+    form["candidate_ids"] = [value for value in request.form.getlist("candidate_ids") if value]
     try:
-        data = PublicationIn().load({**form, "candidate_ids": ids})
-    except ValidationError:
-        return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
-    with current_runtime().db.unit_of_work() as session:
-        publications.record_publication(session, data, identity.caller())
+        data = PublicationIn().load(form)
+    except ValidationError as exc:
+        fields = exc.messages if isinstance(exc.messages, dict) else {}
+        errors = {field: PUBLICATION_ERRORS[field] for field in fields if field in PUBLICATION_ERRORS}
+        return _publications_page(_year(), form, errors or {"outlet": PUBLICATION_ERRORS["outlet"]}, 422)
+    try:
+        with current_runtime().db.unit_of_work() as session:
+            publications.record_publication(session, data, identity.caller())
+    except publications.UnknownCandidates:
+        return _publications_page(_year(), form, {"candidate_ids": PUBLICATION_ERRORS["candidate_ids"]}, 422)
     year = data["published_on"].year
-    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
+    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year), 303)
 
 
 def _render(template: str, status: int = 200, **context: object) -> pages.Page:
