@@ -151,6 +151,44 @@ def fit(width: int, height: int, longest: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def largest_region(width: int, height: int, target_w: int, target_h: int) -> tuple[int, int]:
+    """The size of the largest region of the target's proportions inside a width x height photo."""
+    ratio = target_w / target_h
+    crop_w, crop_h = (
+        (width, round(width / ratio)) if width / height < ratio else (round(height * ratio), height)
+    )
+    return min(crop_w, width), min(crop_h, height)
+
+
+#: The derivatives whose crop the media team may move (`focus_box`); the rest keep the whole photo.
+FOCUSED = tuple(spec.name for spec in DERIVATIVES if spec.kind == "crop")
+
+
+def focus_box(width: int, height: int, target_w: int, target_h: int, x: float, y: float) -> Box:
+    """The largest region of the target's proportions centred on the focus point (`x`, `y`: shares
+    of the width and height, 0 to 1), pushed back inside the photo: imgproxy's focus-point gravity."""
+    crop_w, crop_h = largest_region(width, height, target_w, target_h)
+    left = min(max(round(x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(y * height - crop_h / 2), 0), height - crop_h)
+    return Box(left, top, crop_w, crop_h)
+
+
+def focus_point(x: float | None, y: float | None) -> tuple[float, float] | None:
+    """A focus point given in percent (0 to 100) as shares (0 to 1), or None if either is missing
+    or outside the photo."""
+    if x is None or y is None or not (0 <= x <= 100 and 0 <= y <= 100):
+        return None
+    return round(x / 100, 4), round(y / 100, 4)
+
+
+def clicked_point(px: int, py: int, shown_w: int, shown_h: int) -> tuple[float, float]:
+    """Where a click on the photo shown `shown_w` x `shown_h` px fell, in percent of its sides."""
+    return (
+        round(min(max(px / shown_w, 0.0), 1.0) * 100, 1),
+        round(min(max(py / shown_h, 0.0), 1.0) * 100, 1),
+    )
+
+
 def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | None) -> Box:
     """The largest region of the target's proportions inside the photo, placed to keep the face.
 
@@ -159,11 +197,7 @@ def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | 
     that fits in it stays whole. Without a face the region is centred (the caller may ask for a
     saliency crop instead).
     """
-    ratio = target_w / target_h
-    crop_w, crop_h = (
-        (width, round(width / ratio)) if width / height < ratio else (round(height * ratio), height)
-    )
-    crop_w, crop_h = min(crop_w, width), min(crop_h, height)
+    crop_w, crop_h = largest_region(width, height, target_w, target_h)
     if face is None:
         left, top = (width - crop_w) // 2, (height - crop_h) // 2
     else:

@@ -14,6 +14,7 @@ from services.media import queries, rules
 from services.media.messages import NOT_FOUND, PUBLICATION_ERRORS, TERMS
 from services.media.models import Candidate
 from services.media.operations import audit, downloads, kits, publications
+from services.media.pages import focus
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
 from shared.i18n import Text
@@ -96,8 +97,10 @@ def candidate(nomination_id: str) -> pages.Page:
         if not rows:
             abort(404)
         items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
+        shown = focus.context(rows[0][1], items[0])
         audit.candidate_read(session, caller, rows[0][0])
-    return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+    moved = request.args.get("moved")
+    return pages.render("candidate.html", TERMS, "media.index", item=items[0], moved=moved, **shown)
 
 
 @bp.get("/candidates/<nomination_id>/files.zip")
