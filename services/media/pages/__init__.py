@@ -47,7 +47,7 @@ def _search() -> queries.Search:
         stage=stage,
         text=(args.get("q") or "")[:100],
         has_banner=args.get("banner") == "1",
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1,
     )
 
 

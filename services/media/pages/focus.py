@@ -63,17 +63,21 @@ def context(asset: Asset | None, item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@bp.get("/candidates/<nomination_id>/focus/<name>.jpg")
+@bp.get("/candidates/<nomination_id>/focus/preview.jpg")
 @identity.roles(*TEAM)
-def preview(nomination_id: str, name: str) -> Response:
-    """A small picture of the crop `name` at the point asked for (`x`, `y` in percent)."""
+def preview(nomination_id: str) -> Response:
+    """A small picture of the crop `crop` (square, card or story) at the point `x`, `y` (percent):
+    404 for a candidate the caller may not see, 400 for a crop or a point there is not."""
     point = rules.focus_point(_number("x"), _number("y"))
+    name = request.args.get("crop", "")
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         asset = focus.focused_photo(session, identity.caller(), nomination_id)
-        data = focus.preview(runtime.blobs, asset, name, point) if asset and point else None
+        if asset is None:
+            abort(404)
+        data = focus.preview(runtime.blobs, asset, name, point) if point else None
     if data is None:
-        abort(404)
+        abort(400)
     return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 

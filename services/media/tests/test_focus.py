@@ -80,7 +80,7 @@ def test_a_click_on_the_photo_previews_then_saves(client: FlaskClient, runtime: 
     clicked = client.get("/candidates/nom-a?lang=en&w=320&h=240&at.x=80&at.y=60", headers=auth)
     html = clicked.get_data(as_text=True)
     assert "centred 25.0% across and 25.0% down" in html
-    previews = re.findall(r'<img src="(/candidates/nom-a/focus/[a-z]+\.jpg\?[^"]+)"', html)
+    previews = re.findall(r'<img src="(/candidates/nom-a/focus/preview\.jpg\?[^"]+)"', html)
     assert len(previews) == 3
     picture = client.get(previews[0].replace("&amp;", "&"), headers=auth)
     assert picture.status_code == 200 and Image.open(io.BytesIO(picture.data)).size == (320, 320)
@@ -100,9 +100,11 @@ def test_no_point_outside_the_photo_nor_for_a_candidate_the_team_may_not_see(
         assert reply.status_code == 303 and "moved=0" in reply.headers["Location"]
     assert _crop(runtime, "square").tobytes() == before
     assert client.post("/candidates/nom-d/focus", data={"x": "1", "y": "1"}, headers=auth).status_code == 404
-    assert client.get("/candidates/nom-d/focus/square.jpg?x=1&y=1", headers=auth).status_code == 404
-    assert client.get("/candidates/nom-a/focus/thumb.jpg?x=1&y=1", headers=auth).status_code == 404
-    assert client.get("/candidates/nom-a/focus/square.jpg?x=1&y=200", headers=auth).status_code == 404
+    preview = "/candidates/{}/focus/preview.jpg?crop={}&x=1&y={}"
+    assert client.get(preview.format("nom-d", "square", 1), headers=auth).status_code == 404
+    assert client.get(preview.format("nom-a", "thumb", 1), headers=auth).status_code == 400
+    assert client.get(preview.format("nom-a", "square", 200), headers=auth).status_code == 400
+    assert client.get(preview.format("nom-a", "square", 1), headers=auth).status_code == 200
     chair = _auth(runtime, "regional_chair")
     assert client.post("/candidates/nom-a/focus", data={"x": "1", "y": "1"}, headers=chair).status_code == 403
 
