@@ -38,6 +38,17 @@ STAGES: dict[str, Text] = {
     "winners": N_("Winners"),
 }
 
+#: What is wrong with a field of the publication form, said on the field.
+PUBLICATION_ERRORS: dict[str, Text] = {
+    "outlet": N_("Name the outlet that published the material."),
+    "url": N_("Give the material's full address, starting with https://."),
+    "published_on": N_("Give the date the material was published."),
+    "language": N_("Pick the language of the material."),
+    "candidate_ids": N_(
+        "Pick the candidates from the list: one of them is not among the candidates you may see."
+    ),
+}
+
 NOT_FOUND: Text = N_("No such candidate, or they did not consent to publication.")
 
 #: Printed on every banner and social card, in each language: the programme's one name.

@@ -66,6 +66,10 @@ class Asset(Base):
     #: The nomination revision of the event that brought the photo: an older one delivered late
     #: is not processed over a newer one.
     revision: Mapped[int | None] = mapped_column(Integer)
+    #: Where the media team put the crop point of `square`, `card` and `story` (shares of the upright
+    #: photo's width and height, 0 to 1, as imgproxy's focus-point gravity); None: the face decides.
+    focus_x: Mapped[float | None] = mapped_column(Float)
+    focus_y: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -86,6 +90,8 @@ class Candidate(Base):
     achievements: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     statements: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     consent_publication: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the media team's search compares (`rules.search_text`): name, college's names and code.
+    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="")
     #: Review's id of the candidate (from its decisions), for `media.banner_ready`.
     review_candidate: Mapped[str | None] = mapped_column(String(64))
     stage: Mapped[str | None] = mapped_column(String(20))

@@ -4,9 +4,10 @@ media team only those at the republican stage or winners."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.media import rules
@@ -16,10 +17,32 @@ from shared import ordering, refusals
 from shared.blobs import BlobStore
 from shared.i18n import LANGUAGES, translate
 from shared.identity import Identity
+from shared.regions import all_regions
 
 SHOWN = ("processed", "rejected", "missing", "pending")
 #: An asset in one of these is the nomination's photo (a newer photo supersedes it).
 LIVE = ("pending", "processed", "rejected", "missing")
+
+
+def _visible(caller: Identity) -> Any:
+    """Consenting candidates with their current photo; to the media team only those advanced to the
+    republican stage or winners (`rules.publishable`)."""
+    query = (
+        select(Candidate, Asset)
+        .outerjoin(Asset, (Asset.nomination_id == Candidate.nomination_id) & Asset.status.in_(SHOWN))
+        .where(Candidate.consent_publication.is_(True))
+    )
+    if caller.role == "media":
+        query = query.where(Candidate.stage.in_(rules.PUBLISHABLE_STAGES))
+    return query
+
+
+def _at_stage(query: Any, stage: str | None) -> Any:
+    """A kit's stage: the winners, or the republican stage (where the winners were too)."""
+    if not stage:
+        return query
+    stages = ("winner",) if rules.kit_stage(stage) == "winner" else ("republican", "winner")
+    return query.where(Candidate.stage.in_(stages))
 
 
 def listed(
@@ -31,26 +54,92 @@ def listed(
     region: str | None = None,
     stage: str | None = None,
 ) -> list[tuple[Candidate, Asset | None]]:
-    """Consenting candidates with their current photo, by nomination or by year, region and stage;
-    to the media team only those advanced to the republican stage or winners (`rules.publishable`)."""
-    query = (
-        select(Candidate, Asset)
-        .outerjoin(Asset, (Asset.nomination_id == Candidate.nomination_id) & Asset.status.in_(SHOWN))
-        .where(Candidate.consent_publication.is_(True))
-    )
-    if caller.role == "media":
-        query = query.where(Candidate.stage.in_(rules.PUBLISHABLE_STAGES))
+    """Consenting candidates with their current photo, by nomination or by year, region and stage."""
+    query = _at_stage(_visible(caller), stage)
     if nomination_id is not None:
         query = query.where(Candidate.nomination_id == nomination_id)
     if year is not None:
         query = query.where(Candidate.year == year)
     if region:
         query = query.where(Candidate.region == region)
-    if stage:
-        stages = ("winner",) if rules.kit_stage(stage) == "winner" else ("republican", "winner")
-        query = query.where(Candidate.stage.in_(stages))
     query = query.order_by(Candidate.region, Candidate.nomination_id).limit(2000)
     return [(candidate, asset) for candidate, asset in session.execute(query)]
+
+
+#: Candidates a page of the media team's list shows.
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the media team's list is asked for: a year, and optionally a region, a stage, words
+    found in the name, college or region (`rules.fold`), and only those with a banner."""
+
+    year: int
+    region: str | None = None
+    stage: str | None = None
+    text: str = ""
+    has_banner: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Found:
+    rows: list[tuple[Candidate, Asset | None]]
+    total: int
+    page: int
+    pages: int
+
+
+def _searched(query: Any, text: str) -> Any:
+    """Every word of `text` in the candidate's name or college (`Candidate.search_text`) or in the
+    name of their region, in any of the three languages."""
+    for word in rules.fold(text).split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        regions = [region.code for region in all_regions() if rules.region_found(word, region)]
+        query = query.where(
+            or_(Candidate.search_text.like(pattern, escape="\\"), Candidate.region.in_(regions))
+        )
+    return query
+
+
+def search(session: Session, caller: Identity, asked: Search) -> Found:
+    """A page of the candidates `caller` may see, by `asked`, in the order of region then name."""
+    query = _at_stage(_visible(caller), asked.stage).where(Candidate.year == asked.year)
+    if asked.region:
+        query = query.where(Candidate.region == asked.region)
+    if asked.text.strip():
+        query = _searched(query, asked.text)
+    if asked.has_banner:  # the JSON list as stored: "[]" when the stage made none (or took them back)
+        query = query.where(cast(Candidate.banners, String).not_in(("[]", "null")))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, asked.page), pages)
+    query = query.order_by(Candidate.region, Candidate.search_text, Candidate.nomination_id)
+    rows = session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    return Found([(candidate, asset) for candidate, asset in rows], total, page, pages)
+
+
+def unknown_candidates(session: Session, caller: Identity, ids: list[str]) -> list[str]:
+    """Which of `ids` name no candidate `caller` may see (a typo, another service's id, a candidate
+    who did not consent): a publication is logged about candidates the team can find, only."""
+    query = select(Candidate.nomination_id).where(
+        Candidate.nomination_id.in_(ids), Candidate.consent_publication.is_(True)
+    )
+    if caller.role == "media":
+        query = query.where(Candidate.stage.in_(rules.PUBLISHABLE_STAGES))
+    known = set(session.scalars(query))
+    return [nomination_id for nomination_id in ids if nomination_id not in known]
+
+
+def names(session: Session, ids: set[str]) -> dict[str, str]:
+    """The candidates' names as the students spell them, by nomination (the publications log's)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Candidate.nomination_id, Candidate.name).where(Candidate.nomination_id.in_(ids))
+    )
+    return {nomination_id: rules.full_name(name) for nomination_id, name in rows}
 
 
 def years(session: Session) -> list[int]:
@@ -158,6 +247,7 @@ def shown_asset(blobs: BlobStore, candidate: Candidate, photo: Asset | None) -> 
         "region": candidate.region,
         "year": candidate.year,
         "name": rules.full_name(candidate.name),
+        "college": dict(candidate.college_names or {}),
         "stage": candidate.stage,
         "status": photo.status if photo else "missing",
         "reason": reason,

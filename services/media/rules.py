@@ -7,11 +7,15 @@ keep the photo's proportions, three crops of an exact size for social networks a
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shared.identity import Identity
+    from shared.regions import Region
 
 #: The regulation asks for a JPEG; intake's API promises at least 600 px on the short side.
 MIN_SHORT_SIDE = 600
@@ -141,6 +145,44 @@ def effective_dpi(pixels: int, mm: float) -> int:
 LOW_DPI = 100
 
 
+def largest_region(width: int, height: int, target_w: int, target_h: int) -> tuple[int, int]:
+    """The size of the largest region of the target's proportions inside a width x height photo."""
+    ratio = target_w / target_h
+    crop_w, crop_h = (
+        (width, round(width / ratio)) if width / height < ratio else (round(height * ratio), height)
+    )
+    return min(crop_w, width), min(crop_h, height)
+
+
+#: The derivatives whose crop the media team may move (`focus_box`); the rest keep the whole photo.
+FOCUSED = tuple(spec.name for spec in DERIVATIVES if spec.kind == "crop")
+
+
+def focus_box(width: int, height: int, target_w: int, target_h: int, x: float, y: float) -> Box:
+    """The largest region of the target's proportions centred on the focus point (`x`, `y`: shares
+    of the width and height, 0 to 1), pushed back inside the photo: imgproxy's focus-point gravity."""
+    crop_w, crop_h = largest_region(width, height, target_w, target_h)
+    left = min(max(round(x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(y * height - crop_h / 2), 0), height - crop_h)
+    return Box(left, top, crop_w, crop_h)
+
+
+def focus_point(x: float | None, y: float | None) -> tuple[float, float] | None:
+    """A focus point given in percent (0 to 100) as shares (0 to 1), or None if either is missing
+    or outside the photo."""
+    if x is None or y is None or not (0 <= x <= 100 and 0 <= y <= 100):
+        return None
+    return round(x / 100, 4), round(y / 100, 4)
+
+
+def clicked_point(px: int, py: int, shown_w: int, shown_h: int) -> tuple[float, float]:
+    """Where a click on the photo shown `shown_w` x `shown_h` px fell, in percent of its sides."""
+    return (
+        round(min(max(px / shown_w, 0.0), 1.0) * 100, 1),
+        round(min(max(py / shown_h, 0.0), 1.0) * 100, 1),
+    )
+
+
 def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | None) -> Box:
     """The largest region of the target's proportions inside the photo, placed to keep the face.
 
@@ -149,11 +191,7 @@ def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | 
     that fits in it stays whole. Without a face the region is centred (the caller may ask for a
     saliency crop instead).
     """
-    ratio = target_w / target_h
-    crop_w, crop_h = (
-        (width, round(width / ratio)) if width / height < ratio else (round(height * ratio), height)
-    )
-    crop_w, crop_h = min(crop_w, width), min(crop_h, height)
+    crop_w, crop_h = largest_region(width, height, target_w, target_h)
     if face is None:
         left, top = (width - crop_w) // 2, (height - crop_h) // 2
     else:
@@ -166,6 +204,20 @@ def crop_box(width: int, height: int, target_w: int, target_h: int, face: Box | 
     left = min(max(left, 0), width - crop_w)
     top = min(max(top, 0), height - crop_h)
     return Box(left, top, crop_w, crop_h)
+
+
+def spread(heights: list[int], room: int, weights: list[float]) -> list[int]:
+    """Where each block of a poster starts so that together they fill `room`: the space the blocks
+    leave is shared among the gaps before, between and after them by `weights` (one more weight than
+    blocks), so a short text leaves no empty third at the bottom. Blocks that overfill get no gaps."""
+    spare = max(0, room - sum(heights))
+    total = sum(weights) or 1.0
+    tops, y = [], 0.0
+    for height, weight in zip(heights, weights, strict=False):
+        y += spare * weight / total
+        tops.append(round(y))
+        y += height
+    return tops
 
 
 def derivative_key(nomination_id: str, asset_id: str, name: str, image_format: str) -> str:
@@ -181,6 +233,16 @@ def original_key(nomination_id: str, asset_id: str) -> str:
 def banner_key(nomination_id: str, asset_id: str, stage: str, name: str, image_format: str) -> str:
     """Under the photo's asset id too: a banner made from a new photo never takes the old one's keys."""
     return f"banners/{nomination_id}/{asset_id}/{stage}/{name}.{EXTENSIONS[image_format]}"
+
+
+def slug(name: str) -> str:
+    """A file or folder name from the student's name, Kazakh letters kept (ZIP names are UTF-8)."""
+    return re.sub(r"[^\w-]+", "_", name, flags=re.UNICODE).strip("_")[:60]
+
+
+def files_archive_name(name: str, nomination_id: str) -> str:
+    """The name of the ZIP of one candidate's files: their name, then the nomination's first 8."""
+    return f"{slug(name) or nomination_id}-{nomination_id[:8]}.zip"
 
 
 def kit_key(kit_id: str) -> str:
@@ -272,3 +334,24 @@ def full_name(name: dict[str, str | None] | None) -> str:
     return " ".join(
         part for part in (name.get("last_name"), name.get("first_name"), name.get("patronymic")) if part
     )
+
+
+# --- Finding a candidate -------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: composed, case-folded (Ә and ә, І and і alike) and with runs
+    of spaces made one, the same in SQLite and PostgreSQL because Python does it."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def search_text(name: Mapping[str, str | None], college_names: Mapping[str, str], college_code: str) -> str:
+    """What the media team's search finds a candidate by, folded: the name as the student spells it,
+    the college's names in every language and its code (`Candidate.search_text`)."""
+    parts = [full_name(dict(name)), *dict.fromkeys(college_names.values()), college_code]
+    return fold(" | ".join(part for part in parts if part))[:600]
+
+
+def region_found(word: str, region: Region) -> bool:
+    """Whether a folded search word names `region` (part of its name in any language, or its code)."""
+    return any(word in fold(text) for text in (region.code, *region.names.values(), *region.aliases))

@@ -65,6 +65,9 @@ _MEDIA_TEAM = frozenset({"media", "admin"})
 _MEDIA_ROUTES = (
     "media.index",
     "media.candidate",
+    "media.candidate_files",
+    "media_focus.preview",
+    "media_focus.move",
     "media.kit_list",
     "media.start_kit",
     "media.kit_download",

@@ -23,7 +23,7 @@ from services.media.schemas import (
 )
 from shared import bodies, identity
 from shared.openapi import body, problems, query
-from shared.problems import load_query
+from shared.problems import Problem, load_query
 from shared.web import current_runtime
 
 blp = Blueprint("media_api", __name__, url_prefix="/api/v1", description="Photos, kits, publications")
@@ -105,7 +105,10 @@ def add_publication() -> tuple[Response, int]:
     """Log a material an outlet published: counted in the year it was published."""
     data = bodies.loaded(PublicationIn())
     with current_runtime().db.unit_of_work() as session:
-        row = publications.record_publication(session, data, identity.caller())
+        try:
+            row = publications.record_publication(session, data, identity.caller())
+        except publications.UnknownCandidates as exc:  # ids of no candidate the team may see
+            raise Problem(422, "invalid_body", {"candidate_ids": ["field.invalid"]}) from exc
         body = PublicationOut().dump(row)
     return jsonify(body), 201
 

@@ -18,6 +18,10 @@ CANDIDATES_LISTED = "candidates.listed"
 PHOTO_LINK = "photo.link"
 KIT_REQUESTED = "kit.requested"
 KIT_DOWNLOAD = "kit.download"
+#: One candidate's files taken as a ZIP from their page.
+FILES_DOWNLOAD = "files.download"
+#: The crop point of a photo's square, card and story moved (its crops made again).
+FOCUS_MOVED = "focus.moved"
 PUBLICATION_LOGGED = "publication.logged"
 
 record = audit.recorder(AuditEntry, SERVICE)

@@ -84,62 +84,73 @@ def _text(text: str, size: int, width: int, bold: bool = False, colour: tuple[in
     return mask.new_from_image(list(colour)).copy(interpretation="srgb").bandjoin(mask)
 
 
+def _title() -> str:
+    """The programme's one name in each language, once each: the banner's heading (it already says
+    "TOP 100"; a second, bigger "TOP 100" above it printed the name twice)."""
+    return "\n".join(translate(TITLE, language) for language in LANGUAGES)
+
+
 def _lines(facts: Facts) -> list[tuple[str, float, bool, tuple[int, int, int]]]:
-    """(text, size as a share of the width, bold, colour), top to bottom under the photo."""
+    """(text, size as a share of the width, bold, colour), top to bottom under the photo; an empty
+    one (a college named in no language) is left out."""
     stage = STAGE_LINES[facts.stage]
-    return [
-        (facts.name, 0.1, True, WHITE),
-        ("\n".join(translate(stage, language) for language in LANGUAGES), 0.05, True, ACCENT),
+    lines = [
+        (facts.name, 0.11, True, WHITE),
+        ("\n".join(translate(stage, language) for language in LANGUAGES), 0.055, True, ACCENT),
         (
             "\n".join(dict.fromkeys(facts.college[lang] for lang in LANGUAGES if facts.college.get(lang))),
-            0.045,
+            0.05,
             False,
             WHITE,
         ),
         (
             " / ".join(dict.fromkeys(facts.region[lang] for lang in LANGUAGES if facts.region.get(lang))),
-            0.05,
+            0.055,
             True,
             WHITE,
         ),
     ]
+    return [line for line in lines if line[0]]
+
+
+#: The heading's size (a share of the width) and the gaps' shares of the free height: before the
+#: heading (none: the margin is there), around the photo twice a text gap, one under the last line.
+TITLE_SIZE = 0.042
+PHOTO_GAP, TEXT_GAP, END_GAP = 1.5, 1.0, 1.0
+
+
+def _gaps(texts: int) -> list[float]:
+    """The weights of `rules.spread` for the heading, the photo, `texts` lines and the bottom."""
+    return [0.0, PHOTO_GAP, PHOTO_GAP, *([TEXT_GAP] * (texts - 1)), END_GAP]
 
 
 def banner_jpeg(facts: Facts, photo: pyvips.Image, mm: tuple[int, int], dpi: int, photo_dpi: int) -> Made:
+    """The banner as one raster at `dpi`: heading, photo and lines spread over the whole height."""
     width, height = (rules.pixels_at(side, dpi) for side in mm)
     canvas = pyvips.Image.black(width, height).new_from_image(list(BACKGROUND)).copy(interpretation="srgb")
     margin = round(width * MARGIN)
-    picture = photo.thumbnail_image(width - 2 * margin, height=width)
-    y = margin
-    pieces = [
-        (_text("TOP 100", round(width * 0.16), width - 2 * margin, bold=True, colour=ACCENT), 0.02),
-        (
-            _text(
-                "\n".join(translate(TITLE, lang) for lang in LANGUAGES),
-                round(width * 0.045),
-                width - 2 * margin,
-            ),
-            0.06,
-        ),
+    inner = width - 2 * margin
+    heading = _text(_title(), round(width * TITLE_SIZE), inner, bold=True, colour=ACCENT)
+    picture = photo.thumbnail_image(inner, height=width)
+    lines = [
+        _text(text, round(width * size), inner, bold=bold, colour=colour)
+        for text, size, bold, colour in _lines(facts)
     ]
-    for piece, gap in pieces:
-        canvas = canvas.composite2(piece, "over", x=(width - piece.width) // 2, y=y).flatten()
-        y += piece.height + round(width * gap)
-    canvas = canvas.insert(picture, (width - picture.width) // 2, y)
-    y += picture.height + round(width * 0.08)
-    for text, size, bold, colour in _lines(facts):
-        if not text:
-            continue
-        piece = _text(text, round(width * size), width - 2 * margin, bold=bold, colour=colour)
-        canvas = canvas.composite2(piece, "over", x=(width - piece.width) // 2, y=y).flatten()
-        y += piece.height + round(width * 0.07)
+    blocks = [heading, picture, *lines]
+    tops = rules.spread([block.height for block in blocks], height - 2 * margin, _gaps(len(lines)))
+    for block, top in zip(blocks, tops, strict=True):
+        x, y = (width - block.width) // 2, margin + top
+        if block is picture:
+            canvas = canvas.insert(picture, x, y)
+        else:
+            canvas = canvas.composite2(block, "over", x=x, y=y).flatten()
     data = imaging.encode(canvas.cast("uchar"), "jpeg", progressive=False)
     return Made("banner", "jpeg", data, width, height, photo_dpi)
 
 
 def banner_pdf(facts: Facts, photo: pyvips.Image, mm: tuple[int, int], photo_dpi: int) -> Made:
     """The same banner as a PDF in millimetres, text as text (sharp at any print size), the photo at
-    its own resolution."""
+    its own resolution, laid out as the JPEG (`rules.spread`)."""
     width, height = mm
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_auto_page_break(False)
@@ -150,25 +161,29 @@ def banner_pdf(facts: Facts, photo: pyvips.Image, mm: tuple[int, int], photo_dpi
     pdf.set_fill_color(*BACKGROUND)
     pdf.rect(0, 0, width, height, style="F")
     margin = width * MARGIN
+    side = width - 2 * margin
     pt = 72 / 25.4  # points per millimetre
+    texts = [(_title(), TITLE_SIZE, True, ACCENT), *_lines(facts)]
 
-    def block(text: str, share: float, bold: bool, colour: tuple[int, int, int]) -> None:
+    def block(text: str, share: float, bold: bool, colour: tuple[int, int, int], dry: bool = False) -> float:
         pdf.set_font("Noto", "B" if bold else "", size=width * share * pt)
         pdf.set_text_color(*colour)
         pdf.set_x(margin)
-        pdf.multi_cell(width - 2 * margin, width * share * 1.25, text, align="C")
-        pdf.ln(width * 0.05)
+        kept = pdf.multi_cell(side, width * share * 1.25, text, align="C", dry_run=dry, output="HEIGHT")
+        return float(kept)
 
-    pdf.set_y(margin)
-    block("TOP 100", 0.16, True, ACCENT)
-    block("\n".join(translate(TITLE, lang) for lang in LANGUAGES), 0.045, False, WHITE)
-    side = width - 2 * margin
+    heights = [block(*text, dry=True) for text in texts]
+    scale = 100  # spread works in whole units: hundredths of a millimetre
+    tops = rules.spread(
+        [round(h * scale) for h in (heights[0], side, *heights[1:])],
+        round((height - 2 * margin) * scale),
+        _gaps(len(texts) - 1),
+    )
     picture = io.BytesIO(imaging.encode(photo, "jpeg", progressive=False))
-    pdf.image(picture, x=margin, y=pdf.get_y() + width * 0.02, w=side, h=side)
-    pdf.set_y(pdf.get_y() + side + width * 0.07)
-    for text, size, bold, colour in _lines(facts):
-        if text:
-            block(text, size, bold, colour)
+    pdf.image(picture, x=margin, y=margin + tops[1] / scale, w=side, h=side)
+    for text, top in zip(texts, [tops[0], *tops[2:]], strict=True):
+        pdf.set_y(margin + top / scale)
+        block(*text)
     return Made("banner", "pdf", bytes(pdf.output()), 0, 0, photo_dpi)
 
 
@@ -178,15 +193,18 @@ def social_card(facts: Facts, photo: pyvips.Image, language: str) -> Made:
     band = round(CARD * 0.34)
     picture = photo.thumbnail_image(CARD, height=CARD - band, crop="centre")
     canvas = canvas.insert(picture, (CARD - picture.width) // 2, 0)
-    y = CARD - band + 24
     line = facts.achievement or translate(STAGE_LINES[facts.stage], language)
-    for text, size, bold, colour in (
-        (facts.name, 56, True, WHITE),
-        (line, 34, False, ACCENT),
-        (translate(TITLE, language), 30, False, WHITE),
-    ):
-        piece = _text(text, size, CARD - 80, bold=bold, colour=colour)
-        canvas = canvas.composite2(piece, "over", x=(CARD - piece.width) // 2, y=y).flatten()
-        y += piece.height + 14
+    pieces = [
+        _text(text, size, CARD - 80, bold=bold, colour=colour)
+        for text, size, bold, colour in (
+            (facts.name, 56, True, WHITE),
+            (line, 34, False, ACCENT),
+            (translate(TITLE, language), 30, False, WHITE),
+        )
+    ]
+    # The lines centred in the band, as much room above them as below.
+    tops = rules.spread([piece.height for piece in pieces], band, [1.0, 0.4, 0.4, 1.0])
+    for piece, top in zip(pieces, tops, strict=True):
+        canvas = canvas.composite2(piece, "over", x=(CARD - piece.width) // 2, y=CARD - band + top).flatten()
     data = imaging.encode(canvas.cast("uchar"), "jpeg")
     return Made(f"social_{language}", "jpeg", data, CARD, CARD)

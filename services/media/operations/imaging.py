@@ -166,3 +166,40 @@ def print_square(data: bytes, side: int) -> pyvips.Image:
     if square.width > side:
         square = square.thumbnail_image(side, height=side, size="force")
     return square.copy_memory()
+
+
+def refocused(data: bytes, x: float, y: float) -> tuple[Derivative, ...]:
+    """`square`, `card` and `story` again from the original, centred on the focus point (`x`, `y`:
+    shares of the upright photo's sides) instead of the face: decoded as `process` decodes it."""
+    _format, width, height, orientation = header(data)
+    width, height = rules.upright_size(width, height, orientation)
+    image = decode(data, rules.shrink_on_load(width, height))
+    made: list[Derivative] = []
+    for spec in rules.DERIVATIVES:
+        if spec.name in rules.FOCUSED:
+            out = focused_crop(image, spec.width, spec.height, x, y)
+            made += [
+                Derivative(spec.name, fmt, encode(out, fmt), out.width, out.height) for fmt in spec.formats
+            ]
+    return tuple(made)
+
+
+def focused_crop(image: pyvips.Image, width: int, height: int, x: float, y: float) -> pyvips.Image:
+    """The region `rules.focus_box` places, resized to width x height."""
+    box = rules.focus_box(image.width, image.height, width, height, x, y)
+    region = image.crop(box.left, box.top, box.width, box.height)
+    return region.thumbnail_image(width, height=height, size="force")
+
+
+#: A preview's longer side: small enough to be drawn in a request, large enough to judge the crop.
+PREVIEW_SIDE = 320
+
+
+def preview(data: bytes, name: str, x: float, y: float) -> bytes:
+    """A small JPEG of the crop `name` would get at the focus point, drawn from a derivative that
+    holds the whole photo (`web`): shown before the crop point is saved."""
+    spec = next(spec for spec in rules.DERIVATIVES if spec.name == name)
+    scale = PREVIEW_SIDE / max(spec.width, spec.height)
+    image = pyvips.Image.new_from_buffer(data, "")
+    out = focused_crop(image, round(spec.width * scale), round(spec.height * scale), x, y)
+    return encode(out, "jpeg")

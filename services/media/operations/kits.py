@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import logging
-import re
 import tempfile
 import uuid
 import zipfile
@@ -177,7 +176,7 @@ def _entry(session: Session, candidate: Candidate) -> dict[str, Any]:
     files = [*(asset.files if asset else []), *candidate.banners]
     region = regions.resolve(candidate.region)
     name = rules.full_name(candidate.name)
-    folder = f"{candidate.region}/{_slug(name) or candidate.nomination_id}-{candidate.nomination_id[:8]}"
+    folder = f"{candidate.region}/{rules.slug(name) or candidate.nomination_id}-{candidate.nomination_id[:8]}"
     return {
         "folder": folder,
         "nomination_id": candidate.nomination_id,
@@ -237,8 +236,3 @@ def _progress(runtime: Runtime, kit_id: str, share: float) -> None:
         session.execute(
             update(Kit).where(Kit.id == kit_id).values(progress=round(share, 3), updated_at=clock.utcnow())
         )
-
-
-def _slug(name: str) -> str:
-    """A folder name from the student's name, Kazakh letters kept (ZIP names are UTF-8)."""
-    return re.sub(r"[^\w-]+", "_", name, flags=re.UNICODE).strip("_")[:60]

@@ -66,6 +66,9 @@ def remember(session: Session, event: Event) -> Candidate | None:
         candidate.statements = dict(data["statements"])
     if data.get("achievements") is not None:
         candidate.achievements = [dict(achievement) for achievement in data["achievements"]]
+    candidate.search_text = rules.search_text(
+        candidate.name or {}, candidate.college_names or {}, candidate.college_code
+    )
     candidate.revision, candidate.updated_at = revision or candidate.revision, clock.utcnow()
     return candidate
 

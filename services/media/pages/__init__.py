@@ -4,18 +4,22 @@ region, preview every derivative, start a media kit and watch it, and keep the p
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, stream_with_context, url_for
 from marshmallow import ValidationError
 
 from services.media import queries, rules
-from services.media.messages import NOT_FOUND, TERMS
+from services.media.messages import NOT_FOUND, PUBLICATION_ERRORS, TERMS
 from services.media.models import Candidate
-from services.media.operations import audit, kits, publications
+from services.media.operations import audit, downloads, kits, publications
+from services.media.pages import focus
 from services.media.schemas import KitIn, PublicationIn
 from shared import clock, identity, pages
+from shared.i18n import Text
 from shared.refusals import NotFound
-from shared.regions import all_regions
+from shared.regions import all_regions, region_codes
 from shared.web import current_runtime
 
 #: The service's static folder sits beside the layers, not inside this package.
@@ -32,28 +36,54 @@ def _year() -> int:
     return pages.asked_year(request.args.get("year")) or clock.local_now().year
 
 
+def _search() -> queries.Search:
+    """The list's filters as the page's form sends them; anything unknown is left out, not refused."""
+    args = request.args
+    stage = args.get("stage") if args.get("stage") in ("republican", "winners") else None
+    region = args.get("region") if args.get("region") in region_codes() else None
+    page = args.get("page", "1")
+    return queries.Search(
+        year=_year(),
+        region=region,
+        stage=stage,
+        text=(args.get("q") or "")[:100],
+        has_banner=args.get("banner") == "1",
+        page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1,
+    )
+
+
 @bp.get("/")
 @identity.roles(*TEAM)
 def index() -> pages.Page:
+    """The media team's candidates: found by name, college or region, by stage and banner, 50 a page."""
     runtime = current_runtime()
-    year = _year()
-    stage = request.args.get("stage") if request.args.get("stage") in ("republican", "winners") else None
-    region = request.args.get("region") or None
+    asked = _search()
     caller = identity.caller()
     with runtime.db.unit_of_work() as session:
-        rows = queries.listed(session, caller, year=year, region=region, stage=stage)
-        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in rows]
-        years = sorted({year, *queries.years(session)}, reverse=True)
-        audit.listed(session, caller, len(items), year=year, region=region, stage=stage)
+        found = queries.search(session, caller, asked)
+        items = [queries.shown_asset(runtime.blobs, candidate, photo) for candidate, photo in found.rows]
+        years = sorted({asked.year, *queries.years(session)}, reverse=True)
+        audit.listed(session, caller, len(items), year=asked.year, region=asked.region, stage=asked.stage)
+    filters = {
+        key: value
+        for key, value in (
+            ("year", asked.year),
+            ("region", asked.region),
+            ("stage", asked.stage),
+            ("q", asked.text.strip()),
+            ("banner", "1" if asked.has_banner else None),
+        )
+        if value
+    }
     return pages.render(
         "index.html",
         TERMS,
         "media.index",
         items=items,
-        year=year,
+        found=found,
+        asked=asked,
+        filters=filters,
         years=years,
-        stage=stage,
-        region=region,
         regions=all_regions(),
     )
 
@@ -68,8 +98,27 @@ def candidate(nomination_id: str) -> pages.Page:
         if not rows:
             raise NotFound()
         items = [queries.shown_asset(runtime.blobs, found, photo) for found, photo in rows]
+        shown = focus.context(rows[0][1], items[0])
         audit.candidate_read(session, caller, rows[0][0])
-    return pages.render("candidate.html", TERMS, "media.index", item=items[0])
+    moved = request.args.get("moved")
+    return pages.render("candidate.html", TERMS, "media.index", item=items[0], moved=moved, **shown)
+
+
+@bp.get("/candidates/<nomination_id>/files.zip")
+@identity.roles(*TEAM)
+def candidate_files(nomination_id: str) -> Response:
+    """Every file of the candidate the team may see, as one ZIP streamed as it is written (audited)."""
+    with current_runtime().db.unit_of_work() as session:
+        files = downloads.files_of(session, identity.caller(), nomination_id)
+    if files is None:
+        raise NotFound()
+    chunks = downloads.stream_zip(current_runtime().blobs, files.entries)
+    disposition = f"attachment; filename*=UTF-8''{quote(files.archive)}"
+    return Response(
+        stream_with_context(chunks),
+        mimetype="application/zip",
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
 
 
 #: Who may see a candidate's photo on their pages (review's candidate page shows it): the commissions
@@ -141,40 +190,72 @@ def kit_download(kit_id: str) -> Response:
     return redirect(url)
 
 
-@bp.get("/publications")
-@identity.roles(*TEAM)
-def publication_list() -> pages.Page:
-    year = _year()
-    with current_runtime().db.unit_of_work() as session:
+def _publications_page(
+    year: int, form: dict[str, Any] | None = None, errors: dict[str, Text] | None = None, status: int = 200
+) -> pages.Page:
+    """The year's log, and the form to log a material: the candidates it is about picked from those
+    of the republican stage and the winners the caller may see, by region."""
+    runtime, caller = current_runtime(), identity.caller()
+    with runtime.db.unit_of_work() as session:
         rows = queries.publications(session, year)
+        named = queries.names(session, {nomination for row in rows for nomination in row.candidate_ids})
         withdrawn = [
             queries.shown_withdrawal(row, candidate) for row, candidate in queries.withdrawals(session, year)
         ]
+        choices = [
+            candidate for candidate, _photo in queries.listed(session, caller, year=year, stage="republican")
+        ]
+    by_region: dict[str, list[dict[str, str]]] = {}
+    for candidate in choices:
+        by_region.setdefault(candidate.region, []).append(
+            {
+                "id": candidate.nomination_id,
+                "name": rules.full_name(candidate.name) or candidate.nomination_id,
+            }
+        )
     return pages.render(
         "publications.html",
         TERMS,
         "media.index",
+        status,
         publications=rows,
+        named=named,
         withdrawals=withdrawn,
         year=year,
         target=rules.PUBLICATIONS_TARGET,
         progress=rules.publications_progress(len(rows)),
+        choices=by_region,
+        form=form or {},
+        picked=set((form or {}).get("candidate_ids", [])),
+        errors=errors or {},
     )
+
+
+@bp.get("/publications")
+@identity.roles(*TEAM)
+def publication_list() -> pages.Page:
+    return _publications_page(_year())
 
 
 @bp.post("/publications")
 @identity.roles(*TEAM)
-def add_publication() -> Response:
-    form = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    ids = [part.strip() for part in form.pop("candidate_ids", "").split(",") if part.strip()]
+def add_publication() -> pages.Page | Response:
+    """Log a material; a field at fault shows the form again, filled in, with the fault in words."""
+    form = {key: value for key, value in request.form.items() if key not in ("csrf_token", "candidate_ids")}
+    form["candidate_ids"] = [value for value in request.form.getlist("candidate_ids") if value]
     try:
-        data = PublicationIn().load({**form, "candidate_ids": ids})
-    except ValidationError:
-        return redirect(url_for("media.publication_list", lang=pages.page_language(), invalid=1))
-    with current_runtime().db.unit_of_work() as session:
-        publications.record_publication(session, data, identity.caller())
+        data = PublicationIn().load(form)
+    except ValidationError as exc:
+        fields = exc.messages if isinstance(exc.messages, dict) else {}
+        errors = {field: PUBLICATION_ERRORS[field] for field in fields if field in PUBLICATION_ERRORS}
+        return _publications_page(_year(), form, errors or {"outlet": PUBLICATION_ERRORS["outlet"]}, 422)
+    try:
+        with current_runtime().db.unit_of_work() as session:
+            publications.record_publication(session, data, identity.caller())
+    except publications.UnknownCandidates:
+        return _publications_page(_year(), form, {"candidate_ids": PUBLICATION_ERRORS["candidate_ids"]}, 422)
     year = data["published_on"].year
-    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year))
+    return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year), 303)
 
 
 def _render(template: str, status: int = 200, **context: object) -> pages.Page:

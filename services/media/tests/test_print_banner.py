@@ -137,3 +137,29 @@ def test_print_shrink_leaves_the_square_its_pixels() -> None:
     assert rules.print_shrink(8660, 5773, 2000) == 2
     assert rules.print_shrink(1600, 1200, 520) == 2
     assert rules.pixels_at(528, 150) == 3118 and rules.effective_dpi(1080, 528) == 52
+
+
+def test_the_banner_names_the_programme_once_and_fills_its_height(tmp_path: Path) -> None:
+    """The heading is the programme's name in each language (it says "TOP 100" itself: no second,
+    bigger "TOP 100" above it), and the lines are spread down to the bottom margin: no empty third."""
+    data, _face = photos.with_face(1600, 1200, (700, 100), 900)
+    made = banners.make_all(FACTS, data, mm=(100, 300), dpi=150)
+    path = tmp_path / "banner.pdf"
+    path.write_bytes(made[0].data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("TOP 100") == 1 and text.count("ТОП 100") == 2 and "Өмірзақ Іңкәр" in text
+    with Image.open(io.BytesIO(made[1].data)) as banner:
+        width, height = banner.size
+        inked = [
+            y
+            for y in range(0, height, 2)
+            if any(banner.getpixel((x, y))[0] > 200 for x in range(0, width, 3))
+        ]
+    # The last line ends near the bottom margin (it ended at 65% of the height, leaving a third empty).
+    assert max(inked) > 0.85 * height
+
+
+def test_spread_shares_the_free_height_among_the_gaps() -> None:
+    assert rules.spread([10, 20], 100, [0, 1, 1]) == [0, 45]
+    assert rules.spread([10, 20, 30], 60, [1, 1, 1, 1]) == [0, 10, 30]  # full: no gaps
+    assert rules.spread([80, 80], 100, [1, 1, 1]) == [0, 80]  # overfull: still in order
