@@ -152,15 +152,8 @@ def relay_command(service: str) -> None:
     Relay(runtime.db, runtime.settings.broker_url, batch=runtime.settings.relay_batch).run(stop)
 
 
-@cli.command("run")
-@click.option("--only", default=None, help="a subset of services, e.g. intake,review")
-def run_command(only: str | None) -> None:
-    """Migrate, then run every service's web server and worker until Ctrl-C."""
-    services = _services(only)
-    root = _pin_data_dir()
-    logs.configure("top100")
-    lock = _lock_data_dir(root)
-    settings = {service: config.load(service) for service in services}
+def _free_ports(services: tuple[str, ...], settings: dict[str, config.Settings]) -> dict[str, int]:
+    """Each web server's port (review's public process group too), refusing to start on a busy one."""
     ports = {service: settings[service].port for service in services}
     if "review" in services:  # review's public process group (the vote, the gallery)
         ports["review-public"] = config.web_port("review-public")
@@ -171,6 +164,19 @@ def run_command(only: str | None) -> None:
     ]
     if busy:
         raise click.ClickException(f"port(s) in use: {', '.join(busy)}. Is another `top100 run` still up?")
+    return ports
+
+
+@cli.command("run")
+@click.option("--only", default=None, help="a subset of services, e.g. intake,review")
+def run_command(only: str | None) -> None:
+    """Migrate, then run every service's web server and worker until Ctrl-C."""
+    services = _services(only)
+    root = _pin_data_dir()
+    logs.configure("top100")
+    lock = _lock_data_dir(root)
+    settings = {service: config.load(service) for service in services}
+    ports = _free_ports(services, settings)
     for service in services:
         migrate.upgrade(service, settings[service].database_url)
     runner.say(f"data dir {root}; broker {_without_password(config.broker_url())}")

@@ -202,6 +202,20 @@ def request_code(
             number_block=signals.number_block(secret, phone),
         )
     )
+    _code_requested(session, view, verification, phone, code, language, expires_at)
+    return Sent(verification, expires_at)
+
+
+def _code_requested(
+    session: Session,
+    view: queries.ContestView,
+    verification: str,
+    phone: str,
+    code: str,
+    language: str,
+    expires_at: datetime,
+) -> None:
+    """`vote.code_requested` in the outbox: notify sends the code by SMS (the only copy in clear)."""
     payload = {
         "verification_id": verification,
         "contest_id": view.id,
@@ -215,7 +229,6 @@ def request_code(
         session,
         Event(type="vote.code_requested", version=1, region=region, producer=PRODUCER, payload=payload),
     )
-    return Sent(verification, expires_at)
 
 
 def check_code(session: Session, verification_id: str, code: str, now: datetime, secret: str) -> Checked:
@@ -264,6 +277,26 @@ def _next_id(session: Session) -> object:
     return select(func.coalesce(func.max(Vote.id), 0) + 1).scalar_subquery()
 
 
+def _vote_row(
+    view: queries.ContestView,
+    voter_hash: str,
+    candidate_id: str,
+    requester: Requester,
+    now: datetime,
+    secret: str,
+) -> dict[str, object]:
+    """A current vote's columns: the voter as its hash, the address as its network, the browser hashed."""
+    return {
+        "contest_id": view.id,
+        "candidate_id": candidate_id,
+        "voter_hash": voter_hash,
+        "network": rules.network_of(requester.address),
+        "browser": rules.browser_hash(secret, requester.browser_id),
+        "recorded_at": now,
+        "current": True,
+    }
+
+
 def cast_vote(
     session: Session,
     view: queries.ContestView,
@@ -283,15 +316,7 @@ def cast_vote(
     _open(view, now)
     if candidate_id not in view.candidate_ids:
         raise Invalid("candidate_unknown")
-    row = {
-        "contest_id": view.id,
-        "candidate_id": candidate_id,
-        "voter_hash": voter_hash,
-        "network": rules.network_of(requester.address),
-        "browser": rules.browser_hash(secret, requester.browser_id),
-        "recorded_at": now,
-        "current": True,
-    }
+    row = _vote_row(view, voter_hash, candidate_id, requester, now, secret)
     mine = (Vote.contest_id == view.id) & (Vote.voter_hash == voter_hash) & Vote.current
     # Core statements on the unit of work's connection: the ORM adds nothing to these, but its cost.
     connection = session.connection()
