@@ -366,5 +366,8 @@ DECISION_PAGE: dict[str, Text] = {
     "confirm_first": N_("Confirm and record the decision"),
     "back": N_("Back to the form"),
     "until_confirm": N_("Nothing is recorded until you confirm."),
+    "no_year": N_("The year must be a year, such as 2026."),
+    "no_justification": N_("Write the justification: why the commission chose these candidates."),
+    "no_reason": N_("Write the reason for the correction."),
     "recheck": N_("To check again: regional corrections an admin allowed after this decision"),
 }

@@ -18,7 +18,7 @@ from tests.browser.conftest import System
 
 #: The browser tests share one system: a region no other browser test works in (a decision closes
 #: the region's scoring).
-REGION = "pavlodar"
+REGION = "north_kazakhstan"
 
 
 def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(

@@ -27,7 +27,7 @@ from services.review.queries import stages, visibility
 from services.review.rules import decisions as rules
 from services.review.rules import fingerprint, roles
 from services.review.rules.stages import scope_of
-from shared import clock, identity, pages, problems, regions
+from shared import clock, i18n, identity, pages, problems, regions
 from shared.web import current_runtime
 
 bp = Blueprint("review_decision_pages", __name__)
@@ -137,6 +137,17 @@ def _data(caller: identity.Identity, stage: str) -> dict[str, Any]:
     }
 
 
+def _missing(data: dict[str, Any], corrects: str | None) -> str | None:
+    """The word that names what the form lacks (the API's `errors` are not for people), or None."""
+    if data["year"] is None:
+        return "no_year"
+    if not data["justification"].strip():
+        return "no_justification"
+    if corrects and not data["reason"].strip():
+        return "no_reason"
+    return None
+
+
 @bp.post("/decisions/new")
 @identity.roles(*sorted(roles.CHAIRS))
 def post_decision() -> ResponseReturnValue:
@@ -149,9 +160,9 @@ def post_decision() -> ResponseReturnValue:
     if request.form.get("back"):
         return _form_page()
     confirmed = request.form.get("confirm") == "1"
-    if data["year"] is None or not data["justification"].strip() or (corrects and not data["reason"].strip()):
-        message = problems.text(messages.CATALOG, "problem.validation_failed.detail", lang)
-        return _form_page(422, message)
+    missing = _missing(data, corrects)
+    if missing is not None:
+        return _form_page(422, i18n.translate(messages.DECISION_PAGE[missing], lang))
     try:
         with current_runtime().db.unit_of_work() as session:
             decision = decisions.record_decision(session, caller, data, corrects=corrects)

@@ -128,6 +128,10 @@ def test_a_refused_first_decision_never_reaches_the_confirmation_step(
     form = {"csrf_token": csrf_token(html), "year": "2026", "advanced": ids[:11], "justification": "Ж."}
     refused = client.post("/decisions/new", data=form)
     assert refused.status_code == 409 and 'id="confirm"' not in refused.get_data(as_text=True)
+    # A form without its justification says so in words, on the page, never "see `errors`".
+    unjustified = client.post("/decisions/new", data={**form, "advanced": ids[:2], "justification": " "})
+    said = unjustified.get_data(as_text=True)
+    assert unjustified.status_code == 422 and "Напишите обоснование" in said and "`errors`" not in said
     # Nor does a forged confirmation record more than the quota.
     assert client.post("/decisions/new", data={**form, "confirm": "1"}).status_code == 409
     assert _count(runtime, Decision) == 0
