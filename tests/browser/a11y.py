@@ -4,6 +4,10 @@
 button or link without a name, text below WCAG AA contrast (4.5:1, or 3:1 for large text) against
 the background it is drawn on, a page wider than the screen (a 360 px phone scrolls sideways), a
 page without a language. Every browser test of a page can call it.
+
+`out_of_reach(page)` lists what a person cannot use though it is there: a control scrolled out of
+sight in a region that scrolls sideways (the decision's boxes past a narrow form's right edge), and
+the API's words on a page (a detail saying "see `errors`").
 """
 
 from __future__ import annotations
@@ -80,4 +84,38 @@ _SCRIPT = r"""
 def problems(page: Any) -> list[str]:
     """What keeps `page` (as rendered now) from being usable by everyone."""
     found: list[str] = page.evaluate(_SCRIPT)
+    return found
+
+
+_OUT_OF_REACH = r"""
+() => {
+  const problems = [];
+  const sideways = (el) => {
+    const style = getComputedStyle(el);
+    return ['auto', 'scroll', 'hidden'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+  };
+  const controls = 'input, select, textarea, button, a[href]'.split(', ').map((c) => 'main ' + c).join(', ');
+  for (const el of document.querySelectorAll(controls)) {
+    const box = el.getBoundingClientRect();
+    if (el.type === 'hidden' || box.width === 0) continue;
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (!sideways(node)) continue;
+      const frame = node.getBoundingClientRect();
+      if (box.right > frame.right + 1 || box.left < frame.left - 1) {
+        problems.push('scrolled out of sight: ' + el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+          + ' (' + Math.round(box.right - frame.right) + ' px past the edge of its region)');
+      }
+      break;
+    }
+  }
+  const text = document.querySelector('main') ? document.querySelector('main').innerText : '';
+  for (const word of text.match(/`[a-z_]+`/g) || []) problems.push('the API\'s word on the page: ' + word);
+  return problems;
+}
+"""
+
+
+def out_of_reach(page: Any) -> list[str]:
+    """Controls a person cannot reach as the page is drawn, and words meant for programs."""
+    found: list[str] = page.evaluate(_OUT_OF_REACH)
     return found

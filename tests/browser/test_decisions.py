@@ -18,7 +18,7 @@ from tests.browser.conftest import System
 
 #: The browser tests share one system: a region no other browser test works in (a decision closes
 #: the region's scoring).
-REGION = "pavlodar"
+REGION = "north_kazakhstan"
 
 
 def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
@@ -57,6 +57,19 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
 
     page.locator('input[name="advanced"]:checked').nth(10).uncheck()
     page.click("#record")
+    page.wait_for_load_state()
+    # What will be recorded, nothing yet; "back" keeps every choice; then confirmed.
+    assert page.locator("#will-advance li").count() == 10
+    assert "a@example.kz" in page.locator("#will-be-present").inner_text()
+    shot(page, "decision-confirm-kk")
+    page.click("#back")
+    page.wait_for_load_state()
+    assert page.locator('input[name="advanced"]:checked').count() == 10
+    page.click("#record")
+    page.wait_for_load_state()
+    with review.db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Decision).where(Decision.scope == REGION)) == 0
+    page.click("#confirm")
     page.wait_for_load_state()
     assert page.locator("#decision").count() == 1
     shot(page, "decision-recorded-kk")

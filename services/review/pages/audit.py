@@ -85,7 +85,9 @@ def _entries(limit: int, page: int = 1, paged: bool = False) -> Shown:
 @identity.roles(*sorted(roles.AUDITORS))
 def audit_page() -> pages.Page:
     raw = request.args.get("page", "1")
-    shown = _entries(PER_PAGE, int(raw) if raw.isdigit() else 1, paged=True)
+    # "²" is a digit to `str.isdigit` but no number to `int`: any page number but ASCII digits is 1.
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 1
+    shown = _entries(PER_PAGE, number, paged=True)
     kept = {key: value for key, value in request.args.items() if value and key not in ("page", "lang")}
     return pages.render(
         "audit.html",

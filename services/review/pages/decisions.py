@@ -2,10 +2,13 @@
 present; the refusal (quota, deadline, incomplete candidates...) in the chair's language, and the
 protocol's downloads once recorded. A plain form (CSRF token), no script needed.
 
-Once the scope has a decision the page corrects it: every candidate that decision was about is
-listed with the outcome in force ticked, their scores and place beside them. Sending the form shows
-what the correction changes ("will now advance: ...; will no longer advance: ...") and records
-nothing; the chair confirms on that second step. The national chair's page lists the regional
+Sending the form records nothing: it is checked as if recorded (quota, deadline, complete files) and
+rolled back, and a confirmation step shows what will be recorded (who advances, in rank order, the
+members present, the place, the justification) with "confirm" and "back" (the form again, as filled).
+Only "confirm" records. Once the scope has a decision the page corrects it: every candidate that
+decision was about is listed with the outcome in force ticked, their scores and place beside them,
+and the confirmation step shows what the correction changes ("will now advance: ...; will no longer
+advance: ..."). The national chair's page lists the regional
 corrections an admin allowed after the republican decision: that decision is to be checked again.
 """
 
@@ -24,14 +27,16 @@ from services.review.queries import stages, visibility
 from services.review.rules import decisions as rules
 from services.review.rules import fingerprint, roles
 from services.review.rules.stages import scope_of
-from shared import clock, identity, pages, problems, regions
+from shared import clock, i18n, identity, pages, problems, regions
 from shared.web import current_runtime
 
 bp = Blueprint("review_decision_pages", __name__)
 
 
 class _Preview(Exception):
-    """Raised inside the unit of work to roll a checked correction back: the preview writes nothing."""
+    """Raised inside the unit of work to roll a checked decision back: the preview writes nothing.
+
+    Its one argument: the correction's change, or None for a first decision."""
 
 
 def _stage(caller: identity.Identity) -> str:
@@ -62,6 +67,7 @@ def _form_page(
     refusal: str | None = None,
     candidates: list[Any] | None = None,
     preview: rules.Change | None = None,
+    confirming: bool = False,
 ) -> pages.Page:
     """The form: a first decision, or the correction of the one in force (its outcome ticked)."""
     caller = identity.caller()
@@ -95,6 +101,7 @@ def _form_page(
         chosen=chosen,
         form=request.form,
         preview=preview,
+        confirming=confirming,
         names=names,
         rechecks=rechecks,
         conflicted=conflicted,
@@ -130,6 +137,17 @@ def _data(caller: identity.Identity, stage: str) -> dict[str, Any]:
     }
 
 
+def _missing(data: dict[str, Any], corrects: str | None) -> str | None:
+    """The word that names what the form lacks (the API's `errors` are not for people), or None."""
+    if data["year"] is None:
+        return "no_year"
+    if not data["justification"].strip():
+        return "no_justification"
+    if corrects and not data["reason"].strip():
+        return "no_reason"
+    return None
+
+
 @bp.post("/decisions/new")
 @identity.roles(*sorted(roles.CHAIRS))
 def post_decision() -> ResponseReturnValue:
@@ -139,16 +157,18 @@ def post_decision() -> ResponseReturnValue:
     lang = pages.page_language()
     data = _data(caller, stage)
     corrects = request.form.get("corrects") or None
-    confirmed = corrects is None or request.form.get("confirm") == "1"
-    if data["year"] is None or not data["justification"].strip() or (corrects and not data["reason"].strip()):
-        message = problems.text(messages.CATALOG, "problem.validation_failed.detail", lang)
-        return _form_page(422, message)
+    if request.form.get("back"):
+        return _form_page()
+    confirmed = request.form.get("confirm") == "1"
+    missing = _missing(data, corrects)
+    if missing is not None:
+        return _form_page(422, i18n.translate(messages.DECISION_PAGE[missing], lang))
     try:
         with current_runtime().db.unit_of_work() as session:
             decision = decisions.record_decision(session, caller, data, corrects=corrects)
             if not confirmed:
-                previous = session.get(Decision, corrects)
-                raise _Preview(rules.change(previous.advanced if previous else (), decision.advanced))
+                previous = session.get(Decision, corrects) if corrects else None
+                raise _Preview(rules.change(previous.advanced, decision.advanced) if previous else None)
             audit.record(
                 session,
                 caller,
@@ -166,7 +186,7 @@ def post_decision() -> ResponseReturnValue:
         detail = problems.text(messages.CATALOG, f"problem.{refused.code}.detail", lang, refused.params)
         return _form_page(refused.status, detail, refused.candidates)
     except _Preview as preview:
-        return _form_page(preview=preview.args[0])
+        return _form_page(preview=preview.args[0], confirming=True)
     return redirect(url_for("review_decision_pages.decision_page", decision_id=decision_id, lang=lang))
 
 

@@ -261,7 +261,8 @@ def test_the_decision_page_counts_flags_and_ticks_the_members_present(
         "justification": "Ең үздіктері.",
         "members_present": [member.identity.email, chair.identity.email, "guest@example.kz"],
     }
-    assert chair.post("/decisions/new", data=form).status_code == 302
+    assert chair.post("/decisions/new", data=form).status_code == 200  # what will be recorded
+    assert chair.post("/decisions/new", data={**form, "confirm": "1"}).status_code == 302
     with runtime.db.unit_of_work() as session:
         decision = session.scalars(select(Decision)).one()
         assert decision.members_present == [member.identity.email, chair.identity.email, "guest@example.kz"]

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from services.review.models import Decision
 from services.review.tests import seeding
 from services.review.tests.people import csrf_token
+from shared import i18n
 from shared.runtime import Runtime
 
 
@@ -46,7 +47,7 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     assert refused in answer.get_data(as_text=True) and "10" in answer.get_data(as_text=True)
     with runtime.db.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Decision)) == 0
-    done = client.post("/decisions/new", data={**form, "advanced": ids[:10]})
+    done = client.post("/decisions/new", data={**form, "advanced": ids[:10], "confirm": "1"})
     assert done.status_code == 302
     decision_page = client.get(done.headers["Location"]).get_data(as_text=True)
     pdf_link = re.search(r'id="protocol-pdf" href="([^"]+)"', decision_page)
@@ -62,6 +63,80 @@ def test_a_chair_hits_the_quota_then_records_and_downloads_the_protocol(
     assert 'name="corrects"' in again
 
 
+def _count(runtime: Runtime, table: object) -> int:
+    with runtime.db.unit_of_work() as session:
+        return session.scalar(select(func.count()).select_from(table))  # type: ignore[arg-type]
+
+
+def test_a_first_decision_shows_what_will_be_recorded_and_records_only_once_confirmed(
+    runtime: Runtime, client_as: Callable[..., FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Send: a page with who advances (in rank order), the members present by name, the justification;
+    nothing written, not even an event. Back: the form as filled. Confirm: recorded."""
+    from services.review.models import outbox
+
+    monkeypatch.setenv("TOP100_NOW", "2026-10-10T12:00:00+05:00")
+    with runtime.db.unit_of_work() as session:
+        ids = [seeding.candidate(session, "almaty", last_name=f"Нұрлан{i:02d}").id for i in range(12)]
+    client = client_as("regional_chair", "almaty", language="kk", name="Гүлнар Төраға")
+    html = client.get("/decisions/new?year=2026").get_data(as_text=True)
+    chair_email = client.identity.email  # type: ignore[attr-defined]
+    form = {
+        "csrf_token": csrf_token(html),
+        "year": "2026",
+        "advanced": ids[:10],
+        "justification": "Комиссия ең үздіктерін таңдады.",
+        "members_present": [chair_email, "qonaq@example.kz"],
+        "place": "Алматы, 12-аудитория",
+    }
+    events_before = _count(runtime, outbox)
+    shown = client.post("/decisions/new", data=form)
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'id="confirm"' in page and 'id="back"' in page
+    assert 'id="decision-form"' not in page  # the confirmation step alone, not the form again
+    advancing = re.search(r'<ol id="will-advance">(.*?)</ol>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert advancing.count("<li>") == 10 and "Нұрлан10" not in advancing and "Нұрлан00" in advancing
+    present = re.search(r'<ul id="will-be-present">(.*?)</ul>', page, re.S).group(1)  # type: ignore[union-attr]
+    assert "Гүлнар Төраға" in present and "qonaq@example.kz" in present and chair_email not in present
+    assert "Комиссия ең үздіктерін таңдады." in page and "Алматы, 12-аудитория" in page
+    assert i18n.translate("Will advance: %(count)s of %(quota)s", "kk", {"count": 10, "quota": 10}) in page
+    assert _count(runtime, Decision) == 0 and _count(runtime, outbox) == events_before
+    # Back: the form, every choice kept; still nothing recorded.
+    back = client.post("/decisions/new", data={**form, "confirm": "1", "back": "1"}).get_data(as_text=True)
+    assert 'id="decision-form"' in back and 'id="confirm"' not in back
+    assert sorted(re.findall(r'name="advanced" value="([^"]+)"[^>]* checked', back)) == sorted(ids[:10])
+    assert re.search(rf'value="{re.escape(chair_email)}" checked', back)
+    assert 'value="qonaq@example.kz"' in back and "Алматы, 12-аудитория" in back
+    assert _count(runtime, Decision) == 0
+    confirmed = client.post("/decisions/new", data={**form, "confirm": "1"})
+    assert confirmed.status_code == 302
+    with runtime.db.unit_of_work() as session:
+        decision = session.scalars(select(Decision)).one()
+        assert sorted(decision.advanced) == sorted(ids[:10])
+        assert decision.members_present == [chair_email, "qonaq@example.kz"]
+        assert decision.place == "Алматы, 12-аудитория"
+
+
+def test_a_refused_first_decision_never_reaches_the_confirmation_step(
+    runtime: Runtime, client_as: Callable[..., FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOP100_NOW", "2026-10-10T12:00:00+05:00")
+    with runtime.db.unit_of_work() as session:
+        ids = [seeding.candidate(session, "almaty").id for _ in range(12)]
+    client = client_as("regional_chair", "almaty", language="ru")
+    html = client.get("/decisions/new?year=2026").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(html), "year": "2026", "advanced": ids[:11], "justification": "Ж."}
+    refused = client.post("/decisions/new", data=form)
+    assert refused.status_code == 409 and 'id="confirm"' not in refused.get_data(as_text=True)
+    # A form without its justification says so in words, on the page, never "see `errors`".
+    unjustified = client.post("/decisions/new", data={**form, "advanced": ids[:2], "justification": " "})
+    said = unjustified.get_data(as_text=True)
+    assert unjustified.status_code == 422 and "Напишите обоснование" in said and "`errors`" not in said
+    # Nor does a forged confirmation record more than the quota.
+    assert client.post("/decisions/new", data={**form, "confirm": "1"}).status_code == 409
+    assert _count(runtime, Decision) == 0
+
+
 def _decide_ten_of_fifteen(runtime: Runtime, client: FlaskClient) -> list[str]:
     with runtime.db.unit_of_work() as session:
         ids = [seeding.candidate(session, "almaty", last_name=f"Сәрсен{i:02d}").id for i in range(15)]
@@ -73,7 +148,7 @@ def _decide_ten_of_fifteen(runtime: Runtime, client: FlaskClient) -> list[str]:
         "justification": "Ең үздіктері.",
         "members_present": "a@example.kz",
     }
-    assert client.post("/decisions/new", data=form).status_code == 302
+    assert client.post("/decisions/new", data={**form, "confirm": "1"}).status_code == 302
     return ids
 
 
