@@ -27,9 +27,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from services.review.operations import decisions
+from services.review.operations import decisions, votes
 from services.review.tests import seeding
-from shared import identity, testing
+from shared import clock, identity, testing
 from shared.handling import handle
 from tests.browser import a11y, axe
 from tests.browser.conftest import PHONE, SCREENSHOTS, System
@@ -45,7 +45,15 @@ ANONYMOUS = "anonymous"
 #: Routes that answer something other than a page (files, photos, CSV, probes): not walked.
 NOT_PAGES = {
     "review": {"review_audit_pages.audit_csv"},
-    "media": {"media.kit_download", "media.photo", "files.download", "media_public.photo"},
+    # Files, not pages: a kit, a photo, one candidate's ZIP, the crop point's preview image.
+    "media": {
+        "media.kit_download",
+        "media.photo",
+        "files.download",
+        "media_public.photo",
+        "media.candidate_files",
+        "media_focus.preview",
+    },
     "notify": {"notify.message_file"},
 }
 
@@ -121,6 +129,12 @@ STOPS = [
     Stop("rankings", "review", "review.rankings_page", "/rankings"),
     Stop("dashboard", "review", "review_dashboard.dashboard_page", "/dashboard"),
     Stop("audit", "review", "review_audit_pages.audit_page", "/audit"),
+    Stop(
+        "vote-signals",
+        "review",
+        "review_vote_pages.signals_page",
+        "/votes/2026-regional-" + DECIDED + "/signals",
+    ),
     Stop("decision-form", "review", "review_decision_pages.new_decision", "/decisions/new"),
     Stop(
         "decision-first", "review", "review_decision_pages.new_decision", "/decisions/new", _REGIONAL, SCORING
@@ -205,6 +219,8 @@ def _seed_review(system: System) -> dict[str, str]:
     with runtime.db.unit_of_work() as session:
         body = {"year": 2026, "stage": "regional", "region": DECIDED, "advanced": decided[:10]}
         decision = decisions.record_decision(session, chair, {**body, "justification": "Ең үздік он."}).id
+    with runtime.db.unit_of_work() as session:  # the region's public vote, for its signals page
+        votes.contest_of(session, 2026, "regional", DECIDED, clock.utcnow())
     return {"regional": decided[11], "republican": republican, "scoring": scoring[0], "decision": decision}
 
 
