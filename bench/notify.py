@@ -36,16 +36,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.notify import rules  # noqa: E402
-from services.notify.operations import compose, templating  # noqa: E402
+from services.notify.operations import compose, notices, templating  # noqa: E402
 from services.notify.operations.providers import HttpSms, SmtpMailer  # noqa: E402
 from services.notify.operations.providers.sms import Gateway  # noqa: E402
 from services.notify.tests import servers  # noqa: E402
 from services.notify.tests.factories import submitted  # noqa: E402
-from shared import broker, clock, config, migrate, testing  # noqa: E402
+from shared import broker, calendar, clock, config, migrate, testing  # noqa: E402
 from shared.regions import region_codes  # noqa: E402
 
 NOW = "2026-09-20T12:00:00+05:00"  # outside the SMS quiet hours
-INDEX = re.compile(r"b(\d+)@|bench-(\d+)")
+#: Each event's number, in its email address and in its phone (an SMS carries no id since letters
+#: carry none: the bench tells them apart by the number they go to).
+INDEX = re.compile(r"b(\d+)@|\+7701(\d{7})$")
 
 
 def _events(n: int) -> list:  # type: ignore[type-arg]
@@ -53,6 +55,7 @@ def _events(n: int) -> list:  # type: ignore[type-arg]
     events = []
     for index in range(n):
         event = submitted(nomination_id=f"bench-{index:05d}", email=f"b{index}@example.kz")
+        event.payload["contacts"]["phone"] = f"+7701{index:07d}"
         events.append(dataclasses.replace(event, region=regions[index % len(regions)]))
     return events
 
@@ -119,7 +122,7 @@ def _bus_round(
     for (_sender, recipients, _raw), at in zip(smtp.handler.received, smtp.handler.at, strict=True):
         latencies.append(at - published[_index(recipients[0])])
     for (_headers, body), at in zip(gateway.requests, gateway.at, strict=True):
-        latencies.append(at - published[_index(body["text"])])
+        latencies.append(at - published[_index(body["to"])])
     first, last = min(published.values()), max([*smtp.handler.at, *gateway.at])
     cuts = quantiles(latencies, n=100)
     return {
@@ -146,12 +149,19 @@ def _bare_round(n: int, smtp: servers.Smtp, gateway: servers.Gateway) -> float:
     for event in _events(n):
         data = event.payload
         name = data["candidate"]
+        language = data["language"]
         params = {
             "audience": "student",
             "name": f"{name['last_name']} {name['first_name']} {name['patronymic']}",
+            "greeting_name": rules.greeting_name(
+                name["first_name"], name["patronymic"], language, name["last_name"]
+            ),
             "reference": rules.short_reference(data["nomination_id"]),
             "nomination_id": data["nomination_id"],
-            "region": event.region,
+            "region": notices.region_name(event.region, language),
+            "decided_by": notices.local_date(
+                calendar.default_calendar(data["year"]).regional_decisions_close, language
+            ),
         }
         email = templating.render(
             "email", email_seed["subject"], email_seed["body"], data["language"], params

@@ -80,10 +80,18 @@ def nomination() -> Nomination:
     )  # fmt: skip
     n.progress = Progress(
         stage="regional",
-        decisions=[{"type": "candidate.registered", "stage": "regional", "outcome": None, "at": "09-21"}],
+        decisions=[
+            {
+                "type": "candidate.registered",
+                "stage": "regional",
+                "outcome": None,
+                "at": "09-21",
+                "correction": False,
+            },
+        ],
         photo_status="processed",
         photo_reason=None,
-        notifications=[{"channel": "email", "template": "received", "at": "09-20"}],
+        notifications=[{"channel": "email", "template": "received", "at": "09-20", "status": "sent"}],
         updated_at=now,
     )
     return n
