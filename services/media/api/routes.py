@@ -99,7 +99,15 @@ def get_kit(kit_id: str) -> tuple[Response, int]:
 @blp.route("/publications", methods=["POST"])
 @body(blp, PublicationIn, examples.PUBLICATION_IN)
 @blp.response(201, PublicationOut, example=examples.PUBLICATION)
-@problems(blp, 400, 401, 403, 422)
+@problems(
+    blp,
+    400,
+    401,
+    403,
+    422,
+    s422="`invalid_body`: `errors` names each field at fault; field.invalid on `candidate_ids`: an id "
+    "of no candidate the media team may see (a republican-stage or winning candidate who consents)",
+)
 @identity.roles(*TEAM)
 def add_publication() -> tuple[Response, int]:
     """Log a material an outlet published: counted in the year it was published."""
