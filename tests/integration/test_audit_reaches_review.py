@@ -101,7 +101,7 @@ def test_the_audit_log_refuses_changes_on_postgres_for_the_owner_and_the_product
     (applied in a transaction rolled back: roles are cluster-wide) withholds the grants from
     `<service>_app`, who may still add an entry."""
     monkeypatch.setenv("TOP100_DATA_DIR", str(tmp_path))
-    audit = importlib.import_module(f"services.{service}.audit")
+    audit = importlib.import_module(f"services.{service}.operations.audit")
     with testing.postgres_runtime(service, config.load(service)) as runtime:
         with runtime.db.unit_of_work() as session:
             audit.record(session, None, "probe", region="almaty")
