@@ -81,6 +81,12 @@ def server_unavailable(message: str) -> None:
     pytest.skip(f"SKIPPED LOUDLY: {message}")
 
 
+def require_tool(command: str, package: str, what: str) -> None:
+    """Skip (loudly) or, where servers are required, fail when `command` is not on the PATH."""
+    if shutil.which(command) is None:
+        server_unavailable(f"{command.upper()} NOT FOUND ({package}): {what}")
+
+
 def require(name: str, address: tuple[str, int]) -> None:
     if not reachable(address):
         server_unavailable(f"{name} UNREACHABLE at {address[0]}:{address[1]}: integration test not run")

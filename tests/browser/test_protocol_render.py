@@ -9,7 +9,6 @@ Without `pdftoppm` (poppler-utils) the test skips loudly, and fails where server
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,8 +102,7 @@ def overflows(pdf: bytes) -> list[str]:
 
 def rendered(pdf: bytes, name: str) -> list[Path]:
     """The PDF drawn by poppler at 60 dpi, a PNG per page under var/screenshots/."""
-    if shutil.which("pdftoppm") is None:
-        testing.server_unavailable("PDFTOPPM NOT FOUND (poppler-utils): the protocol is not rendered")
+    testing.require_tool("pdftoppm", "poppler-utils", "the protocol is not rendered")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     source = SCREENSHOTS / f"{name}.pdf"
     source.write_bytes(pdf)

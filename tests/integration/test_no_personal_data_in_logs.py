@@ -154,6 +154,8 @@ class _RefusingSmtp(socketserver.StreamRequestHandler):
 @pytest.fixture
 def refusing_smtp() -> Iterator[int]:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _RefusingSmtp)
+    # notify keeps its SMTP connections open: closing the server must not wait for those clients
+    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield server.server_address[1]
     server.shutdown()

@@ -23,6 +23,7 @@ from services.media.models import Asset, Candidate, outbox
 from services.media.operations import banners, imaging
 from services.media.tests import photos
 from services.media.tests.factories import event, media_token, stored_photo, submitted
+from shared import testing
 from shared.handling import handle
 from shared.runtime import Runtime
 
@@ -36,6 +37,7 @@ WARNINGS = {
 
 def _pdf_images(pdf: bytes, folder: Path) -> list[tuple[int, int]]:
     """(width, height) of every image the PDF embeds, as poppler's pdfimages lists them."""
+    testing.require_tool("pdfimages", "poppler-utils", "the banner's images are not listed")
     path = folder / "banner.pdf"
     path.write_bytes(pdf)
     listed = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True)
@@ -146,6 +148,7 @@ def test_the_banner_names_the_programme_once_and_fills_its_height(tmp_path: Path
     made = banners.make_all(FACTS, data, mm=(100, 300), dpi=150)
     path = tmp_path / "banner.pdf"
     path.write_bytes(made[0].data)
+    testing.require_tool("pdftotext", "poppler-utils", "the banner's text is not read")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("TOP 100") == 1 and text.count("ТОП 100") == 2 and "Өмірзақ Іңкәр" in text
     with Image.open(io.BytesIO(made[1].data)) as banner:
