@@ -29,9 +29,7 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,11 +45,14 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import gunicorn, stop  # noqa: E402  (the repository on the path first)
+
 NOW = "2026-10-10T12:00:00+05:00"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 CONTEST = "2026-regional-almaty"
 BARE_CONTEST = "2026-regional-astana"
 CANDIDATES = 10
+PUBLIC_APP = "services.review.public_app:create_app()"
 
 
 def prepare(url: str, work: Path, secret_key: str) -> tuple[list[str], datetime]:
@@ -90,40 +91,6 @@ def voter_cookies(count: int, secret_key: str, closes_at: datetime) -> list[tupl
         voter = rules.voter_hash(vote_secret, f"+7701{index:07d}")
         voters.append((voter, signer.dumps({CONTEST: [voter, int(closes_at.timestamp())]})))
     return voters
-
-
-def gunicorn(env: dict[str, str], log: Path, workers: int) -> tuple[subprocess.Popen, int]:  # type: ignore[type-arg]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    environment = {
-        **os.environ,
-        **env,
-        "TOP100_BIND": f"127.0.0.1:{port}",
-        "TOP100_SERVICE": "review-public",
-        "TOP100_WEB_WORKERS": str(workers),
-        "TOP100_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*command, "--access-logfile", "/dev/null", "services.review.public_app:create_app()"],
-            cwd=ROOT,
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            time.sleep(1.0)
-            return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 class Voters:
@@ -274,8 +241,15 @@ def main() -> None:
         voters = voter_cookies(args.voters, secret_key, closes_at)
         share = len(voters) // args.clients
         pools = [Voters(voters[i * share : (i + 1) * share], candidates, seed=i) for i in range(args.clients)]
-        env = {"REVIEW_DATABASE_URL": url, "TOP100_DATA_DIR": str(work), "TOP100_NOW": NOW}
-        proc, port = gunicorn({**env, "TOP100_SECRET_KEY": secret_key}, work / "public.log", args.workers)
+        env = {
+            "REVIEW_DATABASE_URL": url,
+            "TOP100_DATA_DIR": str(work),
+            "TOP100_NOW": NOW,
+            "TOP100_SECRET_KEY": secret_key,
+            "TOP100_WEB_WORKERS": str(args.workers),
+            "TOP100_LOG_LEVEL": "WARNING",
+        }
+        proc, port = gunicorn("review-public", PUBLIC_APP, env, work / "public.log")
         vote_phase(port, pools, 2.0)  # warm-up: connections, caches (its votes are checked too)
         rates, bares, ratios, parallel_ratios, all_latencies = [], [], [], [], []
         for round_no in range(1, args.rounds + 1):
@@ -311,8 +285,7 @@ def main() -> None:
             raise SystemExit(1)
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(30)
+            stop(proc)
         testing.postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
