@@ -16,18 +16,26 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 
 from shared import apidocs, identity
-from shared.problemdocs import Problem, by_field
 from shared.problems import PROBLEM_JSON, STATUS_CODES, TYPE_BASE
 
 BEARER, COOKIE = "bearerToken", "sessionCookie"
 
 
-class ProblemOut(Problem):
+class ProblemOut(Schema):
     """RFC 9457 problem details, in the Accept-Language's kk, ru or en, with `code`, and `errors` (field
     to messages) on a 422."""
 
-    errors = by_field()
-    codes = by_field("the codes of `errors`' messages, by field (`field.required`)")
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "the codes of `errors`' messages, by field (`field.required`)"},
+    )
     problems = fields.Dict(
         keys=fields.String(),
         values=fields.String(),

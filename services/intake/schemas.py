@@ -21,7 +21,6 @@ from marshmallow import RAISE, Schema, fields, missing, validate
 
 from services.intake import rules
 from shared.i18n import LANGUAGES
-from shared.problemdocs import Problem, by_field
 
 STATUSES = ("submitted", "withdrawn")
 
@@ -491,8 +490,21 @@ class CollegeOut(Schema):
     name = fields.String()
 
 
-class ProblemOut(Problem):
+class ProblemOut(Schema):
     """RFC 9457 problem details, with `code` (409) or `errors` (422) as extensions."""
 
-    errors = by_field("field path (student.iin, achievements.2.year) to messages")
-    codes = by_field("the same paths to message codes, for programs")
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "field path (student.iin, achievements.2.year) to messages"},
+    )
+    codes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "the same paths to message codes, for programs"},
+    )
