@@ -25,9 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.intake.models import Achievement, Nomination, Photo, Progress, Statement
+from services.intake.models import Nomination, Photo, Progress
+from services.intake.operations.nominations import apply
 from services.intake.operations.render import represent
+from services.intake.operations.validation import load_nomination
 from services.intake.schemas import NominationOut
+from services.intake.tests import factories
 
 SENTENCE = {
     "kk": "Мен колледжде оқимын және әр сабақтан жаңа білім алуға тырысамын. ",
@@ -37,7 +40,19 @@ SENTENCE = {
 
 
 def nomination() -> Nomination:
+    """A minor's nomination made as a submission makes it (`apply` of the tests' document, checked):
+    a guardian, three achievements and three statements of about 260 words; then a photo and progress."""
     now = datetime(2026, 9, 20, 5, tzinfo=UTC)
+    guardian = {"full_name": "Серік Нұрланов", "phone": "+77017654321"}
+    achievement = {"title": "WorldSkills", "year": 2025, "level": "national", "description": "Құзырет"}
+    doc = factories.nomination(
+        birth=date(2009, 3, 14),
+        achievements=[achievement] * 3,
+        statements={lang: text * 26 for lang, text in SENTENCE.items()},
+        consent={"personal_data": True, "publication": True, "guardian": guardian},
+    )
+    data, errors = load_nomination(doc, day=now.date())
+    assert not errors, errors
     n = Nomination(
         id="3f1c2a9e-5b7d-4e21-9a0c-6d8e2f4b1a37",
         year=2026,
@@ -46,34 +61,10 @@ def nomination() -> Nomination:
         portal_key_id="bench",
         sandbox=False,
         status="submitted",
-        iin="090314650012",
-        last_name="Нұрланова",
-        first_name="Әйгерім",
-        patronymic="Серікқызы",
-        birth_date=date(2009, 3, 14),
-        email="aigerim@example.kz",
-        phone="+77011234567",
-        language="kk",
-        specialty="Бағдарламалық қамтамасыз ету",
-        course=3,
-        academic_standing="excellent",
-        categories=["skills_contests", "science_creativity_sport"],
-        consent_personal_data=True,
-        consent_publication=True,
-        guardian_full_name="Серік Нұрланов",
-        guardian_phone="+77017654321",
-        coordinator_full_name="Сәуле Омарова",
-        coordinator_email="coordinator@example.kz",
-        coordinator_phone="+77272345678",
         submitted_at=now,
-        updated_at=now,
         withdrawn_at=None,
     )
-    n.achievements = [
-        Achievement(position=i, title=f"WorldSkills {i}", year=2025, level="national", description="Құзырет")
-        for i in range(3)
-    ]
-    n.statements = [Statement(language=lang, text=text * 24, words=264) for lang, text in SENTENCE.items()]
+    apply(n, data, now)
     n.photo = Photo(
         key="k", url="u", sha256="a" * 64, content_type="image/jpeg", size=1 << 20, width=1200, height=1600,
         uploaded_at=now,
@@ -116,7 +107,6 @@ def through_the_app(rounds: int) -> None:
     from services.intake.app import create_app
     from services.intake.bootstrap import build
     from services.intake.operations import keys, refdata
-    from services.intake.tests import factories
     from shared import migrate
 
     folder = Path(tempfile.mkdtemp(prefix="render-bench-"))

@@ -30,7 +30,6 @@ import http.client
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,10 +42,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.serving import gunicorn  # noqa: E402  (the repository on the path first)
+from bench.serving import gunicorn, stop  # noqa: E402  (the repository on the path first)
 
 NOW = "2026-10-10T12:00:00+05:00"
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 SERVER_TIME = "X-Bench-Server-Time"
 SERVER_CPU = "X-Bench-Server-Cpu"
 WORDS = {
@@ -289,69 +287,62 @@ def main() -> None:
     args = parser.parse_args()
     from shared import testing
 
-    database = f"top100_bench_{uuid.uuid4().hex[:8]}"
-    testing.postgres_admin(f"CREATE DATABASE {database}")
     work = Path(tempfile.mkdtemp(prefix="top100-bench-review-"))
     proc = None
-    try:
-        url = f"{PG}/{database}"
-        data = load(url, args.seed)
-        secret = "bench-secret-" + uuid.uuid4().hex
-        env = {
-            "REVIEW_DATABASE_URL": url,
-            "TOP100_DATA_DIR": str(work),
-            "TOP100_NOW": NOW,
-            "TOP100_SECRET_KEY": secret,
-            "TOP100_WEB_WORKERS": str(args.workers),
-            "TOP100_LOG_LEVEL": "WARNING",
-        }
-        proc, port = gunicorn("review", "bench.review:timed_app()", env, work / "review.log", settle=1.5)
-        client = Client(port)
-        rng = random.Random(args.seed)
-        tokens: dict[str, str] = {}
+    with testing.scratch_postgres("top100_bench_review") as url:
+        try:
+            data = load(url, args.seed)
+            secret = "bench-secret-" + uuid.uuid4().hex
+            env = {
+                "REVIEW_DATABASE_URL": url,
+                "TOP100_DATA_DIR": str(work),
+                "TOP100_NOW": NOW,
+                "TOP100_SECRET_KEY": secret,
+                "TOP100_WEB_WORKERS": str(args.workers),
+                "TOP100_LOG_LEVEL": "WARNING",
+            }
+            proc, port = gunicorn("review", "bench.review:timed_app()", env, work / "review.log", settle=1.5)
+            client = Client(port)
+            rng = random.Random(args.seed)
+            tokens: dict[str, str] = {}
 
-        def headers(user: dict[str, Any]) -> dict[str, str]:
-            if user["id"] not in tokens:
-                tokens[user["id"]] = token(secret, user)
-            return {"Authorization": f"Bearer {tokens[user['id']]}"}
+            def headers(user: dict[str, Any]) -> dict[str, str]:
+                if user["id"] not in tokens:
+                    tokens[user["id"]] = token(secret, user)
+                return {"Authorization": f"Bearer {tokens[user['id']]}"}
 
-        lists = list_paths(data, rng)
-        members = [u for u in data["users"] if u["role"] == "regional_member"]
-        by_region: dict[str, list[str]] = {}
-        for c in data["candidates"]:
-            by_region.setdefault(c["region"], []).append(c["id"])
-        results: dict[str, tuple[list[float], list[float], list[float]]] = {
-            "empty": ([], [], []),
-            "list": ([], [], []),
-            "score": ([], [], []),
-        }
-        for _ in range(20):  # warm every worker's connections and caches
-            client.get("/bench/empty", {})
-            client.get(lists[0][0], headers(lists[0][1]))
-        for i in range(args.requests):
-            member = rng.choice(members)
-            candidate = rng.choice(by_region[member["scope"]])
-            path, who = lists[i % len(lists)]
-            for kind, (target, caller) in (
-                ("empty", ("/bench/empty", {})),
-                ("list", (path, headers(who))),
-                ("score", (f"/candidates/{candidate}/score?stage=regional&unscored=1", headers(member))),
-            ):
-                status, server, cpu, round_trip = client.get(target, caller)
-                if status != 200:
-                    raise SystemExit(f"{target} answered {status}")
-                results[kind][0].append(server)
-                results[kind][1].append(cpu)
-                results[kind][2].append(round_trip)
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        testing.postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        shutil.rmtree(work, ignore_errors=True)
+            lists = list_paths(data, rng)
+            members = [u for u in data["users"] if u["role"] == "regional_member"]
+            by_region: dict[str, list[str]] = {}
+            for c in data["candidates"]:
+                by_region.setdefault(c["region"], []).append(c["id"])
+            results: dict[str, tuple[list[float], list[float], list[float]]] = {
+                "empty": ([], [], []),
+                "list": ([], [], []),
+                "score": ([], [], []),
+            }
+            for _ in range(20):  # warm every worker's connections and caches
+                client.get("/bench/empty", {})
+                client.get(lists[0][0], headers(lists[0][1]))
+            for i in range(args.requests):
+                member = rng.choice(members)
+                candidate = rng.choice(by_region[member["scope"]])
+                path, who = lists[i % len(lists)]
+                for kind, (target, caller) in (
+                    ("empty", ("/bench/empty", {})),
+                    ("list", (path, headers(who))),
+                    ("score", (f"/candidates/{candidate}/score?stage=regional&unscored=1", headers(member))),
+                ):
+                    status, server, cpu, round_trip = client.get(target, caller)
+                    if status != 200:
+                        raise SystemExit(f"{target} answered {status}")
+                    results[kind][0].append(server)
+                    results[kind][1].append(cpu)
+                    results[kind][2].append(round_trip)
+        finally:
+            if proc is not None:
+                stop(proc)
+            shutil.rmtree(work, ignore_errors=True)
 
     print(
         f"machine: {os.cpu_count()} CPUs; gunicorn workers: {args.workers}; "

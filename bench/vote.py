@@ -29,9 +29,7 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,11 +45,13 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import gunicorn, stop  # noqa: E402  (the repository on the path first)
+
 NOW = "2026-10-10T12:00:00+05:00"
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 CONTEST = "2026-regional-almaty"
 BARE_CONTEST = "2026-regional-astana"
 CANDIDATES = 10
+PUBLIC_APP = "services.review.public_app:create_app()"
 
 
 def prepare(url: str, work: Path, secret_key: str) -> tuple[list[str], datetime]:
@@ -90,40 +90,6 @@ def voter_cookies(count: int, secret_key: str, closes_at: datetime) -> list[tupl
         voter = rules.voter_hash(vote_secret, f"+7701{index:07d}")
         voters.append((voter, signer.dumps({CONTEST: [voter, int(closes_at.timestamp())]})))
     return voters
-
-
-def gunicorn(env: dict[str, str], log: Path, workers: int) -> tuple[subprocess.Popen, int]:  # type: ignore[type-arg]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    environment = {
-        **os.environ,
-        **env,
-        "TOP100_BIND": f"127.0.0.1:{port}",
-        "TOP100_SERVICE": "review-public",
-        "TOP100_WEB_WORKERS": str(workers),
-        "TOP100_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*command, "--access-logfile", "/dev/null", "services.review.public_app:create_app()"],
-            cwd=ROOT,
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            time.sleep(1.0)
-            return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit(f"gunicorn did not start; see {log}")
 
 
 class Voters:
@@ -264,56 +230,62 @@ def main() -> None:
     args = parser.parse_args()
     from shared import testing
 
-    database = f"top100_bench_vote_{uuid.uuid4().hex[:8]}"
-    testing.postgres_admin(f"CREATE DATABASE {database}")
     work = Path(tempfile.mkdtemp(prefix="top100-bench-vote-"))
-    url, proc = f"{PG}/{database}", None
-    secret_key = "bench-" + uuid.uuid4().hex
-    try:
-        candidates, closes_at = prepare(url, work, secret_key)
-        voters = voter_cookies(args.voters, secret_key, closes_at)
-        share = len(voters) // args.clients
-        pools = [Voters(voters[i * share : (i + 1) * share], candidates, seed=i) for i in range(args.clients)]
-        env = {"REVIEW_DATABASE_URL": url, "TOP100_DATA_DIR": str(work), "TOP100_NOW": NOW}
-        proc, port = gunicorn({**env, "TOP100_SECRET_KEY": secret_key}, work / "public.log", args.workers)
-        vote_phase(port, pools, 2.0)  # warm-up: connections, caches (its votes are checked too)
-        rates, bares, ratios, parallel_ratios, all_latencies = [], [], [], [], []
-        for round_no in range(1, args.rounds + 1):
-            count, latencies, statuses = vote_phase(port, pools, args.seconds)
-            bare = bare_phase(url, 1, args.seconds, round_no) / args.seconds
-            parallel = bare_phase(url, args.clients, args.seconds, 1000 + round_no) / args.seconds
-            rate = statuses[200] / args.seconds
-            rates.append(rate)
-            bares.append(bare)
-            ratios.append(rate / bare)
-            parallel_ratios.append(rate / parallel)
-            all_latencies.extend(latencies)
+    proc, secret_key = None, "bench-" + uuid.uuid4().hex
+    with testing.scratch_postgres("top100_bench_vote") as url:
+        try:
+            candidates, closes_at = prepare(url, work, secret_key)
+            voters = voter_cookies(args.voters, secret_key, closes_at)
+            share = len(voters) // args.clients
+            pools = [
+                Voters(voters[i * share : (i + 1) * share], candidates, seed=i) for i in range(args.clients)
+            ]
+            env = {
+                "REVIEW_DATABASE_URL": url,
+                "TOP100_DATA_DIR": str(work),
+                "TOP100_NOW": NOW,
+                "TOP100_SECRET_KEY": secret_key,
+                "TOP100_WEB_WORKERS": str(args.workers),
+                "TOP100_LOG_LEVEL": "WARNING",
+            }
+            proc, port = gunicorn("review-public", PUBLIC_APP, env, work / "public.log")
+            vote_phase(port, pools, 2.0)  # warm-up: connections, caches (its votes are checked too)
+            rates, bares, ratios, parallel_ratios, all_latencies = [], [], [], [], []
+            for round_no in range(1, args.rounds + 1):
+                count, latencies, statuses = vote_phase(port, pools, args.seconds)
+                bare = bare_phase(url, 1, args.seconds, round_no) / args.seconds
+                parallel = bare_phase(url, args.clients, args.seconds, 1000 + round_no) / args.seconds
+                rate = statuses[200] / args.seconds
+                rates.append(rate)
+                bares.append(bare)
+                ratios.append(rate / bare)
+                parallel_ratios.append(rate / parallel)
+                all_latencies.extend(latencies)
+                print(
+                    f"round {round_no}: votes {rate:,.0f}/s accepted ({count} answers {dict(statuses)}), "
+                    f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms; "
+                    f"bare insert loop {bare:,.0f}/s (on {args.clients} connections {parallel:,.0f}/s); "
+                    f"ratio {rate / bare:.2f} ({rate / parallel:.2f} against the parallel loops)",
+                    flush=True,
+                )
             print(
-                f"round {round_no}: votes {rate:,.0f}/s accepted ({count} answers {dict(statuses)}), "
-                f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms; "
-                f"bare insert loop {bare:,.0f}/s (on {args.clients} connections {parallel:,.0f}/s); "
-                f"ratio {rate / bare:.2f} ({rate / parallel:.2f} against the parallel loops)",
-                flush=True,
+                f"votes/s {statistics.median(rates):,.0f} (spread {min(rates):,.0f}-{max(rates):,.0f}); "
+                f"p50 {percentile(all_latencies, 0.5):.1f} ms, p99 {percentile(all_latencies, 0.99):.1f} ms; "
+                f"bare insert/s {statistics.median(bares):,.0f} "
+                f"(spread {min(bares):,.0f}-{max(bares):,.0f}); "
+                f"ratio vote / bare insert {statistics.median(ratios):.2f} "
+                f"(spread {min(ratios):.2f}-{max(ratios):.2f}; against {args.clients} parallel loops "
+                f"{statistics.median(parallel_ratios):.2f}); "
+                f"machine: {os.cpu_count()} CPUs, gunicorn workers {args.workers}, clients {args.clients}"
             )
-        print(
-            f"votes/s {statistics.median(rates):,.0f} (spread {min(rates):,.0f}-{max(rates):,.0f}); "
-            f"p50 {percentile(all_latencies, 0.5):.1f} ms, p99 {percentile(all_latencies, 0.99):.1f} ms; "
-            f"bare insert/s {statistics.median(bares):,.0f} (spread {min(bares):,.0f}-{max(bares):,.0f}); "
-            f"ratio vote / bare insert {statistics.median(ratios):.2f} "
-            f"(spread {min(ratios):.2f}-{max(ratios):.2f}; against {args.clients} parallel loops "
-            f"{statistics.median(parallel_ratios):.2f}); "
-            f"machine: {os.cpu_count()} CPUs, gunicorn workers {args.workers}, clients {args.clients}"
-        )
-        ok, summary = check(url, pools)
-        print(summary)
-        print("zero lost or doubled" if ok else "LOST OR DOUBLED VOTES")
-        if not ok:
-            raise SystemExit(1)
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(30)
-        testing.postgres_admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            ok, summary = check(url, pools)
+            print(summary)
+            print("zero lost or doubled" if ok else "LOST OR DOUBLED VOTES")
+            if not ok:
+                raise SystemExit(1)
+        finally:
+            if proc is not None:
+                stop(proc)
 
 
 if __name__ == "__main__":

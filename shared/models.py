@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Dialect, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -55,6 +67,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL of a check constraint keeping `column` to `values` (the database enforces it too)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of only the rows the SQL condition `where` selects, on PostgreSQL and SQLite alike:
+    each dialect reads its own `*_where` and would silently index every row without it."""
+    return Index(name, *columns, unique=unique, postgresql_where=text(where), sqlite_where=text(where))
 
 
 def bus_tables(metadata: MetaData) -> tuple[Table, Table]:

@@ -16,6 +16,7 @@ from services.intake.operations import keys as portal_keys
 from services.intake.operations import refdata as reference
 from shared import migrate
 from shared.clock import KAZAKHSTAN
+from shared.listings import echo_rows
 from shared.runtime import Runtime
 
 
@@ -57,16 +58,18 @@ def keys_issue(region: str, sandbox: bool, label: str | None) -> None:
 def keys_list() -> None:
     """Every key: id, region, kind, created, revoked."""
     with _runtime().db.unit_of_work() as session:
-        rows = portal_keys.listing(session)
-        for row in rows:
-            kind = "sandbox" if row.sandbox else "live"
-            revoked = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
-            click.echo(
-                f"{row.id}\t{row.region_code}\t{kind}\t{row.created_at:%Y-%m-%d %H:%M}\t{revoked}\t"
-                f"{row.label or ''}"
+        rows = [
+            (
+                row.id,
+                row.region_code,
+                "sandbox" if row.sandbox else "live",
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active",
+                row.label,
             )
-    if not rows:
-        click.echo("no keys")
+            for row in portal_keys.listing(session)
+        ]
+    echo_rows(rows, "no keys")
 
 
 @keys.command("revoke")

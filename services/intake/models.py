@@ -28,7 +28,7 @@ from sqlalchemy.sql.naming import conv
 
 from shared.i18n import LANGUAGES
 from shared.inbox import INBOX
-from shared.models import one_of, service_base
+from shared.models import one_of, partial_index, service_base
 from shared.outbox import OUTBOX
 
 LIVE_STUDENT = "status <> 'withdrawn' AND sandbox = false"
@@ -100,7 +100,7 @@ class CalendarYear(Base):
 
 def _one_per_student_and_year(name: str, where: str) -> Index:
     """A partial unique index: one nomination per IIN and year among the rows `where` selects."""
-    return Index(name, "iin", "year", unique=True, postgresql_where=text(where), sqlite_where=text(where))
+    return partial_index(name, "iin", "year", where=where, unique=True)
 
 
 class Nomination(Base):

@@ -19,6 +19,7 @@ from services.review.bootstrap import SERVICE, build
 from services.review.operations import Refused, accounts, counts
 from shared import clock, config, identity, migrate
 from shared.i18n import LANGUAGES
+from shared.listings import echo_rows
 from shared.runtime import Runtime
 
 
@@ -175,15 +176,11 @@ def users_disable(email: str) -> None:
 def users_list() -> None:
     """Every account: email, role, scope, language, college, state."""
     with _runtime().db.unit_of_work() as session:
-        rows = accounts.listing(session)
-        for user in rows:
-            state = "disabled" if user.disabled else "active"
-            click.echo(
-                f"{user.email}\t{user.role}\t{user.scope}\t{user.language}\t{user.college or ''}\t{state}\t"
-                f"{user.name}"
-            )
-    if not rows:
-        click.echo("no users; create the first administrator with `top100 users create --role admin`")
+        rows = [
+            (u.email, u.role, u.scope, u.language, u.college, "disabled" if u.disabled else "active", u.name)
+            for u in accounts.listing(session)
+        ]
+    echo_rows(rows, "no users; create the first administrator with `top100 users create --role admin`")
 
 
 @click.group("votes")

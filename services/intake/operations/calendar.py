@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.intake import rules
 from services.intake.models import CalendarYear
+from shared.attributes import dataclass_of
 
 
 def calendar_for(session: Session, year: int) -> rules.Calendar:
@@ -19,14 +20,7 @@ def calendar_from(row: CalendarYear | None, year: int) -> rules.Calendar:
     """The calendar of `year` from its row (already read), or the regulation's when there is none."""
     if row is None:
         return rules.default_calendar(year)
-    return rules.Calendar(
-        year=row.year,
-        internal_stage_ends=row.internal_stage_ends,
-        submission_closes=row.submission_closes,
-        regional_stage_ends=row.regional_stage_ends,
-        amendments_close=row.amendments_close,
-        republican_stage_starts=row.republican_stage_starts,
-    )
+    return dataclass_of(rules.Calendar, row)
 
 
 def set_calendar(session: Session, year: int, **changes: object) -> rules.Calendar:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 import shared.refdata
 from services.intake.models import College, Region
 from services.intake.rules import refdata
+from shared.attributes import dataclass_of
 
 #: The demo set: the colleges shipped in `services/intake/refdata`, the regions shipped with `shared`.
 COLLEGES_FILE = Path(__file__).parents[1] / "refdata" / "colleges.csv"
@@ -23,28 +24,11 @@ REGIONS_FILE = Path(shared.refdata.__file__).with_name("regions.csv")
 
 
 def _region_row(region: Region) -> refdata.RegionRow:
-    return refdata.RegionRow(
-        code=region.code,
-        iso_code=region.iso_code,
-        kind=region.kind,
-        name_kk=region.name_kk,
-        name_ru=region.name_ru,
-        name_en=region.name_en,
-        aliases=tuple(a for a in region.aliases.split("|") if a),
-        active=region.active,
-    )
+    return dataclass_of(refdata.RegionRow, region, aliases=tuple(a for a in region.aliases.split("|") if a))
 
 
 def _college_row(college: College) -> refdata.CollegeRow:
-    return refdata.CollegeRow(
-        code=college.code,
-        region=college.region_code,
-        name_kk=college.name_kk,
-        name_ru=college.name_ru,
-        name_en=college.name_en,
-        city=college.city or "",
-        active=college.active,
-    )
+    return dataclass_of(refdata.CollegeRow, college, region=college.region_code, city=college.city or "")
 
 
 def load_regions(session: Session, rows: Sequence[refdata.RegionRow]) -> refdata.RefdataChanges:

@@ -14,8 +14,15 @@ from datetime import date, datetime
 from typing import Any
 
 from services.intake import rules
-from services.intake.models import Nomination
+from services.intake.models import Nomination, Photo
+from shared.attributes import attributes
 from shared.i18n import LANGUAGES
+
+#: The student's fields as the portal wrote them, in the order a response shows them.
+STUDENT = (
+    "last_name", "first_name", "patronymic", "birth_date", "email", "phone", "language", "specialty",
+    "course", "academic_standing",
+)  # fmt: skip
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -34,18 +41,7 @@ def minor(nomination: Nomination) -> bool:
 
 def student(n: Nomination) -> dict[str, Any]:
     """The student as the portal wrote them, less the IIN (shown masked, or in full to amend)."""
-    return {
-        "last_name": n.last_name,
-        "first_name": n.first_name,
-        "patronymic": n.patronymic,
-        "birth_date": n.birth_date.isoformat(),
-        "email": n.email,
-        "phone": n.phone,
-        "language": n.language,
-        "specialty": n.specialty,
-        "course": n.course,
-        "academic_standing": n.academic_standing,
-    }
+    return attributes(n, *STUDENT, birth_date=n.birth_date.isoformat())
 
 
 def statement_texts(n: Nomination) -> dict[str, str]:
@@ -64,12 +60,7 @@ def represent(nomination: Nomination) -> dict[str, Any]:
     progress = n.progress
     photo = n.photo
     return {
-        "id": n.id,
-        "status": n.status,
-        "sandbox": n.sandbox,
-        "year": n.year,
-        "college_code": n.college_code,
-        "region": n.region_code,
+        **attributes(n, "id", "status", "sandbox", "year", "college_code", region=n.region_code),
         "student": {"iin_masked": rules.mask_iin(n.iin), **student(n), "minor": minor(n)},
         "categories": list(n.categories),
         "achievements": achievements(n),
@@ -79,18 +70,7 @@ def represent(nomination: Nomination) -> dict[str, Any]:
         },
         "consent": consent(n),
         "coordinator": coordinator(n),
-        "photo": (
-            {
-                "sha256": photo.sha256,
-                "content_type": photo.content_type,
-                "size": photo.size,
-                "width": photo.width,
-                "height": photo.height,
-                "uploaded_at": _moment(photo.uploaded_at),
-            }
-            if photo is not None
-            else None
-        ),
+        "photo": _photo(photo),
         "progress": {
             "stage": progress.stage if progress else None,
             "decisions": list(progress.decisions) if progress else [],
@@ -103,6 +83,13 @@ def represent(nomination: Nomination) -> dict[str, Any]:
         "updated_at": _moment(n.updated_at),
         "withdrawn_at": _moment(n.withdrawn_at),
     }
+
+
+def _photo(photo: Photo | None) -> dict[str, Any] | None:
+    if photo is None:
+        return None
+    uploaded_at = _moment(photo.uploaded_at)
+    return attributes(photo, "sha256", "content_type", "size", "width", "height", uploaded_at=uploaded_at)
 
 
 def achievements(n: Nomination) -> list[dict[str, Any]]:

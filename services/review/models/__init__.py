@@ -22,7 +22,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,7 +31,7 @@ from shared.audit import AuditColumns
 from shared.i18n import LANGUAGES
 from shared.identity import ROLES
 from shared.inbox import INBOX
-from shared.models import one_of, service_base
+from shared.models import one_of, partial_index, service_base
 from shared.ordering import FollowedNomination
 from shared.outbox import OUTBOX
 
@@ -164,14 +163,8 @@ class Decision(Base):
         CheckConstraint("(supersedes IS NULL) = (reason IS NULL)", name="correction_reason"),
         # One first decision per scope and stage, and one correction per decision: two chairs'
         # tabs cannot both record, whatever the lock below did.
-        Index(
-            "uq_decisions_first",
-            "year",
-            "stage",
-            "scope",
-            unique=True,
-            postgresql_where=text("supersedes IS NULL"),
-            sqlite_where=text("supersedes IS NULL"),
+        partial_index(
+            "uq_decisions_first", "year", "stage", "scope", unique=True, where="supersedes IS NULL"
         ),
         # The scope's decisions numbered 1, 2, ... in the order recorded (under the scope's lock).
         Index("uq_decisions_sequence", "year", "stage", "scope", "sequence", unique=True),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.review.models import Base
 from shared.i18n import LANGUAGES
-from shared.models import one_of
+from shared.models import one_of, partial_index
 
 CONTEST_STAGES = ("regional", "republican")
 #: A bigint on PostgreSQL; on SQLite an INTEGER PRIMARY KEY (the rowid), the only one it numbers.
@@ -54,22 +54,9 @@ class Vote(Base):
     __tablename__ = "votes"
     __table_args__ = (
         # One current vote per voter and contest, whatever number of requests race for it.
-        Index(
-            "uq_votes_current",
-            "contest_id",
-            "voter_hash",
-            unique=True,
-            postgresql_where=text("current"),
-            sqlite_where=text("current"),
-        ),
+        partial_index("uq_votes_current", "contest_id", "voter_hash", where="current", unique=True),
         # The counts: current votes of a contest by candidate.
-        Index(
-            "ix_votes_contest_candidate_current",
-            "contest_id",
-            "candidate_id",
-            postgresql_where=text("current"),
-            sqlite_where=text("current"),
-        ),
+        partial_index("ix_votes_contest_candidate_current", "contest_id", "candidate_id", where="current"),
         Index("ix_votes_contest_recorded_at", "contest_id", "recorded_at"),
         # A voter's votes, superseded ones too (the votes of a number block: `queries.signals`).
         Index("ix_votes_contest_voter", "contest_id", "voter_hash"),
@@ -178,13 +165,7 @@ class VoteFlags(Base):
     __table_args__ = (
         Index("ix_vote_flags_contest_checked_at", "contest_id", "checked_at"),
         # The signals' page: the flagged votes of a contest only.
-        Index(
-            "ix_vote_flags_contest_flagged",
-            "contest_id",
-            "vote_id",
-            postgresql_where=text("reasons <> ''"),
-            sqlite_where=text("reasons <> ''"),
-        ),
+        partial_index("ix_vote_flags_contest_flagged", "contest_id", "vote_id", where="reasons <> ''"),
     )
 
     vote_id: Mapped[int] = mapped_column(

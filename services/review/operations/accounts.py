@@ -22,6 +22,7 @@ from services.review.models import User, metadata
 from services.review.operations import audit, scoring
 from services.review.rules import audit as actions
 from shared import clock, identity, outbox, regions
+from shared.attributes import dataclass_of
 from shared.envelope import Event
 from shared.i18n import LANGUAGES
 
@@ -195,18 +196,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def identity_of(user: User, lifetime: timedelta, via: str = "session") -> identity.Identity:
-    return identity.Identity(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        role=user.role,
-        scope=user.scope,
-        language=user.language,
-        generation=user.generation,
-        expires_at=clock.utcnow() + lifetime,
-        college=user.college,
-        via=via,
-    )
+    """What `user`'s credentials carry, for `lifetime` from now (the account's columns of the same names)."""
+    expires_at = clock.utcnow() + lifetime
+    return dataclass_of(identity.Identity, user, user_id=user.id, expires_at=expires_at, via=via)
 
 
 def _region(user: User) -> str | None:
