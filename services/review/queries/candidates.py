@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
 from services.review.queries import scoping, stages, visibility
 from services.review.rules import scoring as rules
+from shared.filtering import where_given
 from shared.i18n import LANGUAGES
 from shared.identity import NATIONAL, Identity
 
@@ -88,17 +89,14 @@ def _own_score(caller: Identity) -> Any:
 
 
 def _filtered(caller: Identity, filters: Filters) -> Any:
-    query = scoping.candidates(caller)
-    if filters.year is not None:
-        query = query.where(Candidate.year == filters.year)
-    if filters.region:
-        query = query.where(Candidate.region == filters.region)
-    if filters.stage:
-        query = query.where(Candidate.stage == filters.stage)
-    if filters.status:
-        query = query.where(Candidate.status == filters.status)
-    if filters.college:
-        query = query.where(Candidate.college_code == filters.college)
+    query = where_given(
+        scoping.candidates(caller),
+        (Candidate.year, filters.year),
+        (Candidate.region, filters.region),
+        (Candidate.stage, filters.stage),
+        (Candidate.status, filters.status),
+        (Candidate.college_code, filters.college),
+    )
     if filters.q and rules.fold(filters.q):
         pattern = "%" + _escape_like(rules.fold(filters.q)) + "%"
         query = query.where(Candidate.search_name.like(pattern, escape="\\"))
