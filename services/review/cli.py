@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from services.review.bootstrap import SERVICE, build
 from services.review.operations import Refused, accounts, counts
@@ -26,6 +29,17 @@ def _runtime() -> Runtime:
     runtime = build()
     migrate.upgrade(SERVICE, runtime.settings.database_url)
     return runtime
+
+
+@contextmanager
+def _accounts(runtime: Runtime | None = None) -> Iterator[Session]:
+    """A unit of work on the accounts; an account the rules refuse (`accounts.AccountError`) ends the
+    command with its reason and status 1, and nothing of it is kept."""
+    try:
+        with (runtime or _runtime()).db.unit_of_work() as session:
+            yield session
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _password() -> str:
@@ -83,21 +97,18 @@ def users_create(
 ) -> None:
     """Create an account; its password is read from standard input."""
     password = _password()
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.create(
-                session,
-                email=email,
-                password=password,
-                role=role,
-                scope=scope,
-                name=name,
-                language=language,
-                college=college,
-            )
-            click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.create(
+            session,
+            email=email,
+            password=password,
+            role=role,
+            scope=scope,
+            name=name,
+            language=language,
+            college=college,
+        )
+        click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
 
 
 @users.command("reset")
@@ -105,12 +116,9 @@ def users_create(
 def users_reset(email: str) -> None:
     """Set a new password (from standard input); every session and token of the user ends."""
     password = _password()
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.reset(session, email, password)
-            click.echo(f"new password for {user.email}; their sessions and tokens are ended")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.reset(session, email, password)
+        click.echo(f"new password for {user.email}; their sessions and tokens are ended")
 
 
 @users.command("token")
@@ -119,11 +127,8 @@ def users_reset(email: str) -> None:
 def users_token(email: str, days: int) -> None:
     """Issue a personal API token; it is printed once, alone on the last line, and kept nowhere."""
     runtime = _runtime()
-    try:
-        with runtime.db.unit_of_work() as session:
-            token = accounts.issue_token(session, email, runtime.settings.secret_key, days)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts(runtime) as session:
+        token = accounts.issue_token(session, email, runtime.settings.secret_key, days)
     click.echo(
         f"token for {accounts.normal_email(email)}, valid {days} days or until their next change; "
         "store it now, it is not shown again:"
@@ -151,24 +156,18 @@ def users_update(
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
         raise click.UsageError("nothing to change")
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.update(session, email, **changes)
-            click.echo(f"updated {user.email} ({user.role}, {user.scope}, {user.language})")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.update(session, email, **changes)
+        click.echo(f"updated {user.email} ({user.role}, {user.scope}, {user.language})")
 
 
 @users.command("disable")
 @click.option("--email", required=True)
 def users_disable(email: str) -> None:
     """Disable an account: it may not sign in, and its sessions and tokens stop working everywhere."""
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.disable(session, email)
-            click.echo(f"disabled {user.email}")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.disable(session, email)
+        click.echo(f"disabled {user.email}")
 
 
 @users.command("list")
