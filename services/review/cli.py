@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -92,22 +93,12 @@ def users() -> None:
 @click.option("--name", default=None, help="as shown on pages (default: the email's local part)")
 @click.option("--language", default="ru", show_default=True, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="the college code a member is attached to")
-def users_create(
-    email: str, role: str, scope: str, name: str | None, language: str, college: str | None
-) -> None:
+def users_create(**fields: Any) -> None:
     """Create an account; its password is read from standard input."""
+    # The options are the account's fields, by `accounts.create`'s names; it checks them.
     password = _password()
     with _accounts() as session:
-        user = accounts.create(
-            session,
-            email=email,
-            password=password,
-            role=role,
-            scope=scope,
-            name=name,
-            language=language,
-            college=college,
-        )
+        user = accounts.create(session, password=password, **fields)
         click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
 
 
@@ -143,16 +134,9 @@ def users_token(email: str, days: int) -> None:
 @click.option("--scope", default=None)
 @click.option("--language", default=None, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="a college code; an empty string detaches the member")
-def users_update(
-    email: str,
-    name: str | None,
-    role: str | None,
-    scope: str | None,
-    language: str | None,
-    college: str | None,
-) -> None:
+def users_update(email: str, **given: str | None) -> None:
     """Change a user's name, role, scope, language or college; their sessions and tokens end."""
-    given = {"name": name, "role": role, "scope": scope, "language": language, "college": college}
+    # The options but the email are the fields `accounts.update` changes, by its names.
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
         raise click.UsageError("nothing to change")
