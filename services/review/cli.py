@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from services.review.bootstrap import SERVICE, build
 from services.review.operations import Refused, accounts, counts
@@ -27,6 +31,17 @@ def _runtime() -> Runtime:
     runtime = build()
     migrate.upgrade(SERVICE, runtime.settings.database_url)
     return runtime
+
+
+@contextmanager
+def _accounts(runtime: Runtime | None = None) -> Iterator[Session]:
+    """A unit of work on the accounts; an account the rules refuse (`accounts.AccountError`) ends the
+    command with its reason and status 1, and nothing of it is kept."""
+    try:
+        with (runtime or _runtime()).db.unit_of_work() as session:
+            yield session
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _password() -> str:
@@ -79,26 +94,13 @@ def users() -> None:
 @click.option("--name", default=None, help="as shown on pages (default: the email's local part)")
 @click.option("--language", default="ru", show_default=True, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="the college code a member is attached to")
-def users_create(
-    email: str, role: str, scope: str, name: str | None, language: str, college: str | None
-) -> None:
+def users_create(**fields: Any) -> None:
     """Create an account; its password is read from standard input."""
+    # The options are the account's fields, by `accounts.create`'s names; it checks them.
     password = _password()
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.create(
-                session,
-                email=email,
-                password=password,
-                role=role,
-                scope=scope,
-                name=name,
-                language=language,
-                college=college,
-            )
-            click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.create(session, password=password, **fields)
+        click.echo(f"created {user.email} ({user.role}, {user.scope}) id {user.id}")
 
 
 @users.command("reset")
@@ -106,12 +108,9 @@ def users_create(
 def users_reset(email: str) -> None:
     """Set a new password (from standard input); every session and token of the user ends."""
     password = _password()
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.reset(session, email, password)
-            click.echo(f"new password for {user.email}; their sessions and tokens are ended")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.reset(session, email, password)
+        click.echo(f"new password for {user.email}; their sessions and tokens are ended")
 
 
 @users.command("token")
@@ -120,11 +119,8 @@ def users_reset(email: str) -> None:
 def users_token(email: str, days: int) -> None:
     """Issue a personal API token; it is printed once, alone on the last line, and kept nowhere."""
     runtime = _runtime()
-    try:
-        with runtime.db.unit_of_work() as session:
-            token = accounts.issue_token(session, email, runtime.settings.secret_key, days)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts(runtime) as session:
+        token = accounts.issue_token(session, email, runtime.settings.secret_key, days)
     click.echo(
         f"token for {accounts.normal_email(email)}, valid {days} days or until their next change; "
         "store it now, it is not shown again:"
@@ -139,37 +135,24 @@ def users_token(email: str, days: int) -> None:
 @click.option("--scope", default=None)
 @click.option("--language", default=None, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="a college code; an empty string detaches the member")
-def users_update(
-    email: str,
-    name: str | None,
-    role: str | None,
-    scope: str | None,
-    language: str | None,
-    college: str | None,
-) -> None:
+def users_update(email: str, **given: str | None) -> None:
     """Change a user's name, role, scope, language or college; their sessions and tokens end."""
-    given = {"name": name, "role": role, "scope": scope, "language": language, "college": college}
+    # The options but the email are the fields `accounts.update` changes, by its names.
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
         raise click.UsageError("nothing to change")
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.update(session, email, **changes)
-            click.echo(f"updated {user.email} ({user.role}, {user.scope}, {user.language})")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.update(session, email, **changes)
+        click.echo(f"updated {user.email} ({user.role}, {user.scope}, {user.language})")
 
 
 @users.command("disable")
 @click.option("--email", required=True)
 def users_disable(email: str) -> None:
     """Disable an account: it may not sign in, and its sessions and tokens stop working everywhere."""
-    try:
-        with _runtime().db.unit_of_work() as session:
-            user = accounts.disable(session, email)
-            click.echo(f"disabled {user.email}")
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with _accounts() as session:
+        user = accounts.disable(session, email)
+        click.echo(f"disabled {user.email}")
 
 
 @users.command("list")

@@ -23,17 +23,7 @@ bp = Blueprint("review_contests_api", __name__)
 
 
 def document(view: queries.ContestView) -> dict[str, object]:
-    now = clock.utcnow()
-    return {
-        "id": view.id,
-        "year": view.year,
-        "stage": view.stage,
-        "scope": view.scope,
-        "opens_at": view.opens_at.isoformat(),
-        "closes_at": view.closes_at.isoformat(),
-        "state": rules.contest_state(view.opens_at, view.closes_at, now),
-        "frozen": view.frozen,
-    }
+    return {**queries.contest_fields(view, clock.utcnow()), "frozen": view.frozen}
 
 
 @bp.patch("/api/v1/contests/<contest_id>")

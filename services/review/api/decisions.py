@@ -281,28 +281,15 @@ def post_extension() -> tuple[Response, int]:
 def _audit(session: Session, caller: identity.Identity, action: str, subject: Any) -> None:
     """Write the action to the audit log, in the same transaction: ids and codes, no personal data."""
     if isinstance(subject, Decision):
-        audit.record(
-            session,
-            caller,
-            action,
-            region=subject.scope if subject.stage == "regional" else None,
-            decision_id=subject.id,
-            stage=subject.stage,
-            year=subject.year,
-            advanced=list(subject.advanced),
-            supersedes=subject.supersedes,
-            sequence=subject.sequence,
+        kind, more = "decision_id", {
+            "advanced": list(subject.advanced),
+            "supersedes": subject.supersedes,
+            "sequence": subject.sequence,
             # An override's reason stays on the decision (free text); the log names what it reopens.
-            rechecks=subject.rechecks,
-        )
+            "rechecks": subject.rechecks,
+        }
     else:
-        audit.record(
-            session,
-            caller,
-            action,
-            region=subject.scope if subject.stage == "regional" else None,
-            extension_id=subject.id,
-            stage=subject.stage,
-            year=subject.year,
-            until=subject.until.isoformat(),
-        )
+        kind, more = "extension_id", {"until": subject.until.isoformat()}
+    details = {kind: subject.id, "stage": subject.stage, "year": subject.year, **more}
+    region = subject.scope if subject.stage == "regional" else None
+    audit.record(session, caller, action, region=region, **details)

@@ -456,6 +456,24 @@ _CANDIDATE_ID, _DECISION_ID = [_path("candidate_id")], [_path("decision_id")]
 _SCORE_EXAMPLE = {"criteria": {"achievements": 8, "leadership": 7}, "comment": "Сильная заявка"}
 _LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["kk", "ru", "en"]}}
 
+
+def _protocol(extension: str, as_what: str, content_type: str) -> Operation:
+    """The download of a decision's protocol as `extension`: the PDF and the workbook differ only in
+    their format, so they are described once."""
+    return Operation(
+        "get",
+        f"/decisions/{{decision_id}}/protocol.{extension}",
+        f"review_decisions.protocol_{extension}",
+        f"The decision's protocol as {as_what}",
+        roles.PROTOCOL_READERS,
+        {"type": "string", "format": "binary"},
+        None,
+        {404: ("not_found",), 422: ("invalid_query",)},
+        [*_DECISION_ID, _LANG],
+        content_type=content_type,
+    )
+
+
 #: Every operation of the API, as the contract's tables read: one entry each.
 OPERATIONS: list[Operation] = [
     Operation(
@@ -719,30 +737,8 @@ OPERATIONS: list[Operation] = [
         {404: ("not_found",)},
         _DECISION_ID,
     ),
-    Operation(
-        "get",
-        "/decisions/{decision_id}/protocol.pdf",
-        "review_decisions.protocol_pdf",
-        "The decision's protocol as a PDF, in the commission's language (or `lang`)",
-        roles.PROTOCOL_READERS,
-        {"type": "string", "format": "binary"},
-        None,
-        {404: ("not_found",), 422: ("invalid_query",)},
-        [*_DECISION_ID, _LANG],
-        content_type="application/pdf",
-    ),
-    Operation(
-        "get",
-        "/decisions/{decision_id}/protocol.xlsx",
-        "review_decisions.protocol_xlsx",
-        "The decision's protocol as a workbook",
-        roles.PROTOCOL_READERS,
-        {"type": "string", "format": "binary"},
-        None,
-        {404: ("not_found",), 422: ("invalid_query",)},
-        [*_DECISION_ID, _LANG],
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    _protocol("pdf", "a PDF, in the commission's language (or `lang`)", "application/pdf"),
+    _protocol("xlsx", "a workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     Operation(
         "post",
         "/extensions",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from services.review.models import AuditEntry
 from services.review.rules.audit import Filters
+from shared.filtering import where_given
 from shared.identity import Identity
 
 
@@ -30,12 +31,12 @@ def _visible(viewer: Identity, filters: Filters) -> Select[tuple[AuditEntry]]:
     if filters.actor:
         actor = filters.actor
         query = query.where(or_(AuditEntry.actor_id == actor, AuditEntry.actor_email == actor))
-    if filters.action:
-        query = query.where(AuditEntry.action == filters.action)
-    if filters.service:
-        query = query.where(AuditEntry.service == filters.service)
-    if filters.candidate:
-        query = query.where(AuditEntry.candidate_id == filters.candidate)
+    query = where_given(
+        query,
+        (AuditEntry.action, filters.action),
+        (AuditEntry.service, filters.service),
+        (AuditEntry.candidate_id, filters.candidate),
+    )
     if filters.since:
         query = query.where(AuditEntry.at >= filters.since)
     if filters.until:

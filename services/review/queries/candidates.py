@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from services.review.models import Assignment, Candidate, Conflict, Photo, Score, StageSetting, Statement
 from services.review.queries import scoping, stages, visibility
 from services.review.rules import scoring as rules
+from shared.filtering import where_given
 from shared.i18n import LANGUAGES
 from shared.identity import NATIONAL, Identity
 
@@ -88,17 +89,14 @@ def _own_score(caller: Identity) -> Any:
 
 
 def _filtered(caller: Identity, filters: Filters) -> Any:
-    query = scoping.candidates(caller)
-    if filters.year is not None:
-        query = query.where(Candidate.year == filters.year)
-    if filters.region:
-        query = query.where(Candidate.region == filters.region)
-    if filters.stage:
-        query = query.where(Candidate.stage == filters.stage)
-    if filters.status:
-        query = query.where(Candidate.status == filters.status)
-    if filters.college:
-        query = query.where(Candidate.college_code == filters.college)
+    query = where_given(
+        scoping.candidates(caller),
+        (Candidate.year, filters.year),
+        (Candidate.region, filters.region),
+        (Candidate.stage, filters.stage),
+        (Candidate.status, filters.status),
+        (Candidate.college_code, filters.college),
+    )
     if filters.q and rules.fold(filters.q):
         pattern = "%" + _escape_like(rules.fold(filters.q)) + "%"
         query = query.where(Candidate.search_name.like(pattern, escape="\\"))
@@ -256,22 +254,34 @@ def neighbours(
     return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
 
 
-def ranking_entries(
+def ranking(
     session: Session,
     caller: Identity,
     year: int,
     stage: str,
     region: str | None,
     among: Collection[str] | None = None,
-) -> tuple[list[rules.Entry], dict[str, Candidate], dict[str, str]]:
-    """The candidates of a ranking (within scope, not withdrawn), their scores at `stage`, and the
-    members' names by id. `among` ranks those candidates instead of the ones now at `stage`: a
-    decision's, whose advanced have moved on to the next stage (its correction, its protocol)."""
+) -> tuple[list[rules.Ranked], dict[str, Candidate], dict[str, str], int]:
+    """The full ranking of a stage in a scope (`rules.scoring.rank`), the candidates by id, the members' names
+    by id and the stage's minimum of scores: what the decision records and its protocol prints. It ranks
+    the candidates within scope, not withdrawn, now at `stage`, or those `among` names instead: a
+    decision's, whose advanced have moved on to the next stage (its correction, its protocol). Pages and
+    the API show a caller `rankings.shown`, only what they may see of it."""
     at = Candidate.stage == stage if among is None else Candidate.id.in_(list(among))
     query = scoping.candidates(caller).where(Candidate.year == year, at, Candidate.status != "withdrawn")
     if region:
         query = query.where(Candidate.region == region)
     candidates = {c.id: c for c in session.scalars(query)}
+    entries, names = _entries(session, candidates, year, stage, region)
+    min_scores = stages.rubric(session, year, stage).min_scores
+    return rules.rank(entries, min_scores), candidates, names, min_scores
+
+
+def _entries(
+    session: Session, candidates: dict[str, Candidate], year: int, stage: str, region: str | None
+) -> tuple[list[rules.Entry], dict[str, str]]:
+    """The `candidates` as the ranking sees them, with their scores at `stage`, and the members'
+    names by id."""
     scores: dict[str, dict[str, float]] = {cid: {} for cid in candidates}
     names: dict[str, str] = {}
     score_query = select(Score.candidate_id, Score.member_id, Score.member_name, Score.weighted).where(
@@ -292,24 +302,7 @@ def ranking_entries(
         )
         for c in candidates.values()
     ]
-    return entries, candidates, names
-
-
-def ranking(
-    session: Session,
-    caller: Identity,
-    year: int,
-    stage: str,
-    region: str | None,
-    among: Collection[str] | None = None,
-) -> tuple[list[rules.Ranked], dict[str, Candidate], dict[str, str], int]:
-    """The full ranking of a stage in a scope (`rules.scoring.rank`), the candidates by id, the members' names
-    by id and the stage's minimum of scores: what the decision records and its protocol prints (the
-    decision's own candidates when `among` names them). Pages and the API show a caller
-    `rankings.shown`, only what they may see of it."""
-    entries, candidates, names = ranking_entries(session, caller, year, stage, region, among)
-    min_scores = stages.rubric(session, year, stage).min_scores
-    return rules.rank(entries, min_scores), candidates, names, min_scores
+    return entries, names
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.review.models.votes import Vote, VoteCode, VoteFlags
@@ -40,17 +40,23 @@ class CheckedVote:
     reasons: tuple[str, ...]
 
 
-def checked_votes(
-    session: Session, contest_id: str, thresholds: signals.Thresholds | None = None
-) -> list[CheckedVote]:
-    """Every vote of the contest in the order cast, each with its flags' reasons (under the default
-    thresholds unless others are given)."""
-    blocks = (
+def _blocks(contest_id: str) -> Subquery:
+    """Each voter's number block in the contest, by phone hash: a subquery a whole contest's votes
+    join (a voter's codes for one contest all share one number, so the largest is the one)."""
+    return (
         select(VoteCode.phone_hash, func.max(VoteCode.number_block).label("number_block"))
         .where(VoteCode.contest_id == contest_id)
         .group_by(VoteCode.phone_hash)
         .subquery()
     )
+
+
+def checked_votes(
+    session: Session, contest_id: str, thresholds: signals.Thresholds | None = None
+) -> list[CheckedVote]:
+    """Every vote of the contest in the order cast, each with its flags' reasons (under the default
+    thresholds unless others are given)."""
+    blocks = _blocks(contest_id)
     # Plain columns, not ORM objects: a national contest has hundreds of thousands of votes.
     query = (
         select(
@@ -184,12 +190,7 @@ def unchecked(session: Session, contest_id: str, since: datetime) -> list[signal
 
 def every_vote(session: Session, contest_id: str) -> list[signals.VoteFact]:
     """Every vote of the contest with its block (a contest's first check)."""
-    blocks = (
-        select(VoteCode.phone_hash, func.max(VoteCode.number_block).label("number_block"))
-        .where(VoteCode.contest_id == contest_id)
-        .group_by(VoteCode.phone_hash)
-        .subquery()
-    )
+    blocks = _blocks(contest_id)
     query = (
         select(*_FACT, blocks.c.number_block)
         .outerjoin(blocks, blocks.c.phone_hash == Vote.voter_hash)

@@ -77,6 +77,20 @@ def contests_of(session: Session, year: int) -> list[ContestView]:
     return [_view(row) for row in session.scalars(query)]
 
 
+def contest_fields(view: ContestView, now: datetime) -> dict[str, Any]:
+    """A contest's own fields as each of its documents says them (the public's, the admin's after a
+    move): its scope, its times and its state at `now`."""
+    return {
+        "id": view.id,
+        "year": view.year,
+        "stage": view.stage,
+        "scope": view.scope,
+        "opens_at": view.opens_at.isoformat(),
+        "closes_at": view.closes_at.isoformat(),
+        "state": rules.contest_state(view.opens_at, view.closes_at, now),
+    }
+
+
 def shown(
     session: Session,
     view: ContestView,
@@ -94,13 +108,7 @@ def shown(
         session, view.year, view.stage, view.scope, language, media_url=media_url, ids=frozen
     )
     document: dict[str, Any] = {
-        "id": view.id,
-        "year": view.year,
-        "stage": view.stage,
-        "scope": view.scope,
-        "opens_at": view.opens_at.isoformat(),
-        "closes_at": view.closes_at.isoformat(),
-        "state": rules.contest_state(view.opens_at, view.closes_at, now),
+        **contest_fields(view, now),
         "candidates": [
             {
                 "id": candidate.id,

@@ -24,11 +24,21 @@ def locked_until(failures: Iterable[datetime], now: datetime) -> datetime | None
 
     Tries refused during a lock are not failures: they neither extend the lock nor count later.
     """
-    recent = sorted(moment for moment in failures if moment > now - LOOKBACK)
+    return lock_end(failures, now, MAX_FAILURES, WINDOW, LOCK)
+
+
+def lock_end(
+    failures: Iterable[datetime], now: datetime, count: int, window: timedelta, lock: timedelta
+) -> datetime | None:
+    """When the lock ends if `count` failures within `window` lock for `lock` after the last of them
+    and `failures` (their instants) lock at `now`; else None. The login throttle's rule and the
+    public vote's wrong codes (`rules.votes.locked_until`) are this one rule with their own numbers.
+    """
+    recent = sorted(moment for moment in failures if moment > now - window - lock)
     until: datetime | None = None
-    for index in range(MAX_FAILURES - 1, len(recent)):
-        if recent[index] - recent[index - MAX_FAILURES + 1] <= WINDOW:
-            end = recent[index] + LOCK
+    for index in range(count - 1, len(recent)):
+        if recent[index] - recent[index - count + 1] <= window:
+            end = recent[index] + lock
             if end > now and (until is None or end > until):
                 until = end
     return until

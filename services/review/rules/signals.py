@@ -100,25 +100,31 @@ def _windows(group: Sequence[VoteFact], window: timedelta, enough: int, distinct
     return flagged
 
 
-def burst_network(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> set[int]:
+def _crowded(
+    votes: Iterable[VoteFact],
+    key: Callable[[VoteFact], Hashable],
+    window: timedelta,
+    enough: int,
+    distinct: bool,
+) -> set[int]:
+    """Ids of the votes sharing a `key` (a network, a browser) with `enough` votes (or distinct voters)
+    of that key within some `window`: the one shape of the three burst signals."""
     found: set[int] = set()
-    for group in _grouped(votes, lambda v: v.network).values():
-        found |= _windows(group, t.network_burst_window, t.network_burst, distinct=False)
+    for group in _grouped(votes, key).values():
+        found |= _windows(group, window, enough, distinct)
     return found
+
+
+def burst_network(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> set[int]:
+    return _crowded(votes, lambda v: v.network, t.network_burst_window, t.network_burst, distinct=False)
 
 
 def burst_browser(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> set[int]:
-    found: set[int] = set()
-    for group in _grouped(votes, lambda v: v.browser).values():
-        found |= _windows(group, t.browser_window, t.browser_voters, distinct=True)
-    return found
+    return _crowded(votes, lambda v: v.browser, t.browser_window, t.browser_voters, distinct=True)
 
 
 def many_numbers_one_address(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> set[int]:
-    found: set[int] = set()
-    for group in _grouped(votes, lambda v: v.network).values():
-        found |= _windows(group, t.address_window, t.address_voters, distinct=True)
-    return found
+    return _crowded(votes, lambda v: v.network, t.address_window, t.address_voters, distinct=True)
 
 
 def sequential_numbers(votes: Iterable[VoteFact], t: Thresholds = Thresholds()) -> set[int]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from services.review.rules import lockout
 from shared import phones
 from shared.calendar import END_OF_DAY
 from shared.clock import KAZAKHSTAN
@@ -133,14 +134,7 @@ def locked_until(wrong: Iterable[datetime], now: datetime) -> datetime | None:
     Five wrong codes within 30 minutes lock it for 30 minutes after the fifth; checks refused during
     a lock are not counted as wrong (they are never compared).
     """
-    recent = sorted(moment for moment in wrong if moment > now - WRONG_WINDOW - LOCK and moment <= now)
-    until: datetime | None = None
-    for index in range(MAX_WRONG - 1, len(recent)):
-        if recent[index] - recent[index - MAX_WRONG + 1] <= WRONG_WINDOW:
-            end = recent[index] + LOCK
-            if end > now and (until is None or end > until):
-                until = end
-    return until
+    return lockout.lock_end((moment for moment in wrong if moment <= now), now, MAX_WRONG, WRONG_WINDOW, LOCK)
 
 
 def tries_left(wrong: Iterable[datetime], now: datetime) -> int:
