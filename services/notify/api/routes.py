@@ -41,9 +41,15 @@ _templates = TemplateSchema(many=True)
 _NO_MESSAGE = "No message with this code"
 
 
-def _template_change(s422: str) -> Callable[[View], View]:
+def _template_change(refused: str, at_fault: str, more: str = "") -> Callable[[View], View]:
     """An administrator's operation on a message's template with a JSON body (saving, previewing): its
-    role and its problems, `s422` naming what it refuses that the body's schema allows."""
+    role and its problems. Its 422 names what it refuses that the body's schema allows: `refused` (a
+    template, texts) with `at_fault` in `problems`, a rendering too costly, and `more` of its own."""
+    s422 = (
+        f"`invalid_json`, `invalid_body` (`errors` names each field at fault), or {refused} the schema "
+        f"allows refused: template_refused (`problems`: {at_fault}), template_too_costly (its rendering "
+        f"crosses a limit){more}"
+    )
 
     def decorate(view: View) -> View:
         view = identity.roles("admin")(view)
@@ -62,14 +68,7 @@ def _template_body(code: str, schema: Schema) -> dict[str, Any]:
 @blp.route("/messages", methods=["GET"])
 @query(blp, MessageQuery)
 @blp.response(200, MessageListOut, example=examples.MESSAGES)
-@problems(
-    blp,
-    401,
-    403,
-    422,
-    invalid="invalid_query",
-    s403="Not an administrator or a chair, or a chair asking for another region",
-)
+@problems(blp, 401, 403, s403="Not an administrator or a chair, or a chair asking for another region")
 @identity.roles(*rules.LOG_ROLES)
 def list_messages() -> tuple[Response, int]:
     """The delivery log, newest first, filtered; contacts masked, each read in the audit log.
@@ -121,10 +120,9 @@ def get_template(code: str) -> tuple[Response, int]:
 @body(blp, TemplateIn, examples.TEMPLATE_IN)
 @blp.response(201, TemplateSchema, example=examples.SAVED, description="The new version")
 @_template_change(
-    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or a template the schema "
-    "allows refused: template_refused (`problems`: each part at fault and why: empty in every language, "
-    "an unknown parameter, broken Jinja, a subject of two lines, a channel the message is not sent "
-    "on), template_too_costly (its rendering crosses a limit)",
+    "a template",
+    "each part at fault and why: empty in every language, an unknown parameter, broken Jinja, a subject "
+    "of two lines, a channel the message is not sent on",
 )
 def put_template(code: str) -> tuple[Response, int]:
     """Save a new version of a message's template, checked first; the old versions are kept."""
@@ -145,10 +143,9 @@ def put_template(code: str) -> tuple[Response, int]:
 @body(blp, PreviewIn, examples.PREVIEW_IN)
 @blp.response(200, PreviewOut, example=examples.PREVIEW)
 @_template_change(
-    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or texts the schema "
-    "allows refused: template_refused (`problems`: the language's parts at fault, or parameters that do "
-    "not render), template_too_costly (its rendering crosses a limit), channel_not_offered (the message "
-    "is not sent on this channel)",
+    "texts",
+    "the language's parts at fault, or parameters that do not render",
+    more=", channel_not_offered (the message is not sent on this channel)",
 )
 def preview(code: str) -> tuple[Response, int]:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
