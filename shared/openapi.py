@@ -95,9 +95,12 @@ def install(app: Flask, title: str, description: str, blueprints: tuple[Blueprin
 View = Callable[..., Any]
 
 
-def query(blp: Blueprint, schema: type[Schema]) -> Callable[[View], View]:
-    """Document the query string `schema` loads (the view loads it itself)."""
-    return blp.doc(parameters=[{"in": "query", "schema": schema}])
+def query(blp: Blueprint, schema: type[Schema], s422: str | None = None) -> Callable[[View], View]:
+    """Document the query string `schema` loads (the view loads it itself) and its refusal, the 422
+    `invalid_query` every query string may answer (`s422` says more of it)."""
+    parameters = blp.doc(parameters=[{"in": "query", "schema": schema}])
+    refused = problems(blp, 422, invalid="invalid_query", **({"s422": s422} if s422 else {}))
+    return lambda view: parameters(refused(view))
 
 
 def body(blp: Blueprint, schema: type[Schema], example: dict[str, Any]) -> Callable[[View], View]:

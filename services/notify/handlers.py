@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from services.notify.operations import chores, notices, searching, sending
 from services.notify.operations.providers import delivery_for
-from shared import events, identity
+from shared import events, identity, nomination_parts
 from shared.envelope import Event
 from shared.handling import Handler, HandlerContext, of_use_case
 from shared.worker import Chore
@@ -44,22 +44,11 @@ def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
     """Delivered by notify's subscriptions; no message is due for it."""
 
 
-#: What a message to the student does not say. The photo only marks the revision a new one came at
-#: (so a rejection of a replaced photo is not sent); its contents are media's.
+#: What a message to the student does not say: the student's record among them. The photo only
+#: marks the revision a new one came at (so a rejection of a replaced photo is not sent); its
+#: contents are media's.
 _NOT_SAID = frozenset(
-    {
-        "year",
-        "college_names",
-        "specialty",
-        "course",
-        "academic_standing",
-        "minor",
-        "categories",
-        "achievements",
-        "statements",
-        "photo",
-        "consent_publication",
-    }
+    {"year", "college_names", *nomination_parts.RECORD, "statements", "photo", "consent_publication"}
 )
 
 #: Of the decisions' order, what notify does not word.

@@ -31,19 +31,16 @@ TEAM = ("media", "admin")
 
 
 @blp.route("/assets", methods=["GET"])
-@query(blp, AssetQuery)
-@blp.response(
-    200, AssetListOut, example=examples.ASSETS, description="Consenting candidates with their files"
-)
-@problems(
+@query(
     blp,
-    401,
-    403,
-    422,
-    invalid="invalid_query",
+    AssetQuery,
     s422="`invalid_query`: `errors` names each parameter at fault. `year` or `nomination_id` is "
     "required, which the parameters cannot say: neither given is `field.required` on `year`",
 )
+@blp.response(
+    200, AssetListOut, example=examples.ASSETS, description="Consenting candidates with their files"
+)
+@problems(blp, 401, 403)
 @identity.roles(*TEAM)
 def list_assets() -> tuple[Response, int]:
     """A candidate's photo and banners, or a year's (by region and stage), each file with a signed link.
@@ -122,9 +119,9 @@ def add_publication() -> tuple[Response, int]:
 
 
 @blp.route("/publications", methods=["GET"])
-@query(blp, YearQuery)
+@query(blp, YearQuery, s422="`year` is required, 2000-2100")
 @blp.response(200, PublicationListOut, example=examples.PUBLICATIONS)
-@problems(blp, 401, 403, 422, invalid="invalid_query", s422="`year` is required, 2000-2100")
+@problems(blp, 401, 403)
 @identity.roles(*TEAM)
 def list_publications() -> tuple[Response, int]:
     """A year's publications log: what outlets published, and the banners a correction withdrew."""

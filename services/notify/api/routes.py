@@ -3,8 +3,12 @@ gateways' signed delivery receipts (public, authenticated by their HMAC signatur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from services.notify import queries, rules
 from services.notify.api import examples
@@ -26,26 +30,45 @@ from services.notify.schemas import (
     UnsubscribedOut,
 )
 from shared import bodies, identity
-from shared.openapi import body, problems, public, query
+from shared.openapi import View, body, problems, public, query
 from shared.problems import load_query
 from shared.web import current_runtime
 
 blp = Blueprint("notify_api", __name__, url_prefix="/api/v1", description="Templates, the log, receipts")
 _messages = MessageSchema(many=True)
 _templates = TemplateSchema(many=True)
+#: What the operations on a message's template answer for a code that names no message.
+_NO_MESSAGE = "No message with this code"
+
+
+def _template_change(refused: str, at_fault: str, more: str = "") -> Callable[[View], View]:
+    """An administrator's operation on a message's template with a JSON body (saving, previewing): its
+    role and its problems. Its 422 names what it refuses that the body's schema allows: `refused` (a
+    template, texts) with `at_fault` in `problems`, a rendering too costly, and `more` of its own."""
+    s422 = (
+        f"`invalid_json`, `invalid_body` (`errors` names each field at fault), or {refused} the schema "
+        f"allows refused: template_refused (`problems`: {at_fault}), template_too_costly (its rendering "
+        f"crosses a limit){more}"
+    )
+
+    def decorate(view: View) -> View:
+        view = identity.roles("admin")(view)
+        return problems(blp, 400, 401, 403, 404, 422, s404=_NO_MESSAGE, s422=s422)(view)
+
+    return decorate
+
+
+def _template_body(code: str, schema: Schema) -> dict[str, Any]:
+    """The body of an operation on message `code`'s template, read only once the code names a
+    message: an unknown code is a 404, whatever the body."""
+    template_store.channels_of(code)
+    return bodies.loaded(schema)
 
 
 @blp.route("/messages", methods=["GET"])
 @query(blp, MessageQuery)
 @blp.response(200, MessageListOut, example=examples.MESSAGES)
-@problems(
-    blp,
-    401,
-    403,
-    422,
-    invalid="invalid_query",
-    s403="Not an administrator or a chair, or a chair asking for another region",
-)
+@problems(blp, 401, 403, s403="Not an administrator or a chair, or a chair asking for another region")
 @identity.roles(*rules.LOG_ROLES)
 def list_messages() -> tuple[Response, int]:
     """The delivery log, newest first, filtered; contacts masked, each read in the audit log.
@@ -71,7 +94,7 @@ def list_templates() -> tuple[Response, int]:
 
 @blp.route("/templates/<code>", methods=["GET"])
 @blp.response(200, TemplateDetailOut, example=examples.TEMPLATE)
-@problems(blp, 401, 403, 404, s404="No message with this code")
+@problems(blp, 401, 403, 404, s404=_NO_MESSAGE)
 @identity.roles("admin")
 def get_template(code: str) -> tuple[Response, int]:
     """A message's template: its channels and parameters, the current version and every version."""
@@ -96,24 +119,14 @@ def get_template(code: str) -> tuple[Response, int]:
 @blp.route("/templates/<code>", methods=["PUT"])
 @body(blp, TemplateIn, examples.TEMPLATE_IN)
 @blp.response(201, TemplateSchema, example=examples.SAVED, description="The new version")
-@problems(
-    blp,
-    400,
-    401,
-    403,
-    404,
-    422,
-    s404="No message with this code",
-    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or a template the schema "
-    "allows refused: template_refused (`problems`: each part at fault and why: empty in every language, "
-    "an unknown parameter, broken Jinja, a subject of two lines, a channel the message is not sent "
-    "on), template_too_costly (its rendering crosses a limit)",
+@_template_change(
+    "a template",
+    "each part at fault and why: empty in every language, an unknown parameter, broken Jinja, a subject "
+    "of two lines, a channel the message is not sent on",
 )
-@identity.roles("admin")
 def put_template(code: str) -> tuple[Response, int]:
     """Save a new version of a message's template, checked first; the old versions are kept."""
-    template_store.channels_of(code)
-    document = bodies.loaded(TemplateIn())
+    document = _template_body(code, TemplateIn())
     with current_runtime().db.unit_of_work() as session:
         saved = template_store.save_document(session, code, document, identity.caller().user_id)
         audit.record(
@@ -129,34 +142,17 @@ def put_template(code: str) -> tuple[Response, int]:
 @blp.route("/templates/<code>/preview", methods=["POST"])
 @body(blp, PreviewIn, examples.PREVIEW_IN)
 @blp.response(200, PreviewOut, example=examples.PREVIEW)
-@problems(
-    blp,
-    400,
-    401,
-    403,
-    404,
-    422,
-    s404="No message with this code",
-    s422="`invalid_json`, `invalid_body` (`errors` names each field at fault), or texts the schema "
-    "allows refused: template_refused (`problems`: the language's parts at fault, or parameters that do "
-    "not render), template_too_costly (its rendering crosses a limit), channel_not_offered (the message "
-    "is not sent on this channel)",
+@_template_change(
+    "texts",
+    "the language's parts at fault, or parameters that do not render",
+    more=", channel_not_offered (the message is not sent on this channel)",
 )
-@identity.roles("admin")
 def preview(code: str) -> tuple[Response, int]:
     """Render texts as given (or the current version) with the parameters, samples for the missing."""
-    template_store.channels_of(code)
-    document = bodies.loaded(PreviewIn())
+    document = _template_body(code, PreviewIn())
     with current_runtime().db.unit_of_work() as session:
         rendered = template_store.preview(session, code, document)
-    return jsonify(
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        segments=rendered.segments,
-        encoding=rendered.encoding,
-        characters=len(rendered.text),
-    ), 200
+    return jsonify(PreviewOut().dump(rendered)), 200
 
 
 @blp.route("/receipts/<provider>", methods=["POST"])

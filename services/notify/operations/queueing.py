@@ -47,15 +47,20 @@ def _check_parameters(code: str, params: dict[str, Any]) -> None:
 _FRESH: dict[str, Any] = {"status": "queued", "send_after": None, "attempts": 0}
 
 
-def _recipient(session: Session, to: To) -> dict[str, Any]:
-    """A message's columns of its recipient (the address also as its keyed hash, for the log's search)."""
-    return {
+def _addressed(session: Session, to: To, channel: str, code: str) -> dict[str, Any]:
+    """A message's columns of its recipient and the state it starts in: an SMS routed first
+    (`_route_sms`), then the address it goes to taken once as its keyed hash, for the log's search."""
+    columns: dict[str, Any] = {
         "language": to.language,
         "recipient_kind": to.kind,
         "recipient_ref": to.ref,
         "recipient": to.address,
-        "recipient_hash": searching.digest(session, to.address),
+        **_FRESH,
     }
+    if channel == "sms":
+        _route_sms(columns, code)
+    columns["recipient_hash"] = searching.digest(session, columns["recipient"])
+    return columns
 
 
 def queue(
@@ -89,17 +94,14 @@ def queue(
         "channel": channel,
         "template": code,
         "template_version": template.version,
-        **_recipient(session, to),
+        **_addressed(session, to, channel, code),
         "test": test,
         "subject": rendered.subject,
         "body": rendered.text,
         "optional": optional,
-        **_FRESH,
         "segments": rendered.segments,
         "created_at": clock.utcnow(),
     }
-    if channel == "sms":
-        _route_sms(session, row, code)
     if row["status"] == "failed" and code in ERASED_ONCE_SENT:
         row.update(body=None, recipient=rules.mask_phone(row["recipient"]), purged_at=clock.utcnow())
     recorded = db.insert_ignore(
@@ -110,15 +112,14 @@ def queue(
     return recorded
 
 
-def _route_sms(session: Session, row: dict[str, Any], code: str) -> None:
-    """An SMS goes to a Kazakhstan mobile only (any other number fails at once, `NOT_SENDABLE`), and
-    waits out the quiet hours (`rules.quiet_until`) unless it is one of `NEVER_HELD`."""
+def _route_sms(row: dict[str, Any], code: str) -> None:
+    """An SMS goes to a Kazakhstan mobile only, written as one (any other number fails at once,
+    `NOT_SENDABLE`), and waits out the quiet hours (`rules.quiet_until`) unless it is one of `NEVER_HELD`."""
     mobile = rules.kz_mobile(row["recipient"])
     if mobile is None:
         row["status"], row["error"] = "failed", NOT_SENDABLE
         return
     row["recipient"] = mobile
-    row["recipient_hash"] = searching.digest(session, mobile)
     held_until = None if code in NEVER_HELD else rules.quiet_until(clock.local_now())
     if held_until is not None:
         row["status"], row["send_after"] = "held", held_until

@@ -58,6 +58,11 @@ class Rendered:
     segments: int | None = None
     encoding: str | None = None
 
+    @property
+    def characters(self) -> int:
+        """How long the text is, as the editor's preview counts it."""
+        return len(self.text)
+
 
 @lru_cache(maxsize=1)
 def environment() -> BoundedEnvironment:

@@ -66,6 +66,25 @@ def test_a_recipient_typed_in_full_is_found_by_its_keyed_hash_and_shown_masked(
     assert all(h and re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
 
 
+def test_an_sms_is_hashed_once_as_the_mobile_it_goes_to(runtime: Runtime) -> None:
+    """The hash the log is searched by is the routed SMS's: the Kazakhstan mobile as stored, not the
+    number as the portal wrote it; a number that is no mobile fails, hashed as it was written."""
+    event = submitted("kk")
+    event.payload["contacts"]["phone"] = "8 (701) 123-45-67"
+    handle(runtime, HANDLERS, "notify", event)
+    landline = submitted("kk", nomination_id="a1b2c3d4-0000", email="aigerim@example.kz")
+    landline.payload["contacts"]["phone"] = "+7 727 250 00 00"
+    handle(runtime, HANDLERS, "notify", landline)
+    with runtime.db.unit_of_work() as session:
+        sms = {m.nomination_id: m for m in session.scalars(select(Message).where(Message.channel == "sms"))}
+    secret = runtime.settings.secret_key
+    mobile = sms[ALIKHAN]
+    assert mobile.recipient == "+77011234567" and mobile.status != "failed"
+    assert mobile.recipient_hash == searching.hashed(secret, "+77011234567")
+    assert sms["a1b2c3d4-0000"].status == "failed"
+    assert sms["a1b2c3d4-0000"].recipient_hash == searching.hashed(secret, "+77272500000")
+
+
 def test_search_by_nomination_reference_and_by_template(client: FlaskClient, runtime: Runtime) -> None:
     _, html = _search(client, runtime, nomination="0B6F3C1E")
     assert html.count('href="/messages/') == 2 and "aigerim" not in html.replace("ai*****", "")

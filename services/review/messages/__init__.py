@@ -57,16 +57,6 @@ NORMALISATION = N_(
     "average, in that member's own spread), so a lenient or a strict member does not move a candidate by "
     "temperament alone."
 )
-#: Why a member cannot score a candidate on the scoring page (the API's problem codes).
-REFUSALS: dict[str, Text] = {
-    "not_your_stage": N_("Your commission does not score candidates at this stage."),
-    "conflict_declared": N_(
-        "You declared a conflict of interest with this candidate, or they study at your college."
-    ),
-    "not_assigned": N_("This candidate is assigned to other members."),
-    "stage_closed": N_("This stage is past its deadline or already decided."),
-}
-
 #: The codes the pages name with `term(kind, code)`.
 #: The photo's derivatives a page links to (media's names).
 DERIVATIVES: dict[str, Text] = {"thumb": N_("thumbnail"), "web": N_("web size"), "asset": N_("in media")}
@@ -84,8 +74,6 @@ TERMS: dict[str, dict[str, Text]] = {
 PROBLEMS: dict[str, Text] = {
     **problems.CATALOG,
     **votes.PROBLEMS,
-    **problems.texts("unauthorized", N_("Not signed in"), N_("Sign in, or send a valid personal API token.")),
-    **problems.texts("forbidden", N_("Forbidden"), N_("Your role may not do this.")),
     **problems.texts(
         "not_your_stage", N_("Not your stage"), N_("Your commission does not score candidates at this stage.")
     ),
@@ -121,6 +109,11 @@ PROBLEMS: dict[str, Text] = {
     "rubric.names": N_("a name in Kazakh, Russian and English is required"),
     "rubric.weight": N_("a whole number from 1 to 100"),
     "rubric.range": N_("whole numbers with 0 ≤ min < max ≤ 1000"),
+}
+#: Why a member cannot score a candidate on the scoring page: the details of the API's problems.
+REFUSALS: dict[str, Text] = {
+    code: PROBLEMS[f"problem.{code}.detail"]
+    for code in ("not_your_stage", "conflict_declared", "not_assigned", "stage_closed")
 }
 
 #: The login page's answers: one for every wrong email, password or disabled account (no answer

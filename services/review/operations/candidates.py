@@ -15,26 +15,16 @@ from sqlalchemy.orm import Session
 
 from services.review.models import Candidate, Followed, Photo, Statement, StudentReach
 from services.review.rules import scoring as rules
-from shared import clock, ordering
+from shared import clock, nomination_parts, ordering
 from shared.envelope import Event
 from shared.outbox import emit
 from shared.words import count_words
 
 PRODUCER = "review"
 
-#: The parts of a nomination review keeps, each applied from an amendment when it is newer.
-PARTS = (
-    "candidate",
-    "language",
-    "statements",
-    "specialty",
-    "course",
-    "academic_standing",
-    "minor",
-    "categories",
-    "achievements",
-    "consent_publication",
-)
+#: The parts of a nomination review keeps (the student's record among them), each applied from an
+#: amendment when it is newer.
+PARTS = ("candidate", "language", "statements", *nomination_parts.RECORD, "consent_publication")
 
 
 class UnknownNomination(LookupError):
