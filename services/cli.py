@@ -74,9 +74,12 @@ PREFETCH = 10
 #: rather than behind a busy one, and a killed worker gives back one photo, not ten.
 PHOTO_PREFETCH = 1
 
+
 @cli.command("worker")
 @click.argument("service", type=click.Choice(config.SERVICES))
-@click.option("--regions", default="all", show_default=True, help="almaty,shymkent or all")
+@click.option(
+    "--regions", default=None, help="almaty,shymkent or all  [default: the bus's, TOP100_BUS_REGIONS]"
+)
 @click.option("--exclude-regions", default="", help="regions to leave to dedicated workers, e.g. almaty")
 @click.option("--no-relay", is_flag=True, help="do not publish this service's outbox from this process")
 @click.option(
@@ -93,13 +96,13 @@ PHOTO_PREFETCH = 1
     help=f"deliveries in hand per queue [default: {PHOTO_PREFETCH} for --queues photos, else {PREFETCH}]",
 )
 def worker_command(
-    service: str, regions: str, exclude_regions: str, no_relay: bool, queues: str, prefetch: int | None
+    service: str, regions: str | None, exclude_regions: str, no_relay: bool, queues: str, prefetch: int | None
 ) -> None:
     """Consume SERVICE's events for a set of regions (and relay its outbox)."""
     _pin_data_dir()
     logs.configure(service, f"{service}-worker")
     try:
-        wanted = parse_region_list(regions)
+        wanted = config.bus_regions() if regions is None else parse_region_list(regions)
         excluded = set(parse_region_list(exclude_regions)) if exclude_regions.strip() else set()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--regions/--exclude-regions") from exc

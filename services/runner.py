@@ -183,7 +183,8 @@ def child_specs(services: Sequence[str], web_workers: int = 2) -> list[ChildSpec
         specs.append(
             ChildSpec(
                 f"{service}-worker",
-                [sys.executable, "-m", "services.cli", "worker", service, "--regions", "all"],
+                # the regions of TOP100_BUS_REGIONS (all by default)
+                [sys.executable, "-m", "services.cli", "worker", service],
                 env,
             )
         )

@@ -25,8 +25,7 @@ from kombu.transport import filesystem, virtual
 from kombu.utils.json import dumps
 
 from shared import topology
-from shared.config import DEFAULT_RETRY_DELAYS
-from shared.regions import region_codes
+from shared.config import DEFAULT_RETRY_DELAYS, bus_regions
 
 HEARTBEAT = 30
 CONNECT_TIMEOUT = 10
@@ -185,6 +184,7 @@ def declare(
 
 
 def declare_all(channel_or_conn: Any, retry_delays: tuple[int, ...] = DEFAULT_RETRY_DELAYS) -> None:
-    """Declare the whole topology (every service, every region): `top100`, the relay and tests."""
+    """Declare the whole topology (every service, each region the bus carries, `config.bus_regions`):
+    `top100`, the relay and tests."""
     for service in topology.SUBSCRIPTIONS:
-        declare(channel_or_conn, service, region_codes(), retry_delays)
+        declare(channel_or_conn, service, bus_regions(), retry_delays)

@@ -124,6 +124,22 @@ class Settings:
     redis_url: str = ""
 
 
+def bus_regions() -> tuple[str, ...]:
+    """The regions whose queues this system's broker carries (`TOP100_BUS_REGIONS`, default all).
+
+    Every work queue is a quorum queue per service and region: about a hundred for the whole country.
+    An installation (or a test system) that serves a few regions declares only theirs, and its
+    workers consume only theirs by default; a broker holds no queues nobody will read. The national
+    events (the working group's, the audit of national readers) travel in the capital's queues
+    (`identity.NATIONAL_EVENT_REGION`), so that region is always carried.
+    """
+    from shared.identity import NATIONAL_EVENT_REGION
+    from shared.regions import parse_region_list
+
+    chosen = parse_region_list(_env("TOP100_BUS_REGIONS", "all"))
+    return chosen if NATIONAL_EVENT_REGION in chosen else (*chosen, NATIONAL_EVENT_REGION)
+
+
 def broker_url() -> str:
     """The broker of every service; one system shares one broker."""
     default = f"filesystem://{data_dir() / 'broker'}"

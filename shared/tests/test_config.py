@@ -38,3 +38,18 @@ def test_environment_picks_the_production_column(monkeypatch: pytest.MonkeyPatch
 def test_unknown_service_is_named() -> None:
     with pytest.raises(ValueError, match="unknown service 'gallery'"):
         config.load("gallery")
+
+
+def test_the_bus_carries_every_region_unless_told_and_always_the_capitals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A few regions' installation keeps a few regions' queues; national events ride in Astana's."""
+    from shared.regions import region_codes
+
+    monkeypatch.delenv("TOP100_BUS_REGIONS", raising=False)
+    assert config.bus_regions() == region_codes()
+    monkeypatch.setenv("TOP100_BUS_REGIONS", "almaty,shymkent")
+    assert config.bus_regions() == ("almaty", "shymkent", "astana")
+    monkeypatch.setenv("TOP100_BUS_REGIONS", "atlantis")
+    with pytest.raises(ValueError, match="atlantis"):
+        config.bus_regions()

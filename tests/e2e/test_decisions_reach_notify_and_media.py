@@ -76,7 +76,9 @@ def database_urls() -> Iterator[dict[str, str]]:
 def test_a_regional_decision_writes_to_every_candidate_and_makes_banners_of_the_advanced_only(
     tmp_path: Path, vhost_url: str, database_urls: dict[str, str]
 ) -> None:
-    env = clean_env(tmp_path / "data", {"BROKER_URL": vhost_url, **database_urls})
+    env = clean_env(
+        tmp_path / "data", {"BROKER_URL": vhost_url, "TOP100_BUS_REGIONS": "almaty", **database_urls}
+    )
     env["TOP100_NOW"] = "2026-10-10T10:00:00+05:00"  # submissions open until 5 Oct: set after them
     submit_env = {**env, "TOP100_NOW": "2026-09-20T10:00:00+05:00"}
     for command in (["migrate"], ["topology", "declare"], ["refdata", "load"]):

@@ -49,7 +49,9 @@ def database_urls() -> Iterator[dict[str, str]]:
 
 def _configured(tmp_path: Path, vhost_url: str, database_urls: dict[str, str]) -> dict[str, str]:
     """The environment of a run on the scratch vhost and databases, migrated, declared and loaded."""
-    env = clean_env(tmp_path / "data", {"BROKER_URL": vhost_url, **database_urls})
+    env = clean_env(
+        tmp_path / "data", {"BROKER_URL": vhost_url, "TOP100_BUS_REGIONS": "almaty", **database_urls}
+    )
     for command in (["migrate"], ["topology", "declare"], ["refdata", "load"]):
         done = top100(env, *command)
         assert done.returncode == 0, f"top100 {' '.join(command)}: {done.stdout}\n{done.stderr}"

@@ -59,7 +59,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, Any]]:
         smtp, gateway = stack.enter_context(smtp_server()), stack.enter_context(sms_gateway())
         urls["NOTIFY_SMTP_URL"] = f"smtp://127.0.0.1:{smtp.port}"
         urls["NOTIFY_SMS_PROVIDERS"] = f'[{{"name": "gw", "url": "{gateway.url}", "token": "t"}}]'
-        environment = clean_env(tmp_path / "data", urls)
+        environment = clean_env(tmp_path / "data", {**urls, "TOP100_BUS_REGIONS": ",".join(REGIONS)})
         yield {"env": environment, "mail": smtp.handler, "sms": gateway}
 
 

@@ -45,7 +45,9 @@ def env(tmp_path: Path) -> Iterator[dict[str, Any]]:
         urls["BROKER_URL"] = stack.enter_context(scratch_vhost("top100_e2e_vote"))
         gateway = stack.enter_context(sms_gateway())
         urls["NOTIFY_SMS_PROVIDERS"] = f'[{{"name": "gw", "url": "{gateway.url}", "token": "t"}}]'
-        environment = clean_env(tmp_path / "data", {**urls, "TOP100_NOW": VOTE_NOW})
+        environment = clean_env(
+            tmp_path / "data", {**urls, "TOP100_NOW": VOTE_NOW, "TOP100_BUS_REGIONS": "almaty"}
+        )
         for command in (["migrate"], ["topology", "declare"]):
             done = top100(environment, *command)
             assert done.returncode == 0, f"top100 {' '.join(command)}: {done.stdout}\n{done.stderr}"

@@ -126,6 +126,7 @@ class System:
             for service, url in self.database_urls.items():
                 migrate.upgrade(service, url)
         self.regions = regions
+        self.env["TOP100_BUS_REGIONS"] = ",".join(regions)  # the relays declare these regions' queues only
         with broker.connection(self.vhost_url) as connection:
             for service in SERVICES:
                 broker.declare(connection, service, regions, tuple(int(d) for d in RETRY_DELAYS.split(",")))
