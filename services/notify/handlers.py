@@ -51,6 +51,8 @@ _NOT_SAID = frozenset(
         "year",
         "college_names",
         "specialty",
+        "specialty_code",
+        "specialty_names",
         "course",
         "academic_standing",
         "minor",

@@ -42,7 +42,8 @@ def student(n: Nomination) -> dict[str, Any]:
         "email": n.email,
         "phone": n.phone,
         "language": n.language,
-        "specialty": n.specialty,
+        "specialty": n.specialty or None,
+        "specialty_code": n.specialty_code,
         "course": n.course,
         "academic_standing": n.academic_standing,
     }
