@@ -75,6 +75,16 @@ def _revision() -> fields.Integer:
     return fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
 
 
+def _names() -> fields.Dict:
+    """A name in kk/ru/en (optional: older producers did not send it)."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+        values=fields.String(),
+        load_default=None,
+        allow_none=True,
+    )
+
+
 class CandidateName(_Strict):
     last_name = fields.String(required=True)
     first_name = fields.String(required=True)
@@ -124,7 +134,13 @@ class NominationSubmittedV1(_Strict):
     candidate = fields.Nested(CandidateName, required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     contacts = fields.Nested(Contacts, required=True)
+    #: The portal's own words for the specialty (a name of the classifier, in the student's language,
+    #: when the portal gave only its code).
     specialty = fields.String(required=True)
+    #: Added (optional, so an event written before them still loads): the specialty's code in intake's
+    #: classifier of college specialties and its names in kk/ru/en, when the portal named it by code.
+    specialty_code = fields.String(load_default=None, allow_none=True)
+    specialty_names = _names()
     course = fields.Integer(required=True)
     academic_standing = fields.String(required=True)
     minor = fields.Boolean(required=True)
@@ -155,6 +171,10 @@ class NominationAmendedV1(_Strict):
     categories = fields.List(fields.String(), load_default=None, allow_none=True)
     achievements = fields.List(fields.Nested(Achievement), load_default=None, allow_none=True)
     specialty = fields.String(load_default=None, allow_none=True)
+    #: Added (optional): sent with `specialty` whenever the specialty changed (its code, or null and
+    #: no names when the portal dropped the code for its own words).
+    specialty_code = fields.String(load_default=None, allow_none=True)
+    specialty_names = _names()
     course = fields.Integer(load_default=None, allow_none=True)
     academic_standing = fields.String(load_default=None, allow_none=True)
     minor = fields.Boolean(load_default=None, allow_none=True)

@@ -86,13 +86,14 @@ def keys_revoke(key_id: str) -> None:
 
 @click.group("refdata")
 def refdata() -> None:
-    """Regions and colleges."""
+    """Regions, colleges and the classifier of specialties."""
 
 
 @refdata.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def refdata_load(paths: tuple[Path, ...]) -> None:
-    """Load regions and colleges CSV files (or folders of them); with no path, the demo set. Idempotent."""
+    """Load regions, colleges and specialties CSV files (or folders of them); with no path, the demo
+    set. Idempotent."""
     with _runtime().db.unit_of_work() as session:
         try:
             report = reference.load_paths(session, list(paths))

@@ -68,6 +68,22 @@ class College(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Specialty(Base):
+    """A specialty of the classifier of technical and vocational education (`refdata/specialties.csv`)."""
+
+    __tablename__ = "specialties"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}
+
+
 class PortalKey(Base):
     """A regional portal's API key: only a SHA-256 of it is kept (see `services.intake.api.auth`)."""
 
@@ -131,7 +147,13 @@ class Nomination(Base):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
+    #: The specialty in the portal's own words; empty when the portal named it by code only (the API
+    #: shows null). Not made nullable: on SQLite that copies the table, and dropping the old copy
+    #: would cascade to every nomination's statements, achievements and photo.
     specialty: Mapped[str] = mapped_column(String(200))
+    #: A code of `specialties`, checked on submission and amendment (no foreign key, for the reason
+    #: above: SQLite adds one only by copying the table).
+    specialty_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     course: Mapped[int] = mapped_column(Integer)
     academic_standing: Mapped[str] = mapped_column(String(20))
     categories: Mapped[list[str]] = mapped_column(JSON)

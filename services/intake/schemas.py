@@ -166,7 +166,26 @@ class StudentIn(Strict):
         validate=one_of(LANGUAGES),
         metadata={"description": "the language of everything sent to the student"},
     )
-    specialty = Str(required=True, validate=length(1, 200))
+    specialty = Str(
+        load_default=None,
+        allow_none=True,
+        validate=length(1, 200),
+        metadata={
+            "description": "the specialty in the portal's own words; may be left out when "
+            "`specialty_code` names it"
+        },
+    )
+    specialty_code = Str(
+        load_default=None,
+        allow_none=True,
+        validate=length(1, 16),
+        metadata={
+            "description": "the specialty's code in the classifier of college specialties "
+            "(GET /api/v1/specialties): review then shows its name in each reader's language",
+            "pattern": "^[0-9A-Za-z]{1,16}$",
+            "example": "06130100",
+        },
+    )
     course = Int(1, 4, required=True)
     academic_standing = Str(required=True, metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
 
@@ -221,7 +240,18 @@ class NominationIn(Strict):
         metadata={"description": "a college of the key's region (GET /api/v1/colleges)"},
     )
     year = Int(2019, 2100, required=True)
-    student = Obj(StudentIn, required=True)
+    student = Obj(
+        StudentIn,
+        required=True,
+        metadata={
+            "description": "`specialty`, `specialty_code` or both name the student's specialty",
+            # one of the two at least, present and not null
+            "anyOf": [
+                {"required": [name], "properties": {name: {"not": {"enum": [None]}}}}
+                for name in ("specialty", "specialty_code")
+            ],
+        },
+    )
     categories = Items(
         Str(metadata={"enum": list(rules.CATEGORIES)}),
         required=True,
@@ -309,7 +339,12 @@ class StudentOut(Schema):
     email = fields.String()
     phone = fields.String()
     language = fields.String(metadata={"enum": list(LANGUAGES)})
-    specialty = fields.String()
+    specialty = ComputedString(
+        compute=lambda n: n.specialty or None,
+        allow_none=True,
+        metadata={"description": "the portal's own words; null when it named the specialty by code only"},
+    )
+    specialty_code = fields.String(allow_none=True)
     course = fields.Integer()
     academic_standing = fields.String(metadata={"enum": list(rules.ACADEMIC_STANDINGS)})
     minor = ComputedBoolean(
@@ -478,6 +513,12 @@ class RegionOut(Schema):
     code = fields.String()
     iso_code = fields.String()
     kind = fields.String()
+    names = fields.Dict(keys=fields.String(), values=fields.String())
+    name = fields.String(metadata={"description": "in the language Accept-Language asked for"})
+
+
+class SpecialtyOut(Schema):
+    code = fields.String()
     names = fields.Dict(keys=fields.String(), values=fields.String())
     name = fields.String(metadata={"description": "in the language Accept-Language asked for"})
 

@@ -100,7 +100,18 @@ def winners_published(ctx: HandlerContext, event: Event) -> None:
 
 #: What media does not print: contacts, study details, the student's language.
 _NOT_PRINTED = frozenset(
-    {"language", "contacts", "coordinator", "specialty", "course", "academic_standing", "minor", "categories"}
+    {
+        "language",
+        "contacts",
+        "coordinator",
+        "specialty",
+        "specialty_code",
+        "specialty_names",
+        "course",
+        "academic_standing",
+        "minor",
+        "categories",
+    }
 )
 
 #: A decision event's correction fields: media follows the newest `sequence`, whatever it corrects.

@@ -48,7 +48,16 @@ def nothing_to_say(ctx: HandlerContext, event: Event) -> None:
 #: marks the revision a new one came at (so a rejection of a replaced photo is not sent); its
 #: contents are media's.
 _NOT_SAID = frozenset(
-    {"year", "college_names", *nomination_parts.RECORD, "statements", "photo", "consent_publication"}
+    {
+        "year",
+        "college_names",
+        *nomination_parts.RECORD,
+        "specialty_code",
+        "specialty_names",
+        "statements",
+        "photo",
+        "consent_publication",
+    }
 )
 
 #: Of the decisions' order, what notify does not word.

@@ -50,6 +50,12 @@ def story(
         "language": "kk",
         "contacts": {"email": "alikhan@example.kz", "phone": "+77011234567"},
         "specialty": "Бағдарламалық қамтамасыз ету",
+        "specialty_code": "06130100",
+        "specialty_names": {
+            "kk": "Бағдарламалық қамтамасыз ету (түрлері бойынша)",
+            "ru": "Программное обеспечение (по видам)",
+            "en": "Software (by type)",
+        },
         "course": 2,
         "academic_standing": "good",
         "minor": True,

@@ -196,6 +196,7 @@ def _changed(name: str, value: Any, folder: Path) -> Any:
         "nomination_id": str(uuid.uuid4()),
         "contacts": {"email": "other@example.kz", "phone": "+77770000000"},
         "college_names": {"kk": "Басқа колледж", "ru": "Другой колледж", "en": "Another College"},
+        "specialty_names": {"kk": "Дәнекерлеу ісі", "ru": "Сварочное дело", "en": "Welding"},
         "statements": {"kk": "Басқа мәтін."},
         "categories": ["sport"],
         "achievements": [{"title": "Олимпиада", "year": 2024, "level": "city", "description": None}],

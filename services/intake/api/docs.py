@@ -103,6 +103,7 @@ PHOTO_RULES = (
 #: date that exists, an age on the day, 250 words in the right language, the reference data).
 NOMINATION_RULES = (
     "college_unknown",
+    "specialty_unknown",
     "year_not_open",
     "iin_check_digit",
     "iin_birth_date_invalid",
@@ -125,6 +126,7 @@ AMENDMENT_RULES = (
     *NOMINATION_RULES,
     "required",
     "statements_empty",
+    "specialty_required",
     "field_frozen",
     "field_closed",
     "consent_required",

@@ -33,6 +33,7 @@ NOMINATION: dict[str, Any] = {
         "phone": "+77011234567",
         "language": "kk",
         "specialty": "Бағдарламалық қамтамасыз ету",
+        "specialty_code": "06130100",
         "course": 3,
         "academic_standing": "excellent",
     },

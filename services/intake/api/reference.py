@@ -1,4 +1,5 @@
-"""Reference data for portals (`/regions`, `/colleges`), problem type pages and the docs' assets."""
+"""Reference data for portals (`/regions`, `/colleges`, `/specialties`), problem type pages and the
+docs' assets."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from services.intake import schemas
 from services.intake.api import docs
 from services.intake.api.auth import current_portal, current_session, portal_required
 from services.intake.api.problems import PROBLEM_CODES, describe, language
-from services.intake.models import College, Region
+from services.intake.models import College, Region, Specialty
 from services.intake.operations import Forbidden
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Reference data")
@@ -27,7 +28,7 @@ def _json(payload: Any, lang: str) -> Response:
     return response
 
 
-def _names(row: Region | College) -> dict[str, str]:
+def _names(row: Region | College | Specialty) -> dict[str, str]:
     return {"kk": row.name_kk, "ru": row.name_ru, "en": row.name_en}
 
 
@@ -77,6 +78,31 @@ def colleges(region: str | None = None) -> Response:
     body = [
         {"code": c.code, "region": c.region_code, "city": c.city, "names": _names(c), "name": _names(c)[lang]}
         for c in current_session().execute(query).scalars()
+    ]
+    return _json(body, lang)
+
+
+@blp.route("/specialties", methods=["GET"])
+@blp.alt_response(
+    200,
+    schema=schemas.SpecialtyOut(many=True),
+    success=True,
+    description="The active specialties of the classifier",
+)
+@docs.problems(401)
+@portal_required
+def specialties() -> Response:
+    """List the classifier's specialties
+
+    The specialties of the classifier of technical and vocational education a nomination may name as
+    its `student.specialty_code`, with their names in kk, ru and en, and `name` in the
+    Accept-Language's.
+    """
+    lang = language()
+    query = select(Specialty).where(Specialty.active.is_(True)).order_by(Specialty.code)
+    body = [
+        {"code": s.code, "names": _names(s), "name": _names(s)[lang]}
+        for s in current_session().execute(query).scalars()
     ]
     return _json(body, lang)
 

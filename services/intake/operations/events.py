@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.intake.models import Nomination, Photo
+from services.intake.models import Nomination, Photo, Specialty
 from services.intake.operations.render import achievements, minor, statement_texts
 from shared.blobs import BlobStore
 from shared.envelope import Event
@@ -48,6 +48,15 @@ def contacts(n: Nomination) -> dict[str, Any]:
     return {"email": n.email, "phone": n.phone}
 
 
+def specialty(session: Session, n: Nomination) -> dict[str, Any]:
+    """The specialty as the events carry it: the portal's words (else the classifier's name in the
+    student's language), and the code with its kk/ru/en names when the portal gave one."""
+    found = session.get(Specialty, n.specialty_code) if n.specialty_code else None
+    names = found.names if found is not None else None
+    words = n.specialty or (names or {}).get(n.language) or ""
+    return {"specialty": words, "specialty_code": n.specialty_code, "specialty_names": names}
+
+
 def next_revision(n: Nomination) -> int:
     """The revision of the change being made now (the caller holds the nomination's row locked)."""
     n.revision += 1
@@ -77,7 +86,7 @@ def submitted(session: Session, n: Nomination, college_names: dict[str, str], bl
             "candidate": candidate(n),
             "language": n.language,
             "contacts": contacts(n),
-            "specialty": n.specialty,
+            **specialty(session, n),
             "course": n.course,
             "academic_standing": n.academic_standing,
             "minor": minor(n),
@@ -116,7 +125,9 @@ def amended(session: Session, n: Nomination, changed: list[str], blobs: BlobStor
         payload["categories"] = list(n.categories)
     if "achievements" in tops:
         payload["achievements"] = achievements(n)
-    for name in ("specialty", "course", "academic_standing"):
+    if student & {"specialty", "specialty_code"}:
+        payload.update(specialty(session, n))
+    for name in ("course", "academic_standing"):
         if name in student:
             payload[name] = getattr(n, name)
     if "birth_date" in student:

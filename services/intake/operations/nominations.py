@@ -26,6 +26,7 @@ from services.intake.models import (
 from services.intake.operations import Conflict, Invalid, NotFound, Portal, events
 from services.intake.operations.calendar import calendar_for
 from services.intake.operations.constraints import column_values, violated_index
+from services.intake.operations.refdata import check_specialty
 from services.intake.operations.render import document, submission_day
 from services.intake.operations.validation import add, load_nomination, normalized
 from services.intake.rules import Problem
@@ -84,11 +85,12 @@ def apply(n: Nomination, data: dict[str, Any], now: datetime) -> None:
         "email",
         "phone",
         "language",
-        "specialty",
+        "specialty_code",
         "course",
         "academic_standing",
     ):
         setattr(n, name, student.get(name))
+    n.specialty = student.get("specialty") or ""  # empty: named by its code only (`models`)
     n.categories = list(data["categories"])
     consent = data["consent"]
     guardian = consent.get("guardian") or {}
@@ -228,6 +230,7 @@ def amend(session: Session, portal: Portal, nomination_id: str, patch: Any) -> N
     before = document(n)
     data, errors = load_nomination(merge_patch(before, patch), day=submission_day(n))
     _keep_withdrawn_consent(errors, before, data)
+    check_specialty(session, data, errors, previous=n.specialty_code)
     if errors:
         raise Invalid(errors)
     data = normalized(data)

@@ -21,7 +21,7 @@ from shared.i18n import LANGUAGES
 #: The student's fields as the portal wrote them, in the order a response shows them.
 STUDENT = (
     "last_name", "first_name", "patronymic", "birth_date", "email", "phone", "language", "specialty",
-    "course", "academic_standing",
+    "specialty_code", "course", "academic_standing",
 )  # fmt: skip
 
 
@@ -41,7 +41,8 @@ def minor(nomination: Nomination) -> bool:
 
 def student(n: Nomination) -> dict[str, Any]:
     """The student as the portal wrote them, less the IIN (shown masked, or in full to amend)."""
-    return attributes(n, *STUDENT, birth_date=n.birth_date.isoformat())
+    # a specialty given only by its code is stored as "" (the column stays NOT NULL): shown as null
+    return attributes(n, *STUDENT, birth_date=n.birth_date.isoformat(), specialty=n.specialty or None)
 
 
 def statement_texts(n: Nomination) -> dict[str, str]:

@@ -42,6 +42,7 @@ from services.intake.operations import Conflict, Portal, events, idempotency
 from services.intake.operations.calendar import calendar_from
 from services.intake.operations.constraints import column_values, violated_index
 from services.intake.operations.nominations import CONFLICTS, apply, attach_photo, live
+from services.intake.operations.refdata import check_specialty
 from services.intake.operations.render import represent
 from services.intake.operations.validation import Errors, add, load_nomination, normalized
 from services.intake.rules import Problem
@@ -154,7 +155,7 @@ def submit(
         college = _lock_college(session, data.get("college_code"), data.get("year"))
         if college is not None and college.active and college.region_code != portal.region:
             return Refused("forbidden", {"region": portal.region}, status=403)
-        _check_college(college, data, errors)
+        _check_references(session, college, data, errors)
     if errors or college is None:
         return Rejected(errors)
 
@@ -195,10 +196,13 @@ def _claim_key(
     return None
 
 
-def _check_college(college: Row[Any] | None, data: dict[str, Any], errors: Errors) -> None:
-    """An unknown or inactive college, and a year not open, as field errors."""
+def _check_references(
+    session: Session, college: Row[Any] | None, data: dict[str, Any], errors: Errors
+) -> None:
+    """An unknown or inactive college or specialty, and a year not open, as field errors."""
     if (college is None or not college.active) and isinstance(data.get("college_code"), str):
         add(errors, "college_code", [Problem("college_unknown", {"code": data["college_code"]})])
+    check_specialty(session, data, errors)
     _check_year_open(data.get("year"), errors)
 
 

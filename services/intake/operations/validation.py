@@ -109,6 +109,9 @@ def _check_student(student: dict[str, Any], errors: Errors, day: date) -> None:
         if name in student and "student." + name not in errors:
             add(errors, f"student.{name}", rules.check_names(student[name], required=name != "patronymic"))
     _phone(errors, "student.phone", student.get("phone"), mobile=True)
+    if student and not {"student.specialty", "student.specialty_code"} & set(errors):
+        given = rules.check_specialty_given(student.get("specialty"), student.get("specialty_code"))
+        add(errors, "student.specialty", given)
     if isinstance(student.get("academic_standing"), str):
         add(errors, "student.academic_standing", rules.check_academic_standing(student["academic_standing"]))
 

@@ -50,6 +50,8 @@ from services.intake.rules.nomination import (
     check_achievement_count,
     check_achievement_level,
     check_categories,
+    check_specialty_given,
+    check_specialty_known,
     college_quota_problem,
     region_quota_problem,
 )
@@ -101,6 +103,8 @@ __all__ = [
     "check_iin",
     "check_names",
     "check_phone",
+    "check_specialty_given",
+    "check_specialty_known",
     "check_statement",
     "college_quota_problem",
     "count_words",

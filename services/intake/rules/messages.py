@@ -50,6 +50,10 @@ MESSAGES: dict[str, Text] = {
     "name_mixed_scripts": N_("the word «%(word)s» mixes Cyrillic and Latin letters"),
     "phone_format": N_("must be +7 and 10 digits"),
     "phone_not_mobile": N_("%(prefix)s is not a Kazakhstan mobile code"),
+    "specialty_required": N_(
+        "name the specialty: its code in the classifier (specialty_code), its name, or both"
+    ),
+    "specialty_unknown": N_("no specialty with code %(code)s in the classifier of college specialties"),
     "academic_standing_satisfactory": N_("a student with a «satisfactory» grade cannot be nominated"),
     "academic_standing_unknown": _UNKNOWN_VALUE,
     "categories_empty": N_("at least one category is required"),

@@ -26,6 +26,20 @@ COLLEGE_QUOTA = 3
 REGION_QUOTA = 10
 
 
+def check_specialty_given(words: str | None, code: str | None) -> list[Problem]:
+    """The specialty named by its classifier code, in the portal's own words, or both; not neither."""
+    if (words is None or not words.strip()) and code is None:
+        return [Problem("specialty_required")]
+    return []
+
+
+def check_specialty_known(code: str, active: bool | None) -> list[Problem]:
+    """A `specialty_code` must name an active specialty of the classifier (`active` None: no such code)."""
+    if not active:
+        return [Problem("specialty_unknown", {"code": shown(code)})]
+    return []
+
+
 def check_academic_standing(value: str) -> list[Problem]:
     if value in ACADEMIC_STANDINGS:
         return []

@@ -1,6 +1,8 @@
 """Reading the reference data files and working out what a reload changes. Pure: text in, rows out.
 
-Regions and colleges are data, not code (docs/rules.md): operators replace the files and reload. A load
+Regions, colleges and the classifier of college specialties are data, not code (docs/rules.md):
+operators replace the files and reload. Lines starting with `#` before a file's header say where
+its rows come from; they are not rows. A load
 must be repeatable (loading the same file twice changes nothing) and must never delete a college
 that nominations point to, so a row missing from a new file is deactivated, not removed. A bad file is
 refused whole, with every broken cell named by line and column, so nothing half-loads.
@@ -20,10 +22,14 @@ from shared.regions import Region, read_regions_csv, region_codes
 
 COLLEGE_COLUMNS = ("code", "region", "name_kk", "name_ru", "name_en", "city", "active")
 REGION_COLUMNS = ("code", "iso_code", "kind", "name_kk", "name_ru", "name_en", "aliases")
+SPECIALTY_COLUMNS = ("code", "name_kk", "name_ru", "name_en", "active")
 REGION_KINDS = ("city", "oblast")
 MAX_NAME_LENGTH = 300
 
 _COLLEGE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+#: A specialty's code in the classifier (8 digits today, as `06130100`); letters are let through
+#: so that a future edition of the classifier loads without a change of code.
+_SPECIALTY_CODE = re.compile(r"[0-9A-Za-z]{1,16}")
 _REGION_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _ISO_CODE = re.compile(r"KZ-[0-9]{2}")
 _TRUE = ("true", "1", "yes", "")
@@ -42,6 +48,21 @@ class CollegeRow:
 
     def name(self, language: str) -> str:
         return {"kk": self.name_kk, "ru": self.name_ru}.get(language, self.name_en)
+
+
+@dataclass(frozen=True)
+class SpecialtyRow:
+    """A specialty of the classifier of technical and vocational education, named in kk, ru and en."""
+
+    code: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    active: bool = True
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}
 
 
 @dataclass(frozen=True)
@@ -98,15 +119,28 @@ def _clean(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
+def _without_comments(text: str) -> str:
+    """The file less its leading `#` lines, each kept as an empty line so line numbers still count."""
+    lines = text.split("\n")
+    leading = 0
+    while leading < len(lines) and lines[leading].lstrip().startswith("#"):
+        leading += 1
+    return "\n" * leading + "\n".join(lines[leading:])
+
+
 def _records(
     text: str, columns: Sequence[str], source: str, optional: Collection[str] = ()
 ) -> list[tuple[int, dict[str, str]]]:
     """(line, row) for every non-blank record, after checking the header names exactly `columns`."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [_clean(name) for name in next(reader, [])]
+    reader = csv.reader(io.StringIO(_without_comments(text.lstrip("\ufeff"))))
+    first: list[str] = []
+    for first in reader:  # the header: the first row after the comments
+        if first:
+            break
+    header, at = [_clean(name) for name in first], max(reader.line_num, 1)
     present = {*header, *optional}
-    errors = [RowError(1, name, "missing column") for name in columns if name not in present]
-    errors += [RowError(1, name, "unknown column") for name in header if name not in columns]
+    errors = [RowError(at, name, "missing column") for name in columns if name not in present]
+    errors += [RowError(at, name, "unknown column") for name in header if name not in columns]
     if errors:
         raise RefdataError(source, errors)
     records: list[tuple[int, dict[str, str]]] = []
@@ -182,6 +216,28 @@ def parse_colleges_csv(
     return rows
 
 
+def parse_specialties_csv(text: str, *, source: str = "specialties.csv") -> list[SpecialtyRow]:
+    """The specialties of a file in the `specialties.csv` format, checked like the colleges."""
+    errors: list[RowError] = []
+    first_seen: dict[str, int] = {}
+    rows: list[SpecialtyRow] = []
+    for line, raw in _records(text, SPECIALTY_COLUMNS, source):
+        row = {name: _clean(value) for name, value in raw.items()}
+        if not _SPECIALTY_CODE.fullmatch(row["code"]):
+            errors.append(RowError(line, "code", f"{row['code']!r} is not 1-16 letters or digits"))
+        else:
+            _check_unique(line, row["code"], first_seen, errors)
+        _check_names(line, row, errors)
+        active = row["active"].lower()
+        if active not in _TRUE + _FALSE:
+            errors.append(RowError(line, "active", f"{row['active']!r} is not true or false"))
+        names = {column: row[column] for column in ("name_kk", "name_ru", "name_en")}
+        rows.append(SpecialtyRow(code=row["code"], **names, active=active in _TRUE))
+    if errors:
+        raise RefdataError(source, errors)
+    return rows
+
+
 def parse_regions_csv(text: str, *, source: str = "regions.csv") -> list[RegionRow]:
     """The regions of a file in the `shared/refdata/regions.csv` format, checked like the colleges.
 
@@ -220,7 +276,7 @@ def parse_regions_csv(text: str, *, source: str = "regions.csv") -> list[RegionR
 # --- diffing -----------------------------------------------------------------------------------------
 
 
-Row = TypeVar("Row", CollegeRow, RegionRow)
+Row = TypeVar("Row", CollegeRow, RegionRow, SpecialtyRow)
 
 
 @dataclass(frozen=True)

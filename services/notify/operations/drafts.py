@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date
 from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
 
+from services.notify import rules
 from services.notify.messages import MISSING, OTHER_MISSING, REASONS
 from services.notify.operations import templating
 from services.notify.operations.sandbox import TooCostly
@@ -42,6 +43,9 @@ def sample(code: str, language: str) -> dict[str, Any]:
     for name, (month, day) in catalogue.SAMPLE_DATES.items():
         if name in values:
             values[name] = format_date(date(year, month, day), "d MMMM", locale=language)
+    if "greeting_name" in values:
+        last, first, patronymic = catalogue.SAMPLE_STUDENT
+        values["greeting_name"] = rules.greeting_name(first, patronymic, language, last)
     if "region" in values:
         region = regions.resolve(catalogue.SAMPLE_REGION)
         values["region"] = region.name(language) if region else values["region"]

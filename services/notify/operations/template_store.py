@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.notify.messages import CHANNEL_NOT_OFFERED
 from services.notify.models import Template
-from services.notify.operations import templating
+from services.notify.operations import drafts, templating
 from services.notify.rules.catalogue import CHANNELS
 from shared import clock, refusals
 
@@ -152,8 +152,9 @@ def save_document(session: Session, code: str, document: dict[str, Any], by: str
 
 
 def preview(session: Session, code: str, document: dict[str, Any]) -> templating.Rendered:
-    """The texts as given (else the current version) rendered with the parameters, samples for the
-    missing. Only the language's problems (and the template's as a whole) refuse its preview."""
+    """The texts as given (else the current version) rendered with the parameters, the samples of
+    `language` for the missing. Only the language's problems (and the template's as a whole) refuse
+    its preview."""
     language, channel = document.get("language", "kk"), document.get("channel", channels_of(code)[0])
     if channel not in CHANNELS[code]:
         raise refusals.Invalid(CHANNEL_NOT_OFFERED)
@@ -169,9 +170,9 @@ def preview(session: Session, code: str, document: dict[str, Any]) -> templating
             mine = {k: v for k, v in exc.problems.items() if "." not in k or k.endswith(f".{language}")}
             if mine:
                 raise templating.TemplateRefused(mine, exc.code) from None
-        return templating.render(
-            channel, subject, body, language, templating.sample(code, document.get("params"))
-        )
+        # The sample values in the language previewed (its dates, region, words), as the editor's.
+        params = {**drafts.sample(code, language), **(document.get("params") or {})}
+        return templating.render(channel, subject, body, language, params)
     except templating.TemplateRefused:
         raise
     except Exception as exc:

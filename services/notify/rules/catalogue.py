@@ -142,6 +142,8 @@ SAMPLE_DATES: dict[str, tuple[int, int]] = {
     "deadline": (10, 5),
 }
 SAMPLE_REGION = "almaty"
+#: The sample student (surname, given name, patronymic): a letter greets them as its language does.
+SAMPLE_STUDENT = ("Нұрланұлы", "Әлихан", "Қайратұлы")
 SAMPLE_REASON = "too_small"
 SAMPLE_MISSING: dict[str, list[str]] = {
     "candidate_advanced": ["statements.kk"],

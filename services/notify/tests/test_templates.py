@@ -158,3 +158,33 @@ def test_the_editor_page_loads_its_script_from_a_file(client: FlaskClient, runti
     assert '<script src="/notify-static/template.js"></script>' in html and "<script>" not in html
     assert client.get("/notify-static/template.js").status_code == 200
     assert "өтініміңіз қабылданды" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("ru", ["Здравствуйте, Әлихан Қайратұлы", "20 октября", "Алматы"], ["қазан", "мәлімдеме"]),
+        ("en", ["Dear Әлихан,", "20 October", "Almaty"], ["қазан", "октября", "Қайратұлы", "мәлімдеме"]),
+        ("kk", ["Әлихан Қайратұлы", "20 қазан"], ["October", "октября"]),
+    ],
+)
+def test_the_json_preview_fills_the_samples_in_the_language_previewed(
+    client: FlaskClient, runtime: Runtime, language: str, said: list[str], not_said: list[str]
+) -> None:
+    """Once the API previewed every language with the Kazakh samples («20 қазан» in an English letter)."""
+    body = {
+        "kk": "{{ greeting_name }}. {{ amend_by }}. {{ missing | join(', ') }}.",
+        "ru": "Здравствуйте, {{ greeting_name }}. {{ amend_by }}. {{ missing | join(', ') }}. Алматы",
+        "en": "Dear {{ greeting_name }}, by {{ amend_by }}: {{ missing | join(', ') }}. Almaty",
+    }
+    draft = {
+        "channel": "email",
+        "language": language,
+        "subject": {"kk": "А", "ru": "Б", "en": "C"},
+        "body": body,
+    }
+    reply = client.post("/api/v1/templates/candidate_advanced/preview", json=draft, headers=bearer(runtime))
+    assert reply.status_code == 200, reply.get_json()
+    text = reply.get_json()["text"]
+    assert all(words in text for words in said), text
+    assert not any(words in text for words in not_said), text

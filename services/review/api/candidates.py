@@ -19,7 +19,7 @@ from services.review.queries import rankings as shown_rankings
 from services.review.rules import audit as actions
 from services.review.rules import roles
 from services.review.rules import scoring as rules
-from shared import bodies, identity, regions
+from shared import bodies, identity, pages, regions
 from shared.identity import REGIONAL_ROLES, Identity
 from shared.problems import load_query
 from shared.web import current_runtime
@@ -61,7 +61,7 @@ def get_candidate(candidate_id: str) -> tuple[Response, int]:
         found = queries.candidate_detail(session, caller, candidate_id)
         if found is None:
             raise NotFound("not_found")
-        body = present.detail(found, runtime.settings.media_url)
+        body = present.detail(found, runtime.settings.media_url, pages.page_language())
         audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
     return jsonify(body), 200
 

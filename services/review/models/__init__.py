@@ -73,7 +73,13 @@ class Candidate(Base):
     #: "әлихан" in "ӘЛИХАН" alike in SQLite and PostgreSQL, whose own lower() differ on Kazakh letters.
     search_name: Mapped[str] = mapped_column(String(320), default="")
     language: Mapped[str] = mapped_column(String(2))
+    #: The portal's own words for the specialty (intake's classifier name in the student's language
+    #: when the portal gave only a code): shown when the specialty has no name in the page's language.
     specialty: Mapped[str] = mapped_column(String(200))
+    #: The specialty's code in intake's classifier and its names in kk/ru/en, as intake sent them
+    #: (none for a portal that typed the specialty): pages show the name of their own language.
+    specialty_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    specialty_names: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     course: Mapped[int] = mapped_column(Integer)
     academic_standing: Mapped[str] = mapped_column(String(40))
     minor: Mapped[bool]

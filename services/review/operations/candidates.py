@@ -48,6 +48,8 @@ def _new_candidate(event: Event, followed: Followed) -> Candidate:
         patronymic=name.get("patronymic"),
         language=data["language"],
         specialty=data["specialty"],
+        specialty_code=data.get("specialty_code"),
+        specialty_names=data.get("specialty_names"),
         course=data["course"],
         academic_standing=data["academic_standing"],
         minor=data["minor"],
@@ -121,7 +123,10 @@ def amend_candidate(session: Session, event: Event) -> Candidate:
     candidate = _require(session, data["nomination_id"])
     parts = ordering.parts_to_apply(data, PARTS, candidate.revisions or {})
     for part in parts:
-        _apply_part(candidate, part, data[part])
+        if part == "specialty":
+            _apply_specialty(candidate, data)
+        else:
+            _apply_part(candidate, part, data[part])
     candidate.revisions = ordering.stamped(candidate.revisions or {}, parts, data.get("revision"))
     if data.get("photo"):
         _set_photo(
@@ -161,6 +166,14 @@ def _apply_part(candidate: Candidate, part: str, value: Any) -> None:
         setattr(candidate, part, list(value))
     else:
         setattr(candidate, part, value)
+
+
+def _apply_specialty(candidate: Candidate, data: dict[str, Any]) -> None:
+    """The specialty's code and names travel with its words: an amendment that changes the
+    specialty sends all three, a code dropped for the portal's own words as none."""
+    candidate.specialty = data["specialty"]
+    candidate.specialty_code = data.get("specialty_code")
+    candidate.specialty_names = data.get("specialty_names")
 
 
 def withdraw_candidate(session: Session, event: Event) -> Candidate | None:

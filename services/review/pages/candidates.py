@@ -28,12 +28,14 @@ from services.review.messages import (
     TIE_BREAK,
     UNKNOWN_REGION,
 )
+from services.review.models import Candidate
 from services.review.operations import Refused, audit, scoring
 from services.review.queries import candidates as queries
 from services.review.queries import present, rankings, scoping, stages
 from services.review.rules import audit as actions
 from services.review.rules import roles
 from services.review.rules import scoring as rules
+from services.review.rules.specialty import specialty_name
 from services.review.rules.stages import scope_of
 from shared import clock, i18n, identity, pages, regions
 from shared.identity import MEMBER_ROLES, REGIONAL_ROLES
@@ -59,6 +61,11 @@ def photo_label(status: str | None, reason: str | None = None) -> str:
     return i18n.translate(PHOTO_REJECTED, lang, {"reason": shown})
 
 
+def specialty(candidate: Candidate) -> str:
+    """The candidate's specialty in the page's language (`rules.specialty` says which words)."""
+    return specialty_name(candidate.specialty_names, candidate.specialty, pages.page_language())
+
+
 def paragraphs(text: str) -> list[list[str]]:
     """A statement as its author wrote it: paragraphs at blank lines, each a list of its lines (the
     page joins them with a line break), so a text of several paragraphs is not one block."""
@@ -79,6 +86,7 @@ def _render(template: str, status: int = 200, **context: object) -> pages.Page:
         normalisation=NORMALISATION,
         tie_break=TIE_BREAK,
         paragraphs=paragraphs,
+        specialty=specialty,
         **context,
     )
 
@@ -138,7 +146,8 @@ def candidate_page(candidate_id: str, status: int = 200, **context: object) -> p
         audit.record(session, caller, actions.CANDIDATE_READ, candidate=found.candidate)
         scope = scope_of(found.candidate.stage, found.candidate.region)
     withdrawable = {
-        c.member_id for c in found.conflicts
+        c.member_id
+        for c in found.conflicts
         if roles.may_withdraw_conflict(caller, found.candidate.stage, scope, c.member_id)
     }
     context = {"conflict_errors": {}, "filters": _filters()[1], "withdrawable": withdrawable, **context}

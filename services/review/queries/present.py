@@ -13,6 +13,7 @@ from urllib.parse import quote
 from services.review.models import Conflict, Score
 from services.review.queries.candidates import Detail, Listed
 from services.review.rules import scoring as rules
+from services.review.rules.specialty import specialty_name
 
 #: The derivatives a commission's page shows: `thumb` in lists, `web` on the candidate's page.
 SHOWN_DERIVATIVES = ("thumb", "web")
@@ -78,12 +79,16 @@ def conflict(found: Conflict) -> dict[str, Any]:
     }
 
 
-def detail(found: Detail, media_url: str) -> dict[str, Any]:
+def detail(found: Detail, media_url: str, language: str) -> dict[str, Any]:
+    """The candidate's whole record; `specialty_name` is the specialty in `language` (the caller's)."""
     c = found.candidate
     return {
         **item(found),
         "language": c.language,
         "specialty": c.specialty,
+        "specialty_code": c.specialty_code,
+        "specialty_names": dict(c.specialty_names or {}),
+        "specialty_name": specialty_name(c.specialty_names, c.specialty, language),
         "course": c.course,
         "academic_standing": c.academic_standing,
         "categories": list(c.categories),
