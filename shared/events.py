@@ -362,7 +362,9 @@ class UserChangedV1(_Strict):
     """A user's account at review changed (created, password, role, scope, language, college).
 
     Every service remembers `generation` and refuses the user's older credentials; notify also keeps
-    the email, language, role and scope of commission members for their digests and reminders.
+    the email, language, role and scope of commission members for their digests and reminders. The
+    name's parts are optional (older producers did not send them, and an account may have one whole
+    `name` only); where they are, letters greet by given name and patronymic.
     """
 
     user_id = fields.String(required=True)
@@ -373,6 +375,9 @@ class UserChangedV1(_Strict):
     scope = fields.String(required=True)
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     college = fields.String(load_default=None, allow_none=True)
+    last_name = fields.String(load_default=None, allow_none=True)
+    first_name = fields.String(load_default=None, allow_none=True)
+    patronymic = fields.String(load_default=None, allow_none=True)
 
 
 @payload("user.disabled", 1)

@@ -496,5 +496,7 @@ USER_HANDLERS: dict[str, Handler] = {"user.changed": _user_changed, "user.disabl
 HANDLERS: dict[str, Handler] = {**USER_HANDLERS, "session.ended": sessions.session_ended}
 #: What a service that only revokes credentials leaves alone in those events.
 IGNORED_FIELDS: dict[str, frozenset[str]] = {
-    "user.changed": frozenset({"email", "name", "role", "scope", "language", "college"}),
+    "user.changed": frozenset(
+        {"email", "name", "role", "scope", "language", "college", "last_name", "first_name", "patronymic"}
+    ),
 }

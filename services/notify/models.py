@@ -166,6 +166,11 @@ class Person(Base):
     generation: Mapped[int] = mapped_column(Integer)
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200))
+    #: The name in parts, where review's account has them (all None where it has one whole `name`):
+    #: letters greet by given name and patronymic (`rules.greeting_name`).
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(30))
     scope: Mapped[str] = mapped_column(String(40), index=True)
     language: Mapped[str] = mapped_column(String(2))

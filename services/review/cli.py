@@ -91,7 +91,14 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(identity.ROLES))
 @click.option("--scope", required=True, help="a region code for regional roles, else national")
-@click.option("--name", default=None, help="as shown on pages (default: the email's local part)")
+@click.option(
+    "--name", default=None, help="as shown on pages, whole (default: the parts, else the email's local part)"
+)
+@click.option(
+    "--last-name", default=None, help="the name in parts, which letters greet by (with --first-name)"
+)
+@click.option("--first-name", default=None, help="the given name")
+@click.option("--patronymic", default=None, help="the patronymic, where there is one")
 @click.option("--language", default="ru", show_default=True, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="the college code a member is attached to")
 def users_create(**fields: Any) -> None:
@@ -130,13 +137,17 @@ def users_token(email: str, days: int) -> None:
 
 @users.command("update")
 @click.option("--email", required=True)
-@click.option("--name", default=None)
+@click.option("--name", default=None, help="the whole name; it replaces the parts")
+@click.option("--last-name", default=None)
+@click.option("--first-name", default=None)
+@click.option("--patronymic", default=None, help="an empty string removes it")
 @click.option("--role", default=None, type=click.Choice(identity.ROLES))
 @click.option("--scope", default=None)
 @click.option("--language", default=None, type=click.Choice(LANGUAGES))
 @click.option("--college", default=None, help="a college code; an empty string detaches the member")
 def users_update(email: str, **given: str | None) -> None:
-    """Change a user's name, role, scope, language or college; their sessions and tokens end."""
+    """Change a user's name (whole, or its parts), role, scope, language or college; their sessions
+    and tokens end."""
     # The options but the email are the fields `accounts.update` changes, by its names.
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:

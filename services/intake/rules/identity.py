@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date
 
-from services.intake.rules.problems import Problem, shown
+from services.intake.rules.problems import Problem
+from shared import names
 
 # --- IIN -------------------------------------------------------------------------------------------
 
@@ -126,47 +126,17 @@ def check_birth_date(birth_date: date, day: date) -> list[Problem]:
 
 # --- names -------------------------------------------------------------------------------------------
 
-MAX_NAME_LENGTH = 100
-# Russian and Kazakh Cyrillic only: Ukrainian/Belarusian letters (є ї ґ ў) are not accepted.
-_CYRILLIC = "А-Яа-яЁё" + "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
-# ASCII Latin plus the letters of the Kazakh Latin alphabets (2021, and the 2018 acute forms).
-_LATIN = "A-Za-z" + "ÄäĞğİıÑñÖöŞşŪūÜüÇç" + "ÁáǴǵŃńÓóÚúÝý"
-_SEPARATORS = " \\-'’ʼ"
-_NAME_CHAR = re.compile(f"[{_CYRILLIC}{_LATIN}{_SEPARATORS}]")
-_NAME_SHAPE = re.compile(f"[^{_SEPARATORS}]+(?:[{_SEPARATORS}][^{_SEPARATORS}]+)*")
-_CYRILLIC_LETTER = re.compile(f"[{_CYRILLIC}]")
-_LATIN_LETTER = re.compile(f"[{_LATIN}]")
-_WORD = f"(?:[{_CYRILLIC}]+|[{_LATIN}]+)"
-#: What the API's schema says of a name (ECMA 262, for OpenAPI): words of one script's letters, joined
-#: by spaces or by one hyphen or apostrophe, spaces around allowed (`normalize_name` drops them).
-NAME_PATTERN = f"^\\s*{_WORD}(?:(?:\\s+|[\\-'’ʼ]){_WORD})*\\s*$"
-
-
-def normalize_name(value: str) -> str:
-    """NFC, no surrounding whitespace, single spaces inside: the form to check and to store."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+#: The name rule is shared with review's accounts (`shared.names`): one rule, one set of messages.
+MAX_NAME_LENGTH = names.MAX_NAME_LENGTH
+NAME_PATTERN = names.NAME_PATTERN
+normalize_name = names.normalize_name
 
 
 def check_names(value: str | None, *, required: bool) -> list[Problem]:
-    """A last/first name or patronymic, judged in its `normalize_name` form (store that form).
-
-    Letters of one script per word (a Latin `A` inside a Cyrillic word is a typo that breaks search
-    and sorting), words joined by a space, hyphen or apostrophe (' ’ ʼ); no digits or symbols.
-    """
-    name = normalize_name(value or "")
-    if not name:
-        return [Problem("name_required")] if required else []
-    if len(name) > MAX_NAME_LENGTH:
-        return [Problem("name_too_long", {"maximum": MAX_NAME_LENGTH, "length": len(name)})]
-    bad = sorted({c for c in name if not _NAME_CHAR.fullmatch(c)})
-    if bad:
-        return [Problem("name_invalid_characters", {"characters": " ".join(shown(c) for c in bad)})]
-    if not _NAME_SHAPE.fullmatch(name):
-        return [Problem("name_malformed")]
-    for word in re.split(f"[{_SEPARATORS}]", name):
-        if _CYRILLIC_LETTER.search(word) and _LATIN_LETTER.search(word):
-            return [Problem("name_mixed_scripts", {"word": word})]
-    return []
+    """A last/first name or patronymic, judged in its `normalize_name` form (store that form): letters
+    of one script per word, joined by a space, hyphen or apostrophe (`shared.names.check`)."""
+    found = names.check(value, required=required)
+    return [Problem(*found)] if found else []
 
 
 # --- phones ------------------------------------------------------------------------------------------

@@ -87,7 +87,17 @@ def person_changed(session: Session, event: Event, disabled: bool) -> None:
     person.generation, person.disabled = data["generation"], False
     person.email, person.name, person.role = data["email"], data["name"], data["role"]
     person.scope, person.language, person.college = data["scope"], data["language"], data.get("college")
+    person.last_name, person.first_name = data.get("last_name"), data.get("first_name")
+    person.patronymic = data.get("patronymic")
     session.add(person)
+
+
+def greeting(person: Person) -> str:
+    """How a letter greets a member or chair: by given name and patronymic where review has the name
+    in parts (`rules.greeting_name`), else by the account's whole name, as typed."""
+    return rules.account_greeting(
+        person.name, person.first_name, person.patronymic, person.language, person.last_name
+    )
 
 
 def _known(session: Session, nomination_id: str) -> Recipient:
@@ -282,7 +292,7 @@ def incomplete(session: Session, event: Event) -> None:
             channel="email",
             code="statements_needed",
             params={
-                "recipient_name": person.name,
+                "recipient_name": greeting(person),
                 "name": recipient.full_name,
                 "reference": rules.short_reference(recipient.nomination_id),
                 "region": region_name(event.region, person.language),

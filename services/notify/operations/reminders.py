@@ -163,7 +163,7 @@ _TARGETS = {"nominations": _nominations, "decisions": _decisions, "statements": 
 def _user_to(person: Person) -> To:
     """A chair is written to as the region's coordinator; every other member as a commission member."""
     kind = "region" if person.role == "regional_chair" else "member"
-    return To(kind, f"user:{person.user_id}", person.email, person.language, person.name)
+    return To(kind, f"user:{person.user_id}", person.email, person.language, notices.greeting(person))
 
 
 def digest(session: Session, local: datetime) -> list[str]:
@@ -191,7 +191,12 @@ def digest(session: Session, local: datetime) -> list[str]:
             to=To("member", f"user:{person.user_id}", person.email, person.language),
             channel="email",
             code="to_score_digest",
-            params={"recipient_name": person.name, "count": len(mine), "names": people, "url": _review_url()},
+            params={
+                "recipient_name": notices.greeting(person),
+                "count": len(mine),
+                "names": people,
+                "url": _review_url(),
+            },
             region=identity.event_region(person.scope),
         )
     return [key]

@@ -65,6 +65,17 @@ def greeting_name(first_name: str | None, patronymic: str | None, language: str,
     return f"{first} {father}"
 
 
+def account_greeting(
+    whole_name: str, first_name: str | None, patronymic: str | None, language: str, last_name: str | None
+) -> str:
+    """How a letter greets a commission member or chair: as `greeting_name` where review's account
+    has the name in parts, else by the account's one whole name as an administrator typed it (which
+    may be surname first, but is all there is: better than guessing which word is the given name)."""
+    if not tidy_name(first_name):
+        return whole_name
+    return greeting_name(first_name, patronymic, language, last_name or "")
+
+
 def short_reference(nomination_id: str) -> str:
     """A reference short enough for an SMS: the id itself when short, else its first 8 characters."""
     compact = nomination_id.replace("-", "")

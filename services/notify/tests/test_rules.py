@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+import pytest
+
 from services.notify import messages
 from services.notify.rules import (
+    account_greeting,
     backoff,
     is_gsm7,
     kz_mobile,
@@ -81,3 +84,21 @@ def test_masks() -> None:
     assert mask_phone("+77011234567") == "+7701*****67"
     assert mask_email("alikhan@example.kz") == "al*****@example.kz"
     assert mask_email("a@b.kz") == "a*@b.kz"
+
+
+@pytest.mark.parametrize(
+    ("first", "patronymic", "language", "greeted"),
+    [
+        ("Анна", "Сергеевна", "ru", "Анна Сергеевна"),
+        ("Анна", "Сергеевна", "kk", "Анна Сергеевна"),
+        ("Анна", "Сергеевна", "en", "Анна"),
+        ("Анна", None, "ru", "Анна"),
+        (None, None, "ru", "Петрова Анна Сергеевна"),
+        ("  ", "Сергеевна", "kk", "Петрова Анна Сергеевна"),
+    ],
+)
+def test_a_member_is_greeted_by_the_parts_where_there_are_any_else_by_the_whole_name(
+    first: str | None, patronymic: str | None, language: str, greeted: str
+) -> None:
+    whole = "Петрова Анна Сергеевна"
+    assert account_greeting(whole, first, patronymic, language, "Петрова") == greeted

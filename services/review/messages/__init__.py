@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from services.review.messages import votes
 from shared import problems
-from shared.i18n import N_, Text
+from shared.i18n import N_, Plural, Text
 
 STAGES: dict[str, Text] = {
     "regional": N_("Regional"),
@@ -57,6 +57,22 @@ NORMALISATION = N_(
     "average, in that member's own spread), so a lenient or a strict member does not move a candidate by "
     "temperament alone."
 )
+#: What a refused part of an account's name says (`rules.names`), after the field it names; the same
+#: words intake says of a student's name.
+NAME_REFUSALS: dict[str, Text] = {
+    "name_required": N_("is required"),
+    "name_too_long": Plural(
+        "%(length)s character; at most %(maximum)s are allowed",
+        "%(length)s characters; at most %(maximum)s are allowed",
+        "length",
+    ),
+    "name_invalid_characters": N_("contains characters not allowed in a name: %(characters)s"),
+    "name_malformed": N_(
+        "must begin and end with a letter, with a single space, hyphen or apostrophe between words"
+    ),
+    "name_mixed_scripts": N_("the word «%(word)s» mixes Cyrillic and Latin letters"),
+    "name_and_parts": N_("give the whole name or its parts (last name, given name, patronymic), not both"),
+}
 #: The codes the pages name with `term(kind, code)`.
 #: The photo's derivatives a page links to (media's names).
 DERIVATIVES: dict[str, Text] = {"thumb": N_("thumbnail"), "web": N_("web size"), "asset": N_("in media")}

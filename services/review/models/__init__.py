@@ -343,7 +343,13 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     #: Lower-cased: one account per address, however it is typed at login.
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: What pages show: typed whole, or made from the parts below when they are given.
     name: Mapped[str] = mapped_column(String(200))
+    #: The name in parts (`rules.names`), all None for an account with one whole name: letters greet
+    #: by given name and patronymic.
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     #: A region code for a regional role, `national` for every other role.

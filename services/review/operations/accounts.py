@@ -18,10 +18,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.review import messages
 from services.review.models import User, metadata
 from services.review.operations import audit, scoring
 from services.review.rules import audit as actions
-from shared import clock, identity, outbox, regions
+from services.review.rules import names
+from shared import clock, i18n, identity, outbox, regions
 from shared.attributes import dataclass_of
 from shared.envelope import Event
 from shared.i18n import LANGUAGES
@@ -38,6 +40,22 @@ _DUMMY_HASH = _hasher.hash("not the password of anyone " + uuid.uuid4().hex)
 
 class AccountError(ValueError):
     """A request the accounts cannot honour (unknown user, duplicate email, invalid role/scope)."""
+
+
+class NameRefused(AccountError):
+    """Parts of a name the rules refuse (`rules.names`): each field with what is wrong with it, in
+    the operator's words (English) or a reader's (`words`)."""
+
+    def __init__(self, refusals: names.Refusals) -> None:
+        self.refusals = refusals
+        super().__init__(self.words("en"))
+
+    def words(self, language: str) -> str:
+        """`field: what is wrong` for each refused field, in kk, ru or en."""
+        return "; ".join(
+            f"{field}: {i18n.translate(messages.NAME_REFUSALS[code], language, params)}"
+            for field, (code, params) in self.refusals.items()
+        )
 
 
 def normal_email(email: str) -> str:
@@ -81,8 +99,13 @@ def create(
     name: str | None = None,
     language: str = "ru",
     college: str | None = None,
+    last_name: str | None = None,
+    first_name: str | None = None,
+    patronymic: str | None = None,
 ) -> User:
-    """A new account (generation 1), announced as `user.changed`."""
+    """A new account (generation 1), announced as `user.changed`. Its name is one whole `name` or
+    its parts (`rules.names`), the name pages show then made from them; neither is the email's
+    local part."""
     known = regions.resolve(scope)
     scope = known.code if known else scope
     _checked(role, scope, language)
@@ -91,11 +114,13 @@ def create(
         raise AccountError(f"not an email address: {email!r}")
     if find(session, address) is not None:
         raise AccountError(f"a user {address} exists already")
+    parts = _parts(name, {"last_name": last_name, "first_name": first_name, "patronymic": patronymic})
     now = clock.utcnow()
     user = User(
         id=str(uuid.uuid4()),
         email=address,
-        name=(name or address.split("@")[0]).strip(),
+        name=names.whole_name(parts) or (name or "").strip() or address.split("@")[0],
+        **parts,
         password_hash=hash_password(password),
         role=role,
         scope=scope,
@@ -124,10 +149,10 @@ def reset(session: Session, email: str, password: str) -> User:
 
 
 def update(session: Session, email: str, **changes: str | None) -> User:
-    """Change a user's name, role, scope, language or college (the keys given); every credential of
-    theirs ends, since it carries the old values."""
+    """Change a user's name (whole, or any of its parts), role, scope, language or college (the keys
+    given); every credential of theirs ends, since it carries the old values."""
     user = _get(session, email)
-    unknown = set(changes) - {"name", "role", "scope", "language", "college"}
+    unknown = set(changes) - {"name", "role", "scope", "language", "college", *names.PARTS}
     if unknown:
         raise AccountError(f"cannot change {sorted(unknown)}")
     if changes.get("scope"):
@@ -138,9 +163,8 @@ def update(session: Session, email: str, **changes: str | None) -> User:
     language = changes.get("language") or user.language
     _checked(role, scope, language)
     before = (user.role, user.scope)
+    _rename(user, changes)
     user.role, user.scope, user.language = role, scope, language
-    if changes.get("name"):
-        user.name = str(changes["name"]).strip()
     if "college" in changes:
         user.college = changes["college"] or None
     _bump(session, user)
@@ -151,6 +175,31 @@ def update(session: Session, email: str, **changes: str | None) -> User:
     for commission in {before, (role, scope)}:
         scoring.commission_changed(session, *commission)
     return user
+
+
+def _parts(name: str | None, parts: dict[str, str | None]) -> dict[str, str | None]:
+    """The parts to keep (each None when the name is one whole `name`); refused with every field at
+    fault named (`NameRefused`)."""
+    refused = names.check_parts(parts)
+    if (name or "").strip() and names.given(parts):
+        refused = {"name": ("name_and_parts", {}), **refused}
+    if refused:
+        raise NameRefused(refused)
+    return names.stored_parts(parts)
+
+
+def _rename(user: User, changes: dict[str, str | None]) -> None:
+    """A change of any part keeps the others (an empty one clears it) and makes the name from them; a
+    whole `name` alone replaces the parts, which no longer say it."""
+    if any(field in changes for field in names.PARTS):
+        kept = {field: changes.get(field, getattr(user, field)) for field in names.PARTS}
+        parts = _parts(changes.get("name"), kept)
+        for field, value in parts.items():
+            setattr(user, field, value)
+        user.name = names.whole_name(parts) or user.name
+    elif changes.get("name"):
+        user.name = str(changes["name"]).strip()
+        user.last_name = user.first_name = user.patronymic = None
 
 
 def disable(session: Session, email: str) -> User:
@@ -230,6 +279,7 @@ def _announce(session: Session, user: User) -> None:
             "scope": user.scope,
             "language": user.language,
             "college": user.college,
+            **{field: getattr(user, field) for field in names.PARTS},
         }
     region = identity.event_region(user.scope)
     outbox.emit(session, Event(type=event_type, version=1, region=region, producer=PRODUCER, payload=payload))
