@@ -6,16 +6,18 @@ account's whole name typed surname first ("Dear Петрова Анна Серг
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import create_engine, inspect, select, text
 
 from services.notify.handlers import HANDLERS
 from services.notify.models import Message, Person
 from services.notify.operations import reminders
 from services.notify.tests.factories import event, submitted
-from shared import clock
+from shared import clock, migrate, testing
 from shared.handling import handle
 from shared.runtime import Runtime
 
@@ -79,9 +81,9 @@ def test_a_member_named_in_parts_is_greeted_by_given_name_and_patronymic(
     bodies = _bodies(runtime)
     assert set(bodies) == set(LETTERS)
     for code, texts in bodies.items():
-        for text in texts:
-            assert GREETINGS[language] in text, (code, text)
-            assert WHOLE not in text and "Петрова" not in text, (code, text)
+        for body in texts:
+            assert GREETINGS[language] in body, (code, body)
+            assert WHOLE not in body and "Петрова" not in body, (code, body)
     with runtime.db.unit_of_work() as session:
         kept = session.get(Person, f"regional_member-{language}")
         assert (kept.last_name, kept.first_name, kept.patronymic, kept.name) == (*PARTS.values(), WHOLE)
@@ -95,8 +97,8 @@ def test_a_member_without_parts_is_greeted_by_the_whole_name_as_before(
     bodies = _bodies(runtime)
     assert set(bodies) == set(LETTERS)
     for code, texts in bodies.items():
-        for text in texts:
-            assert AS_BEFORE[language] in text, (code, text)
+        for body in texts:
+            assert AS_BEFORE[language] in body, (code, body)
 
 
 def test_a_later_event_without_parts_forgets_the_old_parts(runtime: Runtime) -> None:
@@ -110,3 +112,38 @@ def test_a_later_event_without_parts_forgets_the_old_parts(runtime: Runtime) -> 
     with runtime.db.unit_of_work() as session:
         kept = session.get(Person, "regional_member-ru")
         assert (kept.name, kept.last_name, kept.first_name, kept.patronymic) == ("Анна", None, None, None)
+
+
+def _round_trip(url: str) -> None:
+    config = migrate.alembic_config("notify", url)
+    command.upgrade(config, "0010")
+    engine = create_engine(url)
+    person = (
+        "INSERT INTO people (user_id, generation, email, name, role, scope, language, disabled) "
+        "VALUES ('u1', 1, 'a@example.kz', 'Петрова Анна Сергеевна', 'regional_member', 'almaty', 'ru', false)"
+    )
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(person))
+        command.upgrade(config, "0011")
+        with engine.begin() as conn:
+            row = conn.execute(text("SELECT name, last_name, first_name, patronymic FROM people")).one()
+            assert tuple(row) == (WHOLE, None, None, None)
+        command.downgrade(config, "0010")
+        assert not set(PARTS) & {column["name"] for column in inspect(engine).get_columns("people")}
+        with engine.begin() as conn:  # the person kept (no copy of the table)
+            assert conn.execute(text("SELECT user_id, name FROM people")).one() == ("u1", WHOLE)
+        command.upgrade(config, "head")
+        assert set(PARTS) <= {column["name"] for column in inspect(engine).get_columns("people")}
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_round_trip_on_sqlite(tmp_path: Path) -> None:
+    _round_trip(f"sqlite:///{tmp_path / 'notify.sqlite3'}")
+
+
+@pytest.mark.integration
+def test_the_migration_round_trip_on_postgres() -> None:
+    with testing.scratch_postgres() as url:
+        _round_trip(url)
