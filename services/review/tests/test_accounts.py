@@ -43,6 +43,7 @@ def test_create_hashes_with_argon2_and_announces_the_user(runtime: Runtime) -> N
     assert payload == {
         "user_id": user_id, "generation": 1, "email": "aliya@example.kz", "name": "Әлия Нұрғалиқызы",
         "role": "regional_member", "scope": "almaty", "language": "kk", "college": "ALM-001",
+        "last_name": None, "first_name": None, "patronymic": None,
     }  # fmt: skip
 
 
