@@ -8,7 +8,7 @@ are what a commission member, a media editor or a student reads instead of a cod
 
 from __future__ import annotations
 
-from shared.i18n import N_
+from shared.i18n import N_, Plural, Text
 
 #: The programme's one name, as the regulation writes it: «ҚР колледждерінің ТОП 100 студенті»,
 #: «ТОП 100 студентов колледжей РК». Page headers, banners and letters all say this, never a variant.
@@ -54,4 +54,21 @@ TERMS: dict[str, dict[str, str]] = {
     "language": LANGUAGE_NAMES,
     "level": LEVELS,
     "role": ROLES,
+}
+
+
+#: What a refused part of a person's name says (`shared.names.check`), after the field it names: a
+#: student's name at intake and an account's at review, in the same words.
+NAME_REFUSALS: dict[str, Text] = {
+    "name_required": N_("is required"),
+    "name_too_long": Plural(
+        "%(length)s character; at most %(maximum)s are allowed",
+        "%(length)s characters; at most %(maximum)s are allowed",
+        "length",
+    ),
+    "name_invalid_characters": N_("contains characters not allowed in a name: %(characters)s"),
+    "name_malformed": N_(
+        "must begin and end with a letter, with a single space, hyphen or apostrophe between words"
+    ),
+    "name_mixed_scripts": N_("the word «%(word)s» mixes Cyrillic and Latin letters"),
 }

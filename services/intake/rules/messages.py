@@ -9,6 +9,7 @@ whose form the count picks ("249 words", "249 слов", "21 слово").
 
 from __future__ import annotations
 
+from shared import vocabulary
 from shared.i18n import N_, Plural, Text
 
 _UNKNOWN_VALUE = N_("unknown value «%(value)s»; allowed: %(allowed)s")
@@ -37,17 +38,7 @@ MESSAGES: dict[str, Text] = {
         "gives an age of %(age)s; a college student is %(minimum)s to %(maximum)s years old",
         "maximum",
     ),
-    "name_required": N_("is required"),
-    "name_too_long": Plural(
-        "%(length)s character; at most %(maximum)s are allowed",
-        "%(length)s characters; at most %(maximum)s are allowed",
-        "length",
-    ),
-    "name_invalid_characters": N_("contains characters not allowed in a name: %(characters)s"),
-    "name_malformed": N_(
-        "must begin and end with a letter, with a single space, hyphen or apostrophe between words"
-    ),
-    "name_mixed_scripts": N_("the word «%(word)s» mixes Cyrillic and Latin letters"),
+    **vocabulary.NAME_REFUSALS,
     "phone_format": N_("must be +7 and 10 digits"),
     "phone_not_mobile": N_("%(prefix)s is not a Kazakhstan mobile code"),
     "specialty_required": N_(

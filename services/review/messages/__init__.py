@@ -7,8 +7,8 @@ templates.
 from __future__ import annotations
 
 from services.review.messages import votes
-from shared import problems
-from shared.i18n import N_, Plural, Text
+from shared import problems, vocabulary
+from shared.i18n import N_, Text
 
 STAGES: dict[str, Text] = {
     "regional": N_("Regional"),
@@ -60,17 +60,7 @@ NORMALISATION = N_(
 #: What a refused part of an account's name says (`rules.names`), after the field it names; the same
 #: words intake says of a student's name.
 NAME_REFUSALS: dict[str, Text] = {
-    "name_required": N_("is required"),
-    "name_too_long": Plural(
-        "%(length)s character; at most %(maximum)s are allowed",
-        "%(length)s characters; at most %(maximum)s are allowed",
-        "length",
-    ),
-    "name_invalid_characters": N_("contains characters not allowed in a name: %(characters)s"),
-    "name_malformed": N_(
-        "must begin and end with a letter, with a single space, hyphen or apostrophe between words"
-    ),
-    "name_mixed_scripts": N_("the word «%(word)s» mixes Cyrillic and Latin letters"),
+    **vocabulary.NAME_REFUSALS,
     "name_and_parts": N_("give the whole name or its parts (last name, given name, patronymic), not both"),
 }
 #: The codes the pages name with `term(kind, code)`.
