@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.review.models.votes import Vote, VoteCode, VoteFlags
 from services.review.rules import signals
+from shared.attributes import dataclass_of
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,7 @@ def checked_votes(
     rows = session.execute(query).all()
     facts = [signals.VoteFact(*row[:6]) for row in rows]
     flagged = signals.flags(facts, thresholds or signals.Thresholds())
-    return [
-        CheckedVote(
-            id=row.id,
-            voter_hash=row.voter_hash,
-            candidate_id=row.candidate_id,
-            recorded_at=row.recorded_at,
-            network=row.network,
-            current=row.current,
-            superseded_by=row.superseded_by,
-            reasons=tuple(flagged.get(row.id, ())),
-        )
-        for row in rows
-    ]
+    return [dataclass_of(CheckedVote, row, reasons=tuple(flagged.get(row.id, ()))) for row in rows]
 
 
 #: Values per `IN (...)` list: far below SQLite's and PostgreSQL's limits on parameters.

@@ -19,6 +19,7 @@ from services.review.queries import counts
 from services.review.queries.public import public_candidates
 from services.review.rules import votes as rules
 from shared import kv
+from shared.attributes import dataclass_of
 
 #: Seconds a process keeps a frozen contest: nothing of it changes once open (its rules are frozen).
 CONTEST_CACHE_SECONDS = 60.0
@@ -40,14 +41,9 @@ class ContestView:
 
 
 def _view(contest: Contest) -> ContestView:
-    return ContestView(
-        id=contest.id,
-        year=contest.year,
-        stage=contest.stage,
-        scope=contest.scope,
-        opens_at=contest.opens_at,
-        closes_at=contest.closes_at,
-        counts_public=contest.counts_public,
+    return dataclass_of(
+        ContestView,
+        contest,
         frozen=contest.frozen_at is not None,
         candidate_ids=tuple(contest.candidate_ids or ()),
     )
