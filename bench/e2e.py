@@ -23,6 +23,7 @@ and the end state must equal the clean run's.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -67,6 +68,8 @@ class Profile:
     photo_workers: int
     #: Seconds the run may take after the last submission until everything is drained.
     drain_timeout: float
+    #: Notify's workers (consumers of the same region queues): receipts are I/O-bound, not CPU-bound.
+    notify_workers: int = 1
 
 
 PROFILES = {
@@ -354,7 +357,7 @@ def run_once(name: str, profile: Profile, seed: int, workdir: Path, photos: list
     colleges, students = country(profile.nominations, seed)
     run = Run(name)
     with ExitStack() as stack:
-        rush = Rush(name, workdir / name, stack, profile.photo_workers)
+        rush = Rush(name, workdir / name, stack, profile.photo_workers, profile.notify_workers)
         stack.callback(rush.stop)
         rush.env["TOP100_NOW"] = SUBMIT_NOW
         rush.prepare(colleges, region_codes())
@@ -424,7 +427,8 @@ def report(profile: Profile, runs: list[Run], limit: tuple[float, float], load: 
     per_photo, seconds = limit
     lines = [
         f"profile {profile.name}: {profile.nominations} nominations, 12 MP photos, {CLIENTS} portal clients, "
-        f"{profile.photo_workers} photo workers; load before the run: {load}",
+        f"{profile.photo_workers} photo workers, {profile.notify_workers} notify workers; "
+        f"load before the run: {load}",
         f"media limit: {per_photo:.0f} ms CPU per photo x {profile.nominations} / {os.cpu_count()} cores"
         f" = {seconds:.1f} s",
     ]
@@ -476,10 +480,12 @@ def main(argv: list[str] | None = None) -> list[Run]:
     parser.add_argument("--faults", action="store_true", help="run again under fire, side by side")
     parser.add_argument("--n", type=int, help="nominations (overrides the profile's)")
     parser.add_argument("--seed", type=int, default=20261005)
+    parser.add_argument("--notify-workers", type=int, default=1, help="notify's worker processes (1)")
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or "quick"]
-    if args.n:
-        profile = Profile(profile.name, args.n, profile.photo_workers, profile.drain_timeout)
+    profile = dataclasses.replace(
+        profile, nominations=args.n or profile.nominations, notify_workers=args.notify_workers
+    )
     testing.require("PostgreSQL", testing.POSTGRES)
     testing.require("RabbitMQ", testing.RABBITMQ)
     load = Path("/proc/loadavg").read_text().split()[:3]

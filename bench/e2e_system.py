@@ -36,9 +36,12 @@ class Rush(System):
     commission's own review web (a later clock: decisions come after intake closes), and notify's
     SMTP and SMS gateways served here."""
 
-    def __init__(self, name: str, workdir: Path, stack: ExitStack, photo_workers: int) -> None:
+    def __init__(
+        self, name: str, workdir: Path, stack: ExitStack, photo_workers: int, notify_workers: int = 1
+    ) -> None:
         super().__init__(name, workdir, stack)
         self.photo_workers = photo_workers
+        self.notify_workers = notify_workers
         self.mail = stack.enter_context(servers.smtp_server())
         self.gateways = [stack.enter_context(servers.sms_gateway()) for _ in range(2)]
         providers = [{"name": f"gw{n}", "url": g.url, "priority": n} for n, g in enumerate(self.gateways, 1)]
@@ -71,6 +74,9 @@ class Rush(System):
             if service == "media":
                 for n in range(1, self.photo_workers + 1):
                     argvs[f"media-photos-{n}"] = ["nice", "-n", "10", *worker, "--queues", "photos"]
+            if service == "notify":
+                for n in range(2, self.notify_workers + 1):  # notify scales out: more consumers, one queue
+                    argvs[f"notify-worker-{n}"] = worker
             for name, argv in argvs.items():
                 self.pieces[name] = Piece(name, argv, env, self.log_dir)
                 self.pieces[name].start()
@@ -106,7 +112,9 @@ class Rush(System):
         return url
 
     def kind_of(self, name: str) -> str:
-        return "media-photos" if name.startswith("media-photos") else name
+        if name.startswith("media-photos"):
+            return "media-photos"
+        return "notify-worker" if name.startswith("notify-worker") else name
 
 
 @dataclass
