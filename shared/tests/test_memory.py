@@ -6,8 +6,10 @@ so the test proves the setting is in effect where it matters, not only that the 
 
 from __future__ import annotations
 
+import itertools
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -100,13 +102,15 @@ def test_a_web_worker_started_as_in_production_reuses_freed_request_buffers(tmp_
                 assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
                 time.sleep(0.2)
         for _ in range(WARM_UP):
-            before = _worker_faults(url)
-        for _ in range(REQUESTS):
-            after = _worker_faults(url)
+            _worker_faults(url)
+        readings = [_worker_faults(url) for _ in range(REQUESTS + 1)]
     finally:
         server.terminate()
         server.wait(20)
-    per_request = (after - before) / REQUESTS
+    # The median request: a thread of the pool that first serves one after the warm-up faults its
+    # arena in once (about 1,000), which under load happened to a few of the 50 and raised the mean
+    # to 40; buffers given back to the kernel would fault about 1,000 pages in on every request.
+    per_request = statistics.median(b - a for a, b in itertools.pairwise(readings))
     assert per_request < 20, f"{per_request:.0f} page faults a request: freed buffers went back to the kernel"
 
 
