@@ -4,6 +4,7 @@ and PostgreSQL, a regional intake of camera photos, measured against the machine
     .venv/bin/python bench/e2e.py --quick            # 24 nominations, about a minute (also a test)
     .venv/bin/python bench/e2e.py --full             # 2,400 nominations (run it niced: minutes)
     .venv/bin/python bench/e2e.py --quick --faults   # the same load again under fire, side by side
+    .venv/bin/python bench/e2e.py --full --photos /var/tmp/top100-e2e   # photos made once, kept
 
 A generated country (20 regions, 40 colleges each: 800) and N nominations spread over the regions,
 each with its own 12 MP JPEG (`bench/e2e_photos.py`: a face somewhere, some CMYK, some turned by
@@ -110,10 +111,18 @@ def country(n: int, seed: int) -> tuple[str, list[Any]]:
 
 
 def make_photos(n: int, seed: int, folder: Path) -> list[Path]:
-    """Every nomination's photo on disk before the rush (a pool of processes, niced)."""
-    with ProcessPoolExecutor(max(1, (os.cpu_count() or 2)), initializer=os.nice, initargs=(10,)) as pool:
-        paths = pool.map(e2e_photos.write, [seed] * n, range(n), [str(folder)] * n, chunksize=8)
-        return [Path(path) for path in paths]
+    """Every nomination's photo on disk before the rush (a pool of processes, niced). A photo already
+    in `folder` is kept: the same seed and index make the same bytes (`e2e_photos.photo`), so runs
+    given one `--photos` folder generate the 2,400 photos (6 minutes here) once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{index:05d}.jpg" for index in range(n)]
+    missing = [index for index, path in enumerate(paths) if not path.is_file()]
+    if missing:
+        with ProcessPoolExecutor(max(1, (os.cpu_count() or 2)), initializer=os.nice, initargs=(10,)) as pool:
+            count = len(missing)
+            done = pool.map(e2e_photos.write, [seed] * count, missing, [str(folder)] * count, chunksize=8)
+            assert len(list(done)) == len(missing)
+    return paths
 
 
 def submit_all(rush: Rush, students: list[Any], photos: list[Path], run: Run) -> None:
@@ -481,6 +490,11 @@ def main(argv: list[str] | None = None) -> list[Run]:
     parser.add_argument("--n", type=int, help="nominations (overrides the profile's)")
     parser.add_argument("--seed", type=int, default=20261005)
     parser.add_argument("--notify-workers", type=int, default=1, help="notify's worker processes (1)")
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        help="keep the generated photos in this folder (per seed) and reuse them in later runs",
+    )
     args = parser.parse_args(argv)
     profile = PROFILES[args.profile or "quick"]
     profile = dataclasses.replace(
@@ -491,8 +505,9 @@ def main(argv: list[str] | None = None) -> list[Run]:
     load = Path("/proc/loadavg").read_text().split()[:3]
     with tempfile.TemporaryDirectory(prefix="top100-e2e-") as folder:
         work = Path(folder)
-        (work / "photos").mkdir()
-        photos = make_photos(profile.nominations, args.seed, work / "photos")
+        started = time.monotonic()
+        photos = make_photos(profile.nominations, args.seed, (args.photos or work) / f"photos-{args.seed}")
+        print(f"photos ready in {time.monotonic() - started:.0f} s", flush=True)
         limit = media_limit(profile.nominations)
         runs = [run_once("clean", profile, args.seed, work, photos, faults=False)]
         if args.faults:

@@ -63,7 +63,10 @@ def photo(seed: int, index: int) -> bytes:
 
 
 def write(seed: int, index: int, folder: str) -> str:
-    """Make photo `index` into `folder` (for a process pool); returns its path."""
+    """Make photo `index` into `folder` (for a process pool); returns its path. Written under another
+    name and renamed, so a run stopped halfway leaves no half photo for the next run to reuse."""
     path = Path(folder) / f"{index:05d}.jpg"
-    path.write_bytes(photo(seed, index))
+    partial = path.with_suffix(".part")
+    partial.write_bytes(photo(seed, index))
+    partial.replace(path)
     return str(path)
