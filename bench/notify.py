@@ -1,7 +1,7 @@
 """Benchmark of notify end to end: a burst of nomination.submitted events through the real RabbitMQ
 and PostgreSQL into a local SMTP server and a local SMS gateway.
 
-    .venv/bin/python bench/notify.py [--n 2400] [--workers 2] [--rounds 2]
+    .venv/bin/python bench/notify.py [--n 2400] [--workers 2] [--rounds 2] [--event-lanes 1,3]
 
 Each round:
   (bus)  N events (each an email and an SMS, 2N messages) published at once, spread over the 20
@@ -61,7 +61,13 @@ def _events(n: int) -> list:  # type: ignore[type-arg]
 
 
 def _bus_round(
-    n: int, workers: int, smtp: servers.Smtp, gateway: servers.Gateway, work: Path, pace: float
+    n: int,
+    workers: int,
+    smtp: servers.Smtp,
+    gateway: servers.Gateway,
+    work: Path,
+    pace: float,
+    lanes: int = 3,
 ) -> dict:  # type: ignore[type-arg]
     smtp.handler.received.clear(), smtp.handler.at.clear(), gateway.requests.clear(), gateway.at.clear()
     with (
@@ -81,6 +87,7 @@ def _bus_round(
             "NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
             "NOTIFY_SMS_URL": gateway.url,
             "TOP100_LOG_LEVEL": "WARNING",
+            "NOTIFY_EVENT_LANES": str(lanes),
         }
         procs = [
             subprocess.Popen(
@@ -187,6 +194,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument(
+        "--event-lanes",
+        default="3",
+        help="NOTIFY_EVENT_LANES of the workers; a list (1,3) alternates them round by round",
+    )
+    parser.add_argument(
         "--pace", type=float, default=0.0, help="events/s to publish at (0: all at once, a burst)"
     )
     args = parser.parse_args()
@@ -198,12 +210,14 @@ def main() -> None:
         servers.smtp_server() as smtp,
         servers.sms_gateway() as gateway,
     ):
+        choices = [int(lanes) for lanes in args.event_lanes.split(",")]
         for round_ in range(1, args.rounds + 1):
-            bus = _bus_round(args.n, args.workers, smtp, gateway, Path(folder), args.pace)
+            lanes = choices[(round_ - 1) % len(choices)]
+            bus = _bus_round(args.n, args.workers, smtp, gateway, Path(folder), args.pace, lanes)
             bare = _bare_round(args.n, smtp, gateway)
             how = f"paced at {args.pace:g} events/s" if args.pace else "burst"
             print(
-                f"round {round_} ({how}): bus {bus['rate']:.0f} msg/s "
+                f"round {round_} ({how}, {lanes} event lanes): bus {bus['rate']:.0f} msg/s "
                 f"({bus['messages']} messages, {args.workers} workers), "
                 f"p50 {bus['p50']:.2f} s, p99 {bus['p99']:.2f} s; bare loop {bare:.0f} msg/s; "
                 f"ratio {bus['rate'] / bare:.2f}",

@@ -82,6 +82,10 @@ class NotifySettings:
     #: `NOTIFY_SMTP_CONNECTIONS`: SMTP connections kept open per process, and so the emails handed
     #: over at once (the sweep sends a burst in parallel up to this; see `providers.mail`).
     smtp_connections: int = 4
+    #: `NOTIFY_EVENT_LANES`: how many of one event's messages (a receipt: the student's email and
+    #: SMS, the coordinator's email) are handed over at once on PostgreSQL; 1 sends them one after
+    #: the other. Each is still its own unit of work (see `services.notify.operations.sending`).
+    event_lanes: int = 3
 
 
 @dataclass(frozen=True)
@@ -287,6 +291,7 @@ def _notify() -> NotifySettings:
         retention_days=int(_env("NOTIFY_RETENTION_DAYS", "90")),
         public_url=_env("NOTIFY_PUBLIC_URL", f"http://127.0.0.1:{_port('notify')}"),
         smtp_connections=max(1, int(_env("NOTIFY_SMTP_CONNECTIONS", "4"))),
+        event_lanes=max(1, int(_env("NOTIFY_EVENT_LANES", "3"))),
     )
 
 

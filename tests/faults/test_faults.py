@@ -9,7 +9,7 @@ derivatives (media, none for the withdrawn), the same messages (notify) and the 
 settle bound passes, is named: nomination, template, channel, state); each email and SMS that
 notify marked sent on the wire once and nothing else on it (a notify worker killed between a
 provider's taking of a message and its commit sends that one again under the same Message-ID or
-reference: at most one such message per notify kill, reported as `sent_again_after_a_kill`); the
+reference: at most an event's messages per notify kill, reported as `sent_again_after_a_kill`); the
 same messages sent per student (a withdrawn student's may have been stopped by the withdrawal in
 one run: `tests.faults.messages`); nothing parked; no IIN, phone or email of the load in any
 process's output or in a parked message.

@@ -155,11 +155,14 @@ def test_the_bound_starts_once_the_system_is_quiet_so_a_slow_quiet_does_not_use_
     assert still == [] and waited >= 0.3
 
 
-def test_the_message_a_killed_notify_worker_had_in_hand_may_go_again_under_its_id_once_per_kill() -> None:
-    wire = left({"s1": 1, "s2": 2}, {"<e1@top100.kz>": 2, "<e2@top100.kz>": 1})
+def test_the_messages_a_killed_notify_worker_had_in_hand_may_go_again_under_their_ids_once_per_kill() -> None:
+    wire = left({"s1": 1, "s2": 2, "s3": 2}, {"<e1@top100.kz>": 2, "<e2@top100.kz>": 2})
 
-    assert sent_again(wire, notify_kills=2) == ([], ["e1 x2", "s2 x2"])
-    problems, _ = sent_again(wire, notify_kills=1)
-    assert problems == ["2 message(s) sent more than once, 1 notify kill(s): ['e1 x2', 's2 x2']"]
+    assert sent_again(wire, notify_kills=2) == ([], ["e1 x2", "e2 x2", "s2 x2", "s3 x2"])
+    problems, _ = sent_again(wire, notify_kills=1)  # four in hand: more than one event's three
+    assert problems == [
+        "4 message(s) sent more than once, 1 notify kill(s): ['e1 x2', 'e2 x2', 's2 x2', 's3 x2']"
+    ]
+    assert sent_again(left({"s2": 2, "s3": 2}, {"<e1@top100.kz>": 2}), notify_kills=1)[0] == []
     assert sent_again(left({"s3": 3}, {}), notify_kills=1)[0]  # two copies: more than one kill explains
     assert sent_again(left({"s1": 1}, {}), notify_kills=0) == ([], [])

@@ -120,17 +120,25 @@ def send_one(db: Database, delivery: Delivery, message_id: str) -> None:
 def send_batch(db: Database, delivery: Delivery, ids: list[str]) -> None:
     """Send due rows, each handed over and marked in a unit of work of its own (the row locked).
 
-    One commit per message, not one per event: a provider's taking of a message is committed before
-    the next message is handed over, so a worker killed in between sends again at most the message it
-    had in hand (one transaction for an event's few messages sent them all again). If the database
-    fails once a provider has taken a message, its mark is retried on fresh connections, never rolled
-    back to be sent again.
+    One commit per message, not one per event: a provider's taking of a message is committed on its
+    own, so a worker killed while it sends repeats at most the messages it had in hand (one
+    transaction for an event's few messages would repeat them all). On PostgreSQL an event's messages
+    go out at once, up to `delivery.event_lanes` (a receipt's three: the student's email and SMS, the
+    coordinator's email), so their hand-overs and commits overlap instead of adding up; SQLite, one
+    writer at a time, takes them one after the other. If the database fails once a provider has
+    taken a message, its mark is retried on fresh connections, never rolled back to be sent again.
     """
     with db.unit_of_work() as session:
         query = select(Message.id).where(Message.id.in_(ids)).order_by(Message.created_at, Message.channel)
         ordered = list(session.scalars(query))
-    for message_id in ordered:
-        _send_row(db, delivery, message_id)
+    width = min(len(ordered), delivery.event_lanes if db.is_postgres else 1)
+    if width <= 1:
+        for message_id in ordered:
+            _send_row(db, delivery, message_id)
+        return
+    with ThreadPoolExecutor(width, thread_name_prefix="notify-event") as pool:
+        for sent in [pool.submit(_send_row, db, delivery, message_id) for message_id in ordered]:
+            sent.result()  # the first failure is raised, once every message has had its turn
 
 
 def _send_row(db: Database, delivery: Delivery, message_id: str) -> None:

@@ -37,6 +37,8 @@ class MailHandler:
     #: After the message with this (1-based) number, the server drops the connection, as a server's
     #: idle timeout or restart does between two messages.
     drop_after: set[int] = field(default_factory=set)
+    #: Seconds the server takes to accept a message's data (a slow or distant mail server).
+    delay: float = 0.0
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.endswith("@refused.example"):
@@ -47,6 +49,8 @@ class MailHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         self.at.append(time.time())
         if len(self.received) in self.drop_after:  # after the reply has gone out

@@ -56,6 +56,8 @@ class Delivery:
     public_url: str = ""
     #: Signs the unsubscribe links (`TOP100_SECRET_KEY`).
     secret_key: str = ""
+    #: An event's messages handed over at once (`NOTIFY_EVENT_LANES`; see `sending.send_batch`).
+    event_lanes: int = 1
 
 
 def gateways(notify: NotifySettings) -> list[Gateway]:
@@ -84,5 +86,10 @@ def _delivery(notify: NotifySettings, data_dir: Path, secret_key: str) -> Delive
         SmsRouter([HttpSms(g) for g in configured]) if configured else LogSms(data_dir / "sms" / "outbox.log")
     )
     return Delivery(
-        mailer=mailer, sms=sms, sender=notify.mail_from, public_url=notify.public_url, secret_key=secret_key
+        mailer=mailer,
+        sms=sms,
+        sender=notify.mail_from,
+        public_url=notify.public_url,
+        secret_key=secret_key,
+        event_lanes=notify.event_lanes,
     )
