@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import i18n
@@ -87,6 +87,27 @@ CATALOG: dict[str, i18n.Text] = {
     "field.required": N_("required"),
     "field.invalid": N_("invalid value"),
 }
+
+
+class ProblemMembers(Schema):
+    """The members every service's problem has, as its OpenAPI document shows them: each service's
+    `ProblemOut` adds `errors` and `codes` (`by_field`) in its own words, and any members of its own."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+
+
+def by_field(description: str | None = None) -> fields.Dict:
+    """A problem's `errors` or `codes` as a schema documents it: each field at fault to a list of
+    texts (messages, or their codes), with `description` where the service says more."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": description} if description else {},
+    )
 
 
 class Problem(Exception):
