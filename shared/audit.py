@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from flask import current_app
@@ -92,11 +93,11 @@ def announce(session: Session, service: str, entry: AuditColumns) -> None:
 
 def record(
     session: Session,
-    model: type[Entry],
-    service: str,
     actor: identity.Identity | None,
     action: str,
     *,
+    model: type[Entry],
+    service: str,
     object: str | None = None,
     region: str | None = None,
     **details: Any,
@@ -125,19 +126,7 @@ class Recorder(Protocol):
 
 def recorder(model: type[Entry], service: str) -> Recorder:
     """`record` bound to a service's model and name: what media and notify call `audit.record`."""
-
-    def record_here(
-        session: Session,
-        actor: identity.Identity | None,
-        action: str,
-        *,
-        object: str | None = None,
-        region: str | None = None,
-        **details: Any,
-    ) -> Entry:
-        return record(session, model, service, actor, action, object=object, region=region, **details)
-
-    return record_here
+    return partial(record, model=model, service=service)
 
 
 def install(app: Any, recorder: Recorder) -> None:

@@ -16,26 +16,17 @@ from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 
 from shared import apidocs, identity
-from shared.problems import PROBLEM_JSON, STATUS_CODES, TYPE_BASE
+from shared.problems import PROBLEM_JSON, STATUS_CODES, TYPE_BASE, ProblemMembers, by_field
 
 BEARER, COOKIE = "bearerToken", "sessionCookie"
 
 
-class ProblemOut(Schema):
+class ProblemOut(ProblemMembers):
     """RFC 9457 problem details, in the Accept-Language's kk, ru or en, with `code`, and `errors` (field
     to messages) on a 422."""
 
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    code = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    codes = fields.Dict(
-        keys=fields.String(),
-        values=fields.List(fields.String()),
-        metadata={"description": "the codes of `errors`' messages, by field (`field.required`)"},
-    )
+    errors = by_field()
+    codes = by_field("the codes of `errors`' messages, by field (`field.required`)")
     problems = fields.Dict(
         keys=fields.String(),
         values=fields.String(),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Response, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import i18n
@@ -89,6 +89,27 @@ CATALOG: dict[str, i18n.Text] = {
 }
 
 
+class ProblemMembers(Schema):
+    """The members every service's problem has, as its OpenAPI document shows them: each service's
+    `ProblemOut` adds `errors` and `codes` (`by_field`) in its own words, and any members of its own."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    code = fields.String()
+
+
+def by_field(description: str | None = None) -> fields.Dict:
+    """A problem's `errors` or `codes` as a schema documents it: each field at fault to a list of
+    texts (messages, or their codes), with `description` where the service says more."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": description} if description else {},
+    )
+
+
 class Problem(Exception):
     """Raised anywhere in a request to answer with a problem (`errors`: field to message keys)."""
 
@@ -150,33 +171,75 @@ def respond(body: Mapping[str, Any], lang: str, headers: Mapping[str, str] | Non
     return response
 
 
+#: The generic problems' words, what a service without a catalog of its own answers in.
+GENERIC: Words = partial(text, CATALOG)
+
+
+class Message(Protocol):
+    """A message of `errors` with its own placeholders' values (intake's rules give each its own)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, object]: ...
+
+
+#: What `errors` lists for a field: message keys (the problem's `params` fill their placeholders) or
+#: `Message`s (their own do).
+Said = str | Message
+
+
+def body(
+    status: int,
+    code: str | None = None,
+    *,
+    lang: str,
+    words: Words,
+    params: Mapping[str, Any] | None = None,
+    errors: Mapping[str, Sequence[Said]] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A problem's JSON in `lang`, worded by `words`: `document`, then `errors` (field to messages)
+    and `codes` where fields are at fault, then the members of the service's own in `extra`."""
+    found = document(status, code, lang, words, params)
+    if errors:
+        found["errors"] = {
+            field: [
+                words(_key(said), lang, params if isinstance(said, str) else said.params) for said in items
+            ]
+            for field, items in errors.items()
+        }
+        found["codes"] = codes(errors)
+    found.update(extra or {})
+    return found
+
+
 def problem(
     status: int,
     code: str | None = None,
     *,
     params: Mapping[str, Any] | None = None,
-    errors: Mapping[str, list[str]] | None = None,
+    errors: Mapping[str, Sequence[Said]] | None = None,
     headers: Mapping[str, str] | None = None,
-    catalog: Mapping[str, i18n.Text] = CATALOG,
+    words: Words = GENERIC,
     extra: Mapping[str, Any] | None = None,
 ) -> Response:
-    """A problem response in the caller's language; `errors` maps fields to message keys (whose
-    placeholders `params` fill, as they fill the detail's); `extra` adds members of the service's."""
+    """A problem response in the caller's language (which it therefore varies by): `body`, worded by
+    the service's `words` (the generic problems' by default)."""
     lang = language()
-    body = document(status, code, lang, partial(text, catalog), params)
-    if errors:
-        body["errors"] = {
-            field: [text(catalog, key, lang, params) for key in keys] for field, keys in errors.items()
-        }
-        body["codes"] = codes(errors)
-    body.update(extra or {})
-    return respond(body, lang, headers)
+    found = body(status, code, lang=lang, words=words, params=params, errors=errors, extra=extra)
+    return respond(found, lang, headers)
 
 
-def codes(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+def codes(errors: Mapping[str, Sequence[Said]]) -> dict[str, list[str]]:
     """`errors`' message codes by field (`field.required`): what a program reads, where `errors` is
-    in the caller's language (intake's problems carry the same member)."""
-    return {field: list(keys) for field, keys in errors.items()}
+    in the caller's language."""
+    return {field: [_key(said) for said in items] for field, items in errors.items()}
+
+
+def _key(said: Said) -> str:
+    return said if isinstance(said, str) else said.code
 
 
 def from_http_error(error: HTTPException) -> Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,7 @@ def _answer_errors(app: Flask, error_page: ErrorPage | None, words: Mapping[str,
     service renders one. An unexpected exception arrives here as a 500 (`InternalServerError`).
     A use case's refusal is answered here too, the one place: worded from `words` on the API, and on
     a page as the HTTP error of its status."""
+    worded = partial(problems.text, words)
 
     def http_error(error: HTTPException) -> ResponseReturnValue:
         if error_page is not None and not request.path.startswith(API_PREFIX):
@@ -171,7 +173,7 @@ def _answer_errors(app: Flask, error_page: ErrorPage | None, words: Mapping[str,
             return http_error(default_exceptions[error.status]())
         params, extra = error.params, error.extra
         return problems.problem(
-            error.status, error.code, params=params, errors=error.errors, catalog=words, extra=extra
+            error.status, error.code, params=params, errors=error.errors, words=worded, extra=extra
         )
 
     app.register_error_handler(HTTPException, http_error)

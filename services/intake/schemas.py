@@ -21,6 +21,7 @@ from marshmallow import RAISE, Schema, fields, missing, validate
 
 from services.intake import rules
 from shared.i18n import LANGUAGES
+from shared.problems import ProblemMembers, by_field
 
 STATUSES = ("submitted", "withdrawn")
 
@@ -531,21 +532,8 @@ class CollegeOut(Schema):
     name = fields.String()
 
 
-class ProblemOut(Schema):
+class ProblemOut(ProblemMembers):
     """RFC 9457 problem details, with `code` (409) or `errors` (422) as extensions."""
 
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    code = fields.String()
-    errors = fields.Dict(
-        keys=fields.String(),
-        values=fields.List(fields.String()),
-        metadata={"description": "field path (student.iin, achievements.2.year) to messages"},
-    )
-    codes = fields.Dict(
-        keys=fields.String(),
-        values=fields.List(fields.String()),
-        metadata={"description": "the same paths to message codes, for programs"},
-    )
+    errors = by_field("field path (student.iin, achievements.2.year) to messages")
+    codes = by_field("the same paths to message codes, for programs")

@@ -15,6 +15,7 @@ from services.media.messages import REASONS
 from services.media.models import Asset, BannerWithdrawal, Candidate, Followed, Kit, Publication
 from shared import ordering, refusals
 from shared.blobs import BlobStore
+from shared.filtering import where_given
 from shared.i18n import LANGUAGES, translate
 from shared.identity import Identity
 from shared.regions import all_regions
@@ -58,10 +59,7 @@ def listed(
     query = _at_stage(_visible(caller), stage)
     if nomination_id is not None:
         query = query.where(Candidate.nomination_id == nomination_id)
-    if year is not None:
-        query = query.where(Candidate.year == year)
-    if region:
-        query = query.where(Candidate.region == region)
+    query = where_given(query, (Candidate.year, year), (Candidate.region, region))
     query = query.order_by(Candidate.region, Candidate.nomination_id).limit(2000)
     return [(candidate, asset) for candidate, asset in session.execute(query)]
 

@@ -37,13 +37,10 @@ def answer_problems(app: Flask) -> None:
 
     def answer(error: Refused | problems.Problem) -> Response:
         words, lang = catalog(error), problems.language()
-        body = problems.document(error.status, error.code, lang, partial(problems.text, words), error.params)
-        if error.errors:
-            body["errors"] = {
-                name: [problems.text(words, key, lang, error.params) for key in keys]
-                for name, keys in error.errors.items()
-            }
-            body["codes"] = problems.codes(error.errors)
+        worded = partial(problems.text, words)
+        body = problems.body(
+            error.status, error.code, lang=lang, words=worded, params=error.params, errors=error.errors
+        )
         if isinstance(error, Refused) and error.candidates:
             body["candidates"] = error.candidates
         if "tries_left" in (error.params or {}):

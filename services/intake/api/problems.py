@@ -7,46 +7,18 @@ messages, and to message codes for programs). Messages are in kk, ru or en by `A
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Response
+from functools import partial
 
 from services.intake.messages import CATALOG, text
-from services.intake.rules import Problem
 from shared import problems
-from shared.problems import TYPE_BASE, language, respond
+from shared.problems import TYPE_BASE
 
+#: A problem's JSON in `lang`, in intake's words: what `problem()` answers, and what the OpenAPI
+#: examples show. `errors` lists the `Problem`s of the rules, each worded with its own values.
+problem_body = partial(problems.body, words=text)
 
-def problem_body(
-    status: int,
-    code: str | None = None,
-    *,
-    lang: str,
-    params: Mapping[str, Any] | None = None,
-    errors: Mapping[str, list[Problem]] | None = None,
-) -> dict[str, Any]:
-    """A problem's JSON in `lang`: what `problem()` answers, and what the OpenAPI examples show."""
-    document = problems.document(status, code, lang, text, params)
-    if errors:
-        document["errors"] = {
-            path: [text(p.code, lang, p.params) for p in items] for path, items in errors.items()
-        }
-        document["codes"] = {path: [p.code for p in items] for path, items in errors.items()}
-    return document
-
-
-def problem(
-    status: int,
-    code: str | None = None,
-    *,
-    params: Mapping[str, Any] | None = None,
-    errors: Mapping[str, list[Problem]] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """The problem response, in the language `Accept-Language` asks for (which it therefore varies by)."""
-    lang = language()
-    return respond(problem_body(status, code, lang=lang, params=params, errors=errors), lang, headers)
+#: The problem response, in the language `Accept-Language` asks for (which it therefore varies by).
+problem = partial(problems.problem, words=text)
 
 
 def describe(code: str, lang: str) -> dict[str, str]:

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from services.intake import schemas
 from services.intake.api import docs
 from services.intake.api.auth import current_portal, current_session, portal_required
-from services.intake.api.problems import PROBLEM_CODES, describe, language
+from services.intake.api.problems import PROBLEM_CODES, describe
 from services.intake.models import College, Region, Specialty
 from services.intake.operations import Forbidden
+from shared.problems import language
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Reference data")
 assets = Blueprint("docs_assets", __name__, url_prefix="/api/v1")

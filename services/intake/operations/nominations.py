@@ -33,6 +33,7 @@ from services.intake.rules import Problem
 from services.intake.rules.photos import CONTENT_TYPE, CheckedPhoto, blob_key
 from shared import clock
 from shared.blobs import BlobStore
+from shared.filtering import where_given
 
 FROZEN = ("college_code", "year")
 
@@ -326,12 +327,9 @@ def listing(
     query = select(Nomination).where(
         Nomination.region_code == portal.region, Nomination.sandbox.is_(portal.sandbox)
     )
-    if college_code:
-        query = query.where(Nomination.college_code == college_code)
-    if year is not None:
-        query = query.where(Nomination.year == year)
-    if status:
-        query = query.where(Nomination.status == status)
+    query = where_given(
+        query, (Nomination.college_code, college_code), (Nomination.year, year), (Nomination.status, status)
+    )
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = (
         session.execute(

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Generic, TypeVar
 
@@ -166,12 +166,64 @@ def _check_names(line: int, row: Mapping[str, str], errors: list[RowError]) -> N
             errors.append(RowError(line, column, f"longer than {MAX_NAME_LENGTH} characters"))
 
 
-def _check_unique(line: int, code: str, first_seen: dict[str, int], errors: list[RowError]) -> None:
+def _check_code(
+    line: int,
+    code: str,
+    shape: re.Pattern[str],
+    said: str,
+    first_seen: dict[str, int],
+    errors: list[RowError],
+) -> None:
+    """A row's `code` is of its file's `shape` (`said` in words) and no earlier row's in any case
+    (`first_seen`: each code's line, casefolded)."""
     key = code.casefold()
-    if key in first_seen:
+    if not shape.fullmatch(code):
+        errors.append(RowError(line, "code", f"{code!r} is not {said}"))
+    elif key in first_seen:
         errors.append(RowError(line, "code", f"duplicate code {code!r} (first on line {first_seen[key]})"))
     else:
         first_seen[key] = line
+
+
+def _active(line: int, row: Mapping[str, str], errors: list[RowError]) -> bool:
+    """A row's `active` cell: true, 1, yes or empty for an active row, false, 0 or no for one not."""
+    active = row["active"].lower()
+    if active not in _TRUE + _FALSE:
+        errors.append(RowError(line, "active", f"{row['active']!r} is not true or false"))
+    return active in _TRUE
+
+
+def _checked_rows(
+    text: str,
+    columns: Sequence[str],
+    source: str,
+    code: tuple[re.Pattern[str], str],
+    cells: Callable[[int, Mapping[str, str]], list[RowError]],
+) -> list[tuple[dict[str, str], bool]]:
+    """The cleaned rows of a colleges or specialties file, each with whether it is active. Both files
+    check a row alike (its `code` of the file's shape, said in words, and no earlier row's; its names;
+    `active`), and `cells` the file's own columns; raises RefdataError naming every bad cell, a row's
+    in the order of its columns."""
+    errors: list[RowError] = []
+    first_seen: dict[str, int] = {}
+    rows: list[tuple[dict[str, str], bool]] = []
+    for line, raw in _records(text, columns, source):
+        row = {name: _clean(value) for name, value in raw.items()}
+        found: list[RowError] = []
+        _check_code(line, row["code"], *code, first_seen, found)
+        _check_names(line, row, found)
+        active = _active(line, row, found)
+        found += cells(line, row)
+        errors += sorted(found, key=lambda error: columns.index(error.column or "code"))
+        rows.append((row, active))
+    if errors:
+        raise RefdataError(source, errors)
+    return rows
+
+
+def _cells(row: Mapping[str, str], columns: Sequence[str]) -> dict[str, str]:
+    """A row's cells as its dataclass takes them: all but `active`, which `_checked_rows` reads."""
+    return {name: row[name] for name in columns if name != "active"}
 
 
 def parse_colleges_csv(
@@ -183,59 +235,25 @@ def parse_colleges_csv(
     a colleges file can be checked against a regions file being loaded with it.
     """
     known = set(region_codes() if regions is None else regions)
-    errors: list[RowError] = []
-    first_seen: dict[str, int] = {}
-    rows: list[CollegeRow] = []
-    for line, raw in _records(text, COLLEGE_COLUMNS, source):
-        row = {name: _clean(value) for name, value in raw.items()}
-        if not _COLLEGE_CODE.fullmatch(row["code"]):
-            errors.append(RowError(line, "code", f"{row['code']!r} is not 1-32 letters, digits, '-' or '_'"))
-        else:
-            _check_unique(line, row["code"], first_seen, errors)
+
+    def region_and_city(line: int, row: Mapping[str, str]) -> list[RowError]:
+        wrong: list[RowError] = []
         if row["region"] not in known:
-            errors.append(RowError(line, "region", f"unknown region {row['region']!r}"))
-        _check_names(line, row, errors)
+            wrong.append(RowError(line, "region", f"unknown region {row['region']!r}"))
         if not row["city"]:
-            errors.append(RowError(line, "city", "empty city"))
-        active = row["active"].lower()
-        if active not in _TRUE + _FALSE:
-            errors.append(RowError(line, "active", f"{row['active']!r} is not true or false"))
-        rows.append(
-            CollegeRow(
-                code=row["code"],
-                region=row["region"],
-                name_kk=row["name_kk"],
-                name_ru=row["name_ru"],
-                name_en=row["name_en"],
-                city=row["city"],
-                active=active in _TRUE,
-            )
-        )
-    if errors:
-        raise RefdataError(source, errors)
-    return rows
+            wrong.append(RowError(line, "city", "empty city"))
+        return wrong
+
+    code = (_COLLEGE_CODE, "1-32 letters, digits, '-' or '_'")
+    rows = _checked_rows(text, COLLEGE_COLUMNS, source, code, region_and_city)
+    return [CollegeRow(**_cells(row, COLLEGE_COLUMNS), active=active) for row, active in rows]
 
 
 def parse_specialties_csv(text: str, *, source: str = "specialties.csv") -> list[SpecialtyRow]:
     """The specialties of a file in the `specialties.csv` format, checked like the colleges."""
-    errors: list[RowError] = []
-    first_seen: dict[str, int] = {}
-    rows: list[SpecialtyRow] = []
-    for line, raw in _records(text, SPECIALTY_COLUMNS, source):
-        row = {name: _clean(value) for name, value in raw.items()}
-        if not _SPECIALTY_CODE.fullmatch(row["code"]):
-            errors.append(RowError(line, "code", f"{row['code']!r} is not 1-16 letters or digits"))
-        else:
-            _check_unique(line, row["code"], first_seen, errors)
-        _check_names(line, row, errors)
-        active = row["active"].lower()
-        if active not in _TRUE + _FALSE:
-            errors.append(RowError(line, "active", f"{row['active']!r} is not true or false"))
-        names = {column: row[column] for column in ("name_kk", "name_ru", "name_en")}
-        rows.append(SpecialtyRow(code=row["code"], **names, active=active in _TRUE))
-    if errors:
-        raise RefdataError(source, errors)
-    return rows
+    code = (_SPECIALTY_CODE, "1-16 letters or digits")
+    rows = _checked_rows(text, SPECIALTY_COLUMNS, source, code, lambda _line, _row: [])
+    return [SpecialtyRow(**_cells(row, SPECIALTY_COLUMNS), active=active) for row, active in rows]
 
 
 def parse_regions_csv(text: str, *, source: str = "regions.csv") -> list[RegionRow]:
@@ -253,10 +271,7 @@ def parse_regions_csv(text: str, *, source: str = "regions.csv") -> list[RegionR
     for line, region in zip(lines, regions, strict=True):
         row = RegionRow.from_region(region)
         row = replace(row, **{name: _clean(getattr(row, name)) for name in ("name_kk", "name_ru", "name_en")})
-        if not _REGION_CODE.fullmatch(row.code):
-            errors.append(RowError(line, "code", f"{row.code!r} is not lower-case letters, digits and '_'"))
-        else:
-            _check_unique(line, row.code, first_seen, errors)
+        _check_code(line, row.code, _REGION_CODE, "lower-case letters, digits and '_'", first_seen, errors)
         if not _ISO_CODE.fullmatch(row.iso_code):
             errors.append(RowError(line, "iso_code", f"{row.iso_code!r} is not an ISO 3166-2:KZ code"))
         if row.kind not in REGION_KINDS:
