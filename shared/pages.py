@@ -149,6 +149,16 @@ def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[
     return error_page
 
 
+def renderer(terms: Terms, home: str, **helpers: object) -> Callable[..., Page]:
+    """A service's `render(template, status=200, **context)`: `render` with the service's `terms`,
+    its front page `home` and the `helpers` its templates use on every page, said once."""
+
+    def render_page(template: str, status: int = 200, **context: object) -> Page:
+        return render(template, terms, home, status, **helpers, **context)
+
+    return render_page
+
+
 def render(template: str, terms: Terms, home: str, status: int = 200, **context: object) -> Page:
     """Render `template` in the page's language; `terms` are the service's codes in words (the
     programme's vocabulary is added), `home` is the endpoint of the service's front page.
