@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask import Response, current_app, render_template, request, url_for
+from jinja2 import Environment
 from werkzeug.exceptions import HTTPException
 
 from shared import i18n, identity, problems, regions, sections, vocabulary
@@ -149,6 +150,23 @@ def error_pages(render: Callable[..., Page], not_found: i18n.Text) -> Callable[[
     return error_page
 
 
+def install(env: Environment) -> None:
+    """Give a service's templates the programme's name and the three languages with their own names
+    (`programme`, `languages`, `endonyms`): the same on every page, so the environment's, not each
+    render's."""
+    env.globals.update(programme=vocabulary.PROGRAMME, languages=i18n.LANGUAGES, endonyms=i18n.ENDONYMS)
+
+
+def renderer(terms: Terms, home: str, **helpers: object) -> Callable[..., Page]:
+    """A service's `render(template, status=200, **context)`: `render` with the service's `terms`,
+    its front page `home` and the `helpers` its templates use on every page, said once."""
+
+    def render_page(template: str, status: int = 200, **context: object) -> Page:
+        return render(template, terms, home, status, **helpers, **context)
+
+    return render_page
+
+
 def render(template: str, terms: Terms, home: str, status: int = 200, **context: object) -> Page:
     """Render `template` in the page's language; `terms` are the service's codes in words (the
     programme's vocabulary is added), `home` is the endpoint of the service's front page.
@@ -175,9 +193,6 @@ def render(template: str, terms: Terms, home: str, status: int = 200, **context:
         t=t,
         term=term,
         region_name=region_name,
-        programme=vocabulary.PROGRAMME,
-        languages=i18n.LANGUAGES,
-        endonyms=i18n.ENDONYMS,
         language_links=language_links(home),
         home=home,
         **context,

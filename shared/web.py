@@ -189,6 +189,7 @@ def base_app(import_name: str, settings: Settings, db: Database) -> Flask:
     # A service's own templates first, then the layout every service's pages share.
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("shared", "templates")])
     i18n.install(app.jinja_env)
+    pages.install(app.jinja_env)
     app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["top100.settings"] = settings

@@ -30,6 +30,7 @@ bp = Blueprint(
     static_url_path="/static/media",
 )
 TEAM = ("media", "admin")
+_render = pages.renderer(TERMS, "media.index")
 
 
 def _year() -> int:
@@ -75,10 +76,8 @@ def index() -> pages.Page:
         )
         if value
     }
-    return pages.render(
+    return _render(
         "index.html",
-        TERMS,
-        "media.index",
         items=items,
         found=found,
         asked=asked,
@@ -101,7 +100,7 @@ def candidate(nomination_id: str) -> pages.Page:
         shown = focus.context(rows[0][1], items[0])
         audit.candidate_read(session, caller, rows[0][0])
     moved = request.args.get("moved")
-    return pages.render("candidate.html", TERMS, "media.index", item=items[0], moved=moved, **shown)
+    return _render("candidate.html", item=items[0], moved=moved, **shown)
 
 
 @bp.get("/candidates/<nomination_id>/files.zip")
@@ -164,7 +163,7 @@ def kit_list() -> pages.Page:
     runtime = current_runtime()
     with runtime.db.unit_of_work() as session:
         rows = [queries.shown_kit(runtime.blobs, kit) for kit in queries.kits(session)]
-    return pages.render("kits.html", TERMS, "media.index", kits=rows, year=_year(), regions=all_regions())
+    return _render("kits.html", kits=rows, year=_year(), regions=all_regions())
 
 
 @bp.post("/kits")
@@ -213,10 +212,8 @@ def _publications_page(
                 "name": rules.full_name(candidate.name) or candidate.nomination_id,
             }
         )
-    return pages.render(
+    return _render(
         "publications.html",
-        TERMS,
-        "media.index",
         status,
         publications=rows,
         named=named,
@@ -256,10 +253,6 @@ def add_publication() -> pages.Page | Response:
         return _publications_page(_year(), form, {"candidate_ids": PUBLICATION_ERRORS["candidate_ids"]}, 422)
     year = data["published_on"].year
     return redirect(url_for("media.publication_list", lang=pages.page_language(), year=year), 303)
-
-
-def _render(template: str, status: int = 200, **context: object) -> pages.Page:
-    return pages.render(template, TERMS, "media.index", status, **context)
 
 
 error_page = pages.error_pages(_render, NOT_FOUND)

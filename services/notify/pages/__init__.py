@@ -23,18 +23,14 @@ def masked(address: str, channel: str) -> str:
     return rules.mask_email(address) if channel == "email" else rules.mask_phone(address)
 
 
-def render(template: str, status: int = 200, **context: object) -> pages.Page:
-    return pages.render(
-        template,
-        TERMS,
-        "notify.index",
-        status,
-        moment=moment,
-        mask_phone=rules.mask_phone,
-        mask_email=rules.mask_email,
-        masked=masked,
-        **context,
-    )
+render = pages.renderer(
+    TERMS,
+    "notify.index",
+    moment=moment,
+    mask_phone=rules.mask_phone,
+    mask_email=rules.mask_email,
+    masked=masked,
+)
 
 
 def scope() -> str | None:

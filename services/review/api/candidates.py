@@ -6,12 +6,14 @@ problem+json in the caller's language (`messages.PROBLEMS`).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.orm import Session
 
 from services.review import schemas
-from services.review.models import Candidate
+from services.review.models import Candidate, Conflict
 from services.review.operations import Forbidden, Invalid, NotFound, audit, scoring
 from services.review.queries import candidates as queries
 from services.review.queries import present, scoping, stages
@@ -25,6 +27,9 @@ from shared.problems import load_query
 from shared.web import current_runtime
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
+
+Written = TypeVar("Written")
+Shown = TypeVar("Shown")
 
 
 def _scoped(session: Any, caller: Identity, candidate_id: str) -> Candidate:
@@ -66,27 +71,34 @@ def get_candidate(candidate_id: str) -> tuple[Response, int]:
     return jsonify(body), 200
 
 
-@bp.put("/candidates/<candidate_id>/score")
-@identity.roles(*sorted(roles.MEMBERS))
-def put_score(candidate_id: str) -> tuple[Response, int]:
+def _member_writes(
+    candidate_id: str,
+    operation: Callable[[Session, Identity, Candidate, Any], Written],
+    shown: Callable[[Written], Shown],
+) -> Shown:
+    """A member's write about one candidate of their scope (404 outside it), with the request's JSON
+    body: `operation` writes, `shown` presents what it wrote while the unit of work still holds it."""
     caller = identity.caller()
     body = bodies.json_object()
     with current_runtime().db.unit_of_work() as session:
-        candidate = _scoped(session, caller, candidate_id)
-        score = scoring.put_score(session, caller, candidate, body)
-        answer = present.score(score)
-    return jsonify(answer), 200
+        return shown(operation(session, caller, _scoped(session, caller, candidate_id), body))
+
+
+@bp.put("/candidates/<candidate_id>/score")
+@identity.roles(*sorted(roles.MEMBERS))
+def put_score(candidate_id: str) -> tuple[Response, int]:
+    return jsonify(_member_writes(candidate_id, scoring.put_score, present.score)), 200
+
+
+def _declared(declared: tuple[Conflict, bool]) -> tuple[dict[str, Any], bool]:
+    conflict, created = declared
+    return present.conflict(conflict), created
 
 
 @bp.post("/candidates/<candidate_id>/conflicts")
 @identity.roles(*sorted(roles.MEMBERS))
 def declare_conflict(candidate_id: str) -> tuple[Response, int]:
-    caller = identity.caller()
-    body = bodies.json_object()
-    with current_runtime().db.unit_of_work() as session:
-        candidate = _scoped(session, caller, candidate_id)
-        conflict, created = scoring.declare_conflict(session, caller, candidate, body)
-        answer = present.conflict(conflict)
+    answer, created = _member_writes(candidate_id, scoring.declare_conflict, _declared)
     return jsonify(answer), 201 if created else 200
 
 

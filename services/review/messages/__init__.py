@@ -286,7 +286,6 @@ AUDIT: dict[str, Text] = {
     "service": N_("Service"),
     "every_service": N_("Every service"),
     "object": N_("What was read or changed"),
-    "page": N_("Page %(page)s of %(pages)s"),
     "newer": N_("Newer"),
     "older": N_("Older"),
     "total": N_("%(num)s entries"),

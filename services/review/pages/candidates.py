@@ -73,22 +73,15 @@ def paragraphs(text: str) -> list[list[str]]:
     return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
 
 
-def _render(template: str, status: int = 200, **context: object) -> pages.Page:
-    return pages.render(
-        template,
-        TERMS,
-        "review.index",
-        status,
-        all_regions=regions.all_regions(),
-        photo_label=photo_label,
-        caller=identity.current_identity(),
-        refusals=REFUSALS,
-        normalisation=NORMALISATION,
-        tie_break=TIE_BREAK,
-        paragraphs=paragraphs,
-        specialty=specialty,
-        **context,
-    )
+_render = pages.renderer(
+    TERMS,
+    "review.index",
+    all_regions=regions.all_regions(),
+    photo_label=photo_label,
+    refusals=REFUSALS,
+    paragraphs=paragraphs,
+    specialty=specialty,
+)
 
 
 def _filters() -> tuple[queries.Filters, dict[str, str]]:
@@ -253,7 +246,13 @@ def rankings_page() -> pages.Page:
         with current_runtime().db.unit_of_work() as session:
             found = rankings.shown(session, caller, query["year"], query["stage"], region)
     return _render(
-        "rankings.html", found=found, query=query, region=region, regional=caller.role in REGIONAL_ROLES
+        "rankings.html",
+        found=found,
+        query=query,
+        region=region,
+        regional=caller.role in REGIONAL_ROLES,
+        normalisation=NORMALISATION,
+        tie_break=TIE_BREAK,
     )
 
 
