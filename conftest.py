@@ -56,28 +56,3 @@ def pytest_configure(config: pytest.Config) -> None:
     tests start see it too)."""
     if config.getoption("--full"):
         os.environ["TOP100_FULL"] = "1"
-
-
-#: The test modules that run whole systems for minutes, longest first (`--durations` on the 2-core
-#: machine: the season's letters 3.5 min, the quick fault run and the quick deadline night 2-3 min).
-LONGEST_FIRST = (
-    "tests/e2e/test_season_letters.py",
-    "tests/faults/test_faults.py",
-    "tests/e2e/test_deadline_night.py",
-)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the long tests first. pytest-xdist hands tests out in this order (after the browser
-    tests' group, its largest unit), so the minutes-long runs of real systems used to start last,
-    on one worker, while the other had nothing left to do; started first, the short tests fill the
-    other worker around them."""
-
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        if path in LONGEST_FIRST:
-            return LONGEST_FIRST.index(path)
-        return len(LONGEST_FIRST) + (0 if item.get_closest_marker("e2e") else 1)
-
-    items.sort(key=rank)
