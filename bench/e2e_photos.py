@@ -62,10 +62,15 @@ def photo(seed: int, index: int) -> bytes:
     return buffer.getvalue()
 
 
+def path_of(folder: str | Path, index: int) -> Path:
+    """Where photo `index` lies in `folder`."""
+    return Path(folder) / f"{index:05d}.jpg"
+
+
 def write(seed: int, index: int, folder: str) -> str:
     """Make photo `index` into `folder` (for a process pool); returns its path. Written under another
     name and renamed, so a run stopped halfway leaves no half photo for the next run to reuse."""
-    path = Path(folder) / f"{index:05d}.jpg"
+    path = path_of(folder, index)
     partial = path.with_suffix(".part")
     partial.write_bytes(photo(seed, index))
     partial.replace(path)
